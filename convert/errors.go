@@ -1,0 +1,76 @@
+package convert
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// HTTPError is a response whose status is not 2xx (nor 304 to a
+// conditional request).
+type HTTPError struct {
+	StatusCode int    // the status code, e.g. 404
+	Status     string // the status line's text, e.g. "404 Not Found"
+}
+
+func (e *HTTPError) Error() string {
+	status := e.Status
+	if status == "" {
+		status = fmt.Sprintf("%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	}
+	hint := "check the URL"
+	switch {
+	case e.StatusCode == http.StatusGone:
+		hint = "the feed is gone: remove it from your list"
+	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:
+		hint = "the server refuses access to the feed"
+	case e.StatusCode == http.StatusTooManyRequests:
+		hint = "the server is rate-limiting: run less often"
+	case e.StatusCode >= 500:
+		hint = "the server failed: try again later"
+	}
+	return fmt.Sprintf("HTTP %s: %s", status, hint)
+}
+
+// TooLargeError is a feed larger than Options.MaxSize. It is never
+// truncated: a cut feed would lose items silently.
+type TooLargeError struct {
+	Limit int64 // the cap in bytes
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("feed is larger than the %s limit: raise -max-size if it is genuine", formatSize(e.Limit))
+}
+
+// NotFeedError is input that is not RSS, Atom or JSON Feed, such as an
+// HTML page.
+type NotFeedError struct {
+	What string // what the input is instead, e.g. "an HTML page"
+}
+
+func (e *NotFeedError) Error() string {
+	return fmt.Sprintf("not a feed (%s): give the URL or file of an RSS, Atom or JSON feed", e.What)
+}
+
+// ItemError is a failure to convert or write one item of a feed; the
+// other items are unaffected.
+type ItemError struct {
+	Link string // the item's link, or its GUID or title when it has none
+	Err  error
+}
+
+func (e *ItemError) Error() string { return fmt.Sprintf("item %s: %v", e.Link, e.Err) }
+
+func (e *ItemError) Unwrap() error { return e.Err }
+
+// formatSize writes a byte count the way the -max-size flag takes it.
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

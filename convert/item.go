@@ -1,0 +1,161 @@
+package convert
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// Lengths of FORMAT.md's fallbacks, in runes.
+const (
+	titleFallbackRunes = 80
+	descriptionRunes   = 300
+)
+
+// feedInfo is what every item of one feed shares.
+type feedInfo struct {
+	source    string // the source key: the URL given, else the self link, else the feed's link
+	base      string // what relative item links resolve against
+	title     string // the feed's title as plain text
+	sourceArg string // how messages name the feed
+}
+
+// prepared is one item after the clean-up and body stages, before it has a
+// file: everything but the final slug and, for an undated item, the date.
+type prepared struct {
+	fm      FrontMatter
+	body    string // the body as written: empty, or ending in one newline
+	key     string // identity: "link:…", "guid:…" or "hash:…"
+	hasLink bool
+	hasDate bool
+	when    time.Time
+	name    string // how messages name the item: its link, GUID or title
+	err     error
+}
+
+// newFeedInfo works out the source key and the base URL for links.
+func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string) feedInfo {
+	fi := feedInfo{title: PlainText(feed.Title), sourceArg: src.Name()}
+	switch {
+	case src.URL != nil:
+		fi.source = src.URL.String()
+		if src.Arg != "" && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(src.Arg)), "feed:") {
+			fi.source = strings.TrimSpace(src.Arg)
+		}
+	case absHTTP(feed.FeedLink, "") != "":
+		fi.source = absHTTP(feed.FeedLink, "")
+	default:
+		fi.source = absHTTP(feed.Link, "")
+	}
+	// Relative item links resolve against the feed's link, made absolute
+	// against where the feed came from.
+	from := finalURL
+	if from == "" {
+		from = fi.source
+	}
+	fi.base = absHTTP(feed.Link, from)
+	if fi.base == "" {
+		fi.base = from
+	}
+	return fi
+}
+
+// prepare runs the clean-up stage on one item: title, description, date,
+// link, tags, slug base, image and body.
+func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
+	p := &prepared{}
+	fm := &p.fm
+
+	link := absHTTP(it.Link, fi.base)
+	if link == "" {
+		// Atom entries may carry only a rel="self" or unnamed link.
+		for _, l := range it.Links {
+			if link = absHTTP(l, fi.base); link != "" {
+				break
+			}
+		}
+	}
+	fm.Link = link
+	fm.GUID = strings.TrimSpace(it.GUID)
+
+	body, err := c.body(it, link)
+	if err != nil {
+		p.err = err
+	}
+	p.body = body
+
+	descText := PlainText(it.Description)
+	contentText := ""
+	if it.Content != "" {
+		contentText = PlainText(it.Content)
+	}
+
+	fm.Title = PlainText(it.Title)
+	if fm.Title == "" {
+		switch {
+		case descText != "":
+			fm.Title, _ = cutWords(descText, titleFallbackRunes)
+		case contentText != "":
+			fm.Title, _ = cutWords(contentText, titleFallbackRunes)
+		case link != "":
+			fm.Title = link
+		default:
+			fm.Title = "Untitled"
+		}
+	}
+	fm.Description = descText
+	if fm.Description == "" && contentText != "" {
+		d, cut := cutWords(contentText, descriptionRunes)
+		if cut {
+			d += "…"
+		}
+		fm.Description = d
+	}
+	fm.Summary = fm.Description
+
+	if t, ok := itemTime(it); ok {
+		p.hasDate, p.when = true, t
+	}
+
+	fm.Image = imageURL(it, body, link)
+	fm.Source = fi.source
+	if c.opts.Source != "" {
+		fm.Source = c.opts.Source
+	}
+	switch {
+	case len(c.opts.Categories) > 0:
+		fm.Categories = c.opts.Categories
+	case hostOf(fm.Source) != "":
+		fm.Categories = []string{hostOf(fm.Source)}
+	case hostOf(link) != "":
+		fm.Categories = []string{hostOf(link)}
+	}
+	fm.Tags = Tags(fm.Title, c.stopwords, c.opts.MaxTags)
+	fm.Draft = c.opts.Draft
+	fm.FeedTitle = fi.title
+	if len(it.Authors) > 0 && it.Authors[0] != nil {
+		fm.Author = PlainText(it.Authors[0].Name)
+	}
+
+	switch {
+	case link != "":
+		p.key, p.hasLink, p.name = "link:"+link, true, link
+	case fm.GUID != "":
+		p.key, p.name = "guid:"+fm.GUID, fm.GUID
+	default:
+		sum := sha256.Sum256([]byte(it.Title + "\x00" + it.Published + "\x00" + it.Updated + "\x00" + it.Content + "\x00" + it.Description))
+		p.key, p.name = "hash:"+hex.EncodeToString(sum[:16]), fm.Title
+	}
+	fallback := fm.GUID
+	if fallback == "" {
+		fallback = link
+	}
+	if fallback == "" {
+		fallback = p.key
+	}
+	fm.Slug = Slug(fm.Title, fallback)
+	return p
+}

@@ -1,0 +1,34 @@
+package convert
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// feedRoots are the root elements of the XML feed formats gofeed reads.
+var feedRoots = map[string]bool{"rss": true, "rdf": true, "feed": true, "channel": true}
+
+// parseFeed parses a decoded document with gofeed's universal parser. The
+// parser's own scan of each item's HTML for a first image is off: it costs
+// a full HTML parse per item, and the image step does its own.
+func parseFeed(d *decoded) (*gofeed.Feed, error) {
+	switch {
+	case d.kind == kindHTML:
+		return nil, &NotFeedError{What: "an HTML page"}
+	case d.kind == kindXML && !feedRoots[d.root]:
+		return nil, &NotFeedError{What: fmt.Sprintf("an XML document with root element <%s>", d.root)}
+	}
+	p := gofeed.NewParser()
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	feed, err := p.Parse(bytes.NewReader(d.data))
+	if err != nil {
+		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+			return nil, &NotFeedError{What: "no RSS, Atom or JSON Feed found"}
+		}
+		return nil, fmt.Errorf("parsing the feed: %w", err)
+	}
+	return feed, nil
+}

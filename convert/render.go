@@ -1,0 +1,142 @@
+package convert
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"strings"
+	"text/template"
+	"time"
+	"unicode/utf8"
+)
+
+// FrontMatter is the data a front-matter template receives for one item.
+// The embedded template writes the keys of FORMAT.md from it; a user's
+// template (-template) may use every field.
+type FrontMatter struct {
+	Title       string    // plain-text title, with FORMAT.md's fallbacks
+	Date        string    // the date as the -date-format layout writes it
+	Time        time.Time // the same date as a time, in the output zone
+	Description string    // plain-text description, or the start of the content
+	Summary     string    // the same as Description
+	Slug        string    // the slug, as in the file name
+	Image       string    // absolute image URL, or ""
+	Link        string    // absolute item link, or ""
+	Source      string    // the feed's URL, or its self link for a file
+	Categories  []string  // one entry: the host of Source (else of Link)
+	Tags        []string  // tags from the title
+	Draft       bool      // true with -draft
+	GUID        string    // the item's GUID or Atom id, or ""
+	Author      string    // the first author's name, or ""
+	FeedTitle   string    // the feed's title as plain text
+}
+
+// TemplateFuncs are the functions available to front-matter templates:
+// dq and sq quote a string as a YAML double- or single-quoted scalar that
+// reads back as exactly that string.
+var TemplateFuncs = template.FuncMap{"dq": DoubleQuote, "sq": SingleQuote}
+
+// ParseTemplate parses a front-matter template from fsys, with
+// TemplateFuncs, and checks it by executing it on sample data, so that a
+// bad template is reported before any feed is read.
+func ParseTemplate(fsys fs.FS, name string) (*template.Template, error) {
+	t, err := template.New(name).Funcs(TemplateFuncs).Option("missingkey=error").ParseFS(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	sample := FrontMatter{
+		Title: "Sample", Date: "2006-01-02", Time: time.Date(2006, 1, 2, 15, 4, 5, 0, time.UTC),
+		Description: "d", Summary: "d", Slug: "sample", Link: "https://example.com/a",
+		Source: "https://example.com/feed", Categories: []string{"example.com"}, Tags: []string{"sample"},
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, &sample); err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("---\n")) {
+		return nil, fmt.Errorf("%s: the output must start with a line \"---\"", name)
+	}
+	return t, nil
+}
+
+// render writes one file: the front matter, then the body (which ends in a
+// newline, or is empty).
+func render(t *template.Template, fm *FrontMatter, body string) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(1024 + len(body))
+	if err := t.Execute(&buf, fm); err != nil {
+		return nil, err
+	}
+	buf.WriteString(body)
+	return buf.Bytes(), nil
+}
+
+// DoubleQuote returns s as a YAML double-quoted scalar: backslash and
+// double quote escaped, and every character YAML does not allow as is (C0
+// and C1 controls, DEL, U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF) written as
+// an escape. Invalid UTF-8 becomes U+FFFD.
+func DoubleQuote(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '\\':
+			b.WriteString(`\\`)
+		case '"':
+			b.WriteString(`\"`)
+		case 0:
+			b.WriteString(`\0`)
+		case '\a':
+			b.WriteString(`\a`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\v':
+			b.WriteString(`\v`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\r':
+			b.WriteString(`\r`)
+		case 0x1b:
+			b.WriteString(`\e`)
+		case 0x85:
+			b.WriteString(`\N`)
+		case 0x2028:
+			b.WriteString(`\L`)
+		case 0x2029:
+			b.WriteString(`\P`)
+		default:
+			switch {
+			case r < 0x20 || (r >= 0x7f && r <= 0x9f):
+				fmt.Fprintf(&b, `\x%02X`, r)
+			case r == 0xFEFF || r == 0xFFFE || r == 0xFFFF:
+				fmt.Fprintf(&b, `\u%04X`, r)
+			default:
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// SingleQuote returns s as a YAML single-quoted scalar, with ' doubled. A
+// string that a single-quoted scalar cannot hold exactly (a line break, a
+// tab, a control character) is written double-quoted instead, so the
+// result always reads back as s.
+func SingleQuote(s string) string {
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, needsEscape) {
+		return DoubleQuote(s)
+	}
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// needsEscape reports characters that only a double-quoted scalar keeps.
+func needsEscape(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0x2028 || r == 0x2029 ||
+		r == 0xFEFF || r == 0xFFFE || r == 0xFFFF
+}

@@ -1,0 +1,323 @@
+package convert
+
+import (
+	"bytes"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// Sanitize removes active content from an HTML fragment with an allow-list
+// and makes its relative URLs absolute against base (the item's link).
+//
+// Elements that run code or load other documents are dropped with their
+// content (script, style, iframe, object, embed, svg, template, …); other
+// elements not on the list (form controls, meta, link, base, html, body,
+// unknown tags) lose their tags and keep their text. Attributes not on the
+// list are dropped, so every on… handler goes; URL attributes keep only
+// http, https, mailto and relative URLs (and raster data:image/ URLs in an
+// img src), however the scheme is disguised with entities, case, white
+// space or control characters; a style attribute that could run script is
+// dropped. Comments and doctypes go.
+//
+// Tokens that need no change are copied byte for byte from the input, so
+// markup that is already safe comes out exactly as it came in.
+func Sanitize(s, base string) string {
+	return filterHTML(s, base, true)
+}
+
+// absolutize makes the relative URLs of an HTML fragment absolute against
+// base and changes nothing else: the -raw mode.
+func absolutize(s, base string) string {
+	if base == "" || (!strings.Contains(s, "href") && !strings.Contains(s, "src") && !strings.Contains(s, "poster")) {
+		return s
+	}
+	return filterHTML(s, base, false)
+}
+
+// filterHTML is the one tokenizer pass behind Sanitize and absolutize.
+func filterHTML(s, base string, sanitize bool) string {
+	var out bytes.Buffer
+	out.Grow(len(s))
+	z := html.NewTokenizer(strings.NewReader(s))
+	drop := 0 // depth inside an element dropped with its content
+	var dropName string
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		raw := z.Raw()
+		if !sanitize {
+			if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
+				writeTag(&out, z, raw, base, false)
+			} else {
+				out.Write(raw)
+			}
+			continue
+		}
+		switch tt {
+		case html.TextToken:
+			if drop == 0 {
+				out.Write(bytes.ReplaceAll(raw, []byte{0}, []byte("\uFFFD")))
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			tag := string(name)
+			if drop > 0 {
+				if tag == dropName && tt == html.StartTagToken {
+					drop++
+				}
+				continue
+			}
+			if dropWithContent[tag] {
+				if tt == html.StartTagToken && !voidElements[tag] {
+					drop, dropName = 1, tag
+				}
+				continue
+			}
+			if allowedAttrs[tag] == nil {
+				continue // unwrapped: the tag goes, its content stays
+			}
+			writeTag(&out, z, raw, base, true)
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			tag := string(name)
+			if drop > 0 {
+				if tag == dropName {
+					drop--
+				}
+				continue
+			}
+			if allowedAttrs[tag] != nil {
+				out.Write(raw)
+			}
+		}
+	}
+	return out.String()
+}
+
+// writeTag writes a start tag: its raw bytes when no attribute needs a
+// change, else the tag rebuilt from its kept attributes.
+func writeTag(out *bytes.Buffer, z *html.Tokenizer, raw []byte, base string, sanitize bool) {
+	tok := z.Token()
+	allowed := allowedAttrs[tok.Data]
+	changed := false
+	kept := tok.Attr[:0]
+	for _, a := range tok.Attr {
+		key := a.Key
+		if a.Namespace != "" {
+			key = a.Namespace + ":" + a.Key
+		}
+		if sanitize && !globalAttrs[key] && !allowed[key] {
+			changed = true
+			continue
+		}
+		if urlAttrs[key] {
+			v, ok := fixURL(a.Val, key, tok.Data, base, sanitize)
+			if !ok {
+				changed = true
+				continue
+			}
+			if v != a.Val {
+				a.Val, changed = v, true
+			}
+		} else if key == "style" && sanitize && dangerousStyle(a.Val) {
+			changed = true
+			continue
+		}
+		kept = append(kept, a)
+	}
+	if !changed {
+		out.Write(raw)
+		return
+	}
+	out.WriteByte('<')
+	out.WriteString(tok.Data)
+	for _, a := range kept {
+		out.WriteByte(' ')
+		if a.Namespace != "" {
+			out.WriteString(a.Namespace)
+			out.WriteByte(':')
+		}
+		out.WriteString(a.Key)
+		out.WriteString(`="`)
+		out.WriteString(html.EscapeString(a.Val))
+		out.WriteByte('"')
+	}
+	if tok.Type == html.SelfClosingTagToken {
+		out.WriteString(" /")
+	}
+	out.WriteByte('>')
+}
+
+// fixURL checks a URL attribute and makes it absolute. It reports false
+// when the attribute must go.
+func fixURL(val, attr, tag, base string, sanitize bool) (string, bool) {
+	if attr == "srcset" {
+		return fixSrcset(val, base, sanitize)
+	}
+	scheme := urlScheme(val)
+	switch scheme {
+	case "":
+		return resolve(strings.TrimSpace(val), base), true
+	case "http", "https":
+		return val, true
+	case "mailto", "tel":
+		return val, attr == "href" || !sanitize
+	case "data":
+		return val, !sanitize || (tag == "img" && attr == "src" && rasterDataURL(val))
+	}
+	return val, !sanitize
+}
+
+// fixSrcset checks and resolves each candidate of a srcset list.
+func fixSrcset(val, base string, sanitize bool) (string, bool) {
+	parts := strings.Split(val, ",")
+	out := make([]string, 0, len(parts))
+	for _, p := range parts {
+		fields := strings.Fields(p)
+		if len(fields) == 0 {
+			continue
+		}
+		switch urlScheme(fields[0]) {
+		case "":
+			fields[0] = resolve(fields[0], base)
+		case "http", "https":
+		default:
+			if sanitize {
+				continue
+			}
+		}
+		out = append(out, strings.Join(fields, " "))
+	}
+	if len(out) == 0 {
+		return "", false
+	}
+	joined := strings.Join(out, ", ")
+	if strings.Join(strings.Fields(val), " ") == strings.Join(strings.Fields(joined), " ") {
+		return val, true
+	}
+	return joined, true
+}
+
+// urlScheme returns the lowercased scheme of a URL the way a browser reads
+// it: control characters and white space anywhere removed first (the
+// tokenizer has already decoded entities). It returns "" for a relative
+// URL, and "?" for something no browser would call a scheme.
+func urlScheme(v string) string {
+	var b strings.Builder
+	for _, r := range v {
+		if r <= 0x20 || r == 0x7f || r == '\u00a0' || r == '\ufeff' || r == '\u200b' {
+			continue
+		}
+		if r == ':' {
+			s := strings.ToLower(b.String())
+			for _, c := range s {
+				if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
+					return "?"
+				}
+			}
+			return s
+		}
+		if r == '/' || r == '?' || r == '#' {
+			return ""
+		}
+		b.WriteRune(r)
+	}
+	return ""
+}
+
+// rasterDataURL allows data:image/ URLs of raster formats only: an SVG
+// image can carry script.
+func rasterDataURL(v string) bool {
+	v = strings.ToLower(strings.Join(strings.Fields(v), ""))
+	for _, t := range []string{"png", "gif", "jpeg", "jpg", "webp", "avif", "bmp"} {
+		if strings.HasPrefix(v, "data:image/"+t+";") || strings.HasPrefix(v, "data:image/"+t+",") {
+			return true
+		}
+	}
+	return false
+}
+
+// dangerousStyle reports a style attribute that could run script or load
+// a URL: expression(), a script URL, a binding or behavior, url() or an
+// @import, read after CSS escapes and comments are removed.
+func dangerousStyle(v string) bool {
+	s := strings.ToLower(v)
+	s = strings.NewReplacer("\\", "", "/*", "", "*/", "").Replace(s)
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r <= 0x20 || r == 0x7f }), "")
+	for _, bad := range []string{"expression", "javascript:", "vbscript:", "behavior", "binding", "url(", "@import", "data:"} {
+		if strings.Contains(s, bad) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropWithContent are the elements removed with everything inside them.
+var dropWithContent = map[string]bool{
+	"script": true, "style": true, "iframe": true, "frame": true, "frameset": true, "object": true,
+	"embed": true, "applet": true, "noscript": true, "noembed": true, "noframes": true, "template": true,
+	"svg": true, "xmp": true, "plaintext": true, "title": true, "head": true, "textarea": true,
+	"select": true, "button": true, "param": true, "base": true, "meta": true, "link": true,
+	"portal": true, "fencedframe": true, "math": true, "dialog": true,
+}
+
+// voidElements have no end tag, so dropping one drops nothing else.
+var voidElements = map[string]bool{
+	"base": true, "meta": true, "link": true, "embed": true, "param": true, "frame": true,
+}
+
+// urlAttrs hold URLs.
+var urlAttrs = map[string]bool{
+	"href": true, "src": true, "srcset": true, "cite": true, "poster": true,
+	"action": true, "formaction": true, "background": true, "xlink:href": true, "longdesc": true,
+	"data": true, "codebase": true, "dynsrc": true, "lowsrc": true, "ping": true, "manifest": true,
+}
+
+// globalAttrs are allowed on every allowed element.
+var globalAttrs = map[string]bool{
+	"title": true, "lang": true, "dir": true, "class": true, "id": true, "style": true,
+}
+
+// allowedAttrs is the allow-list: the elements kept, and the attributes
+// each keeps beside globalAttrs.
+var allowedAttrs = func() map[string]map[string]bool {
+	m := map[string]map[string]bool{}
+	set := func(attrs string, tags ...string) {
+		for _, t := range tags {
+			if m[t] == nil {
+				m[t] = map[string]bool{}
+			}
+			for _, a := range strings.Fields(attrs) {
+				m[t][a] = true
+			}
+		}
+	}
+	set("", "abbr", "acronym", "address", "article", "aside", "b", "bdi", "big", "br", "caption",
+		"center", "code", "dd", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer",
+		"h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "i", "kbd", "li", "main", "mark",
+		"nav", "p", "picture", "pre", "rp", "rt", "ruby", "s", "samp", "section", "small", "span",
+		"strike", "strong", "sub", "summary", "sup", "tbody", "tfoot", "thead", "tr", "tt", "u", "ul",
+		"var", "wbr", "cite", "details", "ol", "table", "td", "th", "col", "colgroup", "time",
+		"blockquote", "q", "del", "ins", "a", "img", "video", "audio", "source", "track", "bdo", "font")
+	set("href rel target hreflang name type", "a")
+	set("src srcset alt width height loading sizes decoding", "img")
+	set("src poster controls width height preload loop muted playsinline", "video")
+	set("src controls preload loop muted", "audio")
+	set("src srcset type media sizes", "source")
+	set("src kind srclang label default", "track")
+	set("colspan rowspan align valign scope headers width", "td", "th")
+	set("summary border cellpadding cellspacing width align", "table")
+	set("span width align", "col", "colgroup")
+	set("start type reversed", "ol")
+	set("value type", "li")
+	set("cite", "blockquote", "q")
+	set("cite datetime", "del", "ins")
+	set("datetime", "time")
+	set("open", "details")
+	set("color size face", "font")
+	set("align", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "thead", "tbody", "tfoot", "caption")
+	return m
+}()

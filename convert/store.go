@@ -1,0 +1,321 @@
+package convert
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// idsFile is the hidden file in the output folder that remembers the
+// identities of items without a link (by GUID or by hash), which the
+// front matter has no key for.
+const idsFile = ".feed2md-ids.json"
+
+// tmpPrefix starts the name of every temporary file; a rename turns it into
+// the real file, and the folder index ignores it.
+const tmpPrefix = ".feed2md-tmp-"
+
+// Write outcomes.
+const (
+	actionNew       = "new"
+	actionUpdated   = "updated"
+	actionUnchanged = "unchanged"
+)
+
+// stored is what the folder knows of one file it holds.
+type stored struct {
+	name string // the file's path relative to the folder, e.g. "my-post.md"
+	slug string // the slug its name carries
+	link string // its link key, "" when it has none
+	date string // its date key as written
+	key  string // the identity of the item that owns it
+}
+
+// store is the output folder: it indexes the files already there and
+// writes new ones. It is safe for concurrent use by several feeds.
+type store struct {
+	dir    string
+	bundle bool // write <slug>/index.md instead of <slug>.md
+
+	mu      sync.Mutex
+	byKey   map[string]*stored // identity → file
+	bySlug  map[string]*stored // slug (a name taken in the folder) → file
+	ids     map[string]string  // non-link identities → slug, as in idsFile
+	idsDirt bool               // ids changed since read
+	claimed map[string]bool    // identities written in this run
+}
+
+// openStore indexes dir, creating it when missing. It reads only the front
+// matter of each Markdown file, and only the link, date and slug keys.
+func openStore(dir string, bundle bool) (*store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	s := &store{
+		dir:     dir,
+		bundle:  bundle,
+		byKey:   map[string]*stored{},
+		bySlug:  map[string]*stored{},
+		ids:     map[string]string{},
+		claimed: map[string]bool{},
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		var rel, slug string
+		switch {
+		case strings.HasPrefix(name, "."):
+			continue
+		case e.Type().IsRegular() && strings.HasSuffix(name, ".md"):
+			rel, slug = name, strings.TrimSuffix(name, ".md")
+		case e.IsDir():
+			info, err := os.Lstat(filepath.Join(dir, name, "index.md"))
+			if err != nil || !info.Mode().IsRegular() {
+				// A folder that is not a bundle still takes the name.
+				s.bySlug[name] = &stored{name: name, slug: name}
+				continue
+			}
+			rel, slug = filepath.Join(name, "index.md"), name
+		default:
+			if strings.HasSuffix(name, ".md") {
+				// A link or a special file: keep its name taken, never write it.
+				slug = strings.TrimSuffix(name, ".md")
+				s.bySlug[slug] = &stored{name: name, slug: slug}
+			}
+			continue
+		}
+		f := &stored{name: rel, slug: slug}
+		f.link, f.date = readFrontMatter(filepath.Join(dir, rel))
+		if f.link != "" {
+			f.key = "link:" + f.link
+			if _, dup := s.byKey[f.key]; !dup {
+				s.byKey[f.key] = f
+			}
+		}
+		s.bySlug[slug] = f
+	}
+	if err := s.readIDs(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readIDs loads idsFile, dropping entries whose file is gone.
+func (s *store) readIDs() error {
+	data, err := os.ReadFile(filepath.Join(s.dir, idsFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("output folder: %w", err)
+	}
+	var ids map[string]string
+	if err := json.Unmarshal(data, &ids); err != nil {
+		// A damaged memory is rebuilt: link-less items may be written anew.
+		s.idsDirt = true
+		return nil
+	}
+	for key, slug := range ids {
+		f := s.bySlug[slug]
+		if f == nil || f.name == slug || f.link != "" {
+			s.idsDirt = true
+			continue
+		}
+		f.key = key
+		s.byKey[key] = f
+		s.ids[key] = slug
+	}
+	return nil
+}
+
+// readFrontMatter returns the link and date keys of a file's front matter.
+// The lines feed2md writes are read directly; anything else (a user's
+// template, a hand edit) goes through a YAML parser.
+func readFrontMatter(path string) (link, date string) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", ""
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 4096)
+	first, err := r.ReadString('\n')
+	if err != nil || strings.TrimRight(first, "\r\n") != "---" {
+		return "", ""
+	}
+	var block bytes.Buffer
+	fast := true
+	for n := 0; n < 10000; n++ {
+		line, err := r.ReadString('\n')
+		trimmed := strings.TrimRight(line, "\r\n")
+		if trimmed == "---" || trimmed == "..." {
+			break
+		}
+		block.WriteString(line)
+		switch {
+		case strings.HasPrefix(trimmed, "link: "):
+			v, ok := singleQuoted(trimmed[len("link: "):])
+			if !ok {
+				fast = false
+			}
+			link = v
+		case strings.HasPrefix(trimmed, "date: "):
+			date = strings.TrimSpace(trimmed[len("date: "):])
+		}
+		if err == io.EOF {
+			return "", ""
+		}
+		if err != nil {
+			return "", ""
+		}
+	}
+	if fast && link != "" {
+		return link, date
+	}
+	var m map[string]any
+	if yaml.Unmarshal(block.Bytes(), &m) != nil {
+		return link, date
+	}
+	if v, ok := m["link"].(string); ok {
+		link = v
+	}
+	return link, date
+}
+
+// singleQuoted decodes a one-line YAML single-quoted scalar.
+func singleQuoted(v string) (string, bool) {
+	if len(v) < 2 || v[0] != '\'' || v[len(v)-1] != '\'' {
+		return "", false
+	}
+	inner := v[1 : len(v)-1]
+	if strings.Contains(strings.ReplaceAll(inner, "''", ""), "'") {
+		return "", false
+	}
+	return strings.ReplaceAll(inner, "''", "'"), true
+}
+
+// lookup returns the file an identity already has, if any.
+func (s *store) lookup(key string) *stored {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.byKey[key]
+}
+
+// reservedSlugs are names that would change the meaning of a Hugo section:
+// index.md makes it a leaf bundle, _index.md is its own page.
+var reservedSlugs = map[string]bool{"index": true, "_index": true}
+
+// claim returns the file for an identity: the one it has, or a new one
+// under base, with -2, -3, … added while the name is taken by another
+// item. It reports false when the identity was already claimed in this run
+// (the feed lists the same item twice).
+func (s *store) claim(key, base string, hasLink bool) (*stored, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.claimed[key] {
+		return nil, false
+	}
+	s.claimed[key] = true
+	if f := s.byKey[key]; f != nil {
+		return f, true
+	}
+	slug := base
+	for n := 2; s.bySlug[slug] != nil || reservedSlugs[slug]; n++ {
+		slug = base + "-" + strconv.Itoa(n)
+	}
+	f := &stored{slug: slug, key: key, name: slug + ".md"}
+	if s.bundle {
+		f.name = filepath.Join(slug, "index.md")
+	}
+	s.bySlug[slug] = f
+	s.byKey[key] = f
+	if !hasLink {
+		s.ids[key] = slug
+		s.idsDirt = true
+	}
+	return f, true
+}
+
+// write puts data into the file f names, unless it already holds exactly
+// that. The file is written whole or not at all: a temporary file in the
+// same folder, then a rename.
+func (s *store) write(f *stored, data []byte) (string, error) {
+	path := filepath.Join(s.dir, f.name)
+	old, err := os.ReadFile(path)
+	switch {
+	case err == nil && bytes.Equal(old, data):
+		return actionUnchanged, nil
+	case err == nil:
+		return actionUpdated, atomicWrite(path, data)
+	case errors.Is(err, fs.ErrNotExist):
+		if s.bundle {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return "", err
+			}
+		}
+		return actionNew, atomicWrite(path, data)
+	}
+	return "", err
+}
+
+// atomicWrite writes data to a temporary file beside path and renames it
+// over path. On any error the temporary file is removed.
+func atomicWrite(path string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), tmpPrefix+"*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// flush saves the identities of link-less items when they changed.
+func (s *store) flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.idsDirt {
+		return nil
+	}
+	data, err := json.MarshalIndent(s.ids, "", "  ") // keys sorted: stable bytes
+	if err != nil {
+		return err
+	}
+	if err := atomicWrite(filepath.Join(s.dir, idsFile), append(data, '\n')); err != nil {
+		return fmt.Errorf("output folder: %w", err)
+	}
+	s.idsDirt = false
+	return nil
+}
+
+// path returns the path of f as the user sees it: the output folder joined
+// with the file's name.
+func (s *store) path(f *stored) string {
+	return filepath.Join(s.dir, f.name)
+}
