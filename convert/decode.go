@@ -29,6 +29,7 @@ type decoded struct {
 	data []byte
 	kind string // kindXML, kindJSON or kindHTML
 	root string // the root element's local name, lowercased, for XML and HTML
+	junk bool   // text stood before the first tag (a server's warning, or no XML at all)
 }
 
 // decode turns raw feed bytes into UTF-8. contentType is the HTTP
@@ -71,7 +72,7 @@ func decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
 	if root < 0 {
 		return nil, errors.New("no XML element found: the input is empty or not a feed")
 	}
-	d := &decoded{data: data[root:], kind: kindXML, root: name}
+	d := &decoded{data: data[root:], kind: kindXML, root: name, junk: data[skipSpace(data, 0)] != '<'}
 	if name == "html" {
 		d.kind = kindHTML
 	}

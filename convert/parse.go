@@ -18,6 +18,8 @@ func parseFeed(d *decoded) (*gofeed.Feed, error) {
 	switch {
 	case d.kind == kindHTML:
 		return nil, &NotFeedError{What: "an HTML page"}
+	case d.kind == kindXML && !feedRoots[d.root] && d.junk:
+		return nil, &NotFeedError{What: "neither XML nor JSON"}
 	case d.kind == kindXML && !feedRoots[d.root]:
 		return nil, &NotFeedError{What: fmt.Sprintf("an XML document with root element <%s>", d.root)}
 	}

@@ -1,0 +1,138 @@
+package convert
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// goldenCase is a feed in testdata and the folder of its expected files.
+type goldenCase struct {
+	feed   string // file in ../testdata
+	golden string // folder in ../testdata/golden
+	edit   func(*Options)
+}
+
+var goldenCases = []goldenCase{
+	// The expected file is a copy of spec/seed-000_f37bf80e3caf8071.md,
+	// never regenerated: -update skips it.
+	{feed: "foxnews-latest.xml", golden: "foxnews"},
+}
+
+// TestGolden converts each testdata feed and compares every file written
+// with its golden copy byte for byte; a second run must change nothing.
+func TestGolden(t *testing.T) {
+	for _, gc := range goldenCases {
+		t.Run(gc.golden, func(t *testing.T) {
+			out := t.TempDir()
+			c := newTestConverter(t, out, gc.edit)
+			src, err := ParseSource(filepath.Join("..", "testdata", gc.feed))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := c.Convert(context.Background(), src)
+			if res.Failed() {
+				t.Fatalf("convert failed: %v %v", res.Err, res.Errors)
+			}
+			if err := c.Close(); err != nil {
+				t.Fatal(err)
+			}
+			got := readDir(t, out)
+			dir := filepath.Join("..", "testdata", "golden", gc.golden)
+			if *update && gc.golden != "foxnews" {
+				os.RemoveAll(dir)
+				for name, data := range got {
+					p := filepath.Join(dir, name)
+					if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(p, data, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			want := readDir(t, dir)
+			if len(want) == 0 {
+				t.Fatalf("no golden files in %s", dir)
+			}
+			for name, w := range want {
+				g, ok := got[name]
+				if !ok {
+					t.Errorf("%s not written", name)
+					continue
+				}
+				if !bytes.Equal(g, w) {
+					t.Errorf("%s differs from its golden file:\n%s", name, lineDiff(string(w), string(g)))
+				}
+				frontMatter(t, g)
+			}
+			for name := range got {
+				if _, ok := want[name]; !ok {
+					t.Errorf("%s written but not in %s", name, dir)
+				}
+			}
+			// A re-run finds every file unchanged.
+			c2 := newTestConverter(t, out, gc.edit)
+			res2 := c2.Convert(context.Background(), src)
+			if res2.New != 0 || res2.Updated != 0 || res2.Unchanged != len(want) {
+				t.Errorf("re-run: %d new, %d updated, %d unchanged; want 0, 0, %d", res2.New, res2.Updated, res2.Unchanged, len(want))
+			}
+		})
+	}
+}
+
+// TestSeedFromSpec converts the spec's own copy of the feed, so that the
+// project's testdata copy cannot drift from the contract.
+func TestSeedFromSpec(t *testing.T) {
+	shared := sharedDir(t)
+	feed, err := os.ReadFile(filepath.Join(shared, "spec", "foxnews-latest.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(shared, "spec", "seed-000_f37bf80e3caf8071.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	res := convertBytes(t, out, string(feed), nil)
+	if res.Failed() || res.New != 1 {
+		t.Fatalf("result %+v", res)
+	}
+	got, err := os.ReadFile(filepath.Join(out, "witkoff-and-kushner-scheduled-to-meet-putin-in-moscow.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("seed differs:\n%s", lineDiff(string(want), string(got)))
+	}
+}
+
+// lineDiff shows the first differing lines of two texts.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			b.WriteString("line " + strconv.Itoa(i+1) + ":\n  want: " + wl + "\n  got:  " + gl + "\n")
+			if shown++; shown == 5 {
+				break
+			}
+		}
+	}
+	return b.String()
+}

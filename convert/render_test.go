@@ -1,0 +1,83 @@
+package convert
+
+import (
+	"testing"
+
+	"feed2md/templates"
+)
+
+func TestQuoting(t *testing.T) {
+	cases := []struct{ in, dq, sq string }{
+		{`plain`, `"plain"`, `'plain'`},
+		{`say "hi" \ bye`, `"say \"hi\" \\ bye"`, `'say "hi" \ bye'`},
+		{`it's`, `"it's"`, `'it''s'`},
+		{"tab\there", `"tab\there"`, `"tab\there"`},
+		{"line\nbreak", `"line\nbreak"`, `"line\nbreak"`},
+		{"nel\u0085 ls\u2028 ps\u2029 bom\ufeff", `"nel\N ls\L ps\P bom\uFEFF"`, `"nel\N ls\L ps\P bom\uFEFF"`},
+		{"bell\a del\x7f c1\u0090", `"bell\a del\x7F c1\x90"`, `"bell\a del\x7F c1\x90"`},
+		{"- leading dash: and #hash", `"- leading dash: and #hash"`, `'- leading dash: and #hash'`},
+	}
+	for _, c := range cases {
+		if got := DoubleQuote(c.in); got != c.dq {
+			t.Errorf("DoubleQuote(%q) = %s, want %s", c.in, got, c.dq)
+		}
+		if got := SingleQuote(c.in); got != c.sq {
+			t.Errorf("SingleQuote(%q) = %s, want %s", c.in, got, c.sq)
+		}
+	}
+}
+
+// FuzzFrontMatter writes arbitrary titles, descriptions, links and tags
+// through the embedded template and reads them back with a YAML parser:
+// every value must come back exactly.
+func FuzzFrontMatter(f *testing.F) {
+	f.Add(`Trump says "we are close"`, "a\\b\n\tc", "https://x.test/a?b='c'", "tag")
+	f.Add("\x00\x1b\u0085\u2028\ufeff", "'''", "': #", "- x")
+	f.Add("---", "...", "\r\n", "\"")
+	f.Add("\xff\xfe", "🎉", "%", "null")
+	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, title, desc, link, tag string) {
+		fm := FrontMatter{
+			Title: title, Date: "2026-01-21", Description: desc, Summary: desc, Slug: "s",
+			Image: link, Link: link, Source: link, Categories: []string{link}, Tags: []string{tag, title},
+		}
+		data, err := render(tmpl, &fm, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, body := frontMatter(t, data)
+		if body != "" {
+			t.Fatalf("body %q", body)
+		}
+		valid := func(s string) string { return string([]rune(s)) } // each bad byte becomes U+FFFD
+		for key, want := range map[string]string{
+			"title": valid(title), "description": valid(desc), "summary": valid(desc),
+			"image": valid(link), "link": valid(link), "source": valid(link),
+		} {
+			if got, _ := m[key].(string); got != want {
+				t.Fatalf("%s: read back %q, wrote %q\n%s", key, got, want, data)
+			}
+		}
+		cats, _ := m["categories"].([]any)
+		tags, _ := m["tags"].([]any)
+		if len(cats) != 1 || cats[0] != valid(link) || len(tags) != 2 || tags[0] != valid(tag) || tags[1] != valid(title) {
+			t.Fatalf("lists read back as %q %q\n%s", cats, tags, data)
+		}
+	})
+}
+
+func TestParseTemplateRejects(t *testing.T) {
+	for name, text := range map[string]string{
+		"syntax":      "---\n{{.Title",
+		"unknown key": "---\n{{.Nope}}\n---\n",
+		"no dashes":   "title: {{dq .Title}}\n",
+	} {
+		fsys := mapFS{"t.tmpl": text}
+		if _, err := ParseTemplate(fsys, "t.tmpl"); err == nil {
+			t.Errorf("%s: template accepted", name)
+		}
+	}
+}
