@@ -3,7 +3,6 @@ package convert
 import (
 	"bytes"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -70,7 +69,10 @@ func decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
 	data = validUTF8(data, true)
 	root, name := findRoot(data)
 	if root < 0 {
-		return nil, errors.New("no XML element found: the input is empty or not a feed")
+		if skipSpace(data, 0) == len(data) {
+			return nil, &NotFeedError{What: "the input is empty"}
+		}
+		return nil, &NotFeedError{What: "neither XML nor JSON"}
 	}
 	d := &decoded{data: data[root:], kind: kindXML, root: name, junk: data[skipSpace(data, 0)] != '<'}
 	if name == "html" {
