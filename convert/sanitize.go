@@ -47,10 +47,11 @@ func filterHTML(s, base string, sanitize bool) string {
 		if tt == html.ErrorToken {
 			break
 		}
-		raw := z.Raw()
+		// Raw first: TagName and Token lowercase the tokenizer's buffer.
+		raw := append([]byte(nil), z.Raw()...)
 		if !sanitize {
 			if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
-				writeTag(&out, z, raw, base, false)
+				writeTag(&out, z.Token(), raw, base, false)
 			} else {
 				out.Write(raw)
 			}
@@ -62,8 +63,8 @@ func filterHTML(s, base string, sanitize bool) string {
 				out.Write(bytes.ReplaceAll(raw, []byte{0}, []byte("\uFFFD")))
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
-			name, _ := z.TagName()
-			tag := string(name)
+			tok := z.Token()
+			tag := tok.Data
 			if drop > 0 {
 				if tag == dropName && tt == html.StartTagToken {
 					drop++
@@ -79,7 +80,7 @@ func filterHTML(s, base string, sanitize bool) string {
 			if allowedAttrs[tag] == nil {
 				continue // unwrapped: the tag goes, its content stays
 			}
-			writeTag(&out, z, raw, base, true)
+			writeTag(&out, tok, raw, base, true)
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			tag := string(name)
@@ -99,8 +100,7 @@ func filterHTML(s, base string, sanitize bool) string {
 
 // writeTag writes a start tag: its raw bytes when no attribute needs a
 // change, else the tag rebuilt from its kept attributes.
-func writeTag(out *bytes.Buffer, z *html.Tokenizer, raw []byte, base string, sanitize bool) {
-	tok := z.Token()
+func writeTag(out *bytes.Buffer, tok html.Token, raw []byte, base string, sanitize bool) {
 	allowed := allowedAttrs[tok.Data]
 	changed := false
 	kept := tok.Attr[:0]
@@ -242,17 +242,79 @@ func rasterDataURL(v string) bool {
 
 // dangerousStyle reports a style attribute that could run script or load
 // a URL: expression(), a script URL, a binding or behavior, url() or an
-// @import, read after CSS escapes and comments are removed.
+// @import, read after CSS comments and escapes are undone.
 func dangerousStyle(v string) bool {
-	s := strings.ToLower(v)
-	s = strings.NewReplacer("\\", "", "/*", "", "*/", "").Replace(s)
+	s := strings.ToLower(cssUnescape(stripCSSComments(v)))
 	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r <= 0x20 || r == 0x7f }), "")
-	for _, bad := range []string{"expression", "javascript:", "vbscript:", "behavior", "binding", "url(", "@import", "data:"} {
+	for _, bad := range []string{"expression", "javascript:", "vbscript:", "behavior", "binding", "url(", "@import", "data:", "image-set("} {
 		if strings.Contains(s, bad) {
 			return true
 		}
 	}
 	return false
+}
+
+// stripCSSComments removes /* … */ comments (an unclosed one runs to the
+// end), which CSS ignores inside a token: "expr/**/ession".
+func stripCSSComments(s string) string {
+	for {
+		i := strings.Index(s, "/*")
+		if i < 0 {
+			return s
+		}
+		j := strings.Index(s[i+2:], "*/")
+		if j < 0 {
+			return s[:i]
+		}
+		s = s[:i] + s[i+2+j+2:]
+	}
+}
+
+// cssUnescape undoes CSS escapes: a backslash and one to six hex digits
+// (and one following white space) is that code point; a backslash and any
+// other character is that character.
+func cssUnescape(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		j := i + 1
+		for j < len(s) && j < i+7 && isHex(s[j]) {
+			j++
+		}
+		if j == i+1 {
+			b.WriteByte(s[j])
+			i = j
+			continue
+		}
+		var r rune
+		for _, c := range s[i+1 : j] {
+			r = r*16 + rune(hexVal(byte(c)))
+		}
+		b.WriteRune(r)
+		if j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n') {
+			j++
+		}
+		i = j - 1
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+func hexVal(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
 }
 
 // dropWithContent are the elements removed with everything inside them.
