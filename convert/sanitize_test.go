@@ -253,7 +253,7 @@ func TestSanitizeRemoves(t *testing.T) {
 		`<unknown-el data-x="1">kept text</unknown-el>`:    `kept text`,
 		`<img src="data:image/svg+xml,<svg onload=x>">`:    `<img>`,
 		`<p style="color: red">red</p>`:                    `<p style="color: red">red</p>`,
-		`<p style="background: url(javascript:x)">r</p>`:  `<p>r</p>`,
+		`<p style="background: url(javascript:x)">r</p>`:   `<p>r</p>`,
 		`<object><param name="a"><p>inside</p></object>ok`: `ok`,
 	}
 	for in, want := range cases {
