@@ -170,6 +170,9 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "feed2md: %v\n", err)
 		return exitFailed
 	}
+	if w := convert.HugoWarning(opts.OutputDir, opts.Body); w != "" && !cfg.quiet {
+		fmt.Fprintf(stderr, "feed2md: warning: %s\n", w)
+	}
 	code := exitOK
 	for _, src := range sources {
 		res := conv.Convert(ctx, src)

@@ -16,32 +16,34 @@ const (
 // trimmed; sanitized (unless Raw) with relative URLs made absolute against
 // the item's link; converted to Markdown in that mode; Hugo shortcode
 // delimiters escaped; and ended with exactly one newline. An item with no
-// body gives "".
-func (c *Converter) body(it *gofeed.Item, link string) (string, error) {
+// body gives "". It also returns the HTML before the Markdown step, where
+// the image step looks for a first <img>.
+func (c *Converter) body(it *gofeed.Item, link string) (body, html string, err error) {
 	s := strings.TrimSpace(it.Content)
 	if s == "" {
 		s = strings.TrimSpace(it.Description)
 	}
 	if s == "" {
-		return "", nil
+		return "", "", nil
 	}
 	if c.opts.Raw {
 		s = absolutize(s, link)
 	} else {
 		s = Sanitize(s, link)
 	}
+	html = s
 	if c.opts.Body == BodyMarkdown {
 		md, err := c.markdown(s, link)
 		if err != nil {
-			return "", err
+			return "", html, err
 		}
 		s = md
 	}
 	s = strings.TrimSpace(EscapeShortcodes(s, c.opts.Body == BodyMarkdown))
 	if s == "" {
-		return "", nil
+		return "", html, nil
 	}
-	return s + "\n", nil
+	return s + "\n", html, nil
 }
 
 // EscapeShortcodes escapes Hugo shortcode delimiters the way Hugo documents

@@ -24,7 +24,20 @@ var goldenCases = []goldenCase{
 	// The expected file is a copy of spec/seed-000_f37bf80e3caf8071.md,
 	// never regenerated: -update skips it.
 	{feed: "foxnews-latest.xml", golden: "foxnews"},
+	// bodies.xml was written for these tests; its expected files were
+	// checked by hand: absolute links, the language of the code block, the
+	// table, the escaped shortcodes, the script and handler gone.
+	{feed: "bodies.xml", golden: "bodies-html"},
+	{feed: "bodies.xml", golden: "bodies-markdown", edit: markdownBodies},
+	{feed: "bodies.xml", golden: "bodies-raw", edit: func(o *Options) { o.Raw = true }},
+	// Real feeds, cut to a few items from ../shared/corpus.
+	{feed: "russcox.atom", golden: "russcox-markdown", edit: markdownBodies},
+	{feed: "daringfireball.atom", golden: "daringfireball-markdown", edit: markdownBodies},
+	{feed: "botframework.xml", golden: "botframework-markdown", edit: markdownBodies},
+	{feed: "botframework.xml", golden: "botframework-html"},
 }
+
+func markdownBodies(o *Options) { o.Body = BodyMarkdown }
 
 // TestGolden converts each testdata feed and compares every file written
 // with its golden copy byte for byte; a second run must change nothing.

@@ -81,7 +81,7 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	fm.Link = link
 	fm.GUID = strings.TrimSpace(it.GUID)
 
-	body, err := c.body(it, link)
+	body, html, err := c.body(it, link)
 	if err != nil {
 		p.err = err
 	}
@@ -120,7 +120,7 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 		p.hasDate, p.when = true, t
 	}
 
-	fm.Image = imageURL(it, body, link)
+	fm.Image = imageURL(it, html, link)
 	fm.Source = fi.source
 	if c.opts.Source != "" {
 		fm.Source = c.opts.Source
