@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -148,4 +151,30 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestMarkdownBodiesHaveNoRawHTML renders every Markdown golden body with
+// goldmark in Hugo's stock configuration (raw HTML off): nothing may be
+// replaced by "raw HTML omitted", so a stock Hugo site loses no content.
+func TestMarkdownBodiesHaveNoRawHTML(t *testing.T) {
+	n := 0
+	for _, gc := range goldenCases {
+		if !strings.HasSuffix(gc.golden, "-markdown") {
+			continue
+		}
+		for name, data := range readDir(t, filepath.Join("..", "testdata", "golden", gc.golden)) {
+			_, body := frontMatter(t, data)
+			var buf bytes.Buffer
+			if err := goldmark.New(goldmark.WithExtensions(extension.GFM)).Convert([]byte(body), &buf); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(buf.String(), "raw HTML omitted") {
+				t.Errorf("%s/%s: stock Hugo would omit raw HTML:\n%s", gc.golden, name, buf.String())
+			}
+			n++
+		}
+	}
+	if n < 5 {
+		t.Fatalf("only %d Markdown golden files", n)
+	}
 }

@@ -13,10 +13,15 @@ import (
 // newMarkdownConverter builds the one HTML-to-Markdown converter a run
 // reuses for every item: CommonMark with tables and strikethrough. It is
 // safe for concurrent use.
+//
+// The converter's "<!--THE END-->" comment between two adjacent lists is
+// off: it is raw HTML, which stock Hugo replaces with "raw HTML omitted".
+// Lists of different kinds stay apart without it; two adjacent lists of the
+// same kind become one.
 func newMarkdownConverter() *converter.Converter {
 	return converter.NewConverter(converter.WithPlugins(
 		base.NewBasePlugin(),
-		commonmark.NewCommonmarkPlugin(),
+		commonmark.NewCommonmarkPlugin(commonmark.WithListEndComment(false)),
 		table.NewTablePlugin(),
 		strikethrough.NewStrikethroughPlugin(),
 	))
