@@ -86,6 +86,14 @@ type config struct {
 	source     string
 	stopwords  string
 	template   string
+	feedsFile  string
+	jobs       int
+	cacheDir   string
+	noCache    bool
+	limit      int
+	since      string
+	dryRun     bool
+	lockWait   time.Duration
 }
 
 // newFlagSet registers every flag on a FlagSet that writes to stderr.
@@ -121,6 +129,14 @@ func newFlagSet(cfg *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&cfg.source, "source", "", "the source key for every item, a `URL` (default: the feed's URL)")
 	fs.StringVar(&cfg.stopwords, "stopwords", "", "a `file` of extra stop words, one a line")
 	fs.StringVar(&cfg.template, "template", "", "a front-matter template `file` (text/template) instead of the built-in one")
+	fs.StringVar(&cfg.feedsFile, "feeds", "", "read feeds from a `file`: one URL or path a line (# comments), or OPML")
+	fs.IntVar(&cfg.jobs, "jobs", 4, "how many feeds to fetch and convert at a time")
+	fs.StringVar(&cfg.cacheDir, "cache-dir", "", "keep the state of conditional requests in this `folder` (default: the user cache folder/feed2md)")
+	fs.BoolVar(&cfg.noCache, "no-cache", false, "ignore the state: fetch and convert every feed in full, remember nothing")
+	fs.IntVar(&cfg.limit, "limit", 0, "keep only the `N` newest items of each feed (0: all)")
+	fs.StringVar(&cfg.since, "since", "", "skip items older than a date (2026-01-02) or a duration (72h, 7d)")
+	fs.BoolVar(&cfg.dryRun, "dry-run", false, "say what would be created or updated, and change nothing")
+	fs.DurationVar(&cfg.lockWait, "lock-wait", 10*time.Minute, "how long to wait for another run writing to the same folder")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageText)
 		fs.PrintDefaults()
@@ -149,10 +165,17 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stderr, "Run 'feed2md -h' for usage.")
 		return exitUsage
 	}
+	if cfg.feedsFile != "" {
+		listed, err := readFeedsFile(cfg.feedsFile, stdin)
+		if err != nil {
+			return usageErr("-feeds: %v", err)
+		}
+		feeds = append(feeds, listed...)
+	}
 	if len(feeds) == 0 {
 		return usageErr("no feed given: name a URL, a file, or - for standard input")
 	}
-	opts, err := cfg.options()
+	opts, err := cfg.options(time.Now())
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -165,21 +188,38 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		sources = append(sources, src)
 	}
 	opts.Stdin = stdin
+	warn := func(msg string) {
+		if !cfg.quiet {
+			fmt.Fprintf(stderr, "feed2md: warning: %s\n", msg)
+		}
+	}
+	opts.Warn = warn
+	opts.OnWait = func(pid string) {
+		warn(fmt.Sprintf("another feed2md run (pid %s) is writing to %s: waiting up to %s for it", pid, opts.OutputDir, cfg.lockWait))
+	}
+	if !cfg.noCache {
+		if opts.CacheDir, err = cacheDir(cfg.cacheDir); err != nil {
+			warn(err.Error())
+		}
+	}
 	conv, err := convert.New(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "feed2md: %v\n", err)
 		return exitFailed
 	}
-	if w := convert.HugoWarning(opts.OutputDir, opts.Body); w != "" && !cfg.quiet {
-		fmt.Fprintf(stderr, "feed2md: warning: %s\n", w)
+	if w := convert.HugoWarning(opts.OutputDir, opts.Body); w != "" {
+		warn(w)
 	}
 	code := exitOK
-	for _, src := range sources {
-		res := conv.Convert(ctx, src)
+	prog := newProgress(stderr, len(sources), !cfg.quiet && len(sources) > 1 && isTerminal(stderr))
+	conv.ConvertAll(ctx, sources, cfg.jobs, func(res *convert.Result) {
+		prog.clear()
 		if report(res, cfg, stdout, stderr) {
 			code = exitFailed
 		}
-	}
+		prog.step()
+	})
+	prog.clear()
 	if err := conv.Close(); err != nil {
 		fmt.Fprintf(stderr, "feed2md: %v\n", err)
 		code = exitFailed
@@ -214,11 +254,25 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 // options turns the flags into convert.Options, reading the template and
 // stop-word files, so that a mistake in either stops the run before any
 // network or disk work.
-func (cfg config) options() (convert.Options, error) {
+func (cfg config) options(now time.Time) (convert.Options, error) {
 	opts := convert.Options{
 		OutputDir: cfg.output, Timeout: cfg.timeout, MaxSize: cfg.maxSize,
 		Raw: cfg.raw, Bundle: cfg.bundle, Draft: cfg.draft, Categories: cfg.categories,
 		UserAgent: "feed2md/" + buildVersion() + " (feed-to-Markdown converter)",
+		DryRun:    cfg.dryRun, Limit: cfg.limit, LockWait: cfg.lockWait,
+	}
+	if cfg.jobs < 1 {
+		return opts, errors.New("-jobs must be 1 or more")
+	}
+	if cfg.limit < 0 {
+		return opts, errors.New("-limit must be 0 or more")
+	}
+	if cfg.since != "" {
+		t, err := parseSince(cfg.since, now)
+		if err != nil {
+			return opts, err
+		}
+		opts.Since = t
 	}
 	switch {
 	case cfg.maxTags < 0:
@@ -299,7 +353,12 @@ func report(res *convert.Result, cfg config, stdout, stderr io.Writer) bool {
 		return true
 	}
 	for _, ch := range res.Changes {
-		if ch.Action != "unchanged" {
+		switch {
+		case cfg.dryRun && ch.Action == "new":
+			fmt.Fprintln(stdout, "create", ch.Path)
+		case cfg.dryRun && ch.Action == "updated":
+			fmt.Fprintln(stdout, "update", ch.Path)
+		case ch.Action != "unchanged" && !cfg.dryRun:
 			fmt.Fprintln(stdout, ch.Path)
 		}
 		if cfg.verbose {
@@ -309,17 +368,95 @@ func report(res *convert.Result, cfg config, stdout, stderr io.Writer) bool {
 	for _, err := range res.Errors {
 		fmt.Fprintf(stderr, "feed2md: %s: %v\n", name, err)
 	}
-	if !cfg.quiet {
-		line := fmt.Sprintf("%s: %d items: %d new, %d updated, %d unchanged", res.Source.Label(), res.Items, res.New, res.Updated, res.Unchanged)
-		if n := len(res.Errors); n > 0 {
-			line += fmt.Sprintf(", %d failed", n)
-		}
-		if res.Skipped > 0 {
-			line += fmt.Sprintf(", %d duplicates skipped", res.Skipped)
-		}
-		fmt.Fprintln(stderr, line)
+	if cfg.quiet {
+		return res.Failed()
 	}
+	if res.MovedTo != "" {
+		fmt.Fprintf(stderr, "feed2md: %s: moved permanently to %s: update your feed list\n", name, res.MovedTo)
+	}
+	if res.Discovered != "" {
+		fmt.Fprintf(stderr, "feed2md: %s: is a page; converted the feed it links to, %s: use that URL in your list\n", name, res.Discovered)
+	}
+	prefix := ""
+	if cfg.dryRun {
+		prefix = "dry run: "
+	}
+	var line string
+	switch {
+	case res.NotModified:
+		line = fmt.Sprintf("%s%s: not modified (%d items)", prefix, res.Source.Label(), res.Items)
+	default:
+		line = fmt.Sprintf("%s%s: %d items: %d new, %d updated, %d unchanged", prefix, res.Source.Label(), res.Items, res.New, res.Updated, res.Unchanged)
+		if res.SameBytes {
+			line += " (feed unchanged)"
+		}
+	}
+	if n := len(res.Errors); n > 0 {
+		line += fmt.Sprintf(", %d failed", n)
+	}
+	if res.Filtered > 0 {
+		line += fmt.Sprintf(", %d left out by -limit/-since", res.Filtered)
+	}
+	if res.Skipped > 0 {
+		line += fmt.Sprintf(", %d duplicates skipped", res.Skipped)
+	}
+	fmt.Fprintln(stderr, line)
 	return res.Failed()
+}
+
+// readFeedsFile reads a -feeds list ("-" for standard input).
+func readFeedsFile(path string, stdin io.Reader) ([]string, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(stdin)
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	feeds, err := convert.ReadFeedList(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if len(feeds) == 0 {
+		return nil, fmt.Errorf("%s lists no feed", path)
+	}
+	return feeds, nil
+}
+
+// cacheDir returns the folder of the state file: the flag's, else the
+// user cache folder's feed2md.
+func cacheDir(flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no cache folder (%v): conditional requests are off; set -cache-dir", err)
+	}
+	return filepath.Join(dir, "feed2md"), nil
+}
+
+// parseSince reads -since: a date (2026-01-02, midnight UTC), an RFC 3339
+// time, or a duration back from now (72h, 90m, 7d).
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if strings.HasSuffix(s, "d") {
+		if n, err := strconv.Atoi(strings.TrimSuffix(s, "d")); err == nil && n >= 0 {
+			return now.AddDate(0, 0, -n), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("-since %q: give a date (2026-01-02) or a duration (72h, 7d)", s)
 }
 
 // parseSize reads a byte count: a number with an optional unit (B, KB,

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +16,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv("FEED2MD_RUN_MAIN") == "1" {
+		// The signal test runs the test binary as the command itself.
+		main()
+	}
 	testscript.Main(m, map[string]func(){
 		"feed2md": func() {
 			os.Exit(feed2md(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -25,14 +31,44 @@ func TestMain(m *testing.M) {
 // script has $SERVER, an httptest server (never the network) that serves
 // the feeds in testdata and the failure cases of newTestServer.
 func TestScripts(t *testing.T) {
-	srv := newTestServer(t)
+	feed, err := os.ReadFile("testdata/foxnews-latest.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
+			// A server of its own for each script, so that counters agree.
+			srv := newTestServer(feed)
+			env.Defer(srv.Close)
 			env.Setenv("SERVER", srv.URL)
+			env.Setenv("XDG_CACHE_HOME", env.WorkDir+"/.cache")
 			env.Setenv("FOXNEWS", mustAbs("testdata/foxnews-latest.xml"))
 			env.Setenv("SEED", mustAbs("testdata/golden/foxnews/witkoff-and-kushner-scheduled-to-meet-putin-in-moscow.md"))
 			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// httpget URL: print the body of a GET, for the server's counters.
+			"httpget": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: httpget URL")
+				}
+				resp, err := http.Get(args[0])
+				ts.Check(err)
+				defer resp.Body.Close()
+				body, err := io.ReadAll(resp.Body)
+				ts.Check(err)
+				ts.Stdout().Write(body)
+			},
+			// sleep DURATION
+			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: sleep DURATION")
+				}
+				d, err := time.ParseDuration(args[0])
+				ts.Check(err)
+				time.Sleep(d)
+			},
 		},
 	})
 }
@@ -47,29 +83,90 @@ func mustAbs(p string) string {
 
 // newTestServer serves:
 //
-//	/feed.xml       the foxnews feed
-//	/status/N       HTTP status N
-//	/big            a feed larger than 1 MiB
-//	/page.html      an HTML page
-//	/slow           a feed after 3 seconds
-func newTestServer(t *testing.T) *httptest.Server {
-	feed, err := os.ReadFile("testdata/foxnews-latest.xml")
-	if err != nil {
-		t.Fatal(err)
+//	/feed.xml            the foxnews feed, with an ETag (304 to If-None-Match)
+//	/lastmod.xml         the same feed with Last-Modified (304 to If-Modified-Since)
+//	/status/N            HTTP status N
+//	/flaky/KEY           500 the first time for each KEY, then the feed
+//	/ratelimited/KEY     429 with Retry-After: 1 the first time for each KEY, then the feed
+//	/moved, /found       a 301 and a 302 to /feed.xml
+//	/loop                a redirect to itself
+//	/blog/               an HTML page that links to /feed.xml
+//	/big                 a feed larger than 1 MiB
+//	/page.html           an HTML page with no feed link
+//	/slow                a feed after 3 seconds
+//	/hits/PATH           how many requests PATH got, and how many were conditional
+func newTestServer(feed []byte) *httptest.Server {
+	const etag = `"v1"`
+	const lastMod = "Wed, 21 Jan 2026 23:00:00 GMT"
+	var mu sync.Mutex
+	seen := map[string]int{}
+	hits := map[string][2]int{}
+	first := func(key string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		seen[key]++
+		return seen[key] == 1
 	}
 	mux := http.NewServeMux()
+	serveFeed := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		w.Write(feed)
+	}
 	mux.HandleFunc("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.UserAgent(), "feed2md/") {
 			http.Error(w, "no user agent", http.StatusBadRequest)
 			return
 		}
-		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
-		w.Write(feed)
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		serveFeed(w)
+	})
+	mux.HandleFunc("/lastmod.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Last-Modified", lastMod)
+		if r.Header.Get("If-Modified-Since") == lastMod {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		serveFeed(w)
 	})
 	mux.HandleFunc("/status/{code}", func(w http.ResponseWriter, r *http.Request) {
 		var code int
 		fmt.Sscan(r.PathValue("code"), &code)
 		w.WriteHeader(code)
+	})
+	mux.HandleFunc("/flaky/{key}", func(w http.ResponseWriter, r *http.Request) {
+		if first("flaky" + r.PathValue("key")) {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		serveFeed(w)
+	})
+	mux.HandleFunc("/ratelimited/{key}", func(w http.ResponseWriter, r *http.Request) {
+		if first("rate" + r.PathValue("key")) {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		serveFeed(w)
+	})
+	mux.HandleFunc("/moved", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/feed.xml", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("/found", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/feed.xml", http.StatusFound)
+	})
+	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/loop", http.StatusFound)
+	})
+	mux.HandleFunc("/blog/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<!DOCTYPE html><html><head><title>Blog</title>
+<link rel="stylesheet" href="/style.css">
+<link rel="alternate" type="application/rss+xml" title="RSS" href="../feed.xml">
+</head><body><p>Posts</p></body></html>`))
 	})
 	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>big</title>`))
@@ -91,7 +188,24 @@ func newTestServer(t *testing.T) *httptest.Server {
 		}
 		w.Write(feed)
 	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv
+	mux.HandleFunc("/hits/{path...}", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		h := hits["/"+r.PathValue("path")]
+		mu.Unlock()
+		fmt.Fprintf(w, "requests %d conditional %d\n", h[0], h[1])
+	})
+	count := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/hits/") {
+			mu.Lock()
+			h := hits[r.URL.Path]
+			h[0]++
+			if r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "" {
+				h[1]++
+			}
+			hits[r.URL.Path] = h
+			mu.Unlock()
+		}
+		mux.ServeHTTP(w, r)
+	})
+	return httptest.NewServer(count)
 }

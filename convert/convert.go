@@ -14,7 +14,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"runtime"
+	"sort"
 	"sync"
 	"text/template"
 	"time"
@@ -49,15 +52,26 @@ type Options struct {
 	Stdin     io.Reader        // what "-" reads
 	Now       func() time.Time // the clock, for undated items (default time.Now)
 	Workers   int              // items prepared at once (default: the number of CPUs)
+
+	CacheDir string             // where the state file of conditional requests lives ("" for none)
+	DryRun   bool               // write nothing: not the files, the folder's memory, nor the state
+	Limit    int                // keep only the newest Limit items of each feed (0: all)
+	Since    time.Time          // skip items dated before Since (zero: none); undated items stay
+	LockWait time.Duration      // how long to wait for another run that holds the folder (0: not at all)
+	Warn     func(msg string)   // receives warnings, such as a damaged state file (default: dropped)
+	OnWait   func(pid string)   // called when another run holds the folder and this one waits
 }
 
 // Converter converts feeds into one output folder.
 type Converter struct {
-	opts      Options
-	stopwords Stopwords
-	fetch     *fetcher
-	store     *store
-	md        *converter.Converter
+	opts        Options
+	stopwords   Stopwords
+	fetch       *fetcher
+	store       *store
+	state       *state
+	lock        *folderLock
+	md          *converter.Converter
+	fingerprint string // of the options that shape the files
 }
 
 // New checks opts, fills in defaults and indexes the output folder.
@@ -114,14 +128,33 @@ func New(opts Options) (*Converter, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
 	}
-	st, err := openStore(opts.OutputDir, opts.Bundle)
+	if opts.Warn == nil {
+		opts.Warn = func(string) {}
+	}
+	if opts.Limit < 0 {
+		return nil, errors.New("the item limit must be 0 or more")
+	}
+	var lock *folderLock
+	if !opts.DryRun {
+		if err := os.MkdirAll(opts.OutputDir, 0o755); err != nil {
+			return nil, fmt.Errorf("output folder: %w", err)
+		}
+		var err error
+		if lock, err = lockFolder(context.Background(), opts.OutputDir, opts.LockWait, opts.OnWait); err != nil {
+			return nil, err
+		}
+	}
+	st, err := openStore(opts.OutputDir, opts.Bundle, opts.DryRun)
 	if err != nil {
+		lock.unlock()
 		return nil, err
 	}
 	c := &Converter{
 		opts:      opts,
 		stopwords: opts.Stopwords,
 		store:     st,
+		lock:      lock,
+		state:     &state{},
 		fetch: &fetcher{
 			client: opts.Client, userAgent: opts.UserAgent, timeout: opts.Timeout, maxSize: opts.MaxSize,
 			retries: opts.Retries, retryDelay: opts.RetryWait, maxWait: opts.MaxWait, stdin: opts.Stdin,
@@ -130,19 +163,39 @@ func New(opts Options) (*Converter, error) {
 	if opts.Body == BodyMarkdown {
 		c.md = newMarkdownConverter()
 	}
+	c.fingerprint = optionsFingerprint(&c.opts)
+	if opts.CacheDir != "" {
+		c.state, err = loadState(opts.CacheDir, opts.OutputDir)
+		if err != nil {
+			if c.state == nil {
+				lock.unlock()
+				return nil, err
+			}
+			opts.Warn(err.Error())
+		}
+	}
 	return c, nil
 }
 
 // Close saves what the output folder must remember about items without a
-// link. Call it once, after the last Convert.
+// link, and the state of conditional requests, then releases the folder.
+// Call it once, after the last Convert. A dry run saves nothing.
 func (c *Converter) Close() error {
-	return c.store.flush()
+	defer c.lock.unlock()
+	if c.opts.DryRun {
+		return nil
+	}
+	if err := c.store.flush(); err != nil {
+		return err
+	}
+	return c.state.save()
 }
 
 // Change is one file written or left alone.
 type Change struct {
 	Path   string // the file's path: the output folder joined with its name
-	Action string // "new", "updated" or "unchanged"
+	Name   string // the file's name relative to the output folder
+	Action string // "new", "updated" or "unchanged" (in a dry run: what would be)
 	Link   string // the item's link, or its GUID or title when it has none
 }
 
@@ -154,9 +207,15 @@ type Result struct {
 	Updated   int      // files rewritten
 	Unchanged int      // files that already held exactly the item
 	Skipped   int      // items listed twice in the feed
+	Filtered  int      // items left out by Limit or Since
 	Changes   []Change // one per item written or left alone, in feed order
 	Errors    []error  // one per failed item (ItemError)
 	Err       error    // set when the feed as a whole failed; nothing was written
+
+	NotModified bool   // the server answered 304 to a conditional request: nothing parsed
+	SameBytes   bool   // the feed's bytes, the options and the files are as last time: nothing parsed
+	MovedTo     string // the feed's new URL after a permanent redirect: update the list
+	Discovered  string // the feed URL found in the HTML page the source is
 }
 
 // Failed reports whether the feed or any of its items failed.
@@ -164,21 +223,110 @@ func (r *Result) Failed() bool { return r.Err != nil || len(r.Errors) > 0 }
 
 // Convert reads one feed and writes its items. It does not return an
 // error: a failure is in the Result, so that the caller can go on with the
-// other feeds.
+// other feeds. It is safe to call from several goroutines.
 func (c *Converter) Convert(ctx context.Context, src Source) *Result {
 	res := &Result{Source: src}
-	f, err := c.fetch.read(ctx, src, Validators{})
+	key := stateKey(src)
+	prev := c.state.get(key)
+	// The last run's memory counts only if it was made with the same
+	// options and every file it wrote is still there (a deleted file must
+	// come back).
+	valid := prev.Options == c.fingerprint && len(prev.Files) > 0 && c.store.allExist(prev.Files)
+	var validators Validators
+	if valid {
+		validators = prev.Validators
+	}
+	target := src
+	if prev.URL != "" {
+		if u, err := ParseSource(prev.URL); err == nil && u.URL != nil {
+			target = u
+		}
+	}
+	f, err := c.fetch.read(ctx, target, validators)
+	if err != nil && prev.URL != "" {
+		// The discovered feed failed: discover it again from the page.
+		prev.URL, target, validators = "", src, Validators{}
+		f, err = c.fetch.read(ctx, src, validators)
+	}
 	if err != nil {
 		res.Err = err
+		return res
+	}
+	res.MovedTo = f.movedTo
+	if prev.URL != "" {
+		res.Discovered = prev.URL
+	}
+	if f.notModified || (valid && prev.Hash == hashBytes(f.body)) {
+		res.NotModified, res.SameBytes = f.notModified, !f.notModified
+		res.Items, res.Unchanged = len(prev.Files), len(prev.Files)
+		for _, name := range prev.Files {
+			res.Changes = append(res.Changes, Change{Path: filepath.Join(c.opts.OutputDir, name), Name: name, Action: actionUnchanged})
+		}
+		prev.Validators = f.validators
+		c.state.put(key, prev)
 		return res
 	}
 	feed, err := c.parse(f)
+	var nf *NotFeedError
+	if errors.As(err, &nf) && nf.What == "an HTML page" && src.URL != nil && prev.URL == "" {
+		found := discoverFeed(f.body, f.url)
+		if found == "" {
+			res.Err = &NotFeedError{What: "an HTML page that links to no feed"}
+			return res
+		}
+		res.Discovered = found
+		fs, _ := ParseSource(found)
+		if f, err = c.fetch.read(ctx, fs, Validators{}); err != nil {
+			res.Err = fmt.Errorf("the feed %s found in the page: %w", found, err)
+			return res
+		}
+		feed, err = c.parse(f)
+	}
 	if err != nil {
 		res.Err = err
 		return res
 	}
+	c.filter(feed, res)
 	c.writeItems(ctx, feed, newFeedInfo(feed, src, f.url), res)
+	next := feedState{URL: res.Discovered, Options: c.fingerprint}
+	for _, ch := range res.Changes {
+		next.Files = append(next.Files, ch.Name)
+	}
+	if len(res.Errors) == 0 {
+		// Only a complete success may let the next run skip the feed.
+		next.Validators, next.Hash = f.validators, hashBytes(f.body)
+	}
+	c.state.put(key, next)
 	return res
+}
+
+// ConvertAll converts the feeds, jobs at a time, and hands each Result to
+// each in the order of srcs, whatever order they finish in.
+func (c *Converter) ConvertAll(ctx context.Context, srcs []Source, jobs int, each func(*Result)) {
+	if jobs < 1 {
+		jobs = 1
+	}
+	done := make([]chan *Result, len(srcs))
+	for i := range done {
+		done[i] = make(chan *Result, 1)
+	}
+	sem := make(chan struct{}, jobs)
+	go func() {
+		for i, src := range srcs {
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem }()
+				if ctx.Err() != nil {
+					done[i] <- &Result{Source: src, Err: ctx.Err()}
+					return
+				}
+				done[i] <- c.Convert(ctx, src)
+			}()
+		}
+	}()
+	for i := range srcs {
+		each(<-done[i])
+	}
 }
 
 // parse decodes and parses fetched bytes.
@@ -190,11 +338,64 @@ func (c *Converter) parse(f *fetched) (*gofeed.Feed, error) {
 	return parseFeed(d)
 }
 
+// filter applies Since and Limit to a feed's items, keeping feed order.
+func (c *Converter) filter(feed *gofeed.Feed, res *Result) {
+	if c.opts.Since.IsZero() && c.opts.Limit == 0 {
+		return
+	}
+	type dated struct {
+		it *gofeed.Item
+		t  time.Time
+		ok bool
+	}
+	var kept []dated
+	for _, it := range feed.Items {
+		if it == nil {
+			continue
+		}
+		t, ok := itemTime(it)
+		if ok && !c.opts.Since.IsZero() && t.Before(c.opts.Since) {
+			continue
+		}
+		kept = append(kept, dated{it, t, ok})
+	}
+	if c.opts.Limit > 0 && len(kept) > c.opts.Limit {
+		order := make([]int, len(kept))
+		for i := range order {
+			order[i] = i
+		}
+		// Newest first; an undated item counts as newest (it gets today's date).
+		sort.SliceStable(order, func(a, b int) bool {
+			x, y := kept[order[a]], kept[order[b]]
+			if x.ok != y.ok {
+				return !x.ok
+			}
+			return x.t.After(y.t)
+		})
+		keep := make([]bool, len(kept))
+		for _, i := range order[:c.opts.Limit] {
+			keep[i] = true
+		}
+		var limited []dated
+		for i, d := range kept {
+			if keep[i] {
+				limited = append(limited, d)
+			}
+		}
+		kept = limited
+	}
+	res.Filtered = len(feed.Items) - len(kept)
+	feed.Items = feed.Items[:0]
+	for _, d := range kept {
+		feed.Items = append(feed.Items, d.it)
+	}
+}
+
 // writeItems prepares the items on all workers, then gives each a file and
 // writes it, in feed order, so that slugs and output are deterministic.
 func (c *Converter) writeItems(ctx context.Context, feed *gofeed.Feed, fi feedInfo, res *Result) {
 	items := feed.Items
-	res.Items = len(items)
+	res.Items = len(items) + res.Filtered
 	preps := make([]*prepared, len(items))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -217,13 +418,14 @@ func (c *Converter) writeItems(ctx context.Context, feed *gofeed.Feed, fi feedIn
 	close(next)
 	wg.Wait()
 
-	for _, p := range preps {
+	for i, p := range preps {
 		if p == nil {
 			continue
 		}
 		if ctx.Err() != nil {
-			res.Errors = append(res.Errors, &ItemError{Link: p.name, Err: ctx.Err()})
-			continue
+			// Interrupted: every file so far is whole; stop here.
+			res.Errors = append(res.Errors, fmt.Errorf("interrupted: %d items not written", len(preps)-i))
+			break
 		}
 		if p.err != nil {
 			res.Errors = append(res.Errors, &ItemError{Link: p.name, Err: p.err})
@@ -286,5 +488,5 @@ func (c *Converter) writeItem(p *prepared) (*Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Change{Path: c.store.path(f), Action: action, Link: p.name}, nil
+	return &Change{Path: c.store.path(f), Name: f.name, Action: action, Link: p.name}, nil
 }

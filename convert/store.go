@@ -47,6 +47,7 @@ type stored struct {
 type store struct {
 	dir    string
 	bundle bool // write <slug>/index.md instead of <slug>.md
+	dryRun bool // say what would be written, write nothing
 
 	mu      sync.Mutex
 	byKey   map[string]*stored // identity → file
@@ -56,21 +57,22 @@ type store struct {
 	claimed map[string]bool    // identities written in this run
 }
 
-// openStore indexes dir, creating it when missing. It reads only the front
-// matter of each Markdown file, and only the link, date and slug keys.
-func openStore(dir string, bundle bool) (*store, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("output folder: %w", err)
-	}
+// openStore indexes dir. It reads only the front matter of each Markdown
+// file, and only its link and date keys. A missing folder is an empty one.
+func openStore(dir string, bundle, dryRun bool) (*store, error) {
 	s := &store{
 		dir:     dir,
 		bundle:  bundle,
+		dryRun:  dryRun,
 		byKey:   map[string]*stored{},
 		bySlug:  map[string]*stored{},
 		ids:     map[string]string{},
 		claimed: map[string]bool{},
 	}
 	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) && dryRun {
+		return s, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
@@ -258,8 +260,12 @@ func (s *store) write(f *stored, data []byte) (string, error) {
 	switch {
 	case err == nil && bytes.Equal(old, data):
 		return actionUnchanged, nil
+	case err == nil && s.dryRun:
+		return actionUpdated, nil
 	case err == nil:
 		return actionUpdated, atomicWrite(path, data)
+	case errors.Is(err, fs.ErrNotExist) && s.dryRun:
+		return actionNew, nil
 	case errors.Is(err, fs.ErrNotExist):
 		if s.bundle {
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -318,4 +324,14 @@ func (s *store) flush() error {
 // with the file's name.
 func (s *store) path(f *stored) string {
 	return filepath.Join(s.dir, f.name)
+}
+
+// allExist reports whether every named file is in the folder.
+func (s *store) allExist(names []string) bool {
+	for _, n := range names {
+		if _, err := os.Lstat(filepath.Join(s.dir, n)); err != nil {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,24 @@
+//go:build unix
+
+package convert
+
+import (
+	"errors"
+	"os"
+	"syscall"
+)
+
+var errWouldBlock = syscall.EWOULDBLOCK
+
+// tryLock takes an exclusive flock without waiting. The kernel releases it
+// when the process ends, however it ends, so a killed run never leaves the
+// folder locked.
+func tryLock(f *os.File) error {
+	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EAGAIN) {
+		return errWouldBlock
+	}
+	return err
+}
+
+func unlockFile(f *os.File) { syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }

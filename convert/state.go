@@ -1,0 +1,162 @@
+package convert
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+)
+
+// stateVersion is written into the state file; another version is ignored.
+const stateVersion = 1
+
+// feedState is what a run remembers of one feed for the next.
+type feedState struct {
+	Validators
+	URL     string   `json:"url,omitempty"`     // the feed URL found by autodiscovery, fetched directly
+	Hash    string   `json:"hash,omitempty"`    // SHA-256 of the feed's bytes
+	Options string   `json:"options,omitempty"` // fingerprint of the options that shape the files
+	Files   []string `json:"files,omitempty"`   // the files its items have, relative to the folder
+}
+
+// stateFile is the JSON document kept in the cache directory.
+type stateFile struct {
+	Version int                   `json:"version"`
+	Folder  string                `json:"folder"` // the output folder it belongs to
+	Feeds   map[string]*feedState `json:"feeds"`
+}
+
+// state holds the cache validators and fingerprints of every feed written
+// into one output folder. It lives in the cache directory, one file per
+// output folder, guarded by the folder's lock.
+type state struct {
+	path  string // "" when the cache is off
+	mu    sync.Mutex
+	file  stateFile
+	dirty bool
+}
+
+// loadState reads the state of outDir from cacheDir. A missing file is an
+// empty state; a corrupt one is reported (err, with the state usable and
+// empty) and will be replaced.
+func loadState(cacheDir, outDir string) (*state, error) {
+	abs, err := filepath.Abs(outDir)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256([]byte(abs))
+	s := &state{
+		path: filepath.Join(cacheDir, "state-"+hex.EncodeToString(sum[:8])+".json"),
+		file: stateFile{Version: stateVersion, Folder: abs, Feeds: map[string]*feedState{}},
+	}
+	data, err := os.ReadFile(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return s, fmt.Errorf("state file: %w", err)
+	}
+	var f stateFile
+	if err := json.Unmarshal(data, &f); err != nil || f.Version != stateVersion || f.Feeds == nil {
+		s.dirty = true
+		return s, fmt.Errorf("state file %s is damaged and was ignored: every feed is fetched in full once", s.path)
+	}
+	f.Folder = abs
+	s.file = f
+	return s, nil
+}
+
+// get returns a copy of a feed's state (zero when unknown or off).
+func (s *state) get(key string) feedState {
+	if s == nil || s.path == "" {
+		return feedState{}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if fs := s.file.Feeds[key]; fs != nil {
+		return *fs
+	}
+	return feedState{}
+}
+
+// put records a feed's state.
+func (s *state) put(key string, fs feedState) {
+	if s == nil || s.path == "" {
+		return
+	}
+	sort.Strings(fs.Files)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.file.Feeds[key] = &fs
+	s.dirty = true
+}
+
+// save writes the state file atomically when it changed.
+func (s *state) save() error {
+	if s == nil || s.path == "" {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.dirty {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+		return fmt.Errorf("state file: %w", err)
+	}
+	data, err := json.MarshalIndent(&s.file, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := atomicWrite(s.path, append(data, '\n')); err != nil {
+		return fmt.Errorf("state file: %w", err)
+	}
+	s.dirty = false
+	return nil
+}
+
+// stateKey names a source in the state file: its URL, its absolute path,
+// or "-" for standard input.
+func stateKey(src Source) string {
+	switch {
+	case src.URL != nil:
+		return src.URL.String()
+	case src.Stdin:
+		return "-"
+	}
+	if abs, err := filepath.Abs(src.Path); err == nil {
+		return abs
+	}
+	return src.Path
+}
+
+func hashBytes(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// optionsFingerprint sums every option that shapes the files written, so
+// that a run with other options never skips a feed as unchanged.
+func optionsFingerprint(o *Options) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d|%s|%t|%t|%t|%s|%v|%q|%s|%d|%d|", o.MaxTags, o.Body, o.Raw, o.Bundle, o.Draft,
+		o.DateFormat, o.Location, o.Categories, o.Source, o.Limit, o.Since.Unix())
+	words := make([]string, 0, len(o.Stopwords))
+	for w := range o.Stopwords {
+		words = append(words, w)
+	}
+	sort.Strings(words)
+	fmt.Fprintln(h, words)
+	for _, t := range o.Template.Templates() {
+		if t.Tree != nil {
+			fmt.Fprintln(h, t.Name(), t.Tree.Root.String())
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
