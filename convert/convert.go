@@ -53,13 +53,13 @@ type Options struct {
 	Now       func() time.Time // the clock, for undated items (default time.Now)
 	Workers   int              // items prepared at once (default: the number of CPUs)
 
-	CacheDir string             // where the state file of conditional requests lives ("" for none)
-	DryRun   bool               // write nothing: not the files, the folder's memory, nor the state
-	Limit    int                // keep only the newest Limit items of each feed (0: all)
-	Since    time.Time          // skip items dated before Since (zero: none); undated items stay
-	LockWait time.Duration      // how long to wait for another run that holds the folder (0: not at all)
-	Warn     func(msg string)   // receives warnings, such as a damaged state file (default: dropped)
-	OnWait   func(pid string)   // called when another run holds the folder and this one waits
+	CacheDir string           // where the state file of conditional requests lives ("" for none)
+	DryRun   bool             // write nothing: not the files, the folder's memory, nor the state
+	Limit    int              // keep only the newest Limit items of each feed (0: all)
+	Since    time.Time        // skip items dated before Since (zero: none); undated items stay
+	LockWait time.Duration    // how long to wait for another run that holds the folder (0: not at all)
+	Warn     func(msg string) // receives warnings, such as a damaged state file (default: dropped)
+	OnWait   func(pid string) // called when another run holds the folder and this one waits
 }
 
 // Converter converts feeds into one output folder.
