@@ -225,9 +225,57 @@ func (r *Result) Failed() bool { return r.Err != nil || len(r.Errors) > 0 }
 // error: a failure is in the Result, so that the caller can go on with the
 // other feeds. It is safe to call from several goroutines.
 func (c *Converter) Convert(ctx context.Context, src Source) *Result {
-	res := &Result{Source: src}
-	key := stateKey(src)
-	prev := c.state.get(key)
+	return c.finish(ctx, c.load(ctx, src))
+}
+
+// ConvertAll converts the feeds and hands each Result to each in the order
+// of srcs. Feeds are fetched, parsed and prepared jobs at a time; their
+// files are claimed and written one feed at a time in list order, so that
+// an item found in two feeds always belongs to the first, and the output
+// is the same whatever the concurrency.
+func (c *Converter) ConvertAll(ctx context.Context, srcs []Source, jobs int, each func(*Result)) {
+	if jobs < 1 {
+		jobs = 1
+	}
+	done := make([]chan *loaded, len(srcs))
+	for i := range done {
+		done[i] = make(chan *loaded, 1)
+	}
+	sem := make(chan struct{}, jobs)
+	go func() {
+		for i, src := range srcs {
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem }()
+				if ctx.Err() != nil {
+					done[i] <- &loaded{res: &Result{Source: src, Err: ctx.Err()}}
+					return
+				}
+				done[i] <- c.load(ctx, src)
+			}()
+		}
+	}()
+	for i := range srcs {
+		each(c.finish(ctx, <-done[i]))
+	}
+}
+
+// loaded is a feed fetched, parsed and prepared, waiting for its files.
+type loaded struct {
+	res   *Result
+	key   string      // the feed's key in the state
+	prev  feedState   // what the last run remembered
+	fast  bool        // nothing to parse: a 304, or the same bytes
+	f     *fetched    // the response (nil on failure)
+	preps []*prepared // the prepared items, in feed order
+}
+
+// load is the part of Convert that can run beside other feeds: fetch,
+// decode, parse, filter and prepare.
+func (c *Converter) load(ctx context.Context, src Source) *loaded {
+	l := &loaded{res: &Result{Source: src}, key: stateKey(src)}
+	res := l.res
+	prev := c.state.get(l.key)
 	// The last run's memory counts only if it was made with the same
 	// options and every file it wrote is still there (a deleted file must
 	// come back).
@@ -245,26 +293,23 @@ func (c *Converter) Convert(ctx context.Context, src Source) *Result {
 	f, err := c.fetch.read(ctx, target, validators)
 	if err != nil && prev.URL != "" {
 		// The discovered feed failed: discover it again from the page.
-		prev.URL, target, validators = "", src, Validators{}
+		prev.URL, validators = "", Validators{}
 		f, err = c.fetch.read(ctx, src, validators)
 	}
+	l.prev = prev
 	if err != nil {
 		res.Err = err
-		return res
+		return l
 	}
+	l.f = f
 	res.MovedTo = f.movedTo
 	if prev.URL != "" {
 		res.Discovered = prev.URL
 	}
 	if f.notModified || (valid && prev.Hash == hashBytes(f.body)) {
+		l.fast = true
 		res.NotModified, res.SameBytes = f.notModified, !f.notModified
-		res.Items, res.Unchanged = len(prev.Files), len(prev.Files)
-		for _, name := range prev.Files {
-			res.Changes = append(res.Changes, Change{Path: filepath.Join(c.opts.OutputDir, name), Name: name, Action: actionUnchanged})
-		}
-		prev.Validators = f.validators
-		c.state.put(key, prev)
-		return res
+		return l
 	}
 	feed, err := c.parse(f)
 	var nf *NotFeedError
@@ -272,61 +317,58 @@ func (c *Converter) Convert(ctx context.Context, src Source) *Result {
 		found := discoverFeed(f.body, f.url)
 		if found == "" {
 			res.Err = &NotFeedError{What: "an HTML page that links to no feed"}
-			return res
+			return l
 		}
 		res.Discovered = found
 		fs, _ := ParseSource(found)
 		if f, err = c.fetch.read(ctx, fs, Validators{}); err != nil {
 			res.Err = fmt.Errorf("the feed %s found in the page: %w", found, err)
-			return res
+			return l
 		}
+		l.f = f
 		feed, err = c.parse(f)
 	}
 	if err != nil {
 		res.Err = err
-		return res
+		return l
 	}
 	c.filter(feed, res)
-	c.writeItems(ctx, feed, newFeedInfo(feed, src, f.url), res)
+	res.Items = len(feed.Items) + res.Filtered
+	l.preps = c.prepareAll(feed.Items, newFeedInfo(feed, src, f.url))
+	return l
+}
+
+// finish claims and writes the files of a loaded feed and records its
+// state. Feeds are finished one at a time.
+func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
+	res := l.res
+	if res.Err != nil {
+		return res
+	}
+	if l.fast {
+		prev := l.prev
+		res.Items, res.Unchanged = len(prev.Files), len(prev.Files)
+		for _, name := range prev.Files {
+			res.Changes = append(res.Changes, Change{Path: filepath.Join(c.opts.OutputDir, name), Name: name, Action: actionUnchanged})
+		}
+		// Its items are this feed's in this run: another feed listing the
+		// same item does not take it over.
+		c.store.claimFiles(prev.Files)
+		prev.Validators = l.f.validators
+		c.state.put(l.key, prev)
+		return res
+	}
+	c.writeItems(ctx, l.preps, res)
 	next := feedState{URL: res.Discovered, Options: c.fingerprint}
 	for _, ch := range res.Changes {
 		next.Files = append(next.Files, ch.Name)
 	}
 	if len(res.Errors) == 0 {
 		// Only a complete success may let the next run skip the feed.
-		next.Validators, next.Hash = f.validators, hashBytes(f.body)
+		next.Validators, next.Hash = l.f.validators, hashBytes(l.f.body)
 	}
-	c.state.put(key, next)
+	c.state.put(l.key, next)
 	return res
-}
-
-// ConvertAll converts the feeds, jobs at a time, and hands each Result to
-// each in the order of srcs, whatever order they finish in.
-func (c *Converter) ConvertAll(ctx context.Context, srcs []Source, jobs int, each func(*Result)) {
-	if jobs < 1 {
-		jobs = 1
-	}
-	done := make([]chan *Result, len(srcs))
-	for i := range done {
-		done[i] = make(chan *Result, 1)
-	}
-	sem := make(chan struct{}, jobs)
-	go func() {
-		for i, src := range srcs {
-			sem <- struct{}{}
-			go func() {
-				defer func() { <-sem }()
-				if ctx.Err() != nil {
-					done[i] <- &Result{Source: src, Err: ctx.Err()}
-					return
-				}
-				done[i] <- c.Convert(ctx, src)
-			}()
-		}
-	}()
-	for i := range srcs {
-		each(<-done[i])
-	}
 }
 
 // parse decodes and parses fetched bytes.
@@ -391,11 +433,9 @@ func (c *Converter) filter(feed *gofeed.Feed, res *Result) {
 	}
 }
 
-// writeItems prepares the items on all workers, then gives each a file and
-// writes it, in feed order, so that slugs and output are deterministic.
-func (c *Converter) writeItems(ctx context.Context, feed *gofeed.Feed, fi feedInfo, res *Result) {
-	items := feed.Items
-	res.Items = len(items) + res.Filtered
+// prepareAll runs the clean-up and body stages of every item on all
+// workers, keeping feed order.
+func (c *Converter) prepareAll(items []*gofeed.Item, fi feedInfo) []*prepared {
 	preps := make([]*prepared, len(items))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -410,14 +450,18 @@ func (c *Converter) writeItems(ctx context.Context, feed *gofeed.Feed, fi feedIn
 		}()
 	}
 	for i := range items {
-		if items[i] == nil {
-			continue
+		if items[i] != nil {
+			next <- i
 		}
-		next <- i
 	}
 	close(next)
 	wg.Wait()
+	return preps
+}
 
+// writeItems gives each prepared item a file and writes it, in feed
+// order, so that slugs and output are deterministic.
+func (c *Converter) writeItems(ctx context.Context, preps []*prepared, res *Result) {
 	for i, p := range preps {
 		if p == nil {
 			continue

@@ -335,3 +335,16 @@ func (s *store) allExist(names []string) bool {
 	}
 	return true
 }
+
+// claimFiles marks the items of the named files as taken in this run.
+func (s *store) claimFiles(names []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range names {
+		slug := strings.TrimSuffix(filepath.ToSlash(n), ".md")
+		slug = strings.TrimSuffix(slug, "/index")
+		if f := s.bySlug[slug]; f != nil && f.key != "" {
+			s.claimed[f.key] = true
+		}
+	}
+}
