@@ -25,6 +25,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // -timezone works on machines without a zone database
 
 	"feed2md/convert"
 	"feed2md/templates"
@@ -105,11 +106,7 @@ func newFlagSet(cfg *config, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&cfg.maxTags, "max-tags", 5, "the most tags taken from a title (0 for none)")
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "the time allowed for each HTTP request, body included")
 	cfg.maxSize = 32 << 20
-	fs.Func("max-size", "the largest feed read from a URL or stdin, e.g. 32MiB, 500KB, 1048576 (default 32MiB)", func(s string) error {
-		n, err := parseSize(s)
-		cfg.maxSize = n
-		return err
-	})
+	fs.Var((*sizeValue)(&cfg.maxSize), "max-size", "the largest feed read from a URL or stdin, a `size` such as 500KB or 64MiB; a larger one fails")
 	fs.BoolVar(&cfg.quiet, "q", false, "print errors only")
 	fs.BoolVar(&cfg.verbose, "v", false, "print a line for every file, unchanged ones too")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
@@ -457,6 +454,28 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 		return now.Add(-d), nil
 	}
 	return time.Time{}, fmt.Errorf("-since %q: give a date (2026-01-02) or a duration (72h, 7d)", s)
+}
+
+// sizeValue is a flag.Value of a byte count, written as -max-size takes it.
+type sizeValue int64
+
+func (v *sizeValue) String() string {
+	n := int64(*v)
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%dGiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%dMiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%dKiB", n>>10)
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func (v *sizeValue) Set(s string) error {
+	n, err := parseSize(s)
+	*v = sizeValue(n)
+	return err
 }
 
 // parseSize reads a byte count: a number with an optional unit (B, KB,

@@ -498,7 +498,7 @@ func (c *Converter) writeItems(ctx context.Context, preps []*prepared, res *Resu
 // writeItem gives a prepared item its file and writes it. It returns nil
 // for an item already written in this run.
 func (c *Converter) writeItem(p *prepared) (*Change, error) {
-	f, ok := c.store.claim(p.key, p.fm.Slug, p.hasLink)
+	f, ok := c.store.claim(p.key, p.fm.Slug)
 	if !ok {
 		return nil, nil
 	}

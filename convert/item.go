@@ -29,7 +29,6 @@ type prepared struct {
 	fm      FrontMatter
 	body    string // the body as written: empty, or ending in one newline
 	key     string // identity: "link:…", "guid:…" or "hash:…"
-	hasLink bool
 	hasDate bool
 	when    time.Time
 	name    string // how messages name the item: its link, GUID or title
@@ -142,7 +141,7 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 
 	switch {
 	case link != "":
-		p.key, p.hasLink, p.name = "link:"+link, true, link
+		p.key, p.name = "link:"+link, link
 	case fm.GUID != "":
 		p.key, p.name = "guid:"+fm.GUID, fm.GUID
 	default:

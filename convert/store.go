@@ -17,9 +17,11 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// idsFile is the hidden file in the output folder that remembers the
-// identities of items without a link (by GUID or by hash), which the
-// front matter has no key for.
+// idsFile is the hidden file in the output folder that remembers which
+// item owns which file. Items without a link (known by GUID or by hash)
+// need it, since the front matter has no key for them; it also keeps the
+// link identities, so that a user's template without a link key does not
+// turn every re-run into duplicates.
 const idsFile = ".feed2md-ids.json"
 
 // tmpPrefix starts the name of every temporary file; a rename turns it into
@@ -133,12 +135,15 @@ func (s *store) readIDs() error {
 	}
 	for key, slug := range ids {
 		f := s.bySlug[slug]
-		if f == nil || f.name == slug || f.link != "" {
+		if f == nil || f.name == slug || (f.key != "" && f.key != key) {
+			// Gone, not a Markdown file, or its link says it is another item.
 			s.idsDirt = true
 			continue
 		}
 		f.key = key
-		s.byKey[key] = f
+		if _, taken := s.byKey[key]; !taken {
+			s.byKey[key] = f
+		}
 		s.ids[key] = slug
 	}
 	return nil
@@ -224,7 +229,7 @@ var reservedSlugs = map[string]bool{"index": true, "_index": true}
 // under base, with -2, -3, … added while the name is taken by another
 // item. It reports false when the identity was already claimed in this run
 // (the feed lists the same item twice).
-func (s *store) claim(key, base string, hasLink bool) (*stored, bool) {
+func (s *store) claim(key, base string) (*stored, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.claimed[key] {
@@ -232,6 +237,9 @@ func (s *store) claim(key, base string, hasLink bool) (*stored, bool) {
 	}
 	s.claimed[key] = true
 	if f := s.byKey[key]; f != nil {
+		if s.ids[key] != f.slug {
+			s.ids[key], s.idsDirt = f.slug, true
+		}
 		return f, true
 	}
 	slug := base
@@ -244,10 +252,8 @@ func (s *store) claim(key, base string, hasLink bool) (*stored, bool) {
 	}
 	s.bySlug[slug] = f
 	s.byKey[key] = f
-	if !hasLink {
-		s.ids[key] = slug
-		s.idsDirt = true
-	}
+	s.ids[key] = slug
+	s.idsDirt = true
 	return f, true
 }
 
