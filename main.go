@@ -297,8 +297,9 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 	case "rfc3339":
 		opts.DateFormat = time.RFC3339
 	default:
-		ref := time.Date(2006, 1, 2, 15, 4, 5, 0, time.UTC)
-		if ref.Format(cfg.dateFormat) == cfg.dateFormat {
+		// A layout with no element formats any time as itself.
+		other := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+		if other.Format(cfg.dateFormat) == cfg.dateFormat {
 			return opts, fmt.Errorf("-date-format %q has no Go layout element: write the reference date, e.g. 2006-01-02", cfg.dateFormat)
 		}
 		opts.DateFormat = cfg.dateFormat
