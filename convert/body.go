@@ -16,9 +16,9 @@ const (
 // trimmed; sanitized (unless Raw) with relative URLs made absolute against
 // the item's link; converted to Markdown in that mode; Hugo shortcode
 // delimiters escaped; and ended with exactly one newline. An item with no
-// body gives "". It also returns the HTML before the Markdown step, where
-// the image step looks for a first <img>.
-func (c *Converter) body(it *gofeed.Item, link string) (body, html string, err error) {
+// body gives "". It also returns the src of the body's first <img>, the
+// image step's last resort.
+func (c *Converter) body(it *gofeed.Item, link string) (body, firstImg string, err error) {
 	s := strings.TrimSpace(it.Content)
 	if s == "" {
 		s = strings.TrimSpace(it.Description)
@@ -26,24 +26,19 @@ func (c *Converter) body(it *gofeed.Item, link string) (body, html string, err e
 	if s == "" {
 		return "", "", nil
 	}
-	if c.opts.Raw {
-		s = absolutize(s, link)
-	} else {
-		s = Sanitize(s, link)
-	}
-	html = s
+	s, firstImg = filterHTML(s, link, !c.opts.Raw)
 	if c.opts.Body == BodyMarkdown {
 		md, err := c.markdown(s, link)
 		if err != nil {
-			return "", html, err
+			return "", firstImg, err
 		}
 		s = md
 	}
 	s = strings.TrimSpace(EscapeShortcodes(s, c.opts.Body == BodyMarkdown))
 	if s == "" {
-		return "", html, nil
+		return "", firstImg, nil
 	}
-	return s + "\n", html, nil
+	return s + "\n", firstImg, nil
 }
 
 // EscapeShortcodes escapes Hugo shortcode delimiters the way Hugo documents

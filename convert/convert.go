@@ -22,7 +22,6 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"github.com/mmcdole/gofeed"
 )
 
@@ -70,7 +69,7 @@ type Converter struct {
 	store       *store
 	state       *state
 	lock        *folderLock
-	md          *converter.Converter
+	md          markdownPool
 	fingerprint string // of the options that shape the files
 }
 
@@ -161,7 +160,7 @@ func New(opts Options) (*Converter, error) {
 		},
 	}
 	if opts.Body == BodyMarkdown {
-		c.md = newMarkdownConverter()
+		c.md = newMarkdownPool(opts.Workers)
 	}
 	c.fingerprint = optionsFingerprint(&c.opts)
 	if opts.CacheDir != "" {
@@ -263,11 +262,13 @@ func (c *Converter) ConvertAll(ctx context.Context, srcs []Source, jobs int, eac
 // loaded is a feed fetched, parsed and prepared, waiting for its files.
 type loaded struct {
 	res   *Result
-	key   string      // the feed's key in the state
-	prev  feedState   // what the last run remembered
-	fast  bool        // nothing to parse: a 304, or the same bytes
-	f     *fetched    // the response (nil on failure)
-	preps []*prepared // the prepared items, in feed order
+	key   string         // the feed's key in the state
+	prev  feedState      // what the last run remembered
+	fast  bool           // nothing to parse: a 304, or the same bytes
+	f     *fetched       // the response (nil on failure)
+	items []*gofeed.Item // the items to write, in feed order
+	info  feedInfo       // what the items share
+	hash  string         // SHA-256 of the feed's bytes
 }
 
 // load is the part of Convert that can run beside other feeds: fetch,
@@ -306,7 +307,10 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 	if prev.URL != "" {
 		res.Discovered = prev.URL
 	}
-	if f.notModified || (valid && prev.Hash == hashBytes(f.body)) {
+	if !f.notModified {
+		l.hash = hashBytes(f.body)
+	}
+	if f.notModified || (valid && prev.Hash == l.hash) {
 		l.fast = true
 		res.NotModified, res.SameBytes = f.notModified, !f.notModified
 		return l
@@ -326,15 +330,18 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 			return l
 		}
 		l.f = f
+		l.hash = hashBytes(f.body)
 		feed, err = c.parse(f)
 	}
+	// The items hold their own copies of the text: the raw bytes can go.
+	f.body = nil
 	if err != nil {
 		res.Err = err
 		return l
 	}
 	c.filter(feed, res)
 	res.Items = len(feed.Items) + res.Filtered
-	l.preps = c.prepareAll(feed.Items, newFeedInfo(feed, src, f.url))
+	l.items, l.info = feed.Items, newFeedInfo(feed, src, f.url)
 	return l
 }
 
@@ -358,14 +365,15 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 		c.state.put(l.key, prev)
 		return res
 	}
-	c.writeItems(ctx, l.preps, res)
+	c.writeItems(ctx, l.items, l.info, res)
+	l.items = nil
 	next := feedState{URL: res.Discovered, Options: c.fingerprint}
 	for _, ch := range res.Changes {
 		next.Files = append(next.Files, ch.Name)
 	}
 	if len(res.Errors) == 0 {
 		// Only a complete success may let the next run skip the feed.
-		next.Validators, next.Hash = l.f.validators, hashBytes(l.f.body)
+		next.Validators, next.Hash = l.f.validators, l.hash
 	}
 	c.state.put(l.key, next)
 	return res
@@ -377,7 +385,7 @@ func (c *Converter) parse(f *fetched) (*gofeed.Feed, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parseFeed(d)
+	return parseParallel(d, c.opts.Workers)
 }
 
 // filter applies Since and Limit to a feed's items, keeping feed order.
@@ -437,53 +445,131 @@ func (c *Converter) filter(feed *gofeed.Feed, res *Result) {
 // workers, keeping feed order.
 func (c *Converter) prepareAll(items []*gofeed.Item, fi feedInfo) []*prepared {
 	preps := make([]*prepared, len(items))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	workers := min(c.opts.Workers, len(items))
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
+	c.pipeline(context.Background(), items, fi, func(i int, p *prepared) { preps[i] = p })
+	return preps
+}
+
+// window bounds how many items are prepared ahead of the writer, and so
+// how much of a large feed is held twice.
+const window = 256
+
+// pipeline prepares items on all workers and hands each to use in feed
+// order, as soon as it and every item before it are ready. Each item is
+// released once prepared, so a large feed is never held whole twice.
+func (c *Converter) pipeline(ctx context.Context, items []*gofeed.Item, fi feedInfo, use func(int, *prepared)) {
+	ready := make([]chan *prepared, len(items))
+	for i := range ready {
+		ready[i] = make(chan *prepared, 1)
+	}
+	jobs := make(chan int)
+	ahead := make(chan struct{}, window)
+	go func() {
+		defer close(jobs)
+		for i := range items {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			jobs <- i
+		}
+	}()
+	for w := 0; w < min(c.opts.Workers, len(items)); w++ {
 		go func() {
-			defer wg.Done()
-			for i := range next {
-				preps[i] = c.prepare(items[i], fi)
+			for i := range jobs {
+				var p *prepared
+				if items[i] != nil {
+					p = c.prepare(items[i], fi)
+				}
+				items[i] = nil
+				ready[i] <- p
 			}
 		}()
 	}
 	for i := range items {
-		if items[i] != nil {
-			next <- i
+		var p *prepared
+		select {
+		case p = <-ready[i]:
+		case <-ctx.Done():
+			// The feeder stops; workers finish what they hold.
+			go func() {
+				for range jobs {
+				}
+			}()
+			return
 		}
+		<-ahead
+		use(i, p)
 	}
-	close(next)
-	wg.Wait()
-	return preps
 }
 
-// writeItems gives each prepared item a file and writes it, in feed
-// order, so that slugs and output are deterministic.
-func (c *Converter) writeItems(ctx context.Context, preps []*prepared, res *Result) {
-	for i, p := range preps {
-		if p == nil {
-			continue
-		}
+// writeItems gives each item a file and writes it. Files are claimed and
+// rendered in feed order, so that slugs and output are deterministic;
+// the writes themselves run on a few goroutines.
+func (c *Converter) writeItems(ctx context.Context, items []*gofeed.Item, fi feedInfo, res *Result) {
+	type outcome struct {
+		ch  *Change
+		err error
+		dup bool
+	}
+	outcomes := make([]outcome, len(items))
+	names := make([]string, len(items))
+	type job struct {
+		i    int
+		f    *stored
+		data []byte
+	}
+	writes := make(chan job, 64)
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range writes {
+				action, err := c.store.write(j.f, j.data)
+				if err != nil {
+					outcomes[j.i].err = err
+					continue
+				}
+				outcomes[j.i].ch = &Change{Path: c.store.path(j.f), Name: j.f.name, Action: action, Link: names[j.i]}
+			}
+		}()
+	}
+	handled := 0 // items taken in order; after an interrupt, the rest are not
+	c.pipeline(ctx, items, fi, func(i int, p *prepared) {
 		if ctx.Err() != nil {
-			// Interrupted: every file so far is whole; stop here.
-			res.Errors = append(res.Errors, fmt.Errorf("interrupted: %d items not written", len(preps)-i))
-			break
+			return
 		}
+		handled = i + 1
+		if p == nil {
+			return
+		}
+		names[i] = p.name
 		if p.err != nil {
-			res.Errors = append(res.Errors, &ItemError{Link: p.name, Err: p.err})
-			continue
+			outcomes[i].err = p.err
+			return
 		}
-		ch, err := c.writeItem(p)
+		f, data, err := c.claimAndRender(p)
 		switch {
 		case err != nil:
-			res.Errors = append(res.Errors, &ItemError{Link: p.name, Err: err})
-		case ch == nil:
-			res.Skipped++
+			outcomes[i].err = err
+		case f == nil:
+			outcomes[i].dup = true
 		default:
-			res.Changes = append(res.Changes, *ch)
-			switch ch.Action {
+			writes <- job{i, f, data}
+		}
+	})
+	close(writes)
+	wg.Wait()
+	for i, o := range outcomes[:handled] {
+		switch {
+		case o.err != nil:
+			res.Errors = append(res.Errors, &ItemError{Link: names[i], Err: o.err})
+		case o.dup:
+			res.Skipped++
+		case o.ch != nil:
+			res.Changes = append(res.Changes, *o.ch)
+			switch o.ch.Action {
 			case actionNew:
 				res.New++
 			case actionUpdated:
@@ -493,14 +579,21 @@ func (c *Converter) writeItems(ctx context.Context, preps []*prepared, res *Resu
 			}
 		}
 	}
+	if handled < len(items) {
+		// Interrupted: every file so far is whole; the rest is not written.
+		res.Errors = append(res.Errors, fmt.Errorf("interrupted: %d items not written", len(items)-handled))
+	}
 }
 
-// writeItem gives a prepared item its file and writes it. It returns nil
-// for an item already written in this run.
-func (c *Converter) writeItem(p *prepared) (*Change, error) {
-	f, ok := c.store.claim(p.key, p.fm.Slug)
-	if !ok {
-		return nil, nil
+// writers is how many files are written at once.
+const writers = 4
+
+// claimAndRender gives a prepared item its file and renders its bytes. It
+// returns a nil file for an item already written in this run.
+func (c *Converter) claimAndRender(p *prepared) (*stored, []byte, error) {
+	f, ok, err := c.store.claim(p.key, p.fm.Slug)
+	if err != nil || !ok {
+		return nil, nil, err
 	}
 	fm := p.fm
 	fm.Slug = f.slug
@@ -526,11 +619,7 @@ func (c *Converter) writeItem(p *prepared) (*Change, error) {
 	}
 	data, err := render(c.opts.Template, &fm, p.body)
 	if err != nil {
-		return nil, fmt.Errorf("front-matter template: %w", err)
+		return nil, nil, fmt.Errorf("front-matter template: %w", err)
 	}
-	action, err := c.store.write(f, data)
-	if err != nil {
-		return nil, err
-	}
-	return &Change{Path: c.store.path(f), Name: f.name, Action: action, Link: p.name}, nil
+	return f, data, nil
 }

@@ -5,8 +5,6 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
 // imageURL picks the item's image by FORMAT.md's order: itunes:image, an
@@ -14,8 +12,9 @@ import (
 // image/* enclosure, JSON Feed image then banner_image, and the first
 // <img src> of the body. Each candidate is made absolute against base (the
 // item's link); one that is not http(s) after that is passed over, so a
-// javascript: or data: URL never reaches the front matter.
-func imageURL(it *gofeed.Item, body, base string) string {
+// javascript: or data: URL never reaches the front matter. firstImg is
+// the src of the body's first <img>, found by the body step.
+func imageURL(it *gofeed.Item, firstImg, base string) string {
 	var candidates []string
 	if it.ITunesExt != nil && it.ITunesExt.Image != "" {
 		candidates = append(candidates, it.ITunesExt.Image)
@@ -49,10 +48,7 @@ func imageURL(it *gofeed.Item, body, base string) string {
 			return u
 		}
 	}
-	if u := absHTTP(firstImgSrc(body), base); u != "" {
-		return u
-	}
-	return ""
+	return absHTTP(firstImg, base)
 }
 
 // groupChildren returns the children called name of every media:group.
@@ -62,32 +58,4 @@ func groupChildren(groups []ext.Extension, name string) []ext.Extension {
 		out = append(out, g.Children[name]...)
 	}
 	return out
-}
-
-// firstImgSrc returns the src of the first <img> in an HTML fragment.
-func firstImgSrc(body string) string {
-	if !strings.Contains(body, "<img") && !strings.Contains(body, "<IMG") {
-		return ""
-	}
-	z := html.NewTokenizer(strings.NewReader(body))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return ""
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			if !hasAttr || atom.Lookup(name) != atom.Img {
-				continue
-			}
-			for {
-				key, val, more := z.TagAttr()
-				if string(key) == "src" && len(val) > 0 {
-					return strings.TrimSpace(string(val))
-				}
-				if !more {
-					break
-				}
-			}
-		}
-	}
 }

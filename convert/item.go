@@ -80,16 +80,23 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	fm.Link = link
 	fm.GUID = strings.TrimSpace(it.GUID)
 
-	body, html, err := c.body(it, link)
+	body, firstImg, err := c.body(it, link)
 	if err != nil {
 		p.err = err
 	}
 	p.body = body
 
 	descText := PlainText(it.Description)
-	contentText := ""
-	if it.Content != "" {
-		contentText = PlainText(it.Content)
+	// The content's text is needed only for a missing title or
+	// description, and only its start: reading the whole body for it
+	// would cost a pass over every byte.
+	var contentText *string
+	content := func() string {
+		if contentText == nil {
+			t := plainText(it.Content, descriptionRunes+1)
+			contentText = &t
+		}
+		return *contentText
 	}
 
 	fm.Title = PlainText(it.Title)
@@ -97,8 +104,8 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 		switch {
 		case descText != "":
 			fm.Title, _ = cutWords(descText, titleFallbackRunes)
-		case contentText != "":
-			fm.Title, _ = cutWords(contentText, titleFallbackRunes)
+		case content() != "":
+			fm.Title, _ = cutWords(content(), titleFallbackRunes)
 		case link != "":
 			fm.Title = link
 		default:
@@ -106,8 +113,8 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 		}
 	}
 	fm.Description = descText
-	if fm.Description == "" && contentText != "" {
-		d, cut := cutWords(contentText, descriptionRunes)
+	if fm.Description == "" && content() != "" {
+		d, cut := cutWords(content(), descriptionRunes)
 		if cut {
 			d += "…"
 		}
@@ -119,7 +126,7 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 		p.hasDate, p.when = true, t
 	}
 
-	fm.Image = imageURL(it, html, link)
+	fm.Image = imageURL(it, firstImg, link)
 	fm.Source = fi.source
 	if c.opts.Source != "" {
 		fm.Source = c.opts.Source

@@ -128,3 +128,24 @@ func TestNoBody(t *testing.T) {
 		t.Errorf("file does not end after the closing ---: %q", data[len(data)-30:])
 	}
 }
+
+// FuzzPlainTextPrefix: stopping early never changes the cut text.
+func FuzzPlainTextPrefix(f *testing.F) {
+	f.Add("<p>"+strings.Repeat("word ", 200)+"</p>", 10)
+	f.Add("<p>a</p><p>b  c</p>", 1)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		n = 1 + abs(n)%400
+		full, _ := cutWords(PlainText(s), n)
+		early, _ := cutWords(plainText(s, n+1), n)
+		if full != early {
+			t.Fatalf("cut of %q at %d: full %q, early %q", s, n, full, early)
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

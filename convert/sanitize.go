@@ -23,48 +23,68 @@ import (
 // Tokens that need no change are copied byte for byte from the input, so
 // markup that is already safe comes out exactly as it came in.
 func Sanitize(s, base string) string {
-	return filterHTML(s, base, true)
+	out, _ := filterHTML(s, base, true)
+	return out
 }
 
 // absolutize makes the relative URLs of an HTML fragment absolute against
 // base and changes nothing else: the -raw mode.
 func absolutize(s, base string) string {
-	if base == "" || (!strings.Contains(s, "href") && !strings.Contains(s, "src") && !strings.Contains(s, "poster")) {
-		return s
-	}
-	return filterHTML(s, base, false)
+	out, _ := filterHTML(s, base, false)
+	return out
 }
 
-// filterHTML is the one tokenizer pass behind Sanitize and absolutize.
-func filterHTML(s, base string, sanitize bool) string {
+// filterHTML is the one tokenizer pass behind Sanitize and absolutize. It
+// also returns the src of the first <img> it keeps, for the image step.
+func filterHTML(s, base string, sanitize bool) (string, string) {
 	var out bytes.Buffer
-	out.Grow(len(s))
+	out.Grow(len(s) + len(s)/16)
 	z := html.NewTokenizer(strings.NewReader(s))
 	drop := 0 // depth inside an element dropped with its content
 	var dropName string
+	var attrs []rawAttr
+	var rawCopy []byte
+	var firstImg string
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
 			break
 		}
-		// Raw first: TagName and Token lowercase the tokenizer's buffer.
-		raw := append([]byte(nil), z.Raw()...)
-		if !sanitize {
-			if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
-				writeTag(&out, z.Token(), raw, base, false)
-			} else {
+		raw := z.Raw()
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken && tt != html.EndTagToken {
+			switch {
+			case !sanitize:
+				out.Write(raw)
+			case tt == html.TextToken && drop == 0:
+				if bytes.IndexByte(raw, 0) >= 0 {
+					raw = bytes.ReplaceAll(raw, []byte{0}, []byte("\uFFFD"))
+				}
 				out.Write(raw)
 			}
 			continue
 		}
-		switch tt {
-		case html.TextToken:
-			if drop == 0 {
-				out.Write(bytes.ReplaceAll(raw, []byte{0}, []byte("\uFFFD")))
+		// TagName and TagAttr lowercase names inside the tokenizer's
+		// buffer: keep the raw bytes first when they have capitals.
+		if hasUpper(raw) {
+			rawCopy = append(rawCopy[:0], raw...)
+			raw = rawCopy
+		}
+		name, more := z.TagName()
+		tag := string(name) // short names; interned by the runtime for small strings
+		if tt == html.EndTagToken {
+			switch {
+			case !sanitize:
+				out.Write(raw)
+			case drop > 0:
+				if tag == dropName {
+					drop--
+				}
+			case allowedAttrs[tag] != nil:
+				out.Write(raw)
 			}
-		case html.StartTagToken, html.SelfClosingTagToken:
-			tok := z.Token()
-			tag := tok.Data
+			continue
+		}
+		if sanitize {
 			if drop > 0 {
 				if tag == dropName && tt == html.StartTagToken {
 					drop++
@@ -80,75 +100,88 @@ func filterHTML(s, base string, sanitize bool) string {
 			if allowedAttrs[tag] == nil {
 				continue // unwrapped: the tag goes, its content stays
 			}
-			writeTag(&out, tok, raw, base, true)
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			tag := string(name)
-			if drop > 0 {
-				if tag == dropName {
-					drop--
-				}
-				continue
-			}
-			if allowedAttrs[tag] != nil {
-				out.Write(raw)
-			}
+		}
+		attrs = attrs[:0]
+		for more {
+			var k, v []byte
+			k, v, more = z.TagAttr()
+			attrs = append(attrs, rawAttr{k, v})
+		}
+		src := writeTag(&out, tag, tt == html.SelfClosingTagToken, attrs, raw, base, sanitize)
+		if firstImg == "" && tag == "img" {
+			firstImg = src
 		}
 	}
-	return out.String()
+	return out.String(), firstImg
+}
+
+// rawAttr is an attribute as the tokenizer returns it: the key
+// lowercased, the value with entities decoded.
+type rawAttr struct{ key, val []byte }
+
+func hasUpper(b []byte) bool {
+	for _, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // writeTag writes a start tag: its raw bytes when no attribute needs a
-// change, else the tag rebuilt from its kept attributes.
-func writeTag(out *bytes.Buffer, tok html.Token, raw []byte, base string, sanitize bool) {
-	allowed := allowedAttrs[tok.Data]
+// change, else the tag rebuilt from its kept attributes. It returns the
+// src it kept, if any.
+func writeTag(out *bytes.Buffer, tag string, selfClosing bool, attrs []rawAttr, raw []byte, base string, sanitize bool) (src string) {
+	allowed := allowedAttrs[tag]
 	changed := false
-	kept := tok.Attr[:0]
-	for _, a := range tok.Attr {
-		key := a.Key
-		if a.Namespace != "" {
-			key = a.Namespace + ":" + a.Key
-		}
+	type kept struct {
+		key string
+		val string
+	}
+	var keep []kept
+	for _, a := range attrs {
+		key := string(a.key)
 		if sanitize && !globalAttrs[key] && !allowed[key] {
 			changed = true
 			continue
 		}
+		val := string(a.val)
 		if urlAttrs[key] {
-			v, ok := fixURL(a.Val, key, tok.Data, base, sanitize)
+			v, ok := fixURL(val, key, tag, base, sanitize)
 			if !ok {
 				changed = true
 				continue
 			}
-			if v != a.Val {
-				a.Val, changed = v, true
+			if v != val {
+				val, changed = v, true
 			}
-		} else if key == "style" && sanitize && dangerousStyle(a.Val) {
+		} else if key == "style" && sanitize && dangerousStyle(val) {
 			changed = true
 			continue
 		}
-		kept = append(kept, a)
+		keep = append(keep, kept{key, val})
+		if key == "src" && src == "" {
+			src = val
+		}
 	}
 	if !changed {
 		out.Write(raw)
-		return
+		return src
 	}
 	out.WriteByte('<')
-	out.WriteString(tok.Data)
-	for _, a := range kept {
+	out.WriteString(tag)
+	for _, a := range keep {
 		out.WriteByte(' ')
-		if a.Namespace != "" {
-			out.WriteString(a.Namespace)
-			out.WriteByte(':')
-		}
-		out.WriteString(a.Key)
+		out.WriteString(a.key)
 		out.WriteString(`="`)
-		out.WriteString(html.EscapeString(a.Val))
+		out.WriteString(html.EscapeString(a.val))
 		out.WriteByte('"')
 	}
-	if tok.Type == html.SelfClosingTagToken {
+	if selfClosing {
 		out.WriteString(" /")
 	}
 	out.WriteByte('>')
+	return src
 }
 
 // fixURL checks a URL attribute and makes it absolute. It reports false

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -42,6 +43,7 @@ type stored struct {
 	link string // its link key, "" when it has none
 	date string // its date key as written
 	key  string // the identity of the item that owns it
+	new  bool   // claimed in this run under a name the folder did not have
 }
 
 // store is the output folder: it indexes the files already there and
@@ -52,17 +54,19 @@ type store struct {
 	dryRun bool // say what would be written, write nothing
 
 	mu      sync.Mutex
+	indexed bool               // the folder has been read
 	byKey   map[string]*stored // identity → file
 	bySlug  map[string]*stored // slug (a name taken in the folder) → file
 	ids     map[string]string  // non-link identities → slug, as in idsFile
 	idsDirt bool               // ids changed since read
 	claimed map[string]bool    // identities written in this run
+	owned   map[string]bool    // files claimed by name (a feed that was not modified)
 }
 
-// openStore indexes dir. It reads only the front matter of each Markdown
-// file, and only its link and date keys. A missing folder is an empty one.
+// openStore returns the store of dir. The folder is read the first time
+// an item needs a file (never, when every feed is unchanged).
 func openStore(dir string, bundle, dryRun bool) (*store, error) {
-	s := &store{
+	return &store{
 		dir:     dir,
 		bundle:  bundle,
 		dryRun:  dryRun,
@@ -70,13 +74,24 @@ func openStore(dir string, bundle, dryRun bool) (*store, error) {
 		bySlug:  map[string]*stored{},
 		ids:     map[string]string{},
 		claimed: map[string]bool{},
+		owned:   map[string]bool{},
+	}, nil
+}
+
+// index reads the folder: the front matter of each Markdown file (only its
+// link and date keys) and the hidden identities file. The caller holds mu.
+func (s *store) index() error {
+	if s.indexed {
+		return nil
 	}
+	s.indexed = true
+	dir, dryRun := s.dir, s.dryRun
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) && dryRun {
-		return s, nil
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("output folder: %w", err)
+		return fmt.Errorf("output folder: %w", err)
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -112,10 +127,7 @@ func openStore(dir string, bundle, dryRun bool) (*store, error) {
 		}
 		s.bySlug[slug] = f
 	}
-	if err := s.readIDs(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return s.readIDs()
 }
 
 // readIDs loads idsFile, dropping entries whose file is gone.
@@ -214,13 +226,6 @@ func singleQuoted(v string) (string, bool) {
 	return strings.ReplaceAll(inner, "''", "'"), true
 }
 
-// lookup returns the file an identity already has, if any.
-func (s *store) lookup(key string) *stored {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.byKey[key]
-}
-
 // reservedSlugs are names that would change the meaning of a Hugo section:
 // index.md makes it a leaf bundle, _index.md is its own page.
 var reservedSlugs = map[string]bool{"index": true, "_index": true}
@@ -229,24 +234,31 @@ var reservedSlugs = map[string]bool{"index": true, "_index": true}
 // under base, with -2, -3, … added while the name is taken by another
 // item. It reports false when the identity was already claimed in this run
 // (the feed lists the same item twice).
-func (s *store) claim(key, base string) (*stored, bool) {
+func (s *store) claim(key, base string) (*stored, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.index(); err != nil {
+		return nil, false, err
+	}
 	if s.claimed[key] {
-		return nil, false
+		return nil, false, nil
 	}
 	s.claimed[key] = true
 	if f := s.byKey[key]; f != nil {
+		if s.owned[f.name] {
+			// A feed that was not modified owns this item in this run.
+			return nil, false, nil
+		}
 		if s.ids[key] != f.slug {
 			s.ids[key], s.idsDirt = f.slug, true
 		}
-		return f, true
+		return f, true, nil
 	}
 	slug := base
 	for n := 2; s.bySlug[slug] != nil || reservedSlugs[slug]; n++ {
 		slug = base + "-" + strconv.Itoa(n)
 	}
-	f := &stored{slug: slug, key: key, name: slug + ".md"}
+	f := &stored{slug: slug, key: key, name: slug + ".md", new: true}
 	if s.bundle {
 		f.name = filepath.Join(slug, "index.md")
 	}
@@ -254,7 +266,7 @@ func (s *store) claim(key, base string) (*stored, bool) {
 	s.byKey[key] = f
 	s.ids[key] = slug
 	s.idsDirt = true
-	return f, true
+	return f, true, nil
 }
 
 // write puts data into the file f names, unless it already holds exactly
@@ -262,6 +274,14 @@ func (s *store) claim(key, base string) (*stored, bool) {
 // same folder, then a rename.
 func (s *store) write(f *stored, data []byte) (string, error) {
 	path := filepath.Join(s.dir, f.name)
+	if f.new && !s.bundle {
+		// The folder had no file of this name when it was read, and the
+		// lock keeps other runs out: nothing to compare with.
+		if s.dryRun {
+			return actionNew, nil
+		}
+		return actionNew, atomicWrite(path, data)
+	}
 	old, err := os.ReadFile(path)
 	switch {
 	case err == nil && bytes.Equal(old, data):
@@ -284,11 +304,21 @@ func (s *store) write(f *stored, data []byte) (string, error) {
 }
 
 // atomicWrite writes data to a temporary file beside path and renames it
-// over path. On any error the temporary file is removed.
+// over path, so that the file is whole or not there at all. On any error
+// the temporary file is removed. The temporary file is created with mode
+// 0644 (less the umask) and O_EXCL under a random name.
 func atomicWrite(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), tmpPrefix+"*")
-	if err != nil {
-		return err
+	dir := filepath.Dir(path)
+	var tmp *os.File
+	for try := 0; ; try++ {
+		name := filepath.Join(dir, tmpPrefix+strconv.FormatUint(rand.Uint64(), 36))
+		tmp, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) || try == 10 {
+			return err
+		}
 	}
 	defer func() {
 		if err != nil {
@@ -297,9 +327,6 @@ func atomicWrite(path string, data []byte) (err error) {
 		}
 	}()
 	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
 		return err
 	}
 	if err = tmp.Close(); err != nil {
@@ -342,15 +369,12 @@ func (s *store) allExist(names []string) bool {
 	return true
 }
 
-// claimFiles marks the items of the named files as taken in this run.
+// claimFiles marks the named files as taken in this run, by a feed that
+// was not modified: another feed listing the same items does not get them.
 func (s *store) claimFiles(names []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, n := range names {
-		slug := strings.TrimSuffix(filepath.ToSlash(n), ".md")
-		slug = strings.TrimSuffix(slug, "/index")
-		if f := s.bySlug[slug]; f != nil && f.key != "" {
-			s.claimed[f.key] = true
-		}
+		s.owned[n] = true
 	}
 }

@@ -13,9 +13,16 @@ import (
 // white space folded to one space, and the ends trimmed. It is the clean-up
 // FORMAT.md prescribes for titles and descriptions.
 func PlainText(s string) string {
+	return plainText(s, 0)
+}
+
+// plainText is PlainText that may stop early once the text has more than
+// limit runes (0: no limit): callers that cut the text need only its start.
+func plainText(s string, limit int) string {
 	if strings.IndexByte(s, '<') < 0 && strings.IndexByte(s, '&') < 0 {
 		return foldSpace(s)
 	}
+	check := 4 * limit // bytes of raw text before the folded length is looked at
 	var b strings.Builder
 	b.Grow(len(s))
 	z := html.NewTokenizer(strings.NewReader(s))
@@ -32,6 +39,12 @@ func PlainText(s string) string {
 		case html.TextToken:
 			if skip == 0 {
 				b.Write(z.Text())
+				if limit > 0 && b.Len() > check {
+					if t := foldSpace(b.String()); utf8.RuneCountInString(t) > limit {
+						return t
+					}
+					check *= 2
+				}
 			} else {
 				hidden = append(hidden, z.Text()...)
 			}

@@ -1,0 +1,378 @@
+package convert
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// largeItems is the size of the migration benchmark: a 10,000-post blog.
+const largeItems = 10000
+
+var (
+	largeOnce sync.Once
+	largeData []byte
+	largePath string
+)
+
+// largeFeed writes the generated 10,000-item feed to a file once per
+// test binary and returns its path and bytes.
+func largeFeed(b *testing.B) (string, []byte) {
+	largeOnce.Do(func() {
+		largeData = bigFeed(largeItems, 1)
+		dir, err := os.MkdirTemp("", "feed2md-bench-")
+		if err != nil {
+			panic(err)
+		}
+		largePath = filepath.Join(dir, "large.xml")
+		if err := os.WriteFile(largePath, largeData, 0o644); err != nil {
+			panic(err)
+		}
+	})
+	return largePath, largeData
+}
+
+// floorRun is the floor the real work is measured against: encoding/xml
+// streams the same file, and one small file per item is written, with
+// none of the real work (no parse into items, no clean-up, no sanitizing).
+func floorRun(b *testing.B, path, out string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	dec := xml.NewDecoder(f)
+	n := 0
+	var title bytes.Buffer
+	inTitle := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			inTitle = t.Name.Local == "title"
+			title.Reset()
+		case xml.CharData:
+			if inTitle {
+				title.Write(t)
+			}
+		case xml.EndElement:
+			inTitle = false
+			if t.Name.Local == "item" {
+				n++
+				name := filepath.Join(out, fmt.Sprintf("item-%d.md", n))
+				if err := os.WriteFile(name, []byte("---\ntitle: "+title.String()+"\n---\n"), 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	return n
+}
+
+// realRun converts the file into out with the given body mode, with the
+// state file on, as the command runs by default.
+func realRun(b *testing.B, path, out, body string) *Result {
+	c := newTestConverter(b, out, func(o *Options) {
+		o.Body = body
+		o.CacheDir = filepath.Join(out, ".cache")
+	})
+	src, _ := ParseSource(path)
+	res := c.Convert(context.Background(), src)
+	if res.Failed() {
+		b.Fatalf("%v %v", res.Err, res.Errors)
+	}
+	if err := c.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return res
+}
+
+// peakHeap runs fn and returns the peak of live heap objects while it ran,
+// sampled every millisecond, above what was live before.
+func peakHeap(fn func()) uint64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	base := sample[0].Value.Uint64()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		for {
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}()
+	fn()
+	close(stop)
+	<-done
+	if p := peak.Load(); p > base {
+		return p - base
+	}
+	return 0
+}
+
+// BenchmarkLargeFeed converts the 10,000-item feed into an empty folder
+// with HTML and Markdown bodies, re-runs over the unchanged folder, and
+// measures the floor in the same run. Besides items/s and MB/s it reports
+// the ratios the targets are stated in: html/floor (≤ 1.5), md/floor
+// (≤ 4), rerun/first (≤ 0.3) and peak-heap/feed (≤ 4).
+func BenchmarkLargeFeed(b *testing.B) {
+	path, data := largeFeed(b)
+	mb := float64(len(data)) / 1e6
+	var floor, html, md, rerun time.Duration
+	var peak uint64
+	for i := 0; i < b.N; i++ {
+		dirs := [3]string{b.TempDir(), b.TempDir(), b.TempDir()}
+		runtime.GC()
+		start := time.Now()
+		if n := floorRun(b, path, dirs[0]); n != largeItems {
+			b.Fatalf("floor saw %d items", n)
+		}
+		floor += time.Since(start)
+
+		runtime.GC()
+		start = time.Now()
+		peak = max(peak, peakHeap(func() {
+			if res := realRun(b, path, dirs[1], BodyHTML); res.New != largeItems {
+				b.Fatalf("html run wrote %d files", res.New)
+			}
+		}))
+		html += time.Since(start)
+
+		runtime.GC()
+		start = time.Now()
+		if res := realRun(b, path, dirs[2], BodyMarkdown); res.New != largeItems {
+			b.Fatalf("markdown run wrote %d files", res.New)
+		}
+		md += time.Since(start)
+
+		runtime.GC()
+		start = time.Now()
+		if res := realRun(b, path, dirs[1], BodyHTML); res.New+res.Updated != 0 {
+			b.Fatalf("re-run wrote %d files", res.New+res.Updated)
+		}
+		rerun += time.Since(start)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(largeItems)*n/html.Seconds(), "html-items/s")
+	b.ReportMetric(mb*n/html.Seconds(), "html-MB/s")
+	b.ReportMetric(float64(largeItems)*n/md.Seconds(), "md-items/s")
+	b.ReportMetric(html.Seconds()/floor.Seconds(), "html/floor")
+	b.ReportMetric(md.Seconds()/floor.Seconds(), "md/floor")
+	b.ReportMetric(rerun.Seconds()/html.Seconds(), "rerun/first")
+	b.ReportMetric(float64(peak)/float64(len(data)), "peak-heap/feed")
+	b.ReportMetric(float64(runtime.NumCPU()), "cores")
+}
+
+// benchOne runs fn b.N times over the 10,000-item feed and reports
+// items/s and MB/s.
+func reportItems(b *testing.B, items, bytes int) {
+	b.ReportMetric(float64(items)*float64(b.N)/b.Elapsed().Seconds(), "items/s")
+	b.ReportMetric(float64(bytes)*float64(b.N)/1e6/b.Elapsed().Seconds(), "MB/s")
+}
+
+// BenchmarkFloor is the floor alone.
+func BenchmarkFloor(b *testing.B) {
+	path, data := largeFeed(b)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		floorRun(b, path, b.TempDir())
+	}
+	reportItems(b, largeItems, len(data))
+}
+
+// BenchmarkConvertHTML and BenchmarkConvertMarkdown are the whole feed
+// into an empty folder.
+func BenchmarkConvertHTML(b *testing.B)     { benchConvert(b, BodyHTML) }
+func BenchmarkConvertMarkdown(b *testing.B) { benchConvert(b, BodyMarkdown) }
+
+func benchConvert(b *testing.B, body string) {
+	path, data := largeFeed(b)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		realRun(b, path, b.TempDir(), body)
+	}
+	reportItems(b, largeItems, len(data))
+}
+
+// BenchmarkRerunUnchanged re-runs over a folder that already holds every
+// item, without the state file (so the feed is parsed and every file
+// compared) and with it (so identical bytes are skipped).
+func BenchmarkRerunUnchanged(b *testing.B) {
+	path, data := largeFeed(b)
+	for _, cached := range []bool{false, true} {
+		b.Run(fmt.Sprintf("state=%t", cached), func(b *testing.B) {
+			out, cache := b.TempDir(), b.TempDir()
+			opts := func(o *Options) {
+				if cached {
+					o.CacheDir = cache
+				}
+			}
+			run := func() *Result {
+				c := newTestConverter(b, out, opts)
+				src, _ := ParseSource(path)
+				res := c.Convert(context.Background(), src)
+				c.Close()
+				return res
+			}
+			run()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if res := run(); res.New+res.Updated != 0 || res.Failed() {
+					b.Fatalf("re-run: %+v", res)
+				}
+			}
+			reportItems(b, largeItems, len(data))
+		})
+	}
+}
+
+// BenchmarkSmallFeed is a 50-item feed end to end, as cron runs see it.
+func BenchmarkSmallFeed(b *testing.B) {
+	data := bigFeed(50, 2)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		c := newTestConverter(b, b.TempDir(), func(o *Options) { o.Stdin = bytes.NewReader(data) })
+		src, _ := ParseSource("-")
+		if res := c.Convert(context.Background(), src); res.New != 50 {
+			b.Fatalf("%+v", res)
+		}
+		c.Close()
+	}
+	reportItems(b, 50, len(data))
+}
+
+// BenchmarkStages measures each stage alone over the large feed's items.
+func BenchmarkStages(b *testing.B) {
+	_, data := largeFeed(b)
+	d, err := decode(data, "", 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	feed, err := parseFeed(d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	items := feed.Items
+	c := newTestConverter(b, b.TempDir(), nil)
+	fi := newFeedInfo(feed, Source{Path: "large.xml"}, "")
+	stop := DefaultStopwords()
+	run := func(name string, fn func(b *testing.B)) {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			fn(b)
+		})
+	}
+	run("decode+parse", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			d, _ := decode(data, "", 0)
+			if _, err := parseFeed(d); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportItems(b, len(items), len(data))
+	})
+	run("cleanup", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			for _, it := range items {
+				PlainText(it.Title)
+				PlainText(it.Description)
+			}
+		}
+		reportItems(b, len(items), 0)
+	})
+	run("tags", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			for _, it := range items {
+				Tags(it.Title, stop, 5)
+			}
+		}
+		reportItems(b, len(items), 0)
+	})
+	run("slug", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			for _, it := range items {
+				Slug(it.Title, it.GUID)
+			}
+		}
+		reportItems(b, len(items), 0)
+	})
+	run("sanitize", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			for _, it := range items {
+				Sanitize(it.Content, it.Link)
+			}
+		}
+		reportItems(b, len(items), len(data))
+	})
+	run("markdown", func(b *testing.B) {
+		md := newTestConverter(b, b.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
+		for i := 0; i < b.N; i++ {
+			for _, it := range items[:1000] {
+				if _, err := md.markdown(it.Content, it.Link); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		reportItems(b, 1000, 0)
+	})
+	preps := c.prepareAll(items, fi)
+	run("prepare (all stages of an item)", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			c.prepareAll(items, fi)
+		}
+		reportItems(b, len(items), len(data))
+	})
+	run("render", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			for _, p := range preps {
+				fm := p.fm
+				fm.Date = "2026-01-02"
+				if _, err := render(c.opts.Template, &fm, p.body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		reportItems(b, len(preps), 0)
+	})
+	run("write", func(b *testing.B) {
+		body := []byte(strings.Repeat("x", 5000))
+		for i := 0; i < b.N; i++ {
+			dir := b.TempDir()
+			for j := 0; j < len(items); j++ {
+				if err := atomicWrite(filepath.Join(dir, fmt.Sprintf("f%d.md", j)), body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		reportItems(b, len(items), 0)
+	})
+}
