@@ -262,13 +262,13 @@ func (c *Converter) ConvertAll(ctx context.Context, srcs []Source, jobs int, eac
 // loaded is a feed fetched, parsed and prepared, waiting for its files.
 type loaded struct {
 	res   *Result
-	key   string         // the feed's key in the state
-	prev  feedState      // what the last run remembered
-	fast  bool           // nothing to parse: a 304, or the same bytes
-	f     *fetched       // the response (nil on failure)
-	items []*gofeed.Item // the items to write, in feed order
-	info  feedInfo       // what the items share
-	hash  string         // SHA-256 of the feed's bytes
+	key   string    // the feed's key in the state
+	prev  feedState // what the last run remembered
+	fast  bool      // nothing to parse: a 304, or the same bytes
+	f     *fetched  // the response (nil on failure)
+	items *items    // the items to write, in feed order
+	info  feedInfo  // what the items share
+	hash  string    // SHA-256 of the feed's bytes
 }
 
 // load is the part of Convert that can run beside other feeds: fetch,
@@ -315,7 +315,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		res.NotModified, res.SameBytes = f.notModified, !f.notModified
 		return l
 	}
-	feed, err := c.parse(f)
+	feed, list, err := c.parse(f)
 	var nf *NotFeedError
 	if errors.As(err, &nf) && nf.What == "an HTML page" && src.URL != nil && prev.URL == "" {
 		found := discoverFeed(f.body, f.url)
@@ -331,17 +331,32 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		}
 		l.f = f
 		l.hash = hashBytes(f.body)
-		feed, err = c.parse(f)
+		feed, list, err = c.parse(f)
 	}
-	// The items hold their own copies of the text: the raw bytes can go.
+	// The parsed items (or the stream, which keeps what it needs) hold
+	// their own copies of the text: the raw bytes can go.
 	f.body = nil
 	if err != nil {
 		res.Err = err
 		return l
 	}
-	c.filter(feed, res)
-	res.Items = len(feed.Items) + res.Filtered
-	l.items, l.info = feed.Items, newFeedInfo(feed, src, f.url)
+	if !c.opts.Since.IsZero() || c.opts.Limit > 0 {
+		// The filters need every item's date first.
+		feed.Items = make([]*gofeed.Item, 0, list.total)
+		for i := 0; i < list.total; i++ {
+			it, err := list.get(i)
+			if err != nil {
+				res.Err = err
+				return l
+			}
+			feed.Items = append(feed.Items, it)
+		}
+		c.filter(feed, res)
+		list = sliceItems(feed.Items)
+		feed.Items = nil
+	}
+	res.Items = list.total + res.Filtered
+	l.items, l.info = list, newFeedInfo(feed, src, f.url)
 	return l
 }
 
@@ -366,6 +381,7 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 		return res
 	}
 	c.writeItems(ctx, l.items, l.info, res)
+	l.items.stop()
 	l.items = nil
 	next := feedState{URL: res.Discovered, Options: c.fingerprint}
 	for _, ch := range res.Changes {
@@ -379,13 +395,14 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 	return res
 }
 
-// parse decodes and parses fetched bytes.
-func (c *Converter) parse(f *fetched) (*gofeed.Feed, error) {
+// parse decodes and parses fetched bytes: the feed's own data, and its
+// items in order (parsed ahead in parallel for a large feed).
+func (c *Converter) parse(f *fetched) (*gofeed.Feed, *items, error) {
 	d, err := decode(f.body, f.contentType, c.opts.MaxSize)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return parseParallel(d, c.opts.Workers)
+	return parseStream(d, c.opts.Workers)
 }
 
 // filter applies Since and Limit to a feed's items, keeping feed order.
@@ -445,7 +462,7 @@ func (c *Converter) filter(feed *gofeed.Feed, res *Result) {
 // workers, keeping feed order.
 func (c *Converter) prepareAll(items []*gofeed.Item, fi feedInfo) []*prepared {
 	preps := make([]*prepared, len(items))
-	c.pipeline(context.Background(), items, fi, func(i int, p *prepared) { preps[i] = p })
+	c.pipeline(context.Background(), sliceItems(items), fi, func(i int, p *prepared) { preps[i] = p })
 	return preps
 }
 
@@ -456,37 +473,46 @@ const window = 256
 // pipeline prepares items on all workers and hands each to use in feed
 // order, as soon as it and every item before it are ready. Each item is
 // released once prepared, so a large feed is never held whole twice.
-func (c *Converter) pipeline(ctx context.Context, items []*gofeed.Item, fi feedInfo, use func(int, *prepared)) {
-	ready := make([]chan *prepared, len(items))
+func (c *Converter) pipeline(ctx context.Context, list *items, fi feedInfo, use func(int, *prepared)) {
+	n := list.total
+	ready := make([]chan *prepared, n)
 	for i := range ready {
 		ready[i] = make(chan *prepared, 1)
 	}
-	jobs := make(chan int)
+	type job struct {
+		i   int
+		it  *gofeed.Item
+		err error
+	}
+	jobs := make(chan job)
 	ahead := make(chan struct{}, window)
 	go func() {
 		defer close(jobs)
-		for i := range items {
+		for i := 0; i < n; i++ {
 			select {
 			case ahead <- struct{}{}:
 			case <-ctx.Done():
 				return
 			}
-			jobs <- i
+			it, err := list.get(i)
+			jobs <- job{i, it, err}
 		}
 	}()
-	for w := 0; w < min(c.opts.Workers, len(items)); w++ {
+	for w := 0; w < min(c.opts.Workers, n); w++ {
 		go func() {
-			for i := range jobs {
+			for j := range jobs {
 				var p *prepared
-				if items[i] != nil {
-					p = c.prepare(items[i], fi)
+				switch {
+				case j.err != nil:
+					p = &prepared{err: j.err, name: fmt.Sprintf("#%d", j.i+1)}
+				case j.it != nil:
+					p = c.prepare(j.it, fi)
 				}
-				items[i] = nil
-				ready[i] <- p
+				ready[j.i] <- p
 			}
 		}()
 	}
-	for i := range items {
+	for i := 0; i < n; i++ {
 		var p *prepared
 		select {
 		case p = <-ready[i]:
@@ -506,14 +532,15 @@ func (c *Converter) pipeline(ctx context.Context, items []*gofeed.Item, fi feedI
 // writeItems gives each item a file and writes it. Files are claimed and
 // rendered in feed order, so that slugs and output are deterministic;
 // the writes themselves run on a few goroutines.
-func (c *Converter) writeItems(ctx context.Context, items []*gofeed.Item, fi feedInfo, res *Result) {
+func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, res *Result) {
+	n := list.total
 	type outcome struct {
 		ch  *Change
 		err error
 		dup bool
 	}
-	outcomes := make([]outcome, len(items))
-	names := make([]string, len(items))
+	outcomes := make([]outcome, n)
+	names := make([]string, n)
 	type job struct {
 		i    int
 		f    *stored
@@ -536,7 +563,7 @@ func (c *Converter) writeItems(ctx context.Context, items []*gofeed.Item, fi fee
 		}()
 	}
 	handled := 0 // items taken in order; after an interrupt, the rest are not
-	c.pipeline(ctx, items, fi, func(i int, p *prepared) {
+	c.pipeline(ctx, list, fi, func(i int, p *prepared) {
 		if ctx.Err() != nil {
 			return
 		}
@@ -579,9 +606,9 @@ func (c *Converter) writeItems(ctx context.Context, items []*gofeed.Item, fi fee
 			}
 		}
 	}
-	if handled < len(items) {
+	if handled < n {
 		// Interrupted: every file so far is whole; the rest is not written.
-		res.Errors = append(res.Errors, fmt.Errorf("interrupted: %d items not written", len(items)-handled))
+		res.Errors = append(res.Errors, fmt.Errorf("interrupted: %d items not written", n-handled))
 	}
 }
 

@@ -2,83 +2,176 @@ package convert
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"sync"
 
 	"github.com/mmcdole/gofeed"
 )
 
-// Large XML feeds are parsed in parallel: the document is cut between its
-// items, and each run of items is parsed with the document's head (root
-// element, namespaces, channel) and tail around it, on its own core.
+// Large XML feeds are parsed in parallel and as a stream: the document is
+// cut between its items, and each run of items is parsed with the
+// document's head (root element, namespaces, channel) and tail around it,
+// on its own core, a few runs ahead of the writer. Items are written while
+// later ones are still being parsed, and released once written, so a large
+// feed is never held whole as items.
 const (
 	splitMinSize = 1 << 20 // smaller feeds are parsed whole
-	chunksPerCPU = 4
+	chunkSize    = 1 << 20 // about this many bytes of items a run
 )
 
-// parseParallel parses d, in parallel when it is a large RSS or Atom
-// document whose items can be found safely; otherwise, or if any piece
-// disagrees with the cut, whole.
-func parseParallel(d *decoded, workers int) (*gofeed.Feed, error) {
+// items is the items of a feed in order: a slice, or a stream of runs
+// parsed ahead.
+type items struct {
+	total int
+	get   func(i int) (*gofeed.Item, error) // called once per i, in order, from one goroutine
+	stop  func()                            // releases what is left; safe to call twice
+}
+
+// sliceItems serves a parsed slice, releasing each item once taken.
+func sliceItems(list []*gofeed.Item) *items {
+	return &items{
+		total: len(list),
+		get: func(i int) (*gofeed.Item, error) {
+			it := list[i]
+			list[i] = nil
+			return it, nil
+		},
+		stop: func() {},
+	}
+}
+
+// parseStream parses d. A large RSS or Atom document whose items can be
+// found safely is parsed as a stream of runs on workers cores; the feed it
+// returns then holds the channel's data and no items. Otherwise the
+// document is parsed whole, as parseFeed does.
+func parseStream(d *decoded, workers int) (*gofeed.Feed, *items, error) {
+	whole := func() (*gofeed.Feed, *items, error) {
+		feed, err := parseFeed(d)
+		if err != nil {
+			return nil, nil, err
+		}
+		list := feed.Items
+		feed.Items = nil
+		return feed, sliceItems(list), nil
+	}
 	if d.kind != kindXML || len(d.data) < splitMinSize || workers < 2 || !feedRoots[d.root] {
-		return parseFeed(d)
+		return whole()
 	}
 	tag := []byte("item")
 	if d.root == "feed" {
 		tag = []byte("entry")
 	}
 	spans := elementSpans(d.data, tag)
-	chunks := workers * chunksPerCPU
-	if len(spans) < 2*chunks {
-		return parseFeed(d)
+	if len(spans) < 4*workers {
+		return whole()
 	}
 	head := d.data[:spans[0][0]]
 	tail := d.data[spans[len(spans)-1][1]:]
-	type piece struct {
-		feed *gofeed.Feed
-		want int
-		err  error
+	// Cut the spans into runs of about chunkSize bytes.
+	var runs [][2]int // [first span, last span + 1]
+	for lo := 0; lo < len(spans); {
+		hi := lo + 1
+		for hi < len(spans) && spans[hi][1]-spans[lo][0] < chunkSize {
+			hi++
+		}
+		runs = append(runs, [2]int{lo, hi})
+		lo = hi
 	}
-	pieces := make([]piece, chunks)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, workers)
-	per := (len(spans) + chunks - 1) / chunks
-	for c := 0; c < chunks; c++ {
-		lo, hi := c*per, min((c+1)*per, len(spans))
-		if lo >= hi {
-			break
+	parseRun := func(r [2]int) ([]*gofeed.Item, *gofeed.Feed, error) {
+		body := d.data[spans[r[0]][0]:spans[r[1]-1][1]]
+		p := gofeed.NewParser()
+		p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+		feed, err := p.Parse(io.MultiReader(bytes.NewReader(head), bytes.NewReader(body), bytes.NewReader(tail)))
+		if err != nil {
+			return nil, nil, err
 		}
-		pieces[c].want = hi - lo
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			body := d.data[spans[lo][0]:spans[hi-1][1]]
-			r := io.MultiReader(bytes.NewReader(head), bytes.NewReader(body), bytes.NewReader(tail))
-			p := gofeed.NewParser()
-			p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-			pieces[c].feed, pieces[c].err = p.Parse(r)
-		}()
+		if len(feed.Items) != r[1]-r[0] {
+			return nil, nil, errCut
+		}
+		return feed.Items, feed, nil
 	}
-	wg.Wait()
-	var feed *gofeed.Feed
-	for _, pc := range pieces {
-		if pc.want == 0 {
-			continue
-		}
-		if pc.err != nil || pc.feed == nil || len(pc.feed.Items) != pc.want {
-			// The cut did not hold (an odd document): parse it whole.
-			return parseFeed(d)
-		}
-		if feed == nil {
-			feed = pc.feed
-			continue
-		}
-		feed.Items = append(feed.Items, pc.feed.Items...)
+	// The first run is parsed now: it tells whether the cut holds, and
+	// gives the channel's data.
+	first, feed, err := parseRun(runs[0])
+	if err != nil {
+		return whole()
 	}
-	return feed, nil
+	feed.Items = nil
+
+	type result struct {
+		items []*gofeed.Item
+		err   error
+	}
+	results := make([]chan result, len(runs))
+	for i := range results {
+		results[i] = make(chan result, 1)
+	}
+	results[0] <- result{items: first}
+	ahead := make(chan struct{}, workers+1) // runs parsed but not yet taken
+	quit := make(chan struct{})
+	var once sync.Once
+	stop := func() { once.Do(func() { close(quit) }) }
+	go func() {
+		sem := make(chan struct{}, workers)
+		for k := 1; k < len(runs); k++ {
+			select {
+			case ahead <- struct{}{}:
+			case <-quit:
+				return
+			}
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem }()
+				list, _, err := parseRun(runs[k])
+				results[k] <- result{list, err}
+			}()
+		}
+	}()
+
+	var cur []*gofeed.Item
+	run, base := -1, 0
+	var fallback []*gofeed.Item
+	get := func(i int) (*gofeed.Item, error) {
+		if fallback != nil {
+			it := fallback[i]
+			fallback[i] = nil
+			return it, nil
+		}
+		for i-base >= len(cur) {
+			if run >= 1 {
+				<-ahead
+			}
+			base += len(cur)
+			run++
+			r := <-results[run]
+			if r.err != nil {
+				// The cut did not hold here: parse the document whole and
+				// go on from the same item.
+				stop()
+				// The runs before this one held exactly their items, so
+				// the whole parse's items line up with them up to here.
+				all, err := parseFeed(d)
+				if err != nil {
+					return nil, err
+				}
+				fallback = append(all.Items, make([]*gofeed.Item, max(0, len(spans)-len(all.Items)))...)
+				it := fallback[i]
+				fallback[i] = nil
+				return it, nil
+			}
+			cur = r.items
+		}
+		it := cur[i-base]
+		cur[i-base] = nil
+		return it, nil
+	}
+	return feed, &items{total: len(spans), get: get, stop: stop}, nil
 }
+
+// errCut is a run of items that does not parse to as many items as the
+// cut found.
+var errCut = errors.New("the document does not cut cleanly between its items")
 
 // elementSpans returns the byte spans of the top-level elements called
 // tag (without a prefix), skipping comments, CDATA sections and processing
