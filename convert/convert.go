@@ -462,7 +462,8 @@ func (c *Converter) filter(feed *gofeed.Feed, res *Result) {
 // workers, keeping feed order.
 func (c *Converter) prepareAll(items []*gofeed.Item, fi feedInfo) []*prepared {
 	preps := make([]*prepared, len(items))
-	c.pipeline(context.Background(), sliceItems(items), fi, func(i int, p *prepared) { preps[i] = p })
+	list := sliceItems(append([]*gofeed.Item(nil), items...))
+	c.pipeline(context.Background(), list, fi, func(i int, p *prepared) { preps[i] = p })
 	return preps
 }
 

@@ -291,7 +291,7 @@ func BenchmarkStages(b *testing.B) {
 			fn(b)
 		})
 	}
-	run("decode+parse", func(b *testing.B) {
+	run("decode+parse (one core)", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			d, _ := decode(data, "", 0)
 			if _, err := parseFeed(d); err != nil {

@@ -37,7 +37,7 @@ func absolutize(s, base string) string {
 // filterHTML is the one tokenizer pass behind Sanitize and absolutize. It
 // also returns the src of the first <img> it keeps, for the image step.
 func filterHTML(s, base string, sanitize bool) (string, string) {
-	var out bytes.Buffer
+	var out strings.Builder // String() without a copy
 	out.Grow(len(s) + len(s)/16)
 	z := html.NewTokenizer(strings.NewReader(s))
 	drop := 0 // depth inside an element dropped with its content
@@ -131,7 +131,7 @@ func hasUpper(b []byte) bool {
 // writeTag writes a start tag: its raw bytes when no attribute needs a
 // change, else the tag rebuilt from its kept attributes. It returns the
 // src it kept, if any.
-func writeTag(out *bytes.Buffer, tag string, selfClosing bool, attrs []rawAttr, raw []byte, base string, sanitize bool) (src string) {
+func writeTag(out *strings.Builder, tag string, selfClosing bool, attrs []rawAttr, raw []byte, base string, sanitize bool) (src string) {
 	allowed := allowedAttrs[tag]
 	changed := false
 	type kept struct {

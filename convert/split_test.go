@@ -46,6 +46,12 @@ func TestStreamedParseMatchesWholeParse(t *testing.T) {
 			t.Errorf("%s differs between a streamed and a whole parse", name)
 		}
 	}
+	// The paths come out in feed order whatever the concurrency.
+	for i := range res1.Changes {
+		if res1.Changes[i].Path[len(res1.Changes[i].Path)-20:] != res2.Changes[i].Path[len(res2.Changes[i].Path)-20:] {
+			t.Fatalf("change %d: %s, then %s", i, res1.Changes[i].Path, res2.Changes[i].Path)
+		}
+	}
 }
 
 // TestStreamFallsBack cuts a document whose item in the middle sits inside
