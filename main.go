@@ -460,18 +460,7 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 // sizeValue is a flag.Value of a byte count, written as -max-size takes it.
 type sizeValue int64
 
-func (v *sizeValue) String() string {
-	n := int64(*v)
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%dGiB", n>>30)
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%dMiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%dKiB", n>>10)
-	}
-	return strconv.FormatInt(n, 10)
-}
+func (v *sizeValue) String() string { return convert.FormatSize(int64(*v)) }
 
 func (v *sizeValue) Set(s string) error {
 	n, err := parseSize(s)

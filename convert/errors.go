@@ -38,7 +38,7 @@ type TooLargeError struct {
 }
 
 func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("feed is larger than the %s limit: raise -max-size if it is genuine", formatSize(e.Limit))
+	return fmt.Sprintf("feed is larger than the %s limit: raise -max-size if it is genuine", FormatSize(e.Limit))
 }
 
 // NotFeedError is input that is not RSS, Atom or JSON Feed, such as an
@@ -62,15 +62,16 @@ func (e *ItemError) Error() string { return fmt.Sprintf("item %s: %v", e.Link, e
 
 func (e *ItemError) Unwrap() error { return e.Err }
 
-// formatSize writes a byte count the way the -max-size flag takes it.
-func formatSize(n int64) string {
+// FormatSize writes a byte count the way the -max-size flag takes it:
+// 32MiB, 500KiB, or a plain number of bytes.
+func FormatSize(n int64) string {
 	switch {
 	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
+		return fmt.Sprintf("%dGiB", n>>30)
 	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
+		return fmt.Sprintf("%dMiB", n>>20)
 	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
+		return fmt.Sprintf("%dKiB", n>>10)
 	}
-	return fmt.Sprintf("%d bytes", n)
+	return fmt.Sprintf("%d", n)
 }
