@@ -458,15 +458,6 @@ func (c *Converter) filter(feed *gofeed.Feed, res *Result) {
 	}
 }
 
-// prepareAll runs the clean-up and body stages of every item on all
-// workers, keeping feed order.
-func (c *Converter) prepareAll(items []*gofeed.Item, fi feedInfo) []*prepared {
-	preps := make([]*prepared, len(items))
-	list := sliceItems(append([]*gofeed.Item(nil), items...))
-	c.pipeline(context.Background(), list, fi, func(i int, p *prepared) { preps[i] = p })
-	return preps
-}
-
 // window bounds how many items are prepared ahead of the writer, and so
 // how much of a large feed is held twice.
 const window = 256

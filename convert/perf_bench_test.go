@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/mmcdole/gofeed"
 )
 
 // largeItems is the size of the migration benchmark: a 10,000-post blog.
@@ -375,4 +377,13 @@ func BenchmarkStages(b *testing.B) {
 		}
 		reportItems(b, len(items), 0)
 	})
+}
+
+// prepareAll runs the clean-up and body stages of every item on all
+// workers, keeping feed order.
+func (c *Converter) prepareAll(items []*gofeed.Item, fi feedInfo) []*prepared {
+	preps := make([]*prepared, len(items))
+	list := sliceItems(append([]*gofeed.Item(nil), items...))
+	c.pipeline(context.Background(), list, fi, func(i int, p *prepared) { preps[i] = p })
+	return preps
 }
