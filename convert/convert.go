@@ -262,13 +262,13 @@ func (c *Converter) ConvertAll(ctx context.Context, srcs []Source, jobs int, eac
 // loaded is a feed fetched, parsed and prepared, waiting for its files.
 type loaded struct {
 	res   *Result
-	key   string    // the feed's key in the state
-	prev  feedState // what the last run remembered
-	fast  bool      // nothing to parse: a 304, or the same bytes
-	f     *fetched  // the response (nil on failure)
-	items *items    // the items to write, in feed order
-	info  feedInfo  // what the items share
-	hash  string    // SHA-256 of the feed's bytes
+	key   string        // the feed's key in the state
+	prev  feedState     // what the last run remembered
+	fast  bool          // nothing to parse: a 304, or the same bytes
+	f     *fetched      // the response (nil on failure)
+	items *items        // the items to write, in feed order
+	info  feedInfo      // what the items share
+	hash  func() string // SHA-256 of the feed's bytes (maybe still being summed)
 }
 
 // load is the part of Convert that can run beside other feeds: fetch,
@@ -307,10 +307,17 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 	if prev.URL != "" {
 		res.Discovered = prev.URL
 	}
-	if !f.notModified {
-		l.hash = hashBytes(f.body)
+	switch {
+	case f.notModified:
+	case valid:
+		// The hash decides whether to parse at all.
+		h := hashBytes(f.body)
+		l.hash = func() string { return h }
+	default:
+		// Nothing to compare with: hash beside the parse, for the next run.
+		l.hash = hashAsync(f.body)
 	}
-	if f.notModified || (valid && prev.Hash == l.hash) {
+	if f.notModified || (valid && prev.Hash == l.hash()) {
 		l.fast = true
 		res.NotModified, res.SameBytes = f.notModified, !f.notModified
 		return l
@@ -330,7 +337,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 			return l
 		}
 		l.f = f
-		l.hash = hashBytes(f.body)
+		l.hash = hashAsync(f.body)
 		feed, list, err = c.parse(f)
 	}
 	// The parsed items (or the stream, which keeps what it needs) hold
@@ -389,7 +396,7 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 	}
 	if len(res.Errors) == 0 {
 		// Only a complete success may let the next run skip the feed.
-		next.Validators, next.Hash = l.f.validators, l.hash
+		next.Validators, next.Hash = l.f.validators, l.hash()
 	}
 	c.state.put(l.key, next)
 	return res

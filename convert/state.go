@@ -141,6 +141,14 @@ func hashBytes(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// hashAsync sums b on another goroutine; the function it returns waits
+// for the sum.
+func hashAsync(b []byte) func() string {
+	ch := make(chan string, 1)
+	go func() { ch <- hashBytes(b) }()
+	return sync.OnceValue(func() string { return <-ch })
+}
+
 // optionsFingerprint sums every option that shapes the files written, so
 // that a run with other options never skips a feed as unchanged.
 func optionsFingerprint(o *Options) string {
