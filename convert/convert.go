@@ -228,8 +228,8 @@ func (c *Converter) Convert(ctx context.Context, src Source) *Result {
 }
 
 // ConvertAll converts the feeds and hands each Result to each in the order
-// of srcs. Feeds are fetched, parsed and prepared jobs at a time; their
-// files are claimed and written one feed at a time in list order, so that
+// of srcs. Feeds are fetched and parsed jobs at a time; their items are
+// prepared, claimed and written one feed at a time in list order, so that
 // an item found in two feeds always belongs to the first, and the output
 // is the same whatever the concurrency.
 func (c *Converter) ConvertAll(ctx context.Context, srcs []Source, jobs int, each func(*Result)) {
@@ -259,7 +259,8 @@ func (c *Converter) ConvertAll(ctx context.Context, srcs []Source, jobs int, eac
 	}
 }
 
-// loaded is a feed fetched, parsed and prepared, waiting for its files.
+// loaded is a feed fetched and parsed (a large one: its first run of
+// items, the rest streaming), waiting for its turn to be written.
 type loaded struct {
 	res   *Result
 	key   string        // the feed's key in the state
@@ -272,7 +273,7 @@ type loaded struct {
 }
 
 // load is the part of Convert that can run beside other feeds: fetch,
-// decode, parse, filter and prepare.
+// decode, parse and filter.
 func (c *Converter) load(ctx context.Context, src Source) *loaded {
 	l := &loaded{res: &Result{Source: src}, key: stateKey(src)}
 	res := l.res
@@ -367,8 +368,8 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 	return l
 }
 
-// finish claims and writes the files of a loaded feed and records its
-// state. Feeds are finished one at a time.
+// finish prepares, claims and writes the items of a loaded feed and
+// records its state. Feeds are finished one at a time.
 func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 	res := l.res
 	if res.Err != nil {
