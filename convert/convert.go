@@ -71,6 +71,7 @@ type Converter struct {
 	lock        *folderLock
 	md          markdownPool
 	fingerprint string // of the options that shape the files
+	fastRender  bool   // the template is the embedded one: renderDefault
 }
 
 // New checks opts, fills in defaults and indexes the output folder.
@@ -163,6 +164,7 @@ func New(opts Options) (*Converter, error) {
 		c.md = newMarkdownPool(opts.Workers)
 	}
 	c.fingerprint = optionsFingerprint(&c.opts)
+	c.fastRender = isDefaultLayout(opts.Template)
 	if opts.CacheDir != "" {
 		c.state, err = loadState(opts.CacheDir, opts.OutputDir)
 		if err != nil {
@@ -643,6 +645,9 @@ func (c *Converter) claimAndRender(p *prepared) (*stored, []byte, error) {
 			t = t.In(c.opts.Location)
 		}
 		fm.Time, fm.Date = t, t.Format(c.opts.DateFormat)
+	}
+	if c.fastRender {
+		return f, renderDefault(&fm, p.body), nil
 	}
 	data, err := render(c.opts.Template, &fm, p.body)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"text/template"
 	"time"
 	"unicode/utf8"
+
+	"feed2md/templates"
 )
 
 // FrontMatter is the data a front-matter template receives for one item.
@@ -139,4 +141,60 @@ func SingleQuote(s string) string {
 func needsEscape(r rune) bool {
 	return r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0x2028 || r == 0x2029 ||
 		r == 0xFEFF || r == 0xFFFE || r == 0xFFFF
+}
+
+// isDefaultLayout reports whether t is the embedded front-matter template
+// (compared by its parsed form), which renderDefault writes without
+// text/template's reflection.
+func isDefaultLayout(t *template.Template) bool {
+	def, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	if err != nil || def.Tree == nil || t.Tree == nil {
+		return false
+	}
+	return t.Tree.Root.String() == def.Tree.Root.String()
+}
+
+// renderDefault writes exactly what the embedded template and render
+// write, a few times faster; FuzzDefaultLayout holds the two together.
+func renderDefault(fm *FrontMatter, body string) []byte {
+	b := make([]byte, 0, 512+len(fm.Title)+2*len(fm.Description)+len(body))
+	b = append(b, "---\ntitle: "...)
+	b = append(b, DoubleQuote(fm.Title)...)
+	b = append(b, "\ndate: "...)
+	b = append(b, fm.Date...)
+	b = append(b, "\ndescription: "...)
+	desc := DoubleQuote(fm.Description)
+	b = append(b, desc...)
+	b = append(b, "\nsummary: "...)
+	if fm.Summary == fm.Description {
+		b = append(b, desc...)
+	} else {
+		b = append(b, DoubleQuote(fm.Summary)...)
+	}
+	b = append(b, "\nslug: "...)
+	b = append(b, DoubleQuote(fm.Slug)...)
+	b = append(b, "\nimage: "...)
+	b = append(b, SingleQuote(fm.Image)...)
+	b = append(b, "\nlink: "...)
+	b = append(b, SingleQuote(fm.Link)...)
+	b = append(b, "\nsource: "...)
+	b = append(b, SingleQuote(fm.Source)...)
+	b = append(b, "\ncategories:"...)
+	for _, c := range fm.Categories {
+		b = append(b, "\n- "...)
+		b = append(b, SingleQuote(c)...)
+	}
+	b = append(b, "\ntags:"...)
+	for _, t := range fm.Tags {
+		b = append(b, "\n- "...)
+		b = append(b, SingleQuote(t)...)
+	}
+	b = append(b, "\n\ndraft: "...)
+	if fm.Draft {
+		b = append(b, "true"...)
+	} else {
+		b = append(b, "false"...)
+	}
+	b = append(b, "\n---\n"...)
+	return append(b, body...)
 }

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"testing"
+	"text/template"
 
 	"feed2md/templates"
 )
@@ -79,5 +80,43 @@ func TestParseTemplateRejects(t *testing.T) {
 		if _, err := ParseTemplate(fsys, "t.tmpl"); err == nil {
 			t.Errorf("%s: template accepted", name)
 		}
+	}
+}
+
+// FuzzDefaultLayout holds renderDefault to the embedded template: for any
+// values, both write the same bytes.
+func FuzzDefaultLayout(f *testing.F) {
+	f.Add("Title", "2026-01-02", "desc", "sum", "slug", "https://i", "https://l", "https://s", "cat", "tag", true, "<p>body</p>\n")
+	f.Add("", "", "", "", "", "", "", "", "", "", false, "")
+	f.Add("\"'\\\n", "x", "\u2028", "\x00", "-", "'", "''", "\t", "a'b", "\ufeff", false, "{{< x >}}")
+	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	if err != nil {
+		f.Fatal(err)
+	}
+	if !isDefaultLayout(tmpl) {
+		f.Fatal("the embedded template is not recognised as the default layout")
+	}
+	f.Fuzz(func(t *testing.T, title, date, desc, sum, slug, image, link, source, cat, tag string, draft bool, body string) {
+		fm := FrontMatter{Title: title, Date: date, Description: desc, Summary: sum, Slug: slug, Image: image,
+			Link: link, Source: source, Draft: draft}
+		if cat != "" {
+			fm.Categories = []string{cat, cat + "2"}
+		}
+		if tag != "" {
+			fm.Tags = []string{tag}
+		}
+		want, err := render(tmpl, &fm, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := renderDefault(&fm, body); string(got) != string(want) {
+			t.Fatalf("renderDefault wrote\n%q\nthe template\n%q", got, want)
+		}
+	})
+}
+
+func TestIsDefaultLayout(t *testing.T) {
+	if isDefaultLayout(template.Must(template.New("x").Funcs(TemplateFuncs).Parse("---\ntitle: {{dq .Title}}\n---\n"))) {
+		t.Error("another template taken for the default")
 	}
 }
