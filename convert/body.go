@@ -15,8 +15,8 @@ const (
 // body runs the body stage: the item's content, else its description,
 // trimmed; sanitized (unless Raw) with relative URLs made absolute against
 // the item's link; converted to Markdown in that mode; Hugo shortcode
-// delimiters escaped; and ended with exactly one newline. An item with no
-// body gives "". It also returns the src of the body's first <img>, the
+// delimiters escaped. The final newline is the renderer's. An item with
+// no body gives "". It also returns the src of the body's first <img>, the
 // image step's last resort.
 func (c *Converter) body(it *gofeed.Item, link string) (body, firstImg string, err error) {
 	s := strings.TrimSpace(it.Content)
@@ -38,7 +38,7 @@ func (c *Converter) body(it *gofeed.Item, link string) (body, firstImg string, e
 	if s == "" {
 		return "", firstImg, nil
 	}
-	return s + "\n", firstImg, nil
+	return s, firstImg, nil
 }
 
 // EscapeShortcodes escapes Hugo shortcode delimiters the way Hugo documents

@@ -70,8 +70,9 @@ type Converter struct {
 	state       *state
 	lock        *folderLock
 	md          markdownPool
-	fingerprint string // of the options that shape the files
-	fastRender  bool   // the template is the embedded one: renderDefault
+	fingerprint string    // of the options that shape the files
+	fastRender  bool      // the template is the embedded one: renderDefault
+	buffers     sync.Pool // of *[]byte: files are rendered into them, reused once written
 }
 
 // New checks opts, fills in defaults and indexes the output folder.
@@ -165,6 +166,7 @@ func New(opts Options) (*Converter, error) {
 	}
 	c.fingerprint = optionsFingerprint(&c.opts)
 	c.fastRender = isDefaultLayout(opts.Template)
+	c.buffers.New = func() any { b := make([]byte, 0, 8<<10); return &b }
 	if opts.CacheDir != "" {
 		c.state, err = loadState(opts.CacheDir, opts.OutputDir)
 		if err != nil {
@@ -556,6 +558,10 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			defer wg.Done()
 			for j := range writes {
 				action, err := c.store.write(j.f, j.data)
+				if c.fastRender {
+					data := j.data[:0]
+					c.buffers.Put(&data)
+				}
 				if err != nil {
 					outcomes[j.i].err = err
 					continue
@@ -647,7 +653,8 @@ func (c *Converter) claimAndRender(p *prepared) (*stored, []byte, error) {
 		fm.Time, fm.Date = t, t.Format(c.opts.DateFormat)
 	}
 	if c.fastRender {
-		return f, renderDefault(&fm, p.body), nil
+		buf := c.buffers.Get().(*[]byte)
+		return f, renderDefault((*buf)[:0], &fm, p.body), nil
 	}
 	data, err := render(c.opts.Template, &fm, p.body)
 	if err != nil {

@@ -27,7 +27,7 @@ type feedInfo struct {
 // file: everything but the final slug and, for an undated item, the date.
 type prepared struct {
 	fm      FrontMatter
-	body    string // the body as written: empty, or ending in one newline
+	body    string // the body as written, trimmed, without its final newline
 	key     string // identity: "link:…", "guid:…" or "hash:…"
 	hasDate bool
 	when    time.Time

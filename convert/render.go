@@ -33,16 +33,18 @@ type FrontMatter struct {
 	FeedTitle   string    // the feed's title as plain text
 }
 
-// TemplateFuncs are the functions available to front-matter templates:
-// dq and sq quote a string as a YAML double- or single-quoted scalar that
-// reads back as exactly that string.
-var TemplateFuncs = template.FuncMap{"dq": DoubleQuote, "sq": SingleQuote}
+// TemplateFuncs returns the functions available to front-matter
+// templates: dq and sq quote a string as a YAML double- or single-quoted
+// scalar that reads back as exactly that string.
+func TemplateFuncs() template.FuncMap {
+	return template.FuncMap{"dq": DoubleQuote, "sq": SingleQuote}
+}
 
 // ParseTemplate parses a front-matter template from fsys, with
 // TemplateFuncs, and checks it by executing it on sample data, so that a
 // bad template is reported before any feed is read.
 func ParseTemplate(fsys fs.FS, name string) (*template.Template, error) {
-	t, err := template.New(name).Funcs(TemplateFuncs).Option("missingkey=error").ParseFS(fsys, name)
+	t, err := template.New(name).Funcs(TemplateFuncs()).Option("missingkey=error").ParseFS(fsys, name)
 	if err != nil {
 		return nil, err
 	}
@@ -61,15 +63,18 @@ func ParseTemplate(fsys fs.FS, name string) (*template.Template, error) {
 	return t, nil
 }
 
-// render writes one file: the front matter, then the body (which ends in a
-// newline, or is empty).
+// render writes one file: the front matter, then the body (trimmed, or
+// empty) and one final newline after it.
 func render(t *template.Template, fm *FrontMatter, body string) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(1024 + len(body))
 	if err := t.Execute(&buf, fm); err != nil {
 		return nil, err
 	}
-	buf.WriteString(body)
+	if body != "" {
+		buf.WriteString(body)
+		buf.WriteByte('\n')
+	}
 	return buf.Bytes(), nil
 }
 
@@ -154,10 +159,9 @@ func isDefaultLayout(t *template.Template) bool {
 	return t.Tree.Root.String() == def.Tree.Root.String()
 }
 
-// renderDefault writes exactly what the embedded template and render
+// renderDefault appends to b exactly what the embedded template and render
 // write, a few times faster; FuzzDefaultLayout holds the two together.
-func renderDefault(fm *FrontMatter, body string) []byte {
-	b := make([]byte, 0, 512+len(fm.Title)+2*len(fm.Description)+len(body))
+func renderDefault(b []byte, fm *FrontMatter, body string) []byte {
 	b = append(b, "---\ntitle: "...)
 	b = append(b, DoubleQuote(fm.Title)...)
 	b = append(b, "\ndate: "...)
@@ -196,5 +200,9 @@ func renderDefault(fm *FrontMatter, body string) []byte {
 		b = append(b, "false"...)
 	}
 	b = append(b, "\n---\n"...)
-	return append(b, body...)
+	if body != "" {
+		b = append(b, body...)
+		b = append(b, '\n')
+	}
+	return b
 }

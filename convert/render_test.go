@@ -109,14 +109,14 @@ func FuzzDefaultLayout(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := renderDefault(&fm, body); string(got) != string(want) {
+		if got := renderDefault(nil, &fm, body); string(got) != string(want) {
 			t.Fatalf("renderDefault wrote\n%q\nthe template\n%q", got, want)
 		}
 	})
 }
 
 func TestIsDefaultLayout(t *testing.T) {
-	if isDefaultLayout(template.Must(template.New("x").Funcs(TemplateFuncs).Parse("---\ntitle: {{dq .Title}}\n---\n"))) {
+	if isDefaultLayout(template.Must(template.New("x").Funcs(TemplateFuncs()).Parse("---\ntitle: {{dq .Title}}\n---\n"))) {
 		t.Error("another template taken for the default")
 	}
 }
