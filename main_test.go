@@ -93,7 +93,7 @@ func mustAbs(p string) string {
 //	/blog/               an HTML page that links to /feed.xml
 //	/big                 a feed larger than 1 MiB
 //	/page.html           an HTML page with no feed link
-//	/slow                a feed after 3 seconds
+//	/slow                a feed after 4 seconds
 //	/hits/PATH           how many requests PATH got, and how many were conditional
 func newTestServer(feed []byte) *httptest.Server {
 	const etag = `"v1"`
@@ -182,7 +182,7 @@ func newTestServer(feed []byte) *httptest.Server {
 	})
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
 		select {
-		case <-time.After(3 * time.Second):
+		case <-time.After(4 * time.Second):
 		case <-r.Context().Done():
 			return
 		}

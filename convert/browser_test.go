@@ -115,7 +115,8 @@ func scriptsRun(t *testing.T, bodies []string) (int, []string) {
 	return ran, offenders
 }
 
-// visit loads the trap page, fires the events and returns window.__xss.
+// visit loads the trap page, fires the events and returns window.__xss,
+// after a pause long enough for a javascript: link's script to run.
 func visit(ctx context.Context, url string) (int, error) {
 	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
 		return 0, err
@@ -126,7 +127,7 @@ func visit(ctx context.Context, url string) (int, error) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__fire()`)); err != nil {
 		return 0, err
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Sleep(40*time.Millisecond)); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Sleep(120*time.Millisecond)); err != nil {
 		return 0, err
 	}
 	return chromedp.Run(ctx, chromedp.Evaluate[int](`window.__xss`))
