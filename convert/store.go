@@ -97,6 +97,11 @@ func (s *store) index() error {
 		name := e.Name()
 		var rel, slug string
 		switch {
+		case strings.HasPrefix(name, tmpPrefix) && !dryRun:
+			// Left by a run that was killed mid-write (the lock we hold
+			// keeps out any run that could still be writing it).
+			os.Remove(filepath.Join(dir, name))
+			continue
 		case strings.HasPrefix(name, "."):
 			continue
 		case e.Type().IsRegular() && strings.HasSuffix(name, ".md"):
@@ -110,9 +115,11 @@ func (s *store) index() error {
 			}
 			rel, slug = filepath.Join(name, "index.md"), name
 		default:
-			if strings.HasSuffix(name, ".md") {
-				// A link or a special file: keep its name taken, never write it.
-				slug = strings.TrimSuffix(name, ".md")
+			// A link (to a file or a folder, maybe outside the folder), a
+			// special file, or another file: its name stays taken, and
+			// nothing is ever written through it.
+			slug = strings.TrimSuffix(name, ".md")
+			if s.bySlug[slug] == nil {
 				s.bySlug[slug] = &stored{name: name, slug: slug}
 			}
 			continue

@@ -244,3 +244,42 @@ func assertNoTemp(t *testing.T, dir string) {
 func shaPrefix(s string) string {
 	return strings.TrimPrefix(Slug("", s), "item-")
 }
+
+// TestLinksAreNeverWrittenThrough puts symbolic links where items' files
+// and bundles would go, pointing outside the folder: nothing is written
+// through them, and the items get other names.
+func TestLinksAreNeverWrittenThrough(t *testing.T) {
+	for _, bundle := range []bool{false, true} {
+		out, outside := t.TempDir(), t.TempDir()
+		if err := os.Symlink(filepath.Join(outside, "victim.md"), filepath.Join(out, "target.md")); err != nil {
+			t.Skipf("SKIPPED: no symbolic links here: %v", err)
+		}
+		if err := os.Symlink(outside, filepath.Join(out, "target")); err != nil {
+			t.Fatal(err)
+		}
+		res := convertBytes(t, out, rss(item{title: "Target", link: "https://e.test/t", body: "x"}), func(o *Options) { o.Bundle = bundle })
+		if res.New != 1 || res.Failed() {
+			t.Fatalf("bundle=%t: %+v", bundle, res)
+		}
+		if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+			t.Errorf("bundle=%t: written outside the folder: %v", bundle, entries)
+		}
+		if !strings.Contains(res.Changes[0].Path, "target-2") {
+			t.Errorf("bundle=%t: written to %s", bundle, res.Changes[0].Path)
+		}
+	}
+}
+
+// TestStaleTempFilesRemoved: a run killed mid-write leaves a temporary
+// file; the next run (holding the lock) removes it.
+func TestStaleTempFilesRemoved(t *testing.T) {
+	out := t.TempDir()
+	stale := filepath.Join(out, tmpPrefix+"killed")
+	if err := os.WriteFile(stale, []byte("half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	convertBytes(t, out, rss(item{title: "A", link: "https://e.test/a"}), nil)
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("the stale temporary file is still there")
+	}
+}
