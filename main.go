@@ -107,7 +107,7 @@ func newFlagSet(cfg *config, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "the time allowed for each HTTP request, body included")
 	cfg.maxSize = 32 << 20
 	fs.Var((*sizeValue)(&cfg.maxSize), "max-size", "the largest feed read from a URL or stdin, a `size` such as 500KB or 64MiB; a larger one fails")
-	fs.BoolVar(&cfg.quiet, "q", false, "print errors only")
+	fs.BoolVar(&cfg.quiet, "q", false, "print errors only: no paths, no summary")
 	fs.BoolVar(&cfg.verbose, "v", false, "print a line for every file, unchanged ones too")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	fs.StringVar(&cfg.body, "body", "html", "the body `mode`: html, or markdown (CommonMark, for a stock Hugo)")
@@ -352,11 +352,14 @@ func report(res *convert.Result, cfg config, stdout, stderr io.Writer) bool {
 	}
 	for _, ch := range res.Changes {
 		switch {
-		case cfg.dryRun && ch.Action == "new":
+		case cfg.quiet:
+			// Errors only: not even the paths, so that cron mails only
+			// when something failed.
+		case cfg.dryRun && ch.Action == convert.ActionNew:
 			fmt.Fprintln(stdout, "create", ch.Path)
-		case cfg.dryRun && ch.Action == "updated":
+		case cfg.dryRun && ch.Action == convert.ActionUpdated:
 			fmt.Fprintln(stdout, "update", ch.Path)
-		case ch.Action != "unchanged" && !cfg.dryRun:
+		case ch.Action != convert.ActionUnchanged && !cfg.dryRun:
 			fmt.Fprintln(stdout, ch.Path)
 		}
 		if cfg.verbose {

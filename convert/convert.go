@@ -198,7 +198,7 @@ func (c *Converter) Close() error {
 type Change struct {
 	Path   string // the file's path: the output folder joined with its name
 	Name   string // the file's name relative to the output folder
-	Action string // "new", "updated" or "unchanged" (in a dry run: what would be)
+	Action string // ActionNew, ActionUpdated or ActionUnchanged
 	Link   string // the item's link, or its GUID or title when it has none
 }
 
@@ -383,7 +383,7 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 		prev := l.prev
 		res.Items, res.Unchanged = len(prev.Files), len(prev.Files)
 		for _, name := range prev.Files {
-			res.Changes = append(res.Changes, Change{Path: filepath.Join(c.opts.OutputDir, name), Name: name, Action: actionUnchanged})
+			res.Changes = append(res.Changes, Change{Path: filepath.Join(c.opts.OutputDir, name), Name: name, Action: ActionUnchanged})
 		}
 		// Its items are this feed's in this run: another feed listing the
 		// same item does not take it over.
@@ -605,9 +605,9 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		case o.ch != nil:
 			res.Changes = append(res.Changes, *o.ch)
 			switch o.ch.Action {
-			case actionNew:
+			case ActionNew:
 				res.New++
-			case actionUpdated:
+			case ActionUpdated:
 				res.Updated++
 			default:
 				res.Unchanged++

@@ -29,11 +29,12 @@ const idsFile = ".feed2md-ids.json"
 // the real file, and the folder index ignores it.
 const tmpPrefix = ".feed2md-tmp-"
 
-// Write outcomes.
+// The actions of a Change: what was done with an item's file (in a dry
+// run, what would be).
 const (
-	actionNew       = "new"
-	actionUpdated   = "updated"
-	actionUnchanged = "unchanged"
+	ActionNew       = "new"       // the file was created
+	ActionUpdated   = "updated"   // the file was rewritten: its bytes changed
+	ActionUnchanged = "unchanged" // the file already held exactly the item
 )
 
 // stored is what the folder knows of one file it holds.
@@ -285,27 +286,27 @@ func (s *store) write(f *stored, data []byte) (string, error) {
 		// The folder had no file of this name when it was read, and the
 		// lock keeps other runs out: nothing to compare with.
 		if s.dryRun {
-			return actionNew, nil
+			return ActionNew, nil
 		}
-		return actionNew, atomicWrite(path, data)
+		return ActionNew, atomicWrite(path, data)
 	}
 	old, err := os.ReadFile(path)
 	switch {
 	case err == nil && bytes.Equal(old, data):
-		return actionUnchanged, nil
+		return ActionUnchanged, nil
 	case err == nil && s.dryRun:
-		return actionUpdated, nil
+		return ActionUpdated, nil
 	case err == nil:
-		return actionUpdated, atomicWrite(path, data)
+		return ActionUpdated, atomicWrite(path, data)
 	case errors.Is(err, fs.ErrNotExist) && s.dryRun:
-		return actionNew, nil
+		return ActionNew, nil
 	case errors.Is(err, fs.ErrNotExist):
 		if s.bundle {
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 				return "", err
 			}
 		}
-		return actionNew, atomicWrite(path, data)
+		return ActionNew, atomicWrite(path, data)
 	}
 	return "", err
 }
