@@ -287,19 +287,14 @@ func findRoot(data []byte) (int, string) {
 			continue
 		}
 		rest := data[i:]
+		if n := markupEnd(rest); n != 0 {
+			if n < 0 {
+				return -1, ""
+			}
+			i += n
+			continue
+		}
 		switch {
-		case bytes.HasPrefix(rest, []byte("<?")):
-			j := bytes.Index(rest, []byte("?>"))
-			if j < 0 {
-				return -1, ""
-			}
-			i += j + 2
-		case bytes.HasPrefix(rest, []byte("<!--")):
-			j := bytes.Index(rest, []byte("-->"))
-			if j < 0 {
-				return -1, ""
-			}
-			i += j + 3
 		case bytes.HasPrefix(rest, []byte("<!")):
 			i += doctypeEnd(rest)
 		default:
@@ -318,6 +313,24 @@ func findRoot(data []byte) (int, string) {
 			return i, name
 		}
 	}
+}
+
+// markupEnd returns the length of the comment, CDATA section or
+// processing instruction that data starts with: 0 when it starts with none
+// of them, -1 when it is not closed. Their text may look like tags.
+func markupEnd(data []byte) int {
+	for _, m := range [...]struct{ open, close string }{
+		{"<!--", "-->"}, {"<![CDATA[", "]]>"}, {"<?", "?>"},
+	} {
+		if bytes.HasPrefix(data, []byte(m.open)) {
+			k := bytes.Index(data[len(m.open):], []byte(m.close))
+			if k < 0 {
+				return -1
+			}
+			return len(m.open) + k + len(m.close)
+		}
+	}
+	return 0
 }
 
 func isNameEnd(c byte) bool {

@@ -188,27 +188,11 @@ func elementSpans(data, tag []byte) [][2]int {
 		}
 		i += j
 		rest := data[i:]
-		switch {
-		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
-			k := bytes.Index(rest, []byte("]]>"))
-			if k < 0 {
+		if n := markupEnd(rest); n != 0 {
+			if n < 0 {
 				return nil
 			}
-			i += k + 3
-			continue
-		case bytes.HasPrefix(rest, []byte("<!--")):
-			k := bytes.Index(rest, []byte("-->"))
-			if k < 0 {
-				return nil
-			}
-			i += k + 3
-			continue
-		case bytes.HasPrefix(rest, []byte("<?")):
-			k := bytes.Index(rest, []byte("?>"))
-			if k < 0 {
-				return nil
-			}
-			i += k + 2
+			i += n
 			continue
 		}
 		closing := len(rest) > 1 && rest[1] == '/'
