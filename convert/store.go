@@ -45,6 +45,10 @@ type stored struct {
 	date string // its date key as written
 	key  string // the identity of the item that owns it
 	new  bool   // claimed in this run under a name the folder did not have
+	// foreign marks a name that is not a Markdown file of ours (a folder
+	// that is no bundle, a link, a special file): it stays taken, and no
+	// item may own it.
+	foreign bool
 }
 
 // store is the output folder: it indexes the files already there and
@@ -111,7 +115,7 @@ func (s *store) index() error {
 			info, err := os.Lstat(filepath.Join(dir, name, "index.md"))
 			if err != nil || !info.Mode().IsRegular() {
 				// A folder that is not a bundle still takes the name.
-				s.bySlug[name] = &stored{name: name, slug: name}
+				s.bySlug[name] = &stored{name: name, slug: name, foreign: true}
 				continue
 			}
 			rel, slug = filepath.Join(name, "index.md"), name
@@ -121,7 +125,7 @@ func (s *store) index() error {
 			// nothing is ever written through it.
 			slug = strings.TrimSuffix(name, ".md")
 			if s.bySlug[slug] == nil {
-				s.bySlug[slug] = &stored{name: name, slug: slug}
+				s.bySlug[slug] = &stored{name: name, slug: slug, foreign: true}
 			}
 			continue
 		}
@@ -155,8 +159,8 @@ func (s *store) readIDs() error {
 	}
 	for key, slug := range ids {
 		f := s.bySlug[slug]
-		if f == nil || f.name == slug || (f.key != "" && f.key != key) {
-			// Gone, not a Markdown file, or its link says it is another item.
+		if f == nil || f.foreign || (f.key != "" && f.key != key) {
+			// Gone, not a file of ours, or its link says it is another item.
 			s.idsDirt = true
 			continue
 		}

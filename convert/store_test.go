@@ -283,3 +283,29 @@ func TestStaleTempFilesRemoved(t *testing.T) {
 		t.Error("the stale temporary file is still there")
 	}
 }
+
+// TestIdentityNeverOwnsALink: an identities entry that names a link (say,
+// the file was replaced by a link to elsewhere) is dropped, and the item
+// gets a file of its own instead of the link being overwritten.
+func TestIdentityNeverOwnsALink(t *testing.T) {
+	out, outside := t.TempDir(), t.TempDir()
+	convertBytes(t, out, rss(item{title: "Mine", guid: "g-1", body: "x"}), nil)
+	victim := filepath.Join(outside, "victim.md")
+	if err := os.WriteFile(victim, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(out, "mine.md"))
+	if err := os.Symlink(victim, filepath.Join(out, "mine.md")); err != nil {
+		t.Skipf("SKIPPED: no symbolic links here: %v", err)
+	}
+	res := convertBytes(t, out, rss(item{title: "Mine", guid: "g-1", body: "y"}), nil)
+	if res.New != 1 || !strings.HasSuffix(res.Changes[0].Path, "mine-2.md") {
+		t.Fatalf("%+v", res)
+	}
+	if fi, err := os.Lstat(filepath.Join(out, "mine.md")); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	if data, _ := os.ReadFile(victim); string(data) != "keep" {
+		t.Errorf("written through the link: %q", data)
+	}
+}
