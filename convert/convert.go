@@ -368,7 +368,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		feed.Items = nil
 	}
 	res.Items = list.total + res.Filtered
-	l.items, l.info = list, newFeedInfo(feed, src, f.url)
+	l.items, l.info = list, newFeedInfo(feed, src, f.url, &c.opts)
 	return l
 }
 
@@ -632,21 +632,17 @@ func (c *Converter) claimAndRender(p *prepared) (*stored, []byte, error) {
 	}
 	fm := p.fm
 	fm.Slug = f.slug
-	switch {
-	case p.hasDate:
-		t := p.when
-		if c.opts.Location != nil {
-			t = t.In(c.opts.Location)
-		}
-		fm.Time, fm.Date = t, t.Format(c.opts.DateFormat)
-	case f.date != "":
+	if !p.hasDate && f.date != "" {
 		// An undated item keeps the date its file was first written with.
 		fm.Date = f.date
 		if t, err := time.Parse(c.opts.DateFormat, f.date); err == nil {
 			fm.Time = t
 		}
-	default:
-		t := c.opts.Now()
+	} else {
+		t := p.when
+		if !p.hasDate {
+			t = c.opts.Now()
+		}
 		if c.opts.Location != nil {
 			t = t.In(c.opts.Location)
 		}

@@ -17,10 +17,10 @@ const (
 
 // feedInfo is what every item of one feed shares.
 type feedInfo struct {
-	source    string // the source key: the URL given, else the self link, else the feed's link
-	base      string // what relative item links resolve against
-	title     string // the feed's title as plain text
-	sourceArg string // how messages name the feed
+	source     string   // the source key: -source, else the URL given, else the self link, else the feed's link
+	categories []string // -category, else the source's host; nil when neither (each item's link host then)
+	base       string   // what relative item links resolve against
+	title      string   // the feed's title as plain text
 }
 
 // prepared is one item after the clean-up and body stages, before it has a
@@ -35,9 +35,10 @@ type prepared struct {
 	err     error
 }
 
-// newFeedInfo works out the source key and the base URL for links.
-func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string) feedInfo {
-	fi := feedInfo{title: PlainText(feed.Title), sourceArg: src.Name()}
+// newFeedInfo works out, once per feed, the source key, the categories
+// and the base URL for links.
+func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string, opts *Options) feedInfo {
+	fi := feedInfo{title: PlainText(feed.Title)}
 	switch {
 	case src.URL != nil:
 		fi.source = src.URL.String()
@@ -58,6 +59,15 @@ func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string) feedInfo {
 	fi.base = absHTTP(feed.Link, from)
 	if fi.base == "" {
 		fi.base = from
+	}
+	if opts.Source != "" {
+		fi.source = opts.Source
+	}
+	switch {
+	case len(opts.Categories) > 0:
+		fi.categories = opts.Categories
+	case hostOf(fi.source) != "":
+		fi.categories = []string{hostOf(fi.source)}
 	}
 	return fi
 }
@@ -127,16 +137,8 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	}
 
 	fm.Image = imageURL(it, firstImg, link)
-	fm.Source = fi.source
-	if c.opts.Source != "" {
-		fm.Source = c.opts.Source
-	}
-	switch {
-	case len(c.opts.Categories) > 0:
-		fm.Categories = c.opts.Categories
-	case hostOf(fm.Source) != "":
-		fm.Categories = []string{hostOf(fm.Source)}
-	case hostOf(link) != "":
+	fm.Source, fm.Categories = fi.source, fi.categories
+	if fm.Categories == nil && hostOf(link) != "" {
 		fm.Categories = []string{hostOf(link)}
 	}
 	fm.Tags = Tags(fm.Title, c.stopwords, c.opts.MaxTags)

@@ -285,7 +285,7 @@ func BenchmarkStages(b *testing.B) {
 	}
 	items := feed.Items
 	c := newTestConverter(b, b.TempDir(), nil)
-	fi := newFeedInfo(feed, Source{Path: "large.xml"}, "")
+	fi := newFeedInfo(feed, Source{Path: "large.xml"}, "", &c.opts)
 	stop := DefaultStopwords()
 	run := func(name string, fn func(b *testing.B)) {
 		b.Run(name, func(b *testing.B) {
