@@ -66,4 +66,9 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("%d feeds: %d converted into %d files, %d refused with a reason", len(feeds), converted, files, failed)
+	// Refusing is allowed only for the odd few (an HTML page, a truncated
+	// JSON file, a non-feed): a regression that refuses real feeds fails.
+	if failed > len(feeds)/50 || files < 10*converted/2 {
+		t.Errorf("%d of %d feeds refused, %d files from %d feeds: far fewer than expected", failed, len(feeds), files, converted)
+	}
 }
