@@ -50,7 +50,7 @@ type Options struct {
 	MaxWait   time.Duration    // the cap on a server's Retry-After (default 60s)
 	Stdin     io.Reader        // what "-" reads
 	Now       func() time.Time // the clock, for undated items (default time.Now)
-	Workers   int              // items prepared at once (default: the number of CPUs)
+	Workers   int              // cores used: items prepared, runs of a large feed parsed (default: the number of CPUs)
 
 	CacheDir string           // where the state file of conditional requests lives ("" for none)
 	DryRun   bool             // write nothing: not the files, the folder's memory, nor the state
