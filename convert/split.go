@@ -3,7 +3,9 @@ package convert
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"sync"
 
 	"github.com/mmcdole/gofeed"
@@ -78,15 +80,23 @@ func parseStream(d *decoded, workers int) (*gofeed.Feed, *items, error) {
 		runs = append(runs, [2]int{lo, hi})
 		lo = hi
 	}
+	// Only RSS bodies are stashed (see stash.go): Atom's content has
+	// types and a base, which gofeed works on.
+	stash := d.root != "feed"
+	prefix := fmt.Sprintf("feed2md-stash-%016x-", rand.Uint64())
 	parseRun := func(r [2]int) ([]*gofeed.Item, *gofeed.Feed, error) {
 		body := d.data[spans[r[0]][0]:spans[r[1]-1][1]]
+		var bodies *stashed
+		if stash {
+			body, bodies = stashBodies(body, prefix)
+		}
 		p := gofeed.NewParser()
 		p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 		feed, err := p.Parse(io.MultiReader(bytes.NewReader(head), bytes.NewReader(body), bytes.NewReader(tail)))
 		if err != nil {
 			return nil, nil, err
 		}
-		if len(feed.Items) != r[1]-r[0] {
+		if len(feed.Items) != r[1]-r[0] || bodies != nil && !bodies.restore(feed.Items) {
 			return nil, nil, errCut
 		}
 		return feed.Items, feed, nil
