@@ -2,16 +2,15 @@ package convert
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 )
 
-// TestMain removes the large benchmark feed, which is written once per test
-// binary and shared by the benchmarks.
+// TestMain removes the large benchmark feeds, which are written once per
+// test binary and shared by the benchmarks.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if largePath != "" {
-		os.RemoveAll(filepath.Dir(largePath))
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
 	}
 	os.Exit(code)
 }
