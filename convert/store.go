@@ -49,6 +49,9 @@ type stored struct {
 	// that is no bundle, a link, a special file): it stays taken, and no
 	// item may own it.
 	foreign bool
+	// emptyBundle marks a folder with no index.md: in bundle mode, one
+	// that idsFile says was an item's gets that item's index.md back.
+	emptyBundle bool
 }
 
 // store is the output folder: it indexes the files already there and
@@ -66,6 +69,9 @@ type store struct {
 	idsDirt bool               // ids changed since read
 	claimed map[string]bool    // identities written in this run
 	owned   map[string]bool    // files claimed by name (a feed that was not modified)
+
+	listOnce sync.Once
+	listed   map[string]bool // the folder's names, read once (see listing)
 }
 
 // openStore returns the store of dir. The folder is read the first time
@@ -115,7 +121,7 @@ func (s *store) index() error {
 			info, err := os.Lstat(filepath.Join(dir, name, "index.md"))
 			if err != nil || !info.Mode().IsRegular() {
 				// A folder that is not a bundle still takes the name.
-				s.bySlug[name] = &stored{name: name, slug: name, foreign: true}
+				s.bySlug[name] = &stored{name: name, slug: name, foreign: true, emptyBundle: err != nil}
 				continue
 			}
 			rel, slug = filepath.Join(name, "index.md"), name
@@ -159,6 +165,12 @@ func (s *store) readIDs() error {
 	}
 	for key, slug := range ids {
 		f := s.bySlug[slug]
+		if f != nil && f.emptyBundle && s.bundle {
+			// The item's bundle, its index.md deleted: it comes back there,
+			// beside whatever else the folder holds.
+			f = &stored{name: filepath.Join(slug, "index.md"), slug: slug}
+			s.bySlug[slug] = f
+		}
 		if f == nil || f.foreign || (f.key != "" && f.key != key) {
 			// Gone, not a file of ours, or its link says it is another item.
 			s.idsDirt = true
@@ -373,12 +385,48 @@ func (s *store) path(f *stored) string {
 
 // allExist reports whether every named file is in the folder.
 func (s *store) allExist(names []string) bool {
+	var listed map[string]bool
+	if len(names) > listAbove {
+		listed = s.listing()
+	}
 	for _, n := range names {
+		if listed != nil && !strings.ContainsRune(n, filepath.Separator) {
+			if !listed[n] {
+				return false
+			}
+			continue
+		}
 		if _, err := os.Lstat(filepath.Join(s.dir, n)); err != nil {
 			return false
 		}
 	}
 	return true
+}
+
+// listAbove is how many names allExist checks one by one; above it, one
+// read of the folder's names is cheaper than a stat each.
+const listAbove = 64
+
+// listing returns the names in the folder, read once per run (nil if it
+// cannot be read). Files are never removed during a run, so a name listed
+// stays there.
+func (s *store) listing() map[string]bool {
+	s.listOnce.Do(func() {
+		f, err := os.Open(s.dir)
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		names, err := f.Readdirnames(-1)
+		if err != nil {
+			return
+		}
+		s.listed = make(map[string]bool, len(names))
+		for _, n := range names {
+			s.listed[n] = true
+		}
+	})
+	return s.listed
 }
 
 // claimFiles marks the named files as taken in this run, by a feed that
