@@ -75,3 +75,29 @@ func TestHashFile(t *testing.T) {
 		t.Error("no error for a missing file")
 	}
 }
+
+// TestReadFile reads a file large enough to be read in two halves into a
+// buffer of huge pages, and a small one: both as os.ReadFile does.
+func TestReadFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, size := range []int{100, 9<<20 + 3} {
+		data := make([]byte, size)
+		for i := range data {
+			data[i] = byte(i*7 + i/4099)
+		}
+		path := filepath.Join(dir, "f")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := readFile(path)
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("size %d: %d bytes read (%v)", size, len(got), err)
+		}
+	}
+	if _, err := readFile(filepath.Join(dir, "missing")); err == nil {
+		t.Error("no error for a missing file")
+	}
+	if _, err := readFile(dir); err == nil {
+		t.Error("no error for a folder")
+	}
+}

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package convert
+
+// adviseHugePages does nothing where madvise's MADV_HUGEPAGE does not
+// exist.
+func adviseHugePages([]byte) {}
