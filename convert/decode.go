@@ -3,6 +3,7 @@ package convert
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"mime"
@@ -216,6 +217,15 @@ func dropXMLDecl(data []byte) []byte {
 	return data[start+end+2:]
 }
 
+// plainASCII8 reports whether the eight bytes packed in w are all ASCII
+// from space up, which validUTF8 can pass over without a look. Subtracting
+// 0x20 from each byte sets its top bit if it was below 0x20 (a borrow it
+// passes on only upward, from a byte already caught); or-ing w sets it if
+// it was 0x80 or above.
+func plainASCII8(w uint64) bool {
+	return ((w-0x2020202020202020)|w)&0x8080808080808080 == 0
+}
+
 // validUTF8 replaces invalid UTF-8 with U+FFFD and, for XML, every
 // character XML 1.0 forbids (C0 controls other than tab, newline and
 // carriage return; U+FFFE; U+FFFF) as well. It copies only when it must.
@@ -231,6 +241,10 @@ func validUTF8(data []byte, forXML bool) []byte {
 	}
 	i := 0
 	for i < len(data) {
+		if i+8 <= len(data) && plainASCII8(binary.LittleEndian.Uint64(data[i:])) {
+			i += 8
+			continue
+		}
 		c := data[i]
 		if c >= 0x20 && c < utf8.RuneSelf {
 			i++
