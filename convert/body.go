@@ -26,13 +26,13 @@ func (c *Converter) body(it *gofeed.Item, link string) (body, firstImg string, e
 	if s == "" {
 		return "", "", nil
 	}
-	s, firstImg = filterHTML(s, link, !c.opts.Raw)
 	if c.opts.Body == BodyMarkdown {
-		md, err := c.markdown(s, link)
+		s, firstImg, err = c.markdown(s, link, !c.opts.Raw)
 		if err != nil {
 			return "", firstImg, err
 		}
-		s = md
+	} else {
+		s, firstImg = filterHTML(s, link, !c.opts.Raw)
 	}
 	s = strings.TrimSpace(EscapeShortcodes(s, c.opts.Body == BodyMarkdown))
 	if s == "" {

@@ -147,7 +147,7 @@ func TestBrowserRunsNoHostileScript(t *testing.T) {
 	for _, v := range vectors {
 		clean := Sanitize(v, testBase)
 		bodies = append(bodies, clean)
-		m, err := md.markdown(clean, testBase)
+		m, _, err := md.markdown(v, testBase, true)
 		if err != nil {
 			t.Fatal(err)
 		}

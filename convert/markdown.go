@@ -2,12 +2,14 @@ package convert
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/commonmark"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/strikethrough"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/table"
+	"golang.org/x/net/html"
 )
 
 // newMarkdownConverter builds the one HTML-to-Markdown converter a run
@@ -41,18 +43,26 @@ func newMarkdownPool(n int) markdownPool {
 	return p
 }
 
-// markdown converts a sanitized HTML body to CommonMark, with the item's
-// link as the domain that relative links resolve against.
-func (c *Converter) markdown(s, link string) (string, error) {
+// markdown converts an HTML body to CommonMark: it is parsed, sanitized
+// as a tree (sanitizeTree; with sanitize false only its URLs are made
+// absolute), and converted with the item's link as the domain that
+// relative links resolve against. It also returns the src of the first
+// <img> kept.
+func (c *Converter) markdown(s, link string, sanitize bool) (md, firstImg string, err error) {
+	doc, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		return "", "", fmt.Errorf("parsing the body: %w", err)
+	}
+	firstImg = sanitizeTree(doc, link, sanitize)
 	var opts []converter.ConvertOptionFunc
 	if link != "" {
 		opts = append(opts, converter.WithDomain(link))
 	}
 	conv := <-c.md
-	md, err := conv.ConvertString(s, opts...)
+	out, err := conv.ConvertNode(doc, opts...)
 	c.md <- conv
 	if err != nil {
-		return "", fmt.Errorf("converting the body to Markdown: %w", err)
+		return "", firstImg, fmt.Errorf("converting the body to Markdown: %w", err)
 	}
-	return md, nil
+	return string(out), firstImg, nil
 }

@@ -395,11 +395,11 @@ func BenchmarkStages(b *testing.B) {
 		}
 		reportItems(b, len(items), len(data))
 	})
-	run("markdown", func(b *testing.B) {
+	run("markdown (parse, sanitize the tree, convert)", func(b *testing.B) {
 		md := newTestConverter(b, b.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
 		for i := 0; i < b.N; i++ {
 			for _, it := range items[:1000] {
-				if _, err := md.markdown(it.Content, it.Link); err != nil {
+				if _, _, err := md.markdown(it.Content, it.Link, true); err != nil {
 					b.Fatal(err)
 				}
 			}

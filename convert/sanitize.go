@@ -115,6 +115,67 @@ func filterHTML(s, base string, sanitize bool) (string, string) {
 	return out.String(), firstImg
 }
 
+// sanitizeTree applies filterHTML's rules to a parsed document, in place:
+// the same allow-list, attribute checks and URL resolution, on the tree the
+// Markdown converter then reads, so that what is checked is exactly what
+// is converted (and the HTML is not tokenized twice). Comments, doctypes
+// and foreign (SVG, MathML) elements go too. It returns the src of the
+// first <img> it keeps. With sanitize false it only makes URLs absolute.
+func sanitizeTree(doc *html.Node, base string, sanitize bool) (firstImg string) {
+	var walk func(parent *html.Node)
+	walk = func(parent *html.Node) {
+		for n := parent.FirstChild; n != nil; {
+			next := n.NextSibling
+			switch n.Type {
+			case html.CommentNode, html.DoctypeNode:
+				if sanitize {
+					parent.RemoveChild(n)
+				}
+			case html.ElementNode:
+				tag := n.Data
+				switch {
+				case sanitize && (n.Namespace != "" || dropWithContent[tag]):
+					parent.RemoveChild(n)
+				case sanitize && allowedAttrs[tag] == nil:
+					// Unwrapped: its children take its place and are
+					// walked next, at this level.
+					if n.FirstChild != nil {
+						next = n.FirstChild
+					}
+					for c := n.FirstChild; c != nil; {
+						after := c.NextSibling
+						n.RemoveChild(c)
+						parent.InsertBefore(c, n)
+						c = after
+					}
+					parent.RemoveChild(n)
+				default:
+					kept := n.Attr[:0]
+					for _, a := range n.Attr {
+						if sanitize && (a.Namespace != "" || !globalAttrs[a.Key] && !allowedAttrs[tag][a.Key]) {
+							continue
+						}
+						v, ok := keepAttr(tag, a.Key, a.Val, base, sanitize)
+						if !ok {
+							continue
+						}
+						a.Val = v
+						kept = append(kept, a)
+						if tag == "img" && a.Key == "src" && firstImg == "" {
+							firstImg = v
+						}
+					}
+					n.Attr = kept
+					walk(n)
+				}
+			}
+			n = next
+		}
+	}
+	walk(doc)
+	return firstImg
+}
+
 // rawAttr is an attribute as the tokenizer returns it: the key
 // lowercased, the value with entities decoded.
 type rawAttr struct{ key, val []byte }
@@ -145,19 +206,13 @@ func writeTag(out *strings.Builder, tag string, selfClosing bool, attrs []rawAtt
 			changed = true
 			continue
 		}
-		val := string(a.val)
-		if urlAttrs[key] {
-			v, ok := fixURL(val, key, tag, base, sanitize)
-			if !ok {
-				changed = true
-				continue
-			}
-			if v != val {
-				val, changed = v, true
-			}
-		} else if key == "style" && sanitize && dangerousStyle(val) {
+		val, ok := keepAttr(tag, key, string(a.val), base, sanitize)
+		if !ok {
 			changed = true
 			continue
+		}
+		if val != string(a.val) {
+			changed = true
 		}
 		keep = append(keep, kept{key, val})
 		if key == "src" && src == "" {
@@ -182,6 +237,20 @@ func writeTag(out *strings.Builder, tag string, selfClosing bool, attrs []rawAtt
 	}
 	out.WriteByte('>')
 	return src
+}
+
+// keepAttr decides an attribute of a kept element that the allow-list
+// lets through: whether it stays (a URL attribute with a scheme that can
+// run script, a style that can, do not), and its value, a URL made
+// absolute against base.
+func keepAttr(tag, key, val, base string, sanitize bool) (string, bool) {
+	if urlAttrs[key] {
+		return fixURL(val, key, tag, base, sanitize)
+	}
+	if key == "style" && sanitize && dangerousStyle(val) {
+		return "", false
+	}
+	return val, true
 }
 
 // fixURL checks a URL attribute and makes it absolute. It reports false

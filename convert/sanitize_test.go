@@ -130,7 +130,7 @@ func TestSanitizeHostileCorpus(t *testing.T) {
 		if found := liveScript(t, clean); len(found) > 0 {
 			t.Errorf("html mode: %q\n  became %q\n  still has %v", v, clean, found)
 		}
-		md, err := mdConv.markdown(clean, testBase)
+		md, _, err := mdConv.markdown(v, testBase, true)
 		if err != nil {
 			t.Fatalf("%q: %v", v, err)
 		}
@@ -293,6 +293,27 @@ func FuzzSanitize(f *testing.F) {
 	})
 }
 
+// FuzzMarkdownBody fuzzes the Markdown mode's path: the body is parsed and
+// sanitized as a tree, then converted. The Markdown, rendered by goldmark
+// with raw HTML allowed, must run no script.
+func FuzzMarkdownBody(f *testing.F) {
+	for _, v := range []string{`<img src=x onerror=alert(1)>`, `<a href="java&#x09;script:x">x</a>`, `<svg><script>x</script>`,
+		`<p>a<iframe src=x />b</p>`, `<table><tr><td><a href="/r">*x*</a>`, "<pre><code>{{< x >}}</code></pre>"} {
+		f.Add(v)
+	}
+	c := newTestConverter(f, f.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
+	f.Fuzz(func(t *testing.T, in string) {
+		md, _, err := c.markdown(in, testBase, true)
+		if err != nil {
+			return
+		}
+		out := markdownToHTML(t, EscapeShortcodes(md, true))
+		if found := liveScript(t, out); len(found) > 0 {
+			t.Fatalf("%q became %q, rendered %q, with %v", in, md, out, found)
+		}
+	})
+}
+
 // TestCheckerCatchesRawVectors proves the checker of the hostile tests can
 // fail: on the unsanitized vectors it must find live script in nearly all
 // of them (the rest are inert in a browser too, such as a scheme broken by
@@ -341,4 +362,87 @@ func styleRunsScript(v string) bool {
 		}
 	}
 	return false
+}
+
+// TestSanitizeTreeKeepsOnlyTheAllowList parses every hostile vector (and
+// the vectors wrapped in a paragraph, a table and a list, where the parser
+// moves things around), sanitizes the tree, and walks what is left: only
+// allowed elements with allowed attributes, no comment, and URL attributes
+// that are absolute http(s), mailto, tel or raster data: URLs.
+func TestSanitizeTreeKeepsOnlyTheAllowList(t *testing.T) {
+	var check func(n *nethtml.Node, v string)
+	check = func(n *nethtml.Node, v string) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case nethtml.CommentNode, nethtml.DoctypeNode:
+				t.Errorf("%q: a comment or doctype is left", v)
+			case nethtml.ElementNode:
+				allowed := allowedAttrs[c.Data]
+				if allowed == nil || c.Namespace != "" {
+					t.Errorf("%q: element <%s> (namespace %q) is left", v, c.Data, c.Namespace)
+				}
+				for _, a := range c.Attr {
+					if a.Namespace != "" || !allowed[a.Key] && !globalAttrs[a.Key] {
+						t.Errorf("%q: attribute %s on <%s> is left", v, a.Key, c.Data)
+					}
+					if urlAttrs[a.Key] && a.Key != "srcset" {
+						switch scheme := urlScheme(a.Val); {
+						case scheme == "http" || scheme == "https":
+						case (scheme == "mailto" || scheme == "tel") && a.Key == "href":
+						case scheme == "data" && c.Data == "img" && a.Key == "src" && rasterDataURL(a.Val):
+						default:
+							t.Errorf("%q: %s=%q on <%s> is left", v, a.Key, a.Val, c.Data)
+						}
+					}
+					if a.Key == "style" && dangerousStyle(a.Val) {
+						t.Errorf("%q: style %q is left", v, a.Val)
+					}
+				}
+			}
+			check(c, v)
+		}
+	}
+	n := 0
+	for _, v := range hostileVectors(t) {
+		for _, wrapped := range []string{v, "<p>" + v + "</p>", "<table><tr><td>" + v + "</td></tr></table>", "<ul><li>" + v} {
+			doc, err := nethtml.Parse(strings.NewReader(wrapped))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sanitizeTree(doc, testBase, true)
+			check(doc, wrapped)
+			n++
+		}
+	}
+	if n < 400 {
+		t.Fatalf("only %d documents checked", n)
+	}
+}
+
+// TestSanitizeTreeRaw: with sanitizing off, only URLs change.
+func TestSanitizeTreeRaw(t *testing.T) {
+	doc, _ := nethtml.Parse(strings.NewReader(`<p onclick="x()"><!-- c --><script>alert(1)</script><a href="/rel">a</a><img src="pic.png"></p>`))
+	img := sanitizeTree(doc, testBase, false)
+	var b strings.Builder
+	nethtml.Render(&b, doc)
+	want := `<html><head></head><body><p onclick="x()"><!-- c --><script>alert(1)</script><a href="https://blog.example.com/rel">a</a><img src="https://blog.example.com/posts/1/pic.png"/></p></body></html>`
+	if b.String() != want || img != "https://blog.example.com/posts/1/pic.png" {
+		t.Errorf("got %s (first image %q)", b.String(), img)
+	}
+}
+
+// TestSanitizeTreeDropsAndUnwraps: elements that carry code or hidden
+// content go with their content; others off the list leave their content.
+func TestSanitizeTreeDropsAndUnwraps(t *testing.T) {
+	in := `<p>a<script>alert(1)</script><style>x{}</style><svg><text>s</text></svg><textarea>t</textarea>` +
+		`<form><label>b<input value="v"></label></form><font color="red" onmouseover="x()">c</font><!-- d --></p>`
+	doc, _ := nethtml.Parse(strings.NewReader(in))
+	sanitizeTree(doc, testBase, true)
+	var b strings.Builder
+	nethtml.Render(&b, doc)
+	// <form> closes the paragraph, and the stray </p> opens an empty one,
+	// as in a browser; html, head and body are unwrapped too.
+	if want := `<p>a</p>b<font color="red">c</font><p></p>`; b.String() != want {
+		t.Errorf("got %s, want %s", b.String(), want)
+	}
 }
