@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/marker"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/commonmark"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/strikethrough"
@@ -26,7 +27,101 @@ func newMarkdownConverter() *converter.Converter {
 		commonmark.NewCommonmarkPlugin(commonmark.WithListEndComment(false)),
 		table.NewTablePlugin(),
 		strikethrough.NewStrikethroughPlugin(),
+		textPlugin{},
 	))
+}
+
+// textPlugin renders text the way html-to-markdown's own text transforms
+// do (base's and commonmark's), without their cost: base marks each
+// character that may need a Markdown escape after asking, under a read
+// lock, whether it is one, which made that lock about a tenth of a
+// Markdown run. After every other pre-render step, each text node outside
+// code is wrapped in a textTag element, which the plugin's renderer writes
+// out itself; code still reads its text nodes through the wrapper. The
+// Markdown is byte for byte what the library writes
+// (TestTextPluginMatchesLibrary).
+type textPlugin struct{}
+
+// textTag is the element that wraps a text node for textPlugin. Its name
+// cannot come from a document: the HTML parser lowercases tag names.
+const textTag = "feed2md:TEXT"
+
+func (textPlugin) Name() string { return "feed2md-text" }
+
+func (textPlugin) Init(conv *converter.Converter) error {
+	conv.Register.PreRenderer(wrapText, converter.PriorityLate+1000)
+	conv.Register.Renderer(renderText, converter.PriorityEarly)
+	return nil
+}
+
+// wrapText wraps each text node outside pre and code in a textTag element.
+func wrapText(_ converter.Context, doc *html.Node) {
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode:
+				w := &html.Node{Type: html.ElementNode, Data: textTag}
+				n.InsertBefore(w, c)
+				n.RemoveChild(c)
+				w.AppendChild(c)
+				c = w
+			case c.Type == html.ElementNode && (c.Data == "pre" || c.Data == "code"):
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(doc)
+}
+
+// escapedChars are the characters the plugins in use register as needing
+// a possible escape (commonmark's, strikethrough's ~ and table's |).
+var escapedChars = func() (t [256]bool) {
+	for _, c := range "\\*_-+.>|$#=[]()!~`\"'" {
+		t[c] = true
+	}
+	return t
+}()
+
+// renderText writes a wrapped text node as base's and commonmark's text
+// transforms would: < and > as entities; each character in escapedChars
+// preceded by the escaping marker, which the library's unescape step
+// later keeps as a backslash or drops; NUL as U+FFFD; inside a link, a
+// marked ] as \].
+func renderText(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
+	if n.Type != html.ElementNode || n.Data != textTag {
+		return converter.RenderTryNext
+	}
+	if n.FirstChild == nil {
+		return converter.RenderSuccess
+	}
+	text := n.FirstChild.Data
+	inLink, _ := ctx.Value("is_inside_link").(bool)
+	last := 0 // text[last:i] is still to be written as it is
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != 0 && c != '<' && c != '>' && !escapedChars[c] {
+			continue
+		}
+		w.WriteString(text[last:i])
+		last = i + 1
+		switch {
+		case c == 0:
+			w.WriteString("\uFFFD")
+		case c == '<':
+			w.WriteString("&lt;")
+		case c == '>':
+			w.WriteString("&gt;")
+		case c == ']' && inLink:
+			w.WriteString(`\]`)
+		default:
+			w.WriteByte(marker.BytesMarkerEscaping[0])
+			w.WriteByte(c)
+		}
+	}
+	w.WriteString(text[last:])
+	return converter.RenderSuccess
 }
 
 // markdownPool holds one converter per worker, each reused for item after
