@@ -55,7 +55,7 @@ func stockConverter() *converter.Converter {
 
 // TestTextPluginMatchesLibrary converts bodies with textPlugin and with the
 // library's own text transforms: the Markdown must be identical, byte for
-// byte. The bodies are the cases above, the hostile vectors, the bodies of
+// byte, sanitized and raw. The bodies are the cases above, the hostile vectors, the bodies of
 // the testdata feeds, and the real posts of ../shared/corpus when present.
 func TestTextPluginMatchesLibrary(t *testing.T) {
 	bodies := append([]string{}, textCases...)
@@ -84,12 +84,12 @@ func TestTextPluginMatchesLibrary(t *testing.T) {
 		t.Log("SKIPPED part: ../shared is missing, so the real posts are not compared")
 	}
 	ours, stock := newMarkdownConverter(), stockConverter()
-	convert := func(conv *converter.Converter, body string) string {
+	convert := func(conv *converter.Converter, body string, sanitize bool) string {
 		doc, err := html.Parse(strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
-		sanitizeTree(doc, testBase, true)
+		sanitizeTree(doc, testBase, sanitize)
 		md, err := conv.ConvertNode(doc, converter.WithDomain(testBase))
 		if err != nil {
 			t.Fatal(err)
@@ -98,16 +98,18 @@ func TestTextPluginMatchesLibrary(t *testing.T) {
 	}
 	differ := 0
 	for _, body := range bodies {
-		got, want := convert(ours, body), convert(stock, body)
-		if got != want {
-			differ++
-			if differ <= 5 {
-				t.Errorf("body %.200q:\n got %q\nwant %q", body, got, want)
+		for _, sanitize := range []bool{true, false} { // false: -raw
+			got, want := convert(ours, body, sanitize), convert(stock, body, sanitize)
+			if got != want {
+				differ++
+				if differ <= 5 {
+					t.Errorf("body %.200q (sanitize %t):\n got %q\nwant %q", body, sanitize, got, want)
+				}
 			}
 		}
 	}
 	if differ > 0 {
-		t.Errorf("%d of %d bodies differ", differ, len(bodies))
+		t.Errorf("%d of %d conversions differ", differ, 2*len(bodies))
 	}
 	if len(bodies) < 200 {
 		t.Errorf("only %d bodies compared", len(bodies))
