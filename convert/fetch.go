@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"time"
 )
@@ -247,9 +248,9 @@ func (f *fetcher) retryAfter(h string) time.Duration {
 // (0: no cap) rather than truncating.
 func readCapped(r io.Reader, max int64) ([]byte, error) {
 	if max <= 0 {
-		return io.ReadAll(r)
+		return readAll(r)
 	}
-	body, err := io.ReadAll(io.LimitReader(r, max+1))
+	body, err := readAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return nil, err
 	}
@@ -257,4 +258,44 @@ func readCapped(r io.Reader, max int64) ([]byte, error) {
 		return nil, &TooLargeError{Limit: max}
 	}
 	return body, nil
+}
+
+// readAll reads r to its end, as io.ReadAll does, but for a large stream
+// (a 50 MB export piped in) faster: it fills pieces that double up to 8
+// MB, the large ones in huge pages, and joins them once at the end,
+// instead of growing one buffer through a dozen copies into fresh 4 KB
+// pages.
+func readAll(r io.Reader) ([]byte, error) {
+	var pieces [][]byte
+	total, size := 0, 64<<10
+	for {
+		buf := make([]byte, size)
+		adviseHugePages(buf)
+		n, err := io.ReadFull(r, buf)
+		pieces = append(pieces, buf[:n])
+		total += n
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		size = min(2*size, 8<<20)
+	}
+	if len(pieces) == 1 {
+		return pieces[0], nil
+	}
+	out := make([]byte, 0, total)
+	adviseHugePages(out[:total])
+	for i, p := range pieces {
+		out = append(out, p...)
+		pieces[i] = nil
+	}
+	if total >= 16<<20 {
+		// The pieces are garbage, but a collection that ran while they
+		// were joined saw them live and set the next heap goal from twice
+		// the feed's size; one now sets it from what is live.
+		runtime.GC()
+	}
+	return out, nil
 }
