@@ -287,27 +287,11 @@ func skipSpace(data []byte, i int) int {
 func findRoot(data []byte) (int, string) {
 	i := 0
 	for {
-		i = skipSpace(data, i)
-		if i >= len(data) {
+		var ok bool
+		if i, ok = nextTag(data, i); !ok || i < 0 {
 			return -1, ""
 		}
-		if data[i] != '<' {
-			// Stray text before the root: skip to the next tag.
-			j := bytes.IndexByte(data[i:], '<')
-			if j < 0 {
-				return -1, ""
-			}
-			i += j
-			continue
-		}
 		rest := data[i:]
-		if n := markupEnd(rest); n != 0 {
-			if n < 0 {
-				return -1, ""
-			}
-			i += n
-			continue
-		}
 		switch {
 		case bytes.HasPrefix(rest, []byte("<!")):
 			i += doctypeEnd(rest)
@@ -327,6 +311,29 @@ func findRoot(data []byte) (int, string) {
 			return i, name
 		}
 	}
+}
+
+// nextTag returns the offset of the first '<' at or after i that does not
+// open a comment, CDATA section or processing instruction (those are
+// passed over whole: their text may look like tags), or -1 if there is
+// none. ok is false when one of them is never closed.
+func nextTag(data []byte, i int) (pos int, ok bool) {
+	for i < len(data) {
+		j := bytes.IndexByte(data[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		n := markupEnd(data[i:])
+		if n == 0 {
+			return i, true
+		}
+		if n < 0 {
+			return -1, false
+		}
+		i += n
+	}
+	return -1, true
 }
 
 // markupEnd returns the length of the comment, CDATA section or

@@ -191,20 +191,15 @@ var errCut = errors.New("the document does not cut cleanly between its items")
 func elementSpans(data, tag []byte) [][2]int {
 	var spans [][2]int
 	open := -1
-	for i := 0; i < len(data); {
-		j := bytes.IndexByte(data[i:], '<')
-		if j < 0 {
+	for i := 0; ; {
+		var ok bool
+		if i, ok = nextTag(data, i); !ok {
+			return nil
+		}
+		if i < 0 {
 			break
 		}
-		i += j
 		rest := data[i:]
-		if n := markupEnd(rest); n != 0 {
-			if n < 0 {
-				return nil
-			}
-			i += n
-			continue
-		}
 		closing := len(rest) > 1 && rest[1] == '/'
 		name := rest[1:]
 		if closing {

@@ -42,20 +42,15 @@ func stashBodies(body []byte, prefix string) ([]byte, *stashed) {
 	s := &stashed{prefix: prefix}
 	var out []byte
 	last := 0 // body[last:] is not yet copied to out
-	for i := 0; i < len(body); {
-		j := bytes.IndexByte(body[i:], '<')
-		if j < 0 {
+	for i := 0; ; {
+		var ok bool
+		if i, ok = nextTag(body, i); !ok {
+			return body, &stashed{prefix: prefix}
+		}
+		if i < 0 {
 			break
 		}
-		i += j
 		rest := body[i:]
-		if n := markupEnd(rest); n != 0 {
-			if n < 0 {
-				return body, &stashed{prefix: prefix}
-			}
-			i += n
-			continue
-		}
 		name, text, end := bodyElement(rest)
 		if name == "" || len(text) < stashMin {
 			i++
