@@ -13,22 +13,26 @@ import (
 	"golang.org/x/net/html"
 )
 
-// newMarkdownConverter builds the one HTML-to-Markdown converter a run
-// reuses for every item: CommonMark with tables and strikethrough. It is
-// safe for concurrent use.
+// newMarkdownConverter builds an HTML-to-Markdown converter: CommonMark
+// with tables and strikethrough, and textPlugin. Each worker reuses one
+// for item after item (markdownPool).
 //
 // The converter's "<!--THE END-->" comment between two adjacent lists is
 // off: it is raw HTML, which stock Hugo replaces with "raw HTML omitted".
 // Lists of different kinds stay apart without it; two adjacent lists of the
 // same kind become one.
 func newMarkdownConverter() *converter.Converter {
-	return converter.NewConverter(converter.WithPlugins(
+	return converter.NewConverter(converter.WithPlugins(append(libraryPlugins(), textPlugin{})...))
+}
+
+// libraryPlugins are html-to-markdown's plugins in use, with their options.
+func libraryPlugins() []converter.Plugin {
+	return []converter.Plugin{
 		base.NewBasePlugin(),
 		commonmark.NewCommonmarkPlugin(commonmark.WithListEndComment(false)),
 		table.NewTablePlugin(),
 		strikethrough.NewStrikethroughPlugin(),
-		textPlugin{},
-	))
+	}
 }
 
 // textPlugin renders text the way html-to-markdown's own text transforms

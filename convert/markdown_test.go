@@ -7,10 +7,6 @@ import (
 	"testing"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
-	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
-	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/commonmark"
-	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/strikethrough"
-	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/table"
 	"golang.org/x/net/html"
 )
 
@@ -45,12 +41,7 @@ second line</pre>`,
 // stockConverter is the library with the same plugins and options but
 // without textPlugin: the reference textPlugin must match.
 func stockConverter() *converter.Converter {
-	return converter.NewConverter(converter.WithPlugins(
-		base.NewBasePlugin(),
-		commonmark.NewCommonmarkPlugin(commonmark.WithListEndComment(false)),
-		table.NewTablePlugin(),
-		strikethrough.NewStrikethroughPlugin(),
-	))
+	return converter.NewConverter(converter.WithPlugins(libraryPlugins()...))
 }
 
 // TestTextPluginMatchesLibrary converts bodies with textPlugin and with the
