@@ -296,15 +296,18 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 			target = u
 		}
 	}
+	compare := valid // whether the bytes read must be hashed to compare
 	if valid && target.URL == nil && !target.Stdin {
 		// A file is hashed as it is read, in small pieces: when it is the
 		// same as last time it is never held in memory at all.
-		if h, err := hashFile(target.Path); err == nil && h == prev.Hash {
+		h, err := hashFile(target.Path)
+		if err == nil && h == prev.Hash {
 			l.prev, l.f, l.fast = prev, &fetched{}, true
 			l.hash = func() string { return h }
 			res.SameBytes = true
 			return l
 		}
+		compare = err != nil
 	}
 	f, err := c.fetch.read(ctx, target, validators)
 	if err != nil && prev.URL != "" {
@@ -324,7 +327,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 	}
 	switch {
 	case f.notModified:
-	case valid:
+	case compare:
 		// The hash decides whether to parse at all.
 		h := hashBytes(f.body)
 		l.hash = func() string { return h }
@@ -332,7 +335,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		// Nothing to compare with: hash beside the parse, for the next run.
 		l.hash = hashAsync(f.body)
 	}
-	if f.notModified || (valid && prev.Hash == l.hash()) {
+	if f.notModified || (compare && prev.Hash == l.hash()) {
 		l.fast = true
 		res.NotModified, res.SameBytes = f.notModified, !f.notModified
 		return l
