@@ -29,7 +29,7 @@ const stashMin = 256
 
 // stashed is the bodies taken out of one run of items.
 type stashed struct {
-	prefix string   // the markers' common start, unique to the run
+	prefix string   // the markers' common start, drawn at random for each parse
 	texts  []string // by marker number
 }
 
