@@ -37,7 +37,8 @@ type stashed struct {
 // is the whole content of a <description> or <content:encoded> element
 // (with no attributes) replaced by a marker, and the texts taken out. It
 // skips comments, other CDATA sections and processing instructions; if it
-// cannot read the markup it returns body unchanged.
+// cannot read the markup, or finds a directive (<!…>), it returns body
+// unchanged.
 func stashBodies(body []byte, prefix string) ([]byte, *stashed) {
 	s := &stashed{prefix: prefix}
 	var out []byte
@@ -51,6 +52,12 @@ func stashBodies(body []byte, prefix string) ([]byte, *stashed) {
 			break
 		}
 		rest := body[i:]
+		if len(rest) > 1 && rest[1] == '!' {
+			// A directive, which encoding/xml reads to its matching '>'
+			// counting the '<' and '>' inside, CDATA text included: a
+			// stash could change where it ends.
+			return body, &stashed{prefix: prefix}
+		}
 		name, text, end := bodyElement(rest)
 		if name == "" || len(text) < stashMin {
 			i++

@@ -77,6 +77,11 @@ func TestStashBodies(t *testing.T) {
 			t.Errorf("restore accepted %+v", items)
 		}
 	}
+	// A directive, which encoding/xml ends by counting brackets: nothing
+	// is stashed.
+	if _, s := stashBodies([]byte("<item><!x <description><![CDATA["+long+"]]></description></item>"), "M-"); len(s.texts) != 0 {
+		t.Errorf("stashed after a directive")
+	}
 	// Unreadable markup: nothing is stashed.
 	if out, s := stashBodies([]byte("<item><!-- unclosed <description><![CDATA["+long+"]]></description>"), "M-"); len(s.texts) != 0 || !bytes.Contains(out, []byte(long)) {
 		t.Errorf("stashed inside an unclosed comment")
@@ -105,45 +110,25 @@ func TestStashMatchesParse(t *testing.T) {
 		} else {
 			data, _ = os.ReadFile(path)
 		}
-		d, err := decode(data, "", 0)
-		if err != nil || d.kind != kindXML || d.root == "feed" || !feedRoots[d.root] {
+		whole, stashed, n := stashRoundTrip(t, data)
+		if n == 0 {
 			continue
 		}
-		whole, err := parseFeed(d)
-		if err != nil {
-			continue
-		}
-		spans := elementSpans(d.data, []byte("item"))
-		if len(spans) == 0 {
-			continue
-		}
-		head, tail := d.data[:spans[0][0]], d.data[spans[len(spans)-1][1]:]
-		body, s := stashBodies(d.data[spans[0][0]:spans[len(spans)-1][1]], "feed2md-stash-test-")
-		if len(s.texts) == 0 {
-			continue
-		}
-		p := gofeed.NewParser()
-		p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-		feed, err := p.Parse(io.MultiReader(bytes.NewReader(head), bytes.NewReader(body), bytes.NewReader(tail)))
-		if err != nil {
-			t.Errorf("%s: the stashed document does not parse: %v", path, err)
-			continue
-		}
-		if !s.restore(feed.Items) {
+		if stashed == nil {
 			t.Logf("%s: the stash did not go back whole (a whole parse is used)", path)
 			continue
 		}
 		stashedFeeds++
-		stashedBodies += len(s.texts)
-		if !reflect.DeepEqual(whole.Items, feed.Items) {
-			for i := range whole.Items {
-				if i < len(feed.Items) && !reflect.DeepEqual(whole.Items[i], feed.Items[i]) {
-					t.Errorf("%s: item %d differs:\n%+v\n%+v", path, i, whole.Items[i], feed.Items[i])
+		stashedBodies += n
+		if !reflect.DeepEqual(whole, stashed) {
+			for i := range whole {
+				if i < len(stashed) && !reflect.DeepEqual(whole[i], stashed[i]) {
+					t.Errorf("%s: item %d differs:\n%+v\n%+v", path, i, whole[i], stashed[i])
 					break
 				}
 			}
-			if len(whole.Items) != len(feed.Items) {
-				t.Errorf("%s: %d items, stashed %d", path, len(whole.Items), len(feed.Items))
+			if len(whole) != len(stashed) {
+				t.Errorf("%s: %d items, stashed %d", path, len(whole), len(stashed))
 			}
 		}
 	}
@@ -151,4 +136,61 @@ func TestStashMatchesParse(t *testing.T) {
 	if stashedFeeds < 20 {
 		t.Errorf("only %d feeds had bodies stashed: the test checks too little", stashedFeeds)
 	}
+}
+
+// stashRoundTrip parses the items of an RSS document as gofeed reads it
+// (whole), and again with the bodies of all its items stashed and put
+// back. n is how many bodies were stashed (0: nothing to compare);
+// stashed is nil when they did not all go back, where a streamed parse
+// would parse the document whole instead.
+func stashRoundTrip(t testing.TB, data []byte) (whole, stashed []*gofeed.Item, n int) {
+	d, err := decode(data, "", 0)
+	if err != nil || d.kind != kindXML || d.root == "feed" || !feedRoots[d.root] {
+		return nil, nil, 0
+	}
+	feed, err := parseFeed(d)
+	if err != nil {
+		return nil, nil, 0
+	}
+	spans := elementSpans(d.data, []byte("item"))
+	if len(spans) == 0 {
+		return nil, nil, 0
+	}
+	head, tail := d.data[:spans[0][0]], d.data[spans[len(spans)-1][1]:]
+	body, s := stashBodies(d.data[spans[0][0]:spans[len(spans)-1][1]], "feed2md-stash-test-")
+	if len(s.texts) == 0 {
+		return nil, nil, 0
+	}
+	p := gofeed.NewParser()
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	sf, err := p.Parse(io.MultiReader(bytes.NewReader(head), bytes.NewReader(body), bytes.NewReader(tail)))
+	if err != nil {
+		// The run fails as if badly cut, and is parsed whole.
+		return feed.Items, nil, len(s.texts)
+	}
+	if !s.restore(sf.Items) {
+		return feed.Items, nil, len(s.texts)
+	}
+	return feed.Items, sf.Items, len(s.texts)
+}
+
+// FuzzStash: whatever the items, a stash that goes back whole gives the
+// items gofeed gives without it.
+func FuzzStash(f *testing.F) {
+	long := strings.Repeat("<p>body &amp; <b>text</b></p>\n", 12)
+	f.Add(`<item><title>a</title><description><![CDATA[` + long + `]]></description></item>`)
+	f.Add(`<item><content:encoded> <![CDATA[` + long + `]]> </content:encoded><description>d</description></item><item><title>b</title></item>`)
+	f.Add(`<item><description><![CDATA[` + long + `]]></description><description><![CDATA[` + long + `x]]></description></item>`)
+	f.Add(`<item><media:group><description><![CDATA[` + long + `]]></description></media:group></item>`)
+	f.Fuzz(func(t *testing.T, items string) {
+		doc := `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>T</title>` +
+			items + `</channel></rss>`
+		whole, stashed, n := stashRoundTrip(t, []byte(doc))
+		if n == 0 || stashed == nil {
+			return
+		}
+		if !reflect.DeepEqual(whole, stashed) {
+			t.Fatalf("items differ:\n%+v\n%+v", whole, stashed)
+		}
+	})
 }
