@@ -362,6 +362,22 @@ func BenchmarkStages(b *testing.B) {
 		}
 		reportItems(b, len(items), len(data))
 	})
+	run("decode+parse (streamed, bodies stashed, all cores)", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			d, _ := decode(data, "", 0)
+			_, list, err := parseStream(d, runtime.NumCPU())
+			if err != nil {
+				b.Fatal(err)
+			}
+			for k := 0; k < list.total; k++ {
+				if _, err := list.get(k); err != nil {
+					b.Fatal(err)
+				}
+			}
+			list.stop()
+		}
+		reportItems(b, len(items), len(data))
+	})
 	run("cleanup", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			for _, it := range items {
