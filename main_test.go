@@ -112,25 +112,25 @@ func newTestServer(feed []byte) *httptest.Server {
 		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
 		w.Write(feed)
 	}
+	// serveConditional sends the feed with a validator, or 304 when the
+	// request sent that validator back in ifHeader.
+	serveConditional := func(w http.ResponseWriter, r *http.Request, header, value, ifHeader string) {
+		w.Header().Set(header, value)
+		if r.Header.Get(ifHeader) == value {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		serveFeed(w)
+	}
 	mux.HandleFunc("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.UserAgent(), "feed2md/") {
 			http.Error(w, "no user agent", http.StatusBadRequest)
 			return
 		}
-		w.Header().Set("ETag", etag)
-		if r.Header.Get("If-None-Match") == etag {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		serveFeed(w)
+		serveConditional(w, r, "ETag", etag, "If-None-Match")
 	})
 	mux.HandleFunc("/lastmod.xml", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Last-Modified", lastMod)
-		if r.Header.Get("If-Modified-Since") == lastMod {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		serveFeed(w)
+		serveConditional(w, r, "Last-Modified", lastMod, "If-Modified-Since")
 	})
 	mux.HandleFunc("/status/{code}", func(w http.ResponseWriter, r *http.Request) {
 		var code int
