@@ -14,7 +14,8 @@ const (
 
 // body runs the body stage: the item's content, else its description,
 // trimmed; sanitized (unless Raw) with relative URLs made absolute against
-// the item's link; converted to Markdown in that mode; Hugo shortcode
+// the item's link, by the tokenizer pass for HTML bodies, or as a parsed
+// tree that is then converted for Markdown ones (markdown); Hugo shortcode
 // delimiters escaped. The final newline is the renderer's. An item with
 // no body gives "". It also returns the src of the body's first <img>, the
 // image step's last resort.

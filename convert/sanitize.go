@@ -27,15 +27,9 @@ func Sanitize(s, base string) string {
 	return out
 }
 
-// absolutize makes the relative URLs of an HTML fragment absolute against
-// base and changes nothing else: the -raw mode.
-func absolutize(s, base string) string {
-	out, _ := filterHTML(s, base, false)
-	return out
-}
-
-// filterHTML is the one tokenizer pass behind Sanitize and absolutize. It
-// also returns the src of the first <img> it keeps, for the image step.
+// filterHTML is the one tokenizer pass of HTML bodies and Sanitize; with
+// sanitize false (-raw) it only makes relative URLs absolute. It also
+// returns the src of the first <img> it keeps, for the image step.
 func filterHTML(s, base string, sanitize bool) (string, string) {
 	var out strings.Builder // String() without a copy
 	out.Grow(len(s) + len(s)/16)
