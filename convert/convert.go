@@ -209,7 +209,8 @@ type Result struct {
 	New       int      // files created
 	Updated   int      // files rewritten
 	Unchanged int      // files that already held exactly the item
-	Skipped   int      // items listed twice in the feed
+	Skipped   int      // items the feed lists twice, or an earlier feed of the run listed
+	Repeats   []string // the link (else id or title) of each item skipped
 	Filtered  int      // items left out by Limit or Since
 	Changes   []Change // one per item written or left alone, in feed order
 	Errors    []error  // one per failed item (ItemError)
@@ -584,6 +585,14 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		}()
 	}
 	handled := 0 // items taken in order; after an interrupt, the rest are not
+	ids := newFeedIDs()
+	type later struct {
+		i   int
+		p   *prepared
+		key string
+	}
+	var deferred []later
+	claimed := map[string]bool{} // the keys this feed's items were claimed under
 	c.pipeline(ctx, list, fi, func(i int, p *prepared) {
 		if ctx.Err() != nil {
 			return
@@ -597,16 +606,59 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			outcomes[i].err = p.err
 			return
 		}
-		f, data, err := c.claimAndRender(p)
+		key, firstLink, repeat := ids.see(&p.id)
+		if repeat {
+			outcomes[i].dup = true
+			res.Repeats = append(res.Repeats, p.name)
+			return
+		}
+		lo := looseNo
+		if firstLink {
+			lo = looseLater
+		}
+		f, data, err := c.claimAndRender(p, key, lo)
 		switch {
 		case err != nil:
 			outcomes[i].err = err
+		case f == claimLater:
+			deferred = append(deferred, later{i, p, key})
 		case f == nil:
 			outcomes[i].dup = true
+			res.Repeats = append(res.Repeats, p.name+" (written for an earlier feed)")
 		default:
+			claimed[key] = true
 			writes <- job{i, f, data}
 		}
 	})
+	if ctx.Err() == nil {
+		// The whole feed is read: items that may take a file by their link
+		// alone get it if no other item has that link.
+		for _, d := range deferred {
+			lo := looseNo
+			if ids.onlyWithLink(&d.p.id) {
+				lo = looseTake
+			}
+			c.store.unclaim(d.key)
+			f, data, err := c.claimAndRender(d.p, d.key, lo)
+			switch {
+			case err != nil:
+				outcomes[d.i].err = err
+			case f == nil || f == claimLater:
+				outcomes[d.i].dup = true
+			default:
+				claimed[d.key] = true
+				writes <- job{d.i, f, data}
+			}
+		}
+		// And ids or links found shared after their first item was
+		// claimed are recorded as what tells those items apart.
+		ids.each(func(key string, id *itemID) {
+			if claimed[key] {
+				c.store.rekey(key, ids.final(id), id)
+			}
+		})
+	}
+	deferred = nil
 	close(writes)
 	wg.Wait()
 	for i, o := range outcomes[:handled] {
@@ -636,12 +688,13 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 // writers is how many files are written at once.
 const writers = 4
 
-// claimAndRender gives a prepared item its file and renders its bytes. It
-// returns a nil file for an item already written in this run.
-func (c *Converter) claimAndRender(p *prepared) (*stored, []byte, error) {
-	f, ok, err := c.store.claim(p.key, p.fm.Slug)
-	if err != nil || !ok {
-		return nil, nil, err
+// claimAndRender gives a prepared item its file (see store.claim) and
+// renders its bytes. It returns a nil file for an item already written in
+// this run, and claimLater for one put off to the end of its feed.
+func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (*stored, []byte, error) {
+	f, err := c.store.claim(key, &p.id, lo, p.fm.Slug)
+	if err != nil || f == nil || f == claimLater {
+		return f, nil, err
 	}
 	fm := p.fm
 	fm.Slug = f.slug

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,6 +55,7 @@ func TestCorpus(t *testing.T) {
 		}
 		written := readDir(t, out)
 		files += len(written)
+		checkEveryItemKept(t, rel, path, written)
 		for name, data := range written {
 			if !safeName(strings.TrimSuffix(name, ".md")) {
 				t.Errorf("%s: unsafe file name %q", rel, name)
@@ -70,5 +72,74 @@ func TestCorpus(t *testing.T) {
 	// JSON file, a non-feed): a regression that refuses real feeds fails.
 	if failed > len(feeds)/50 || files < 10*converted/2 {
 		t.Errorf("%d of %d feeds refused, %d files from %d feeds: far fewer than expected", failed, len(feeds), files, converted)
+	}
+}
+
+// checkEveryItemKept checks FORMAT.md's rule that every distinct item
+// gets its own file: the feed is parsed whole by gofeed here, the items
+// are told apart by the rule as written (id, unless items with other links
+// or titles share it; else link and title; else a hash), and there must
+// be at least that many files, with a file for every absolute http(s)
+// link of the feed.
+func checkEveryItemKept(t *testing.T, rel, path string, written map[string][]byte) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := decode(raw, "", 0)
+	if err != nil {
+		return
+	}
+	feed, err := parseFeed(d)
+	if err != nil {
+		return
+	}
+	type one struct{ guid, link, title string }
+	var all []one
+	byGUID := map[string]map[string]bool{}
+	for _, it := range feed.Items {
+		o := one{guid: strings.TrimSpace(it.GUID), link: strings.TrimSpace(it.Link), title: PlainText(it.Title)}
+		if o.link == "" && len(it.Links) > 0 {
+			o.link = strings.TrimSpace(it.Links[0])
+		}
+		if o.guid != "" {
+			if byGUID[o.guid] == nil {
+				byGUID[o.guid] = map[string]bool{}
+			}
+			byGUID[o.guid][o.link+"\x00"+o.title] = true
+		}
+		all = append(all, o)
+		_ = it
+	}
+	distinct := map[string]bool{}
+	for i, o := range all {
+		it := feed.Items[i]
+		switch {
+		case o.guid != "" && len(byGUID[o.guid]) == 1:
+			distinct["id "+o.guid] = true
+		case o.link != "":
+			distinct["link "+o.link+"\x00"+o.title] = true
+		default:
+			distinct["hash "+it.Title+"\x00"+it.Published+"\x00"+it.Updated+"\x00"+it.Content+"\x00"+it.Description] = true
+		}
+	}
+	links := map[string]bool{}
+	for _, data := range written {
+		if m, _ := frontMatter(t, data); m["link"] != nil {
+			links[m["link"].(string)] = true
+		}
+	}
+	if len(written) < len(distinct) {
+		t.Errorf("%s: %d files for %d distinct items", rel, len(written), len(distinct))
+	}
+	for _, o := range all {
+		u, err := url.Parse(o.link)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.String() != o.link {
+			continue
+		}
+		if !links[o.link] {
+			t.Errorf("%s: no file has the link %s", rel, o.link)
+		}
 	}
 }

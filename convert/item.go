@@ -28,7 +28,7 @@ type feedInfo struct {
 type prepared struct {
 	fm      FrontMatter
 	body    string // the body as written, trimmed, without its final newline
-	key     string // identity: "link:…", "guid:…" or "hash:…"
+	id      itemID // what tells it from the feed's other items
 	hasDate bool
 	when    time.Time
 	name    string // how messages name the item: its link, GUID or title
@@ -148,21 +148,25 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 		fm.Author = PlainText(it.Authors[0].Name)
 	}
 
+	p.id = itemID{guid: fm.GUID, link: link, title: fm.Title}
+	if link == "" {
+		sum := sha256.Sum256([]byte(it.Title + "\x00" + it.Published + "\x00" + it.Updated + "\x00" + it.Content + "\x00" + it.Description))
+		p.id.hash = keyHash + hex.EncodeToString(sum[:16])
+	}
 	switch {
 	case link != "":
-		p.key, p.name = "link:"+link, link
+		p.name = link
 	case fm.GUID != "":
-		p.key, p.name = "guid:"+fm.GUID, fm.GUID
+		p.name = fm.GUID
 	default:
-		sum := sha256.Sum256([]byte(it.Title + "\x00" + it.Published + "\x00" + it.Updated + "\x00" + it.Content + "\x00" + it.Description))
-		p.key, p.name = "hash:"+hex.EncodeToString(sum[:16]), fm.Title
+		p.name = fm.Title
 	}
 	fallback := fm.GUID
 	if fallback == "" {
 		fallback = link
 	}
 	if fallback == "" {
-		fallback = p.key
+		fallback = p.id.hash
 	}
 	fm.Slug = Slug(fm.Title, fallback)
 	return p

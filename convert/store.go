@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,10 +41,12 @@ const (
 type stored struct {
 	name string // the file's path relative to the folder, e.g. "my-post.md"
 	slug string // the slug its name carries
-	link string // its link key, "" when it has none
-	date string // its date key as written
-	key  string // the identity of the item that owns it
-	new  bool   // claimed in this run under a name the folder did not have
+	link  string // its link key, "" when it has none
+	date  string // its date key as written
+	title string // titleSum of the title it was written with; "" when unknown
+	key   string // the identity of the item that owns it (see identity.go); "" when unknown
+	new   bool   // claimed in this run under a name the folder did not have
+	taken bool   // claimed by an item in this run
 	// foreign marks a name that is not a Markdown file of ours (a folder
 	// that is no bundle, a link, a special file): it stays taken, and no
 	// item may own it.
@@ -62,13 +64,14 @@ type store struct {
 	dryRun bool // say what would be written, write nothing
 
 	mu      sync.Mutex
-	indexed bool               // the folder has been read
-	byKey   map[string]*stored // identity → file
-	bySlug  map[string]*stored // slug (a name taken in the folder) → file
-	ids     map[string]string  // non-link identities → slug, as in idsFile
-	idsDirt bool               // ids changed since read
-	claimed map[string]bool    // identities written in this run
-	owned   map[string]bool    // files claimed by name (a feed that was not modified)
+	indexed bool                 // the folder has been read
+	byKey   map[string]*stored   // identity → file
+	byLink  map[string][]*stored // link key → the files that hold it
+	bySlug  map[string]*stored   // slug (a name taken in the folder) → file
+	ids     map[string]idEntry   // identity → file, as in idsFile
+	idsDirt bool                 // ids changed since read
+	claimed map[string]bool      // identities written in this run
+	owned   map[string]bool      // files claimed by name (a feed that was not modified)
 
 	listOnce sync.Once
 	listed   map[string]bool // the folder's names, read once (see listing)
@@ -82,8 +85,9 @@ func openStore(dir string, bundle, dryRun bool) (*store, error) {
 		bundle:  bundle,
 		dryRun:  dryRun,
 		byKey:   map[string]*stored{},
+		byLink:  map[string][]*stored{},
 		bySlug:  map[string]*stored{},
-		ids:     map[string]string{},
+		ids:     map[string]idEntry{},
 		claimed: map[string]bool{},
 		owned:   map[string]bool{},
 	}, nil
@@ -136,16 +140,51 @@ func (s *store) index() error {
 			continue
 		}
 		f := &stored{name: rel, slug: slug}
-		f.link, f.date = readFrontMatter(filepath.Join(dir, rel))
+		var title string
+		var hasTitle bool
+		f.link, f.date, title, hasTitle = readFrontMatter(filepath.Join(dir, rel))
+		if hasTitle {
+			f.title = titleSum(title)
+		}
 		if f.link != "" {
-			f.key = "link:" + f.link
-			if _, dup := s.byKey[f.key]; !dup {
-				s.byKey[f.key] = f
-			}
+			s.byLink[f.link] = append(s.byLink[f.link], f)
 		}
 		s.bySlug[slug] = f
 	}
 	return s.readIDs()
+}
+
+// idsVersion is the version of idsFile written now. Version 1 (a bare
+// object of identity → slug, written by earlier releases) is still read.
+const idsVersion = 2
+
+// idsDoc is idsFile: for every item the folder holds, its identity and
+// what it was written with, so that a later run finds its file again.
+type idsDoc struct {
+	Version int                `json:"version"`
+	Items   map[string]idEntry `json:"items"`
+}
+
+// idEntry is what idsFile remembers of one item.
+type idEntry struct {
+	Slug  string `json:"slug"`            // the file's slug
+	Link  string `json:"link,omitempty"`  // its link, when the key does not hold it
+	Title string `json:"title,omitempty"` // titleSum of its title
+}
+
+// entryLink returns the link an entry was written with: its own, else the
+// one its key holds.
+func entryLink(key string, e idEntry) string {
+	switch {
+	case e.Link != "":
+		return e.Link
+	case strings.HasPrefix(key, keyLink):
+		return key[len(keyLink):]
+	case strings.HasPrefix(key, keyLinkText):
+		link, _, _ := strings.Cut(key[len(keyLinkText):], "\x00")
+		return link
+	}
+	return ""
 }
 
 // readIDs loads idsFile, dropping entries whose file is gone.
@@ -157,47 +196,67 @@ func (s *store) readIDs() error {
 	if err != nil {
 		return fmt.Errorf("output folder: %w", err)
 	}
-	var ids map[string]string
-	if err := json.Unmarshal(data, &ids); err != nil {
-		// A damaged memory is rebuilt: link-less items may be written anew.
-		s.idsDirt = true
-		return nil
+	var doc idsDoc
+	if err := json.Unmarshal(data, &doc); err != nil || doc.Version != idsVersion {
+		// Version 1: identity → slug.
+		var v1 map[string]string
+		if err := json.Unmarshal(data, &v1); err != nil {
+			// A damaged memory is rebuilt from the files' links.
+			s.idsDirt = true
+			return nil
+		}
+		doc.Items = make(map[string]idEntry, len(v1))
+		for key, slug := range v1 {
+			doc.Items[key] = idEntry{Slug: slug}
+		}
+		s.idsDirt = true // rewritten in the current version
 	}
-	for key, slug := range ids {
-		f := s.bySlug[slug]
+	keys := make([]string, 0, len(doc.Items))
+	for key := range doc.Items {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys) // which of two keys naming one file wins does not depend on map order
+	for _, key := range keys {
+		e := doc.Items[key]
+		f := s.bySlug[e.Slug]
 		if f != nil && f.emptyBundle && s.bundle {
 			// The item's bundle, its index.md deleted: it comes back there,
 			// beside whatever else the folder holds.
-			f = &stored{name: filepath.Join(slug, "index.md"), slug: slug}
-			s.bySlug[slug] = f
+			f = &stored{name: filepath.Join(e.Slug, "index.md"), slug: e.Slug}
+			s.bySlug[e.Slug] = f
 		}
-		if f == nil || f.foreign || (f.key != "" && f.key != key) {
-			// Gone, not a file of ours, or its link says it is another item.
+		if f == nil || f.foreign || f.key != "" || e.Slug == "" {
+			// Gone, not a file of ours, or another item's.
 			s.idsDirt = true
 			continue
 		}
 		f.key = key
-		if _, taken := s.byKey[key]; !taken {
-			s.byKey[key] = f
+		s.byKey[key] = f
+		if e.Title != "" {
+			f.title = e.Title
 		}
-		s.ids[key] = slug
+		if link := entryLink(key, e); link != "" && f.link == "" {
+			f.link = link
+			s.byLink[link] = append(s.byLink[link], f)
+		}
+		s.ids[key] = e
 	}
 	return nil
 }
 
-// readFrontMatter returns the link and date keys of a file's front matter.
-// The lines feed2md writes are read directly; anything else (a user's
-// template, a hand edit) goes through a YAML parser.
-func readFrontMatter(path string) (link, date string) {
+// readFrontMatter returns the link, date and title keys of a file's front
+// matter. The lines feed2md writes are read directly; anything else (a
+// user's template, a hand edit) goes through a YAML parser.
+func readFrontMatter(path string) (link, date, title string, hasTitle bool) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", ""
+		return "", "", "", false
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 4096)
 	first, err := r.ReadString('\n')
 	if err != nil || strings.TrimRight(first, "\r\n") != "---" {
-		return "", ""
+		return "", "", "", false
 	}
 	var block bytes.Buffer
 	fast := true
@@ -215,27 +274,46 @@ func readFrontMatter(path string) (link, date string) {
 				fast = false
 			}
 			link = v
+		case strings.HasPrefix(trimmed, "title: "):
+			v, ok := plainDoubleQuoted(trimmed[len("title: "):])
+			if !ok {
+				fast = false
+			}
+			title, hasTitle = v, ok
 		case strings.HasPrefix(trimmed, "date: "):
 			date = strings.TrimSpace(trimmed[len("date: "):])
 		}
-		if err == io.EOF {
-			return "", ""
-		}
 		if err != nil {
-			return "", ""
+			return "", "", "", false
 		}
 	}
 	if fast && link != "" {
-		return link, date
+		return link, date, title, hasTitle
 	}
 	var m map[string]any
 	if yaml.Unmarshal(block.Bytes(), &m) != nil {
-		return link, date
+		return link, date, title, hasTitle
 	}
 	if v, ok := m["link"].(string); ok {
 		link = v
 	}
-	return link, date
+	if v, ok := m["title"].(string); ok {
+		title, hasTitle = v, true
+	}
+	return link, date, title, hasTitle
+}
+
+// plainDoubleQuoted decodes a one-line YAML double-quoted scalar that has
+// no escapes (a title with escapes goes through the YAML parser).
+func plainDoubleQuoted(v string) (string, bool) {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return "", false
+	}
+	inner := v[1 : len(v)-1]
+	if strings.ContainsAny(inner, "\\\"") {
+		return "", false
+	}
+	return inner, true
 }
 
 // singleQuoted decodes a one-line YAML single-quoted scalar.
@@ -254,43 +332,129 @@ func singleQuoted(v string) (string, bool) {
 // index.md makes it a leaf bundle, _index.md is its own page.
 var reservedSlugs = map[string]bool{"index": true, "_index": true}
 
-// claim returns the file for an identity: the one it has, or a new one
-// under base, with -2, -3, … added while the name is taken by another
-// item. It reports false when the identity was already claimed in this run
-// (the feed lists the same item twice).
-func (s *store) claim(key, base string) (*stored, bool, error) {
+// loose says whether an item may take a remembered file by its link
+// alone, the title having changed since the file was written.
+type loose int
+
+const (
+	looseNo    loose = iota // no: another item of the feed has the link
+	looseLater              // maybe: put the item off to the end of the feed
+	looseTake               // yes: the feed has no other item with the link
+)
+
+// claimLater is claim's answer for an item put off to the end of its feed.
+var claimLater = &stored{}
+
+// claim gives an item its file. key is the identity the item has on what
+// its feed has shown so far (feedIDs.see). The file is, in this order:
+// the one remembered under key; one written with the item's link and
+// title; with lo, the only one written with its link; else a new one
+// under base, with -2, -3, … added while the name is taken. It returns nil
+// when key was claimed already in this run (by an earlier feed, or a feed
+// that was not modified), and claimLater when lo is looseLater and only
+// the end of the feed can tell.
+func (s *store) claim(key string, id *itemID, lo loose, base string) (*stored, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.index(); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if s.claimed[key] {
-		return nil, false, nil
+		return nil, nil
 	}
-	s.claimed[key] = true
-	if f := s.byKey[key]; f != nil {
-		if s.owned[f.name] {
-			// A feed that was not modified owns this item in this run.
-			return nil, false, nil
+	// A file remembered under another id is that item's, not this one's.
+	hasID := strings.HasPrefix(key, keyGUID)
+	usable := func(f *stored) bool {
+		return f != nil && !f.taken && !f.foreign && !s.owned[f.name] &&
+			!(hasID && strings.HasPrefix(f.key, keyGUID) && f.key != key)
+	}
+	take := func(f *stored) (*stored, error) {
+		f.taken = true
+		s.claimed[key] = true
+		s.remember(f, key, id)
+		return f, nil
+	}
+	if !strings.HasPrefix(key, keyLink) {
+		// A link key alone does not say the title is the same: the steps
+		// below look at both.
+		if f := s.byKey[key]; usable(f) {
+			return take(f)
 		}
-		if s.ids[key] != f.slug {
-			s.ids[key], s.idsDirt = f.slug, true
+	}
+	if id.link != "" {
+		sum := titleSum(id.title)
+		for _, f := range s.byLink[id.link] {
+			if f.title == sum && usable(f) {
+				return take(f)
+			}
 		}
-		return f, true, nil
+		if files := s.byLink[id.link]; lo != looseNo && len(files) == 1 && usable(files[0]) {
+			if lo == looseLater {
+				s.claimed[key] = true
+				return claimLater, nil
+			}
+			return take(files[0])
+		}
 	}
 	slug := base
 	for n := 2; s.bySlug[slug] != nil || reservedSlugs[slug]; n++ {
 		slug = base + "-" + strconv.Itoa(n)
 	}
-	f := &stored{slug: slug, key: key, name: slug + ".md", new: true}
+	f := &stored{slug: slug, name: slug + ".md", new: true, link: id.link}
 	if s.bundle {
 		f.name = filepath.Join(slug, "index.md")
 	}
 	s.bySlug[slug] = f
+	return take(f)
+}
+
+// remember records that f is the file of the item id, known by key.
+// The caller holds mu.
+func (s *store) remember(f *stored, key string, id *itemID) {
+	if f.key != "" && f.key != key && s.byKey[f.key] == f {
+		delete(s.byKey, f.key)
+		if _, ok := s.ids[f.key]; ok {
+			delete(s.ids, f.key)
+			s.idsDirt = true
+		}
+	}
+	if other := s.byKey[key]; other != nil && other != f {
+		other.key = ""
+	}
+	f.key = key
 	s.byKey[key] = f
-	s.ids[key] = slug
-	s.idsDirt = true
-	return f, true, nil
+	e := idEntry{Slug: f.slug, Title: titleSum(id.title)}
+	if entryLink(key, idEntry{}) != id.link {
+		e.Link = id.link
+	}
+	if s.ids[key] != e {
+		s.ids[key], s.idsDirt = e, true
+	}
+	f.title = e.Title
+}
+
+// unclaim frees key, claimed for an item put off to the end of its feed,
+// for that item's second claim.
+func (s *store) unclaim(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.claimed, key)
+}
+
+// rekey records the file claimed under key as known by final: once the
+// whole feed is read, an id or a link can turn out to be shared.
+func (s *store) rekey(key, final string, id *itemID) {
+	if key == final {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.byKey[key]
+	if f == nil || !f.taken {
+		return
+	}
+	s.claimed[final] = true
+	s.remember(f, final, id)
 }
 
 // write puts data into the file f names, unless it already holds exactly
@@ -359,14 +523,14 @@ func atomicWrite(path string, data []byte) (err error) {
 	return os.Rename(tmp.Name(), path)
 }
 
-// flush saves the identities of link-less items when they changed.
+// flush saves the folder's memory of identities when it changed.
 func (s *store) flush() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.idsDirt {
 		return nil
 	}
-	data, err := json.MarshalIndent(s.ids, "", "  ") // keys sorted: stable bytes
+	data, err := json.MarshalIndent(idsDoc{Version: idsVersion, Items: s.ids}, "", " ") // keys sorted: stable bytes
 	if err != nil {
 		return err
 	}

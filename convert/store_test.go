@@ -168,12 +168,22 @@ func TestIdentityWithoutLink(t *testing.T) {
 
 func TestDuplicateItemsWrittenOnce(t *testing.T) {
 	out := t.TempDir()
+	// The feed repeats an item: same link and title, no id; and same id,
+	// link and title with another body.
 	res := convertBytes(t, out, rss(
 		item{title: "A", link: "https://example.com/a", body: "first"},
-		item{title: "A again", link: "https://example.com/a", body: "second"},
+		item{title: "A", link: "https://example.com/a", body: "second"},
+		item{title: "B", link: "https://example.com/b", guid: "b", body: "first"},
+		item{title: "B", link: "https://example.com/b", guid: "b", body: "second"},
 	), nil)
-	if res.New != 1 || res.Skipped != 1 {
+	if res.New != 2 || res.Skipped != 2 || len(res.Repeats) != 2 {
 		t.Fatalf("%+v", res)
+	}
+	if res.Repeats[0] != "https://example.com/a" || res.Repeats[1] != "https://example.com/b" {
+		t.Errorf("repeats named %q", res.Repeats)
+	}
+	if got := names(readDir(t, out)); got != "a.md b.md" {
+		t.Errorf("files %s", got)
 	}
 }
 

@@ -1,0 +1,231 @@
+package convert
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+)
+
+// linksAndTitles returns, for each file of dir, "link|title", sorted,
+// and fails when two files hold the same pair.
+func linksAndTitles(t *testing.T, dir string) []string {
+	t.Helper()
+	var pairs []string
+	seen := map[string]string{}
+	for name, data := range readDir(t, dir) {
+		m, _ := frontMatter(t, data)
+		pair := fmt.Sprint(m["link"], "|", m["title"])
+		if other, dup := seen[pair]; dup {
+			t.Errorf("%s and %s both hold %s", other, name, pair)
+		}
+		seen[pair] = name
+		pairs = append(pairs, pair)
+	}
+	sort.Strings(pairs)
+	return pairs
+}
+
+// A podcast gives every episode the show's home page as its link and its
+// own guid: every episode is an item of its own.
+func TestSharedLinkDistinctGUIDs(t *testing.T) {
+	out := t.TempDir()
+	var eps []item
+	for i := 1; i <= 5; i++ {
+		eps = append(eps, item{title: fmt.Sprintf("Episode %d", i), link: "https://show.example/", guid: fmt.Sprintf("ep-%d", i), body: "audio"})
+	}
+	res := convertBytes(t, out, rss(eps...), nil)
+	if res.New != 5 || res.Skipped != 0 {
+		t.Fatalf("%+v", res)
+	}
+	// A new episode on top: one new file, the others left alone.
+	eps = append([]item{{title: "Episode 6", link: "https://show.example/", guid: "ep-6", body: "audio"}}, eps...)
+	res = convertBytes(t, out, rss(eps...), nil)
+	if res.New != 1 || res.Unchanged != 5 {
+		t.Fatalf("second run: %+v", res)
+	}
+	if got := len(linksAndTitles(t, out)); got != 6 {
+		t.Errorf("%d files for 6 episodes", got)
+	}
+}
+
+// News pages often give every item the site's home page and no id: link
+// and title tell them apart, and stay stable as items come and go.
+func TestSharedLinkNoGUID(t *testing.T) {
+	out := t.TempDir()
+	feed := []item{
+		{title: "Storm hits coast", link: "https://news.example/"},
+		{title: "Markets rally", link: "https://news.example/"},
+		{title: "Local team wins", link: "https://news.example/"},
+	}
+	if res := convertBytes(t, out, rss(feed...), nil); res.New != 3 {
+		t.Fatalf("%+v", res)
+	}
+	before := readDir(t, out)
+	// A new story on top, the last one gone.
+	feed = []item{{title: "Rain tomorrow", link: "https://news.example/"}, feed[0], feed[1]}
+	res := convertBytes(t, out, rss(feed...), nil)
+	if res.New != 1 || res.Unchanged != 2 || res.Updated != 0 {
+		t.Fatalf("second run: %+v", res)
+	}
+	after := readDir(t, out)
+	for name, data := range before {
+		if string(after[name]) != string(data) {
+			t.Errorf("%s changed", name)
+		}
+	}
+	if _, ok := after["rain-tomorrow.md"]; !ok {
+		t.Errorf("new story not in its own file: %s", names(after))
+	}
+}
+
+// One id given to items with different links or titles does not tell
+// them apart.
+func TestSharedGUIDDifferentItems(t *testing.T) {
+	out := t.TempDir()
+	feed := rss(
+		item{title: "First", link: "https://example.com/1", guid: "same"},
+		item{title: "Second", link: "https://example.com/2", guid: "same"},
+		item{title: "Third", link: "https://example.com/3", guid: "same"},
+	)
+	res := convertBytes(t, out, feed, nil)
+	if res.New != 3 || res.Skipped != 0 {
+		t.Fatalf("%+v", res)
+	}
+	res = convertBytes(t, out, feed, nil)
+	if res.Unchanged != 3 {
+		t.Fatalf("re-run: %+v", res)
+	}
+	// The first item's title changes: it keeps its file, known by its link.
+	feed = rss(
+		item{title: "First, retitled", link: "https://example.com/1", guid: "same"},
+		item{title: "Second", link: "https://example.com/2", guid: "same"},
+		item{title: "Third", link: "https://example.com/3", guid: "same"},
+	)
+	res = convertBytes(t, out, feed, nil)
+	if res.Updated != 1 || res.Unchanged != 2 || res.New != 0 {
+		t.Fatalf("retitled: %+v", res)
+	}
+	m, _ := frontMatter(t, readDir(t, out)["first.md"])
+	if m["title"] != "First, retitled" {
+		t.Errorf("first.md: %v", m)
+	}
+}
+
+// An item whose only link another item now shares (a sponsor post
+// linking to the same page) keeps its file; the newcomer gets its own.
+func TestNewItemSharingALink(t *testing.T) {
+	out := t.TempDir()
+	post := item{title: "A linked post", link: "https://example.com/page", body: "post"}
+	if res := convertBytes(t, out, rss(post), nil); res.New != 1 {
+		t.Fatalf("%+v", res)
+	}
+	sponsor := item{title: "Sponsor: a product", link: "https://example.com/page", body: "ad"}
+	res := convertBytes(t, out, rss(sponsor, post), nil)
+	if res.New != 1 || res.Unchanged != 1 {
+		t.Fatalf("%+v", res)
+	}
+	files := readDir(t, out)
+	m, _ := frontMatter(t, files["a-linked-post.md"])
+	if m["title"] != "A linked post" {
+		t.Errorf("the post lost its file: %v", m)
+	}
+	if _, ok := files["sponsor-a-product.md"]; !ok {
+		t.Errorf("files %s", names(files))
+	}
+	// And a re-run in either order changes nothing.
+	for _, order := range [][]item{{sponsor, post}, {post, sponsor}} {
+		if res := convertBytes(t, out, rss(order...), nil); res.Unchanged != 2 {
+			t.Errorf("re-run: %+v", res)
+		}
+	}
+}
+
+// A title that changes keeps the item's file when its link is its own,
+// whatever comes before it in the feed.
+func TestRetitledItemKeepsFile(t *testing.T) {
+	out := t.TempDir()
+	feed := rss(
+		item{title: "Old title", link: "https://example.com/post"},
+		item{title: "Other", link: "https://example.com/other"},
+	)
+	if res := convertBytes(t, out, feed, nil); res.New != 2 {
+		t.Fatalf("%+v", res)
+	}
+	feed = rss(
+		item{title: "Newcomer", link: "https://example.com/new"},
+		item{title: "New title", link: "https://example.com/post"},
+		item{title: "Other", link: "https://example.com/other"},
+	)
+	res := convertBytes(t, out, feed, nil)
+	if res.New != 1 || res.Updated != 1 || res.Unchanged != 1 {
+		t.Fatalf("%+v", res)
+	}
+	files := readDir(t, out)
+	m, _ := frontMatter(t, files["old-title.md"])
+	if m["title"] != "New title" || m["slug"] != "old-title" {
+		t.Errorf("old-title.md: %v", m)
+	}
+	if res := convertBytes(t, out, feed, nil); res.Unchanged != 3 {
+		t.Errorf("re-run: %+v", res)
+	}
+}
+
+// A folder written by the previous release, which knew items by their
+// link alone: of a podcast whose episodes all link to the show's page it
+// kept one. testdata/legacy/podcast/out is what that release's binary
+// wrote for feed-old.xml, committed as it wrote it; feed.xml is the same
+// feed later: a new episode on top, and the bonus episode (a link of its
+// own) retitled.
+func TestAdoptPreviousReleaseFolder(t *testing.T) {
+	src := filepath.Join("testdata", "legacy", "podcast")
+	feed, err := os.ReadFile(filepath.Join(src, "feed.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	old, err := os.ReadDir(filepath.Join(src, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range old {
+		data, err := os.ReadFile(filepath.Join(src, "out", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, e.Name()), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	oldFiles := readDir(t, out)
+	res := convertBytes(t, out, string(feed), nil)
+	if res.Failed() || res.Items != 8 {
+		t.Fatalf("%+v", res)
+	}
+	pairs := linksAndTitles(t, out) // fails on a (link, title) pair in two files
+	if len(pairs) != 8 {
+		t.Errorf("%d files for 8 episodes: %q", len(pairs), pairs)
+	}
+	// Every file the old release wrote is still its episode's.
+	newFiles := readDir(t, out)
+	for name, data := range oldFiles {
+		was, _ := frontMatter(t, data)
+		is, _ := frontMatter(t, newFiles[name])
+		if was["link"] != is["link"] {
+			t.Errorf("%s was %v, now %v", name, was["link"], is["link"])
+		}
+		if name != "bonus-live-in-berlin.md" && was["title"] != is["title"] {
+			t.Errorf("%s was %v, now %v", name, was["title"], is["title"])
+		}
+	}
+	if m, _ := frontMatter(t, newFiles["bonus-live-in-berlin.md"]); m["title"] != "Bonus: live in Berlin (remastered)" {
+		t.Errorf("the retitled bonus episode did not keep its file: %v", m)
+	}
+	if res.Unchanged != 2 || res.Updated != 1 || res.New != 5 {
+		t.Errorf("%+v", res)
+	}
+	if res := convertBytes(t, out, string(feed), nil); res.Unchanged != 8 {
+		t.Errorf("re-run: %+v", res)
+	}
+}
