@@ -39,8 +39,8 @@ const (
 
 // stored is what the folder knows of one file it holds.
 type stored struct {
-	name string // the file's path relative to the folder, e.g. "my-post.md"
-	slug string // the slug its name carries
+	name  string // the file's path relative to the folder, e.g. "my-post.md"
+	slug  string // the slug its name carries
 	link  string // its link key, "" when it has none
 	date  string // its date key as written
 	title string // titleSum of the title it was written with; "" when unknown
