@@ -395,7 +395,13 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 	}
 	if l.fast {
 		prev := l.prev
+		// The counts are the last full run's, so that a summary says the
+		// same whichever way the run went.
 		res.Items, res.Unchanged = len(prev.Files), len(prev.Files)
+		if prev.Items > 0 {
+			res.Items, res.Filtered = prev.Items, prev.Filtered
+			res.Skipped, res.Repeats = len(prev.Repeats), prev.Repeats
+		}
 		for _, name := range prev.Files {
 			res.Changes = append(res.Changes, Change{Path: filepath.Join(c.opts.OutputDir, name), Name: name, Action: ActionUnchanged})
 		}
@@ -409,7 +415,7 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 	c.writeItems(ctx, l.items, l.info, res)
 	l.items.stop()
 	l.items = nil
-	next := feedState{URL: res.Discovered, Options: c.fingerprint}
+	next := feedState{URL: res.Discovered, Options: c.fingerprint, Items: res.Items, Repeats: res.Repeats, Filtered: res.Filtered}
 	for _, ch := range res.Changes {
 		next.Files = append(next.Files, ch.Name)
 	}

@@ -20,10 +20,13 @@ const stateVersion = 1
 // feedState is what a run remembers of one feed for the next.
 type feedState struct {
 	Validators
-	URL     string   `json:"url,omitempty"`     // the feed URL found by autodiscovery, fetched directly
-	Hash    string   `json:"hash,omitempty"`    // SHA-256 of the feed's bytes
-	Options string   `json:"options,omitempty"` // fingerprint of the options that shape the files
-	Files   []string `json:"files,omitempty"`   // the files its items have, relative to the folder
+	URL      string   `json:"url,omitempty"`      // the feed URL found by autodiscovery, fetched directly
+	Hash     string   `json:"hash,omitempty"`     // SHA-256 of the feed's bytes
+	Options  string   `json:"options,omitempty"`  // fingerprint of the options that shape the files
+	Files    []string `json:"files,omitempty"`    // the files its items have, relative to the folder
+	Items    int      `json:"items,omitempty"`    // how many items it had, repeats and filtered ones included
+	Repeats  []string `json:"repeats,omitempty"`  // the items it listed twice (Result.Repeats)
+	Filtered int      `json:"filtered,omitempty"` // how many items Limit and Since left out
 }
 
 // stateFile is the JSON document kept in the cache directory.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 	"testing/iotest"
 )
 
@@ -127,5 +128,47 @@ func TestReadAll(t *testing.T) {
 	}
 	if b, err := readCapped(bytes.NewReader(make([]byte, 1000)), 1000); err != nil || len(b) != 1000 {
 		t.Errorf("at the cap: %d bytes, %v", len(b), err)
+	}
+}
+
+// A run that skips an unchanged feed reports the counts of the run that
+// converted it: the same items, repeats and filtered items.
+func TestUnchangedFeedSameCounts(t *testing.T) {
+	dir := t.TempDir()
+	feedPath := filepath.Join(dir, "feed.xml")
+	feed := rss(
+		item{title: "A", link: "https://example.com/a", date: "Mon, 02 Jan 2026 10:00:00 +0000"},
+		item{title: "A", link: "https://example.com/a", date: "Mon, 02 Jan 2026 10:00:00 +0000"},
+		item{title: "B", link: "https://example.com/b", date: "Mon, 02 Jan 2026 11:00:00 +0000"},
+		item{title: "Old", link: "https://example.com/old", date: "Mon, 02 Jan 2023 11:00:00 +0000"},
+	)
+	if err := os.WriteFile(feedPath, []byte(feed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, cache := filepath.Join(dir, "out"), filepath.Join(dir, "cache")
+	run := func() *Result {
+		t.Helper()
+		c := newTestConverter(t, out, func(o *Options) {
+			o.CacheDir = cache
+			o.Since = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		})
+		src, _ := ParseSource(feedPath)
+		res := c.Convert(context.Background(), src)
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	first := run()
+	if first.Items != 4 || first.New != 2 || first.Skipped != 1 || first.Filtered != 1 {
+		t.Fatalf("first run: %+v", first)
+	}
+	second := run()
+	if !second.SameBytes {
+		t.Fatalf("second run parsed the feed: %+v", second)
+	}
+	if second.Items != 4 || second.Unchanged != 2 || second.Skipped != 1 || second.Filtered != 1 ||
+		len(second.Repeats) != 1 || second.Repeats[0] != "https://example.com/a" {
+		t.Errorf("second run: %+v", second)
 	}
 }
