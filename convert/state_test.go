@@ -8,8 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 	"testing/iotest"
+	"time"
 )
 
 // TestUnchangedFeedFile re-runs a 100-item feed file with the state file
