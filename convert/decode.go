@@ -76,9 +76,14 @@ func decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
 		return nil, &NotFeedError{What: "neither XML nor JSON"}
 	}
 	d := &decoded{data: data[root:], kind: kindXML, root: name, junk: data[skipSpace(data, 0)] != '<'}
-	if name == "html" {
+	switch name {
+	case "html":
 		d.kind = kindHTML
+		return d, nil
+	case "feed", "rdf":
+		d.data = fixRootNamespace(d.data, name)
 	}
+	d.data = fixCharRefs(d.data)
 	return d, nil
 }
 
