@@ -211,6 +211,7 @@ type Result struct {
 	Unchanged int      // files that already held exactly the item
 	Skipped   int      // items the feed lists twice, or an earlier feed of the run listed
 	Repeats   []string // the link (else id or title) of each item skipped
+	Notes     []string // what a lenient reading changed, such as a JSON Feed field of the wrong type
 	Filtered  int      // items left out by Limit or Since
 	Changes   []Change // one per item written or left alone, in feed order
 	Errors    []error  // one per failed item (ItemError)
@@ -341,7 +342,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		res.NotModified, res.SameBytes = f.notModified, !f.notModified
 		return l
 	}
-	feed, list, err := c.parse(f)
+	feed, list, err := c.parse(f, res)
 	var nf *NotFeedError
 	if errors.As(err, &nf) && nf.What == "an HTML page" && src.URL != nil && prev.URL == "" {
 		found := discoverFeed(f.body, f.url)
@@ -357,7 +358,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		}
 		l.f = f
 		l.hash = hashAsync(f.body)
-		feed, list, err = c.parse(f)
+		feed, list, err = c.parse(f, res)
 	}
 	// The parsed items (or the stream, which keeps what it needs) hold
 	// their own copies of the text: the raw bytes can go.
@@ -428,13 +429,16 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 }
 
 // parse decodes and parses fetched bytes: the feed's own data, and its
-// items in order (parsed ahead in parallel for a large feed).
-func (c *Converter) parse(f *fetched) (*gofeed.Feed, *items, error) {
+// items in order (parsed ahead in parallel for a large feed). What a
+// lenient reading changed goes to res.Notes.
+func (c *Converter) parse(f *fetched, res *Result) (*gofeed.Feed, *items, error) {
 	d, err := decode(f.body, f.contentType, c.opts.MaxSize)
 	if err != nil {
 		return nil, nil, err
 	}
-	return parseStream(d, c.opts.Workers)
+	feed, list, err := parseStream(d, c.opts.Workers)
+	res.Notes = append(res.Notes, d.notes...)
+	return feed, list, err
 }
 
 // filter applies Since and Limit to a feed's items, keeping feed order.

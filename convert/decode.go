@@ -30,6 +30,10 @@ type decoded struct {
 	kind string // kindXML, kindJSON or kindHTML
 	root string // the root element's local name, lowercased, for XML and HTML
 	junk bool   // text stood before the first tag (a server's warning, or no XML at all)
+	// notes says what a lenient reading changed (a JSON Feed field of
+	// the wrong type), for the verbose output.
+	notes      []string
+	normalized bool // a JSON document is in the shape gofeed takes
 }
 
 // decode turns raw feed bytes into UTF-8. contentType is the HTTP

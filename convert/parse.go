@@ -23,6 +23,13 @@ func parseFeed(d *decoded) (*gofeed.Feed, error) {
 	case d.kind == kindXML && !feedRoots[d.root]:
 		return nil, &NotFeedError{What: fmt.Sprintf("an XML document with root element <%s>", d.root)}
 	}
+	if d.kind == kindJSON && !d.normalized {
+		data, notes, err := normalizeJSONFeed(d.data)
+		if err != nil {
+			return nil, err
+		}
+		d.data, d.notes, d.normalized = data, notes, true
+	}
 	p := gofeed.NewParser()
 	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	feed, err := p.Parse(bytes.NewReader(d.data))
