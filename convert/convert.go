@@ -668,6 +668,11 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			}
 		})
 	}
+	unwritten := n - handled
+	if ctx.Err() != nil {
+		// Interrupted: the items put off are not written either.
+		unwritten += len(deferred)
+	}
 	deferred = nil
 	close(writes)
 	wg.Wait()
@@ -689,9 +694,9 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			}
 		}
 	}
-	if handled < n {
+	if unwritten > 0 {
 		// Interrupted: every file so far is whole; the rest is not written.
-		res.Errors = append(res.Errors, fmt.Errorf("interrupted: %d items not written", n-handled))
+		res.Errors = append(res.Errors, fmt.Errorf("interrupted: %d items not written", unwritten))
 	}
 }
 

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -227,5 +228,46 @@ func TestAdoptPreviousReleaseFolder(t *testing.T) {
 	}
 	if res := convertBytes(t, out, string(feed), nil); res.Unchanged != 8 {
 		t.Errorf("re-run: %+v", res)
+	}
+}
+
+// An item listed by two feeds belongs to the first; when the first is
+// unchanged (skipped whole), the second still does not take the item.
+func TestItemInTwoFeedsFirstUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	shared := item{title: "Shared story", link: "https://example.com/shared", guid: "shared-1", date: "Mon, 02 Jan 2026 10:00:00 +0000"}
+	a := filepath.Join(dir, "a.xml")
+	b := filepath.Join(dir, "b.xml")
+	write := func(path string, items ...item) {
+		if err := os.WriteFile(path, []byte(rss(items...)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(a, shared, item{title: "Only in A", link: "https://example.com/a"})
+	write(b, shared)
+	out, cache := filepath.Join(dir, "out"), filepath.Join(dir, "cache")
+	run := func() []*Result {
+		c := newTestConverter(t, out, func(o *Options) { o.CacheDir = cache })
+		var results []*Result
+		for _, p := range []string{a, b} {
+			src, _ := ParseSource(p)
+			results = append(results, c.Convert(context.Background(), src))
+		}
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return results
+	}
+	r := run()
+	if r[0].New != 2 || r[1].New != 0 || r[1].Skipped != 1 {
+		t.Fatalf("first run: %+v / %+v", r[0], r[1])
+	}
+	write(b, shared, item{title: "Only in B", link: "https://example.com/b"})
+	r = run()
+	if !r[0].SameBytes || r[1].New != 1 || r[1].Skipped != 1 {
+		t.Fatalf("second run: %+v / %+v", r[0], r[1])
+	}
+	if got := names(readDir(t, out)); got != "only-in-a.md only-in-b.md shared-story.md" {
+		t.Errorf("files %s", got)
 	}
 }

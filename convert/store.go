@@ -374,6 +374,10 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (*stored, e
 		s.remember(f, key, id)
 		return f, nil
 	}
+	if f := s.byKey[key]; f != nil && s.owned[f.name] {
+		// A feed that was not modified owns this item in this run.
+		return nil, nil
+	}
 	if !strings.HasPrefix(key, keyLink) {
 		// A link key alone does not say the title is the same: the steps
 		// below look at both.
@@ -384,8 +388,14 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (*stored, e
 	if id.link != "" {
 		sum := titleSum(id.title)
 		for _, f := range s.byLink[id.link] {
-			if f.title == sum && usable(f) {
+			if f.title != sum {
+				continue
+			}
+			if usable(f) {
 				return take(f)
+			}
+			if s.owned[f.name] && !(hasID && strings.HasPrefix(f.key, keyGUID) && f.key != key) {
+				return nil, nil
 			}
 		}
 		if files := s.byLink[id.link]; lo != looseNo && len(files) == 1 && usable(files[0]) {
