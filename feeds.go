@@ -25,11 +25,21 @@ type feed struct {
 // with its error, so that the other feeds still run and the entry is
 // reported in its place.
 func collectFeeds(args []string, listFile string, stdin io.Reader) ([]feed, error) {
+	errTwice := errors.New("standard input (-) is named more than once: it can be read only once")
+	stdins := 0
+	if listFile == "-" {
+		stdins++
+	}
 	var feeds []feed
 	for _, arg := range args {
 		src, err := convert.ParseSource(arg)
 		if err != nil {
 			return nil, err
+		}
+		if src.Stdin {
+			if stdins++; stdins > 1 {
+				return nil, errTwice
+			}
 		}
 		feeds = append(feeds, feed{arg: arg, src: src})
 	}
@@ -41,27 +51,22 @@ func collectFeeds(args []string, listFile string, stdin io.Reader) ([]feed, erro
 		for _, e := range entries {
 			f := feed{arg: e.Feed, where: fmt.Sprintf("%s:%d", listName(listFile), e.Line)}
 			f.src, f.err = convert.ParseSource(e.Feed)
+			if f.err == nil && f.src.Stdin {
+				if stdins++; stdins > 1 {
+					return nil, fmt.Errorf("%s: %w", f.where, errTwice)
+				}
+			}
 			feeds = append(feeds, f)
 		}
 	}
 	if len(feeds) == 0 {
 		return nil, errors.New("no feed given: name a URL, a file, or - for standard input")
 	}
-	stdins := 0
-	if listFile == "-" {
-		stdins++
-	}
 	var srcs []convert.Source
 	for _, f := range feeds {
 		if f.err == nil {
 			srcs = append(srcs, f.src)
-			if f.src.Stdin {
-				stdins++
-			}
 		}
-	}
-	if stdins > 1 {
-		return nil, errors.New("standard input (-) is named more than once: it can be read only once")
 	}
 	labels := convert.Labels(srcs)
 	for i := range feeds {
