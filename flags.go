@@ -176,6 +176,7 @@ func closest(typed string, names []string) []string {
 	for _, n := range names {
 		d := editDistance(typed, n)
 		switch {
+		case d > limit:
 		case d < best:
 			best, near = d, []string{n}
 		case d == best:

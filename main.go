@@ -74,7 +74,7 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	warn := func(msg string) {
 		if !cfg.quiet {
-			fmt.Fprintf(stderr, "feed2md: warning: %s\n", msg)
+			fmt.Fprintf(stderr, "feed2md: warning: %s\n", escapeControls(msg))
 		}
 	}
 	log.SetFlags(0)

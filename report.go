@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -63,20 +64,20 @@ func (r *reporter) report(f *feed, res *convert.Result) bool {
 	switch {
 	case f.err != nil:
 		// The entry names no feed; its error quotes it.
-		fmt.Fprintf(r.stderr, "feed2md: %s: %v\n", f.where, f.err)
+		r.line("feed2md: " + f.where + ": " + f.err.Error())
 	case res.Err != nil:
-		fmt.Fprintf(r.stderr, "%s%v\n", prefix, res.Err)
+		r.line(prefix + res.Err.Error())
 	}
 	for _, err := range res.Errors {
-		fmt.Fprintf(r.stderr, "feed2md: %s: %v\n", f.label, err)
+		r.line("feed2md: " + f.label + ": " + err.Error())
 	}
 	for _, n := range notices(res) {
 		line := prefix + n.Message
 		if n.Kind == noticeGone || r.noticed[line] {
-			continue // the error line already says it
+			continue // the error line already says it, or it was said
 		}
 		r.noticed[line] = true
-		fmt.Fprintln(r.stderr, line)
+		r.line(line)
 	}
 	if r.json {
 		r.printJSON(f, res)
@@ -93,6 +94,33 @@ func (r *reporter) report(f *feed, res *convert.Result) bool {
 	}
 	return f.err != nil || res.Failed()
 }
+
+// line prints one line on stderr, with the control characters a feed may
+// have put into it (an item's link or title) escaped, so that it cannot
+// move the cursor, recolour the terminal or forge another line.
+func (r *reporter) line(s string) {
+	fmt.Fprintln(r.stderr, escapeControls(s))
+}
+
+// escapeControls writes each control character of s (C0, DEL, C1; tab
+// included) as a Go escape such as \x1b or \u009b.
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, c := range s {
+		if isControl(c) {
+			q := strconv.QuoteRune(c)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func isControl(c rune) bool { return c < 0x20 || c >= 0x7f && c < 0xa0 }
 
 // printPaths prints each file created or updated, one a line; with
 // -dry-run, "create PATH" or "update PATH". -q prints none, so that cron

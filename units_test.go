@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -47,5 +48,12 @@ func TestParseSince(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "give a date") {
 			t.Errorf("parseSince(%q): err %v, want the hint", in, err)
 		}
+	}
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

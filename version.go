@@ -86,10 +86,12 @@ func currentVCS() buildVCS {
 	return readVCS(info, version)
 }
 
-// shortVersion names this binary in the User-Agent: the release, else
-// "devel-" and the commit, else "devel".
-func shortVersion() string {
-	b := currentVCS()
+// shortVersion names this binary in the User-Agent.
+func shortVersion() string { return currentVCS().short() }
+
+// short is the version in one word: the release, else "devel-" and the
+// commit, else "devel".
+func (b buildVCS) short() string {
 	switch {
 	case b.release != "":
 		return b.release
