@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestVersionLine(t *testing.T) {
@@ -126,4 +128,14 @@ func TestVersionNamesCommit(t *testing.T) {
 	if changed != strings.HasSuffix(line, " with local changes") {
 		t.Errorf("-version printed %q; the checkout has changes: %v", line, changed)
 	}
+	// The same, end to end, as a script run by the built binary.
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/version",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("PATH", filepath.Dir(bin)+string(os.PathListSeparator)+env.Getenv("PATH"))
+			env.Setenv("COMMIT", commit[:12])
+			env.Setenv("DATE", date)
+			return nil
+		},
+	})
 }
