@@ -98,7 +98,7 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	fs.StringVar(&cfg.source, "source", "", "the source key for every item, a `URL` (default: the feed's URL)")
 	fs.StringVar(&cfg.stopwords, "stopwords", "", "a `file` of extra stop words, one a line")
 	fs.StringVar(&cfg.template, "template", "", "a front-matter template `file` (text/template) instead of the built-in one")
-	fs.StringVar(&cfg.feedsFile, "feeds", "", "read feeds from a `file` (- for stdin): one URL or path a line (# comments), or OPML")
+	fs.StringVar(&cfg.feedsFile, "feeds", "", "read feeds from a `file` (- for stdin): one URL or path a line (# starts a comment after white space), or OPML")
 	fs.IntVar(&cfg.jobs, "jobs", 4, "how many feeds to fetch and convert at a time")
 	fs.StringVar(&cfg.cacheDir, "cache-dir", "", "keep the state of conditional requests in this `folder` (default: the user cache folder/feed2md)")
 	fs.BoolVar(&cfg.noCache, "no-cache", false, "ignore the state: fetch and convert every feed in full, remember nothing")
