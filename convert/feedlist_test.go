@@ -74,3 +74,36 @@ func TestReadFeedListOPML(t *testing.T) {
 		t.Error("an OPML file with no xmlUrl gave no error")
 	}
 }
+
+// FuzzReadFeedList: any list reads without panic into entries that are
+// trimmed, hold no comment, and come with increasing line numbers.
+func FuzzReadFeedList(f *testing.F) {
+	f.Add([]byte("# c\nhttps://a.test/ # x\n\t/b.xml\t#y\n"))
+	f.Add([]byte(`<opml><body><outline xmlUrl="https://a.test/"/></body></opml>`))
+	f.Add([]byte("a#b\n#\n \t#\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		entries, err := ReadFeedList(data)
+		if err != nil {
+			return
+		}
+		last := 0
+		for _, e := range entries {
+			if e.Feed == "" || e.Feed != strings.TrimSpace(e.Feed) {
+				t.Errorf("entry %q is empty or not trimmed", e.Feed)
+			}
+			if e.Line < last || e.Line < 1 {
+				t.Errorf("line %d after %d", e.Line, last)
+			}
+			last = e.Line
+			if !isOPML(data) && (strings.Contains(e.Feed, " #") || strings.Contains(e.Feed, "\t#") || strings.HasPrefix(e.Feed, "#")) {
+				t.Errorf("entry %q holds a comment", e.Feed)
+			}
+		}
+	})
+}
+
+// isOPML reports whether ReadFeedList takes data for OPML.
+func isOPML(data []byte) bool {
+	d, err := decode(data, "", 0)
+	return err == nil && d.kind == kindXML && d.root == "opml"
+}
