@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -213,5 +214,35 @@ func TestFormatCopy(t *testing.T) {
 	}
 	if !bytes.Equal(spec, copied) {
 		t.Error("docs/FORMAT.md differs from ../shared/spec/FORMAT.md: copy the spec again (cp ../shared/spec/FORMAT.md docs/)")
+	}
+}
+
+// TestReadmeJSONExample: each line of the README's -json example is what
+// the command would write for it: decoded into the report's type with no
+// unknown key and encoded again, it comes out byte for byte.
+func TestReadmeJSONExample(t *testing.T) {
+	blocks := codeBlocks(t, readme(t), "## `-json`")
+	if len(blocks) == 0 {
+		t.Fatal("no example in the README's -json section")
+	}
+	lines := strings.Split(strings.TrimSpace(blocks[0]), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("the example has %d lines, want a converted feed and a failed one", len(lines))
+	}
+	for _, line := range lines {
+		dec := json.NewDecoder(strings.NewReader(line))
+		dec.DisallowUnknownFields()
+		var j jsonFeed
+		if err := dec.Decode(&j); err != nil {
+			t.Errorf("%v in %s", err, line)
+			continue
+		}
+		again, err := json.Marshal(j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(again) != line {
+			t.Errorf("the README shows\n%s\nthe command writes\n%s", line, again)
+		}
 	}
 }
