@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -60,6 +61,14 @@ func TestScripts(t *testing.T) {
 				ts.Check(err)
 				ts.Stdout().Write(body)
 			},
+			// jsonlines N: the last stdout is N lines, each a JSON object
+			// with every key of the -json contract, of the right type.
+			"jsonlines": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 || neg {
+					ts.Fatalf("usage: jsonlines N")
+				}
+				checkJSONLines(ts, ts.ReadFile("stdout"), args[0])
+			},
 			// sleep DURATION
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {
@@ -71,6 +80,52 @@ func TestScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+// checkJSONLines fails ts unless out holds want lines, each a JSON object
+// that has the keys of the -json contract with their types.
+func checkJSONLines(ts *testscript.TestScript, out, want string) {
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if out == "" {
+		lines = nil
+	}
+	if fmt.Sprint(len(lines)) != want {
+		ts.Fatalf("%d JSON lines, want %s", len(lines), want)
+	}
+	for i, line := range lines {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(line), &obj); err != nil {
+			ts.Fatalf("line %d is not a JSON object: %v", i+1, err)
+		}
+		for key, kind := range map[string]string{
+			"label": "string", "source": "string", "status": "string", "counts": "object",
+			"files": "array", "errors": "array", "notices": "array",
+		} {
+			got := "missing"
+			switch obj[key].(type) {
+			case string:
+				got = "string"
+			case map[string]any:
+				got = "object"
+			case []any:
+				got = "array"
+			}
+			if got != kind {
+				ts.Fatalf("line %d: %q is %s, want %s", i+1, key, got, kind)
+			}
+		}
+		counts := obj["counts"].(map[string]any)
+		for _, key := range []string{"items", "new", "updated", "unchanged", "skipped", "filtered", "failed"} {
+			if _, ok := counts[key].(float64); !ok {
+				ts.Fatalf("line %d: counts.%s is not a number", i+1, key)
+			}
+		}
+		switch obj["status"] {
+		case statusConverted, statusNotModified, statusUnchanged, statusFailed:
+		default:
+			ts.Fatalf("line %d: unknown status %v", i+1, obj["status"])
+		}
+	}
 }
 
 func mustAbs(p string) string {

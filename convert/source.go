@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"strings"
 )
 
@@ -66,14 +65,81 @@ func (s Source) Name() string {
 	return s.Path
 }
 
-// Label is the short name of the summary line: the URL's host, the file's
-// base name, or "stdin".
-func (s Source) Label() string {
+// Label is the short name of the feed in summary and error lines: the
+// URL's host and path ("example.com/blog/feed.xml"; the host alone for the
+// path "/"), the path as given for a file, or "stdin". Use Labels for the
+// feeds of a run, whose labels must tell them apart.
+func (s Source) Label() string { return s.label(0) }
+
+// label is the label at a length: 0 is Label's; 1 adds a URL's query; 2
+// is the whole URL. A file's or stdin's label has one length.
+func (s Source) label(level int) string {
 	switch {
 	case s.URL != nil:
-		return s.URL.Host
+		u := s.URL
+		if level >= 2 {
+			return u.String()
+		}
+		l := u.Host
+		if p := u.EscapedPath(); p != "" && p != "/" {
+			l += p
+		}
+		if level == 1 && u.RawQuery != "" {
+			l += "?" + u.RawQuery
+		}
+		return l
 	case s.Stdin:
 		return "stdin"
 	}
-	return filepath.Base(s.Path)
+	return s.Path
+}
+
+// Labels returns the label of each source, unique within srcs. Where two
+// URLs would share one, both are lengthened until they differ: first with
+// their query, then to the whole URL. A feed given twice gets " (2)",
+// " (3)", ... from its second occurrence on.
+func Labels(srcs []Source) []string {
+	level := make([]int, len(srcs))
+	labels := make([]string, len(srcs))
+	for {
+		groups := map[string][]int{}
+		for i, s := range srcs {
+			labels[i] = s.label(level[i])
+			groups[labels[i]] = append(groups[labels[i]], i)
+		}
+		longer := false
+		for _, g := range groups {
+			if len(g) < 2 {
+				continue
+			}
+			for _, i := range g {
+				if srcs[i].URL != nil && level[i] < 2 {
+					level[i]++
+					longer = true
+				}
+			}
+		}
+		if !longer {
+			break
+		}
+	}
+	taken := map[string]bool{}
+	for _, l := range labels {
+		taken[l] = true
+	}
+	seen := map[string]int{}
+	for i, l := range labels {
+		seen[l]++
+		if seen[l] == 1 {
+			continue
+		}
+		for n := seen[l]; ; n++ {
+			alt := fmt.Sprintf("%s (%d)", l, n)
+			if !taken[alt] {
+				labels[i], taken[alt] = alt, true
+				break
+			}
+		}
+	}
+	return labels
 }

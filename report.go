@@ -1,0 +1,297 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"feed2md/convert"
+)
+
+// reporter prints what each feed did: the paths written on stdout (or,
+// with -json, one JSON object a feed), the summary, the failures and the
+// notices on stderr.
+type reporter struct {
+	stdout, stderr io.Writer
+	quiet          bool // errors and notices only
+	verbose        bool // a line for every file
+	dryRun         bool
+	json           bool
+	noticed        map[string]bool // notices printed, so that each is printed once a run
+}
+
+// Notice kinds: what a notice asks the user to do.
+const (
+	noticeMoved      = "moved"      // the feed moved permanently: update the list
+	noticeDiscovered = "discovered" // the source is a page: use the feed it links to
+	noticeGone       = "gone"       // HTTP 410: remove the feed from the list
+)
+
+// notice is something the user should act on, printed even under -q.
+type notice struct {
+	Kind    string `json:"kind"`          // noticeMoved, noticeDiscovered or noticeGone
+	URL     string `json:"url,omitempty"` // the URL to use instead, if any
+	Message string `json:"message"`       // what to do, in words
+}
+
+// notices lists the notices of a feed's result.
+func notices(res *convert.Result) []notice {
+	var ns []notice
+	if res.MovedTo != "" {
+		ns = append(ns, notice{noticeMoved, res.MovedTo, "moved permanently to " + res.MovedTo + ": update your feed list"})
+	}
+	if res.Discovered != "" {
+		ns = append(ns, notice{noticeDiscovered, res.Discovered, "is a page; converted the feed it links to, " + res.Discovered + ": use that URL in your list"})
+	}
+	var he *convert.HTTPError
+	if errors.As(res.Err, &he) && he.StatusCode == http.StatusGone {
+		ns = append(ns, notice{Kind: noticeGone, Message: "the feed is gone (HTTP 410): remove it from your list"})
+	}
+	return ns
+}
+
+// report prints a feed's result and reports whether the feed failed.
+func (r *reporter) report(f *feed, res *convert.Result) bool {
+	prefix := "feed2md: " + f.label + ": "
+	if f.where != "" {
+		prefix = "feed2md: " + f.where + ": " + f.label + ": "
+	}
+	switch {
+	case f.err != nil:
+		// The entry names no feed; its error quotes it.
+		r.line("feed2md: " + f.where + ": " + f.err.Error())
+	case res.Err != nil:
+		r.line(prefix + res.Err.Error())
+	}
+	for _, err := range res.Errors {
+		r.line("feed2md: " + f.label + ": " + err.Error())
+	}
+	for _, n := range notices(res) {
+		line := prefix + n.Message
+		if n.Kind == noticeGone || r.noticed[line] {
+			continue // the error line already says it, or it was said
+		}
+		r.noticed[line] = true
+		r.line(line)
+	}
+	if r.json {
+		r.printJSON(f, res)
+	} else {
+		r.printPaths(res)
+	}
+	if r.verbose {
+		for _, ch := range res.Changes {
+			fmt.Fprintf(r.stderr, "%-9s %s\n", ch.Action, ch.Path)
+		}
+	}
+	if !r.quiet && !r.json && res.Err == nil && f.err == nil {
+		fmt.Fprintln(r.stderr, summary(f.label, res, r.dryRun))
+	}
+	return f.err != nil || res.Failed()
+}
+
+// line prints one line on stderr, with the control characters a feed may
+// have put into it (an item's link or title) escaped, so that it cannot
+// move the cursor, recolour the terminal or forge another line.
+func (r *reporter) line(s string) {
+	fmt.Fprintln(r.stderr, escapeControls(s))
+}
+
+// escapeControls writes each control character of s (C0, DEL, C1; tab
+// included) as a Go escape such as \x1b or \u009b.
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, c := range s {
+		if isControl(c) {
+			q := strconv.QuoteRune(c)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func isControl(c rune) bool { return c < 0x20 || c >= 0x7f && c < 0xa0 }
+
+// printPaths prints each file created or updated, one a line; with
+// -dry-run, "create PATH" or "update PATH". -q prints none, so that cron
+// mails only when something failed.
+func (r *reporter) printPaths(res *convert.Result) {
+	if r.quiet {
+		return
+	}
+	for _, ch := range res.Changes {
+		switch {
+		case ch.Action == convert.ActionUnchanged:
+		case !r.dryRun:
+			fmt.Fprintln(r.stdout, ch.Path)
+		case ch.Action == convert.ActionNew:
+			fmt.Fprintln(r.stdout, "create", ch.Path)
+		case ch.Action == convert.ActionUpdated:
+			fmt.Fprintln(r.stdout, "update", ch.Path)
+		}
+	}
+}
+
+// summary is a feed's summary line, e.g.
+// "example.com/feed.xml: 3 items: 1 new, 0 updated, 2 unchanged".
+func summary(label string, res *convert.Result, dryRun bool) string {
+	var b strings.Builder
+	if dryRun {
+		b.WriteString("dry run: ")
+	}
+	b.WriteString(label)
+	if res.NotModified {
+		fmt.Fprintf(&b, ": not modified (%s)", plural(res.Items, "item", "items"))
+	} else {
+		fmt.Fprintf(&b, ": %s: %d new, %d updated, %d unchanged", plural(res.Items, "item", "items"), res.New, res.Updated, res.Unchanged)
+		if res.SameBytes {
+			b.WriteString(" (feed unchanged)")
+		}
+	}
+	if n := len(res.Errors); n > 0 {
+		fmt.Fprintf(&b, ", %d failed", n)
+	}
+	if res.Filtered > 0 {
+		fmt.Fprintf(&b, ", %d left out by -limit/-since", res.Filtered)
+	}
+	if res.Skipped > 0 {
+		fmt.Fprintf(&b, ", %s skipped", plural(res.Skipped, "duplicate", "duplicates"))
+	}
+	return b.String()
+}
+
+// plural writes n and the noun in the right number: "1 item", "2 items".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// Feed statuses of the -json report.
+const (
+	statusConverted   = "converted"    // read and converted; see counts and errors for its items
+	statusNotModified = "not_modified" // the server answered 304: nothing read, nothing written
+	statusUnchanged   = "unchanged"    // the same bytes as last run, with the same options and files: nothing parsed
+	statusFailed      = "failed"       // the feed as a whole failed: nothing of it written
+)
+
+// jsonFeed is the -json report of one feed: one line of JSON on stdout.
+// Keys are only ever added, never renamed or removed.
+type jsonFeed struct {
+	Label      string     `json:"label"`                 // the feed's label, unique in the run
+	Source     string     `json:"source"`                // the URL, path or "-" as given
+	List       string     `json:"list,omitempty"`        // "FILE:LINE" for a feed of a -feeds list
+	Status     string     `json:"status"`                // statusConverted, ...
+	DryRun     bool       `json:"dry_run,omitempty"`     // -dry-run: files says what would be done
+	HTTPStatus int        `json:"http_status,omitempty"` // the status of a failed HTTP request
+	Counts     jsonCounts `json:"counts"`
+	Files      []jsonFile `json:"files"`   // each file created or updated
+	Errors     []string   `json:"errors"`  // the feed's error, or each failed item's
+	Notices    []notice   `json:"notices"` // what to act on: moved, discovered, gone
+}
+
+// jsonCounts are a feed's counts; a count added later is a new key.
+type jsonCounts struct {
+	Items     int `json:"items"`     // items in the feed
+	New       int `json:"new"`       // files created
+	Updated   int `json:"updated"`   // files rewritten
+	Unchanged int `json:"unchanged"` // files that already held their item
+	Skipped   int `json:"skipped"`   // items the feed repeats
+	Filtered  int `json:"filtered"`  // items left out by -limit or -since
+	Failed    int `json:"failed"`    // items that failed
+}
+
+// jsonFile is a file created or updated.
+type jsonFile struct {
+	Path   string `json:"path"`   // the output folder joined with the file's name
+	Action string `json:"action"` // "new" or "updated"
+}
+
+// jsonReport builds the -json object of a feed.
+func jsonReport(f *feed, res *convert.Result, dryRun bool) jsonFeed {
+	j := jsonFeed{
+		Label: f.label, Source: f.arg, List: f.where, DryRun: dryRun,
+		Counts: jsonCounts{
+			Items: res.Items, New: res.New, Updated: res.Updated, Unchanged: res.Unchanged,
+			Skipped: res.Skipped, Filtered: res.Filtered, Failed: len(res.Errors),
+		},
+		Files: []jsonFile{}, Errors: []string{}, Notices: notices(res),
+	}
+	if j.Notices == nil {
+		j.Notices = []notice{}
+	}
+	switch {
+	case f.err != nil:
+		j.Status = statusFailed
+		j.Errors = append(j.Errors, f.err.Error())
+	case res.Err != nil:
+		j.Status = statusFailed
+		j.Errors = append(j.Errors, res.Err.Error())
+		var he *convert.HTTPError
+		if errors.As(res.Err, &he) {
+			j.HTTPStatus = he.StatusCode
+		}
+	case res.NotModified:
+		j.Status = statusNotModified
+	case res.SameBytes:
+		j.Status = statusUnchanged
+	default:
+		j.Status = statusConverted
+	}
+	for _, err := range res.Errors {
+		j.Errors = append(j.Errors, err.Error())
+	}
+	for _, ch := range res.Changes {
+		if ch.Action == convert.ActionNew || ch.Action == convert.ActionUpdated {
+			j.Files = append(j.Files, jsonFile{Path: ch.Path, Action: ch.Action})
+		}
+	}
+	return j
+}
+
+func (r *reporter) printJSON(f *feed, res *convert.Result) {
+	line, err := json.Marshal(jsonReport(f, res, r.dryRun))
+	if err != nil {
+		// Strings, ints and bools always marshal.
+		panic(err)
+	}
+	r.stdout.Write(append(line, '\n'))
+}
+
+// lockedWriter serialises writes to w: warnings come from the converter's
+// goroutines and from net/http's logger while results are printed.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// warnWriter is an io.Writer for the standard logger (which net/http
+// writes to, e.g. "Unsolicited response received on idle HTTP channel"):
+// each line becomes a warning, so it follows -q like the others.
+type warnWriter func(msg string)
+
+func (w warnWriter) Write(p []byte) (int, error) {
+	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		if strings.TrimSpace(line) != "" {
+			w(line)
+		}
+	}
+	return len(p), nil
+}
