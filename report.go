@@ -88,6 +88,14 @@ func (r *reporter) report(f *feed, res *convert.Result) bool {
 		for _, ch := range res.Changes {
 			fmt.Fprintf(r.stderr, "%-9s %s\n", ch.Action, ch.Path)
 		}
+		for _, note := range res.Notes {
+			r.line("feed2md: " + f.label + ": note: " + note)
+		}
+		if !res.SameBytes && !res.NotModified {
+			for _, name := range res.Repeats {
+				r.line("feed2md: " + f.label + ": duplicate skipped: " + name)
+			}
+		}
 	}
 	if !r.quiet && !r.json && res.Err == nil && f.err == nil {
 		fmt.Fprintln(r.stderr, summary(f.label, res, r.dryRun))
