@@ -181,18 +181,9 @@ func (n *jsonNotes) authors(m map[string]any, where string) {
 			delete(m, "author")
 		}
 	}
-	v, ok := m["authors"]
+	list, ok := n.listOf(m, "authors", where, func(any) bool { return true })
 	if !ok {
 		return
-	}
-	var list []any
-	switch v := v.(type) {
-	case []any:
-		list = v
-	case nil:
-	default:
-		n.add("%s: \"authors\" is %s, read as a list of one", where, aKind(v))
-		list = []any{v}
 	}
 	out := make([]any, 0, len(list))
 	for _, e := range list {
@@ -221,24 +212,30 @@ func (n *jsonNotes) author(v any, where, key string) (map[string]any, bool) {
 	return nil, false
 }
 
-// tags makes "tags" a list of strings.
-func (n *jsonNotes) tags(m map[string]any, where string) {
-	v, ok := m["tags"]
-	if !ok {
-		return
-	}
-	var list []any
+// listOf returns the list m holds under key (ok is false when there is no
+// such key): a list as it is, nothing for null, a value that accept takes
+// as a list of one, and nothing for any other value.
+func (n *jsonNotes) listOf(m map[string]any, key, where string, accept func(any) bool) ([]any, bool) {
+	v, ok := m[key]
 	switch v := v.(type) {
 	case []any:
-		list = v
+		return v, true
 	case nil:
-	default:
-		if s, ok := coerceJSONString(v); ok {
-			n.add("%s: \"tags\" is %s, read as the one tag %q", where, aKind(v), s)
-			list = []any{s}
-		} else {
-			n.add("%s: \"tags\" is %s, not a list: dropped", where, aKind(v))
-		}
+		return nil, ok
+	}
+	if accept(v) {
+		n.add("%s: %q is %s, read as a list of one", where, key, aKind(v))
+		return []any{v}, true
+	}
+	n.add("%s: %q is %s, not a list: dropped", where, key, aKind(v))
+	return nil, true
+}
+
+// tags makes "tags" a list of strings.
+func (n *jsonNotes) tags(m map[string]any, where string) {
+	list, ok := n.listOf(m, "tags", where, func(v any) bool { _, ok := coerceJSONString(v); return ok })
+	if !ok {
+		return
 	}
 	out := make([]any, 0, len(list))
 	for _, e := range list {
@@ -254,20 +251,9 @@ func (n *jsonNotes) tags(m map[string]any, where string) {
 
 // attachments makes "attachments" a list of attachment objects.
 func (n *jsonNotes) attachments(m map[string]any, where string) {
-	v, ok := m["attachments"]
+	list, ok := n.listOf(m, "attachments", where, func(v any) bool { _, ok := v.(map[string]any); return ok })
 	if !ok {
 		return
-	}
-	var list []any
-	switch v := v.(type) {
-	case []any:
-		list = v
-	case map[string]any:
-		n.add("%s: \"attachments\" is an object, read as a list of one", where)
-		list = []any{v}
-	case nil:
-	default:
-		n.add("%s: \"attachments\" is %s, not a list: dropped", where, aKind(v))
 	}
 	out := make([]any, 0, len(list))
 	for _, e := range list {

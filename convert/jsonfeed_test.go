@@ -47,7 +47,7 @@ func TestJSONFeedWrongTypes(t *testing.T) {
 	for _, note := range []string{
 		`the feed: "title" is a number, read as the string "42"`,
 		`the feed: "authors" is a string, read as a list of one`,
-		`item 1 (https://ex.com/1): "tags" is a string, read as the one tag "news"`,
+		`item 1 (https://ex.com/1): "tags" is a string, read as a list of one`,
 		`item 3 (https://ex.com/3): "title" is an object, not a string: dropped`,
 		`item 3 (https://ex.com/3): a tag is an object, not a string: dropped`,
 		`item 4 (https://ex.com/4): "author" holds an array, not an author: dropped`,
@@ -121,7 +121,7 @@ func TestJSONFeedKeyCaseAndTrailingText(t *testing.T) {
 	if m, _ := frontMatter(t, files["two.md"]); m["link"] != "https://ex.com/2" {
 		t.Errorf("two.md: %v (files %s)", m, names(files))
 	}
-	want := []string{"35 bytes after the JSON document: ignored", `item 2 (https://ex.com/2): "tags" is a string, read as the one tag "news"`}
+	want := []string{"35 bytes after the JSON document: ignored", `item 2 (https://ex.com/2): "tags" is a string, read as a list of one`}
 	if strings.Join(res.Notes, "\n") != strings.Join(want, "\n") {
 		t.Errorf("notes %q, want %q", res.Notes, want)
 	}
