@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -28,7 +27,7 @@ import (
 // Options configure a Converter. The zero value of a field means its
 // default, as documented on it.
 type Options struct {
-	OutputDir  string             // the folder written to; created when missing (default ".")
+	OutputDir  string             // the folder written to; created before the first write when missing (default ".")
 	Template   *template.Template // the front-matter template (required; see ParseTemplate)
 	Stopwords  Stopwords          // words never made tags (default DefaultStopwords())
 	MaxTags    int                // tags per item; negative for none (default 5)
@@ -58,7 +57,7 @@ type Options struct {
 	Since    time.Time        // skip items dated before Since (zero: none); undated items stay
 	LockWait time.Duration    // how long to wait for another run that holds the folder (0: not at all)
 	Warn     func(msg string) // receives warnings, such as a damaged state file (default: dropped)
-	OnWait   func(pid string) // called when another run holds the folder and this one waits
+	OnWait   func(pid string) // called when another run holds the folder and this one waits; pid is "unknown" where the system does not tell
 }
 
 // Converter converts feeds into one output folder.
@@ -68,14 +67,17 @@ type Converter struct {
 	fetch       *fetcher
 	store       *store
 	state       *state
-	lock        *folderLock
+	lockMu      sync.Mutex
+	lock        *folderLock // taken by openFolder before the first write; nil until then
+	lockErr     error       // why openFolder failed; every later write fails the same way
 	md          markdownPool
 	fingerprint string    // of the options that shape the files
 	fastRender  bool      // the template is the embedded one: renderDefault
 	buffers     sync.Pool // of *[]byte: files are rendered into them, reused once written
 }
 
-// New checks opts, fills in defaults and indexes the output folder.
+// New checks opts and fills in defaults. It creates nothing: the output
+// folder and its lock are made right before the first file is written.
 func New(opts Options) (*Converter, error) {
 	if opts.Template == nil {
 		return nil, errors.New("no front-matter template")
@@ -135,26 +137,16 @@ func New(opts Options) (*Converter, error) {
 	if opts.Limit < 0 {
 		return nil, errors.New("the item limit must be 0 or more")
 	}
-	var lock *folderLock
-	if !opts.DryRun {
-		if err := os.MkdirAll(opts.OutputDir, 0o755); err != nil {
-			return nil, fmt.Errorf("output folder: %w", err)
-		}
-		var err error
-		if lock, err = lockFolder(context.Background(), opts.OutputDir, opts.LockWait, opts.OnWait); err != nil {
-			return nil, err
-		}
-	}
+	// The folder and its lock are made lazily, right before the first
+	// write (openFolder): a run with nothing to write creates nothing.
 	st, err := openStore(opts.OutputDir, opts.Bundle, opts.DryRun)
 	if err != nil {
-		lock.unlock()
 		return nil, err
 	}
 	c := &Converter{
 		opts:      opts,
 		stopwords: opts.Stopwords,
 		store:     st,
-		lock:      lock,
 		state:     &state{},
 		fetch: &fetcher{
 			client: opts.Client, userAgent: opts.UserAgent, timeout: opts.Timeout, maxSize: opts.MaxSize,
@@ -171,7 +163,6 @@ func New(opts Options) (*Converter, error) {
 		c.state, err = loadState(opts.CacheDir, opts.OutputDir)
 		if err != nil {
 			if c.state == nil {
-				lock.unlock()
 				return nil, err
 			}
 			opts.Warn(err.Error())
@@ -188,8 +179,11 @@ func (c *Converter) Close() error {
 	if c.opts.DryRun {
 		return nil
 	}
-	if err := c.store.flush(); err != nil {
-		return err
+	if c.lock != nil {
+		// Without the lock, no item was given a file: nothing to flush.
+		if err := c.store.flush(); err != nil {
+			return err
+		}
 	}
 	return c.state.save()
 }
@@ -404,6 +398,13 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 		prev.Validators = l.f.validators
 		c.state.put(l.key, prev)
 		return res
+	}
+	if l.items.total > 0 {
+		if err := c.openFolder(ctx); err != nil {
+			l.items.stop()
+			res.Err = err
+			return res
+		}
 	}
 	c.writeItems(ctx, l.items, l.info, res)
 	l.items.stop()
