@@ -198,6 +198,7 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if opts.CacheDir, err = cacheDir(cfg.cacheDir); err != nil {
 			warn(err.Error())
 		}
+		opts.CacheStrict = cfg.cacheDir != "" // the user's folder: unusable, an error
 	}
 	conv, err := convert.New(opts)
 	if err != nil {

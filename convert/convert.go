@@ -58,6 +58,12 @@ type Options struct {
 	LockWait time.Duration    // how long to wait for another run that holds the folder (0: not at all)
 	Warn     func(msg string) // receives warnings, such as a damaged state file (default: dropped)
 	OnWait   func(pid string) // called when another run holds the folder and this one waits; pid is "unknown" where the system does not tell
+
+	// CacheStrict makes a CacheDir that cannot be used an error (a
+	// *StateError), for a folder the user chose. Otherwise it is one
+	// warning and the run goes on without the state: the files are right,
+	// only conditional requests are lost.
+	CacheStrict bool
 }
 
 // Converter converts feeds into one output folder.
@@ -161,10 +167,16 @@ func New(opts Options) (*Converter, error) {
 	c.buffers.New = func() any { b := make([]byte, 0, 8<<10); return &b }
 	if opts.CacheDir != "" {
 		c.state, err = loadState(opts.CacheDir, opts.OutputDir)
-		if err != nil {
-			if c.state == nil {
-				return nil, err
-			}
+		var se *StateError
+		switch {
+		case errors.As(err, &se) && !opts.CacheStrict:
+			// Only conditional requests are lost: one warning, and the
+			// run goes on without the state (nor tries to save it).
+			opts.Warn(cacheOff(se))
+			c.state = &state{}
+		case c.state == nil:
+			return nil, err
+		case err != nil:
 			opts.Warn(err.Error())
 		}
 	}
@@ -185,7 +197,18 @@ func (c *Converter) Close() error {
 			return err
 		}
 	}
-	return c.state.save()
+	err := c.state.save()
+	var se *StateError
+	if errors.As(err, &se) && !c.opts.CacheStrict {
+		c.opts.Warn(cacheOff(se))
+		return nil
+	}
+	return err
+}
+
+// cacheOff is the warning for a state file that cannot be used.
+func cacheOff(err *StateError) string {
+	return err.Error() + ": the files are written, but conditional requests are off until the cache folder is usable (or choose one with -cache-dir, or -no-cache)"
 }
 
 // Change is one file written or left alone.
