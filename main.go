@@ -173,6 +173,9 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return usageErr("no feed given: name a URL, a file, or - for standard input")
 	}
 	opts, err := cfg.options(time.Now())
+	if err == nil {
+		err = opts.Check() // what reaches the front matter: valid YAML, a date Hugo reads
+	}
 	if err != nil {
 		return usageErr("%v", err)
 	}

@@ -143,6 +143,9 @@ func New(opts Options) (*Converter, error) {
 	if opts.Limit < 0 {
 		return nil, errors.New("the item limit must be 0 or more")
 	}
+	if err := opts.Check(); err != nil {
+		return nil, err
+	}
 	// The folder and its lock are made lazily, right before the first
 	// write (openFolder): a run with nothing to write creates nothing.
 	st, err := openStore(opts.OutputDir, opts.Bundle, opts.DryRun)
