@@ -24,13 +24,17 @@ var longTitles = []string{
 	"Math " + strings.Repeat("𝐀𝐁𝐂", 40),
 }
 
+// longHost is a host name of 262 bytes: the source key, and so the
+// category, of a feed read from standard input.
+var longHost = strings.Repeat("long-host-", 25) + "example.org"
+
 // TestHugoLongNames builds a real Hugo site from items whose titles give
 // over-long tags and slugs, flat and as bundles: Hugo must build, and
 // every tag must become its own page.
 func TestHugoLongNames(t *testing.T) {
 	hugo := hugoBin(t)
 	var feed strings.Builder
-	feed.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Long</title><link>https://long.example/</link>`)
+	feed.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Long</title><link>https://`+longHost+`/</link>`)
 	for i, title := range longTitles {
 		fmt.Fprintf(&feed, "<item><title>%s</title><link>https://long.example/%d</link><pubDate>Mon, 02 Feb 2026 10:00:00 +0000</pubDate><description>Body %d</description></item>", title, i, i)
 	}
@@ -73,8 +77,9 @@ func TestHugoLongNames(t *testing.T) {
 			for name, data := range written {
 				parts := strings.SplitN(string(data), "\n---\n", 2)
 				var fm struct {
-					Slug string
-					Tags []string
+					Slug       string
+					Tags       []string
+					Categories []string
 				}
 				if err := yaml.Unmarshal([]byte(strings.TrimPrefix(parts[0], "---\n")), &fm); err != nil {
 					t.Fatalf("%s: %v", name, err)
@@ -87,6 +92,11 @@ func TestHugoLongNames(t *testing.T) {
 				}
 				if _, err := os.Stat(filepath.Join(site, "public", "posts", fm.Slug, "index.html")); err != nil {
 					t.Errorf("%s: no page at /posts/%s/: %v", name, fm.Slug, err)
+				}
+				if len(fm.Categories) != 1 || !strings.HasPrefix(longHost, fm.Categories[0]) || len(fm.Categories[0]) > 100 {
+					t.Errorf("%s: categories %q, want the host cut to 100 bytes", name, fm.Categories)
+				} else if _, err := os.Stat(filepath.Join(site, "public", "categories", fm.Categories[0], "index.html")); err != nil {
+					t.Errorf("%s: the category has no page: %v", name, err)
 				}
 				for _, tag := range fm.Tags {
 					longest = max(longest, len(tag))

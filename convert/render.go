@@ -109,6 +109,11 @@ func checkFrontMatter(out []byte) error {
 // render writes one file: the front matter, then the body (trimmed, or
 // empty) and one final newline after it.
 func render(t *template.Template, fm *FrontMatter, body string) ([]byte, error) {
+	if cats, cut := capTerms(fm.Categories); cut {
+		capped := *fm
+		capped.Categories = cats
+		fm = &capped
+	}
 	var buf bytes.Buffer
 	buf.Grow(1024 + len(body))
 	if err := t.Execute(&buf, fm); err != nil {
@@ -119,6 +124,24 @@ func render(t *template.Template, fm *FrontMatter, body string) ([]byte, error) 
 		buf.WriteByte('\n')
 	}
 	return buf.Bytes(), nil
+}
+
+// capTerms returns categories cut to maxNameBytes each, at a rune
+// boundary, in a new slice when one was cut (cut reports it): Hugo makes a
+// folder of every category, as of every tag, and a host name taken from a
+// feed's own link may be longer than any folder name. A -category was
+// checked at start (Options.Check).
+func capTerms(terms []string) (capped []string, cut bool) {
+	for i, t := range terms {
+		if len(t) > maxNameBytes {
+			capped = append([]string(nil), terms...)
+			for j := i; j < len(capped); j++ {
+				capped[j] = capBytes(capped[j], maxNameBytes)
+			}
+			return capped, true
+		}
+	}
+	return terms, false
 }
 
 // DoubleQuote returns s as a YAML double-quoted scalar: backslash and
@@ -227,7 +250,8 @@ func renderDefault(b []byte, fm *FrontMatter, body string) []byte {
 	b = append(b, "\nsource: "...)
 	b = append(b, SingleQuote(fm.Source)...)
 	b = append(b, "\ncategories:"...)
-	for _, c := range fm.Categories {
+	cats, _ := capTerms(fm.Categories)
+	for _, c := range cats {
 		b = append(b, "\n- "...)
 		b = append(b, SingleQuote(c)...)
 	}

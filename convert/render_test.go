@@ -159,3 +159,31 @@ func TestIsDefaultLayout(t *testing.T) {
 		t.Error("another template taken for the default")
 	}
 }
+
+// TestCategoriesCappedInBytes: a category longer than a folder name (a
+// host taken from a feed's own link) is cut at a rune boundary, in both
+// render paths, without changing the slice the items share.
+func TestCategoriesCappedInBytes(t *testing.T) {
+	long := strings.Repeat("é", 60) + ".example" // 128 bytes
+	shared := []string{"ok.example", long}
+	fm := FrontMatter{Title: "T", Date: "2026-01-02", Slug: "t", Categories: shared}
+	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaTemplate, err := render(tmpl, &fm, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast := renderDefault(nil, &fm, "")
+	if string(fast) != string(viaTemplate) {
+		t.Fatalf("the two paths differ:\n%s\n%s", fast, viaTemplate)
+	}
+	want := "\n- 'ok.example'\n- '" + strings.Repeat("é", 50) + "'\n"
+	if !strings.Contains(string(fast), want) {
+		t.Errorf("categories not cut to 100 bytes:\n%s", fast)
+	}
+	if shared[1] != long || fm.Categories[1] != long {
+		t.Error("the shared slice was changed")
+	}
+}

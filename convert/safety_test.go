@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -314,5 +316,53 @@ func TestNothingToConvertCreatesNothing(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
 		t.Errorf("a run with nothing to write left %v", entries)
+	}
+}
+
+// TestLockedErrorWithoutPID: where the system does not tell who holds the
+// lock, the message says what it can.
+func TestLockedErrorWithoutPID(t *testing.T) {
+	e := &LockedError{Dir: "out", Wait: time.Second}
+	if got := e.Error(); !strings.HasPrefix(got, "another feed2md run is still writing to out after 1s: this run changed nothing") {
+		t.Errorf("%q", got)
+	}
+	e.PID = "42"
+	if got := e.Error(); !strings.HasPrefix(got, "another feed2md run (pid 42) is still writing to out after 1s") {
+		t.Errorf("%q", got)
+	}
+}
+
+// TestLockHolderNamed: on Linux the waiting run learns the holder's
+// process id from the kernel, the lock file holding none.
+func TestLockHolderNamed(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
+		t.Skip("SKIPPED: no flock on " + runtime.GOOS + ": overlapping runs are not guarded there")
+	}
+	out := t.TempDir()
+	held, err := lockFolder(context.Background(), out, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.unlock()
+	// A second open file description of the same file: flock treats it as
+	// another holder, as it would another process.
+	var waitedFor string
+	_, err = lockFolder(context.Background(), out, 150*time.Millisecond, func(pid string) { waitedFor = pid })
+	var le *LockedError
+	if !errors.As(err, &le) {
+		t.Fatalf("err %v, want a LockedError", err)
+	}
+	want := ""
+	if runtime.GOOS == "linux" {
+		want = strconv.Itoa(os.Getpid())
+	}
+	if le.PID != want {
+		t.Errorf("PID %q, want %q", le.PID, want)
+	}
+	if waitedFor == "" || (want != "" && waitedFor != want) {
+		t.Errorf("onWait got %q", waitedFor)
+	}
+	if data, err := os.ReadFile(filepath.Join(out, lockFile)); err != nil || len(data) != 0 {
+		t.Errorf("the lock file holds %q (%v), want nothing", data, err)
 	}
 }
