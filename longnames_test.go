@@ -34,7 +34,7 @@ var longHost = strings.Repeat("long-host-", 25) + "example.org"
 func TestHugoLongNames(t *testing.T) {
 	hugo := hugoBin(t)
 	var feed strings.Builder
-	feed.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Long</title><link>https://`+longHost+`/</link>`)
+	feed.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Long</title><link>https://` + longHost + `/</link>`)
 	for i, title := range longTitles {
 		fmt.Fprintf(&feed, "<item><title>%s</title><link>https://long.example/%d</link><pubDate>Mon, 02 Feb 2026 10:00:00 +0000</pubDate><description>Body %d</description></item>", title, i, i)
 	}
