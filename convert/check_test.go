@@ -205,3 +205,33 @@ func checkDateLayoutOn(written, day string) bool {
 	got, ok := hugoParseDate(written)
 	return ok && got.Format("2006-01-02") == day
 }
+
+// FuzzDateLayout: a layout the check accepts writes, for any date of two
+// centuries in any offset, one plain YAML scalar that Hugo's layouts read
+// back to the same day: the samples stand for every date.
+func FuzzDateLayout(f *testing.F) {
+	for _, l := range goodLayouts {
+		f.Add(l, int64(1769035509), int32(-5*3600))
+	}
+	for _, l := range badLayouts {
+		f.Add(l, int64(0), int32(0))
+	}
+	f.Fuzz(func(t *testing.T, layout string, sec int64, offset int32) {
+		if checkDateLayout(layout, nil) != nil {
+			return
+		}
+		const span = 230 * 365 * 86400 // 1970 to about 2200
+		if sec %= span; sec < 0 {
+			sec += span
+		}
+		off := int(offset) % (14 * 3600) / 60 * 60
+		tm := time.Unix(sec, 0).In(time.FixedZone("", off))
+		s := tm.Format(layout)
+		if err := plainScalar(s); err != nil {
+			t.Fatalf("layout %q writes %q for %v: %v", layout, s, tm, err)
+		}
+		if got, ok := hugoParseDate(s); !ok || got.Format("2006-01-02") != tm.Format("2006-01-02") {
+			t.Fatalf("layout %q writes %q for %v, read back as %v (%t)", layout, s, tm, got, ok)
+		}
+	})
+}
