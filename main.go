@@ -65,6 +65,9 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return exitOK
 	}
 	opts, err := cfg.options(time.Now())
+	if err == nil {
+		err = opts.Check() // what reaches the front matter: valid YAML, a date Hugo reads
+	}
 	if err != nil {
 		return usageErr(err)
 	}
@@ -88,6 +91,7 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if opts.CacheDir, err = cacheDir(cfg.cacheDir); err != nil {
 			warn(err.Error())
 		}
+		opts.CacheStrict = cfg.cacheDir != "" // the user's folder: unusable, an error
 	}
 	conv, err := convert.New(opts)
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -28,7 +27,7 @@ import (
 // Options configure a Converter. The zero value of a field means its
 // default, as documented on it.
 type Options struct {
-	OutputDir  string             // the folder written to; created when missing (default ".")
+	OutputDir  string             // the folder written to; created before the first write when missing (default ".")
 	Template   *template.Template // the front-matter template (required; see ParseTemplate)
 	Stopwords  Stopwords          // words never made tags (default DefaultStopwords())
 	MaxTags    int                // tags per item; negative for none (default 5)
@@ -58,7 +57,13 @@ type Options struct {
 	Since    time.Time        // skip items dated before Since (zero: none); undated items stay
 	LockWait time.Duration    // how long to wait for another run that holds the folder (0: not at all)
 	Warn     func(msg string) // receives warnings, such as a damaged state file (default: dropped)
-	OnWait   func(pid string) // called when another run holds the folder and this one waits
+	OnWait   func(pid string) // called when another run holds the folder and this one waits; pid is "unknown" where the system does not tell
+
+	// CacheStrict makes a CacheDir that cannot be used an error (a
+	// *StateError), for a folder the user chose. Otherwise it is one
+	// warning and the run goes on without the state: the files are right,
+	// only conditional requests are lost.
+	CacheStrict bool
 }
 
 // Converter converts feeds into one output folder.
@@ -68,14 +73,17 @@ type Converter struct {
 	fetch       *fetcher
 	store       *store
 	state       *state
-	lock        *folderLock
+	lockMu      sync.Mutex
+	lock        *folderLock // taken by openFolder before the first write; nil until then
+	lockErr     error       // why openFolder failed; every later write fails the same way
 	md          markdownPool
 	fingerprint string    // of the options that shape the files
 	fastRender  bool      // the template is the embedded one: renderDefault
 	buffers     sync.Pool // of *[]byte: files are rendered into them, reused once written
 }
 
-// New checks opts, fills in defaults and indexes the output folder.
+// New checks opts and fills in defaults. It creates nothing: the output
+// folder and its lock are made right before the first file is written.
 func New(opts Options) (*Converter, error) {
 	if opts.Template == nil {
 		return nil, errors.New("no front-matter template")
@@ -135,26 +143,19 @@ func New(opts Options) (*Converter, error) {
 	if opts.Limit < 0 {
 		return nil, errors.New("the item limit must be 0 or more")
 	}
-	var lock *folderLock
-	if !opts.DryRun {
-		if err := os.MkdirAll(opts.OutputDir, 0o755); err != nil {
-			return nil, fmt.Errorf("output folder: %w", err)
-		}
-		var err error
-		if lock, err = lockFolder(context.Background(), opts.OutputDir, opts.LockWait, opts.OnWait); err != nil {
-			return nil, err
-		}
+	if err := opts.Check(); err != nil {
+		return nil, err
 	}
+	// The folder and its lock are made lazily, right before the first
+	// write (openFolder): a run with nothing to write creates nothing.
 	st, err := openStore(opts.OutputDir, opts.Bundle, opts.DryRun)
 	if err != nil {
-		lock.unlock()
 		return nil, err
 	}
 	c := &Converter{
 		opts:      opts,
 		stopwords: opts.Stopwords,
 		store:     st,
-		lock:      lock,
 		state:     &state{},
 		fetch: &fetcher{
 			client: opts.Client, userAgent: opts.UserAgent, timeout: opts.Timeout, maxSize: opts.MaxSize,
@@ -169,11 +170,16 @@ func New(opts Options) (*Converter, error) {
 	c.buffers.New = func() any { b := make([]byte, 0, 8<<10); return &b }
 	if opts.CacheDir != "" {
 		c.state, err = loadState(opts.CacheDir, opts.OutputDir)
-		if err != nil {
-			if c.state == nil {
-				lock.unlock()
-				return nil, err
-			}
+		var se *StateError
+		switch {
+		case errors.As(err, &se) && !opts.CacheStrict:
+			// Only conditional requests are lost: one warning, and the
+			// run goes on without the state (nor tries to save it).
+			opts.Warn(cacheOff(se))
+			c.state = &state{}
+		case c.state == nil:
+			return nil, err
+		case err != nil:
 			opts.Warn(err.Error())
 		}
 	}
@@ -188,10 +194,24 @@ func (c *Converter) Close() error {
 	if c.opts.DryRun {
 		return nil
 	}
-	if err := c.store.flush(); err != nil {
-		return err
+	if c.lock != nil {
+		// Without the lock, no item was given a file: nothing to flush.
+		if err := c.store.flush(); err != nil {
+			return err
+		}
 	}
-	return c.state.save()
+	err := c.state.save()
+	var se *StateError
+	if errors.As(err, &se) && !c.opts.CacheStrict {
+		c.opts.Warn(cacheOff(se))
+		return nil
+	}
+	return err
+}
+
+// cacheOff is the warning for a state file that cannot be used.
+func cacheOff(err *StateError) string {
+	return err.Error() + ": the files are written, but conditional requests are off until the cache folder is usable (or choose one with -cache-dir, or -no-cache)"
 }
 
 // Change is one file written or left alone.
@@ -412,6 +432,13 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 		prev.Validators = l.f.validators
 		c.state.put(l.key, prev)
 		return res
+	}
+	if l.items.total > 0 {
+		if err := c.openFolder(ctx); err != nil {
+			l.items.stop()
+			res.Err = err
+			return res
+		}
 	}
 	c.writeItems(ctx, l.items, l.info, res)
 	l.items.stop()

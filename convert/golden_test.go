@@ -45,7 +45,7 @@ var goldenCases = []goldenCase{
 	{feed: "russcox.atom", golden: "russcox-template", edit: customTemplate, custom: true},
 	{feed: "foxnews-latest.xml", golden: "foxnews-rfc3339", edit: func(o *Options) { o.DateFormat = time.RFC3339 }},
 	{feed: "foxnews-latest.xml", golden: "foxnews-tokyo", edit: func(o *Options) {
-		o.DateFormat = "2006-01-02 15:04 MST"
+		o.DateFormat = "2006-01-02 15:04:05 -0700" // Hugo reads it (not 15:04 MST)
 		o.Location, _ = time.LoadLocation("Asia/Tokyo")
 	}},
 }

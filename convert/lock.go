@@ -4,36 +4,103 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 )
 
 // lockFile is the hidden file in the output folder that one run at a time
-// holds locked.
+// holds locked. It is empty and never written: only its lock changes, and
+// that lives in the kernel, so a run leaves the file's bytes and times as
+// they were (see docs/safety.md).
 const lockFile = ".feed2md.lock"
 
 // LockedError is another run still holding the output folder when
 // Options.LockWait ran out.
 type LockedError struct {
 	Dir  string        // the output folder
-	PID  string        // the other run's process id, as it wrote it
+	PID  string        // the other run's process id, "" where the system does not tell
 	Wait time.Duration // how long this run waited
 }
 
 func (e *LockedError) Error() string {
-	return fmt.Sprintf("another feed2md run (pid %s) is still writing to %s after %s: this run changed nothing; raise -lock-wait, or run less often", e.PID, e.Dir, e.Wait)
+	who := "another feed2md run"
+	if e.PID != "" {
+		who += " (pid " + e.PID + ")"
+	}
+	return fmt.Sprintf("%s is still writing to %s after %s: this run changed nothing; raise -lock-wait, or run less often", who, e.Dir, e.Wait)
+}
+
+// linkError is a file of feed2md's own in the output folder (the lock, the
+// identities file, a temporary file) found to be a symbolic link, or
+// something else than a regular file. Following it could read or write
+// outside the folder, so the run refuses it.
+type linkError struct {
+	Path string // the file, as the folder and its name
+	What string // "a symbolic link", "not a regular file"
+}
+
+func (e *linkError) Error() string {
+	return fmt.Sprintf("%s is %s: feed2md never follows one for its own files; remove it and run again", e.Path, e.What)
+}
+
+// openOwn opens a file of feed2md's own in the output folder without ever
+// following a symbolic link: O_NOFOLLOW where the system has it, an Lstat
+// before and a same-file check after everywhere. A link is reported as a
+// *linkError; so is anything that is not a regular file.
+func openOwn(path string, flag int, perm os.FileMode) (*os.File, error) {
+	before, lerr := os.Lstat(path)
+	if lerr == nil && before.Mode()&os.ModeSymlink != 0 {
+		return nil, &linkError{Path: path, What: "a symbolic link"}
+	}
+	f, err := os.OpenFile(path, flag|oNoFollow, perm)
+	if err != nil {
+		// A link put there between the Lstat and the open.
+		if info, lerr := os.Lstat(path); lerr == nil && info.Mode()&os.ModeSymlink != 0 {
+			return nil, &linkError{Path: path, What: "a symbolic link"}
+		}
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err == nil && !info.Mode().IsRegular() {
+		err = &linkError{Path: path, What: "not a regular file"}
+	}
+	if err == nil {
+		// Where O_NOFOLLOW does not exist, a link swapped in after the
+		// Lstat is caught here: the file opened is not the name's.
+		if after, lerr := os.Lstat(path); lerr != nil || !os.SameFile(info, after) {
+			err = &linkError{Path: path, What: "a symbolic link"}
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// readOwn reads a file of feed2md's own in the output folder, refusing a
+// link as openOwn does.
+func readOwn(path string) ([]byte, error) {
+	f, err := openOwn(path, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
 }
 
 // folderLock is the held lock of an output folder.
 type folderLock struct{ f *os.File }
 
 // lockFolder takes the lock of dir, waiting up to wait while another run
-// holds it; onWait is called once when it has to wait.
+// holds it; onWait is called once when it has to wait, with the other
+// run's process id, or "unknown". The lock file is created when missing
+// and never written.
 func lockFolder(ctx context.Context, dir string, wait time.Duration, onWait func(pid string)) (*folderLock, error) {
 	path := filepath.Join(dir, lockFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := openOwn(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("output folder lock: %w", err)
 	}
@@ -48,13 +115,15 @@ func lockFolder(ctx context.Context, dir string, wait time.Duration, onWait func
 			f.Close()
 			return nil, fmt.Errorf("output folder lock: %w", err)
 		}
-		data, _ := os.ReadFile(path)
-		pid := strings.TrimSpace(string(data))
+		pid := lockHolder(f)
 		if time.Now().After(deadline) {
 			f.Close()
 			return nil, &LockedError{Dir: dir, PID: pid, Wait: wait}
 		}
 		if !waited && onWait != nil {
+			if pid == "" {
+				pid = "unknown"
+			}
 			onWait(pid)
 		}
 		waited = true
@@ -65,8 +134,6 @@ func lockFolder(ctx context.Context, dir string, wait time.Duration, onWait func
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	f.Truncate(0)
-	f.WriteAt([]byte(fmt.Sprintf("%d\n", os.Getpid())), 0)
 	return &folderLock{f: f}, nil
 }
 
@@ -77,4 +144,44 @@ func (l *folderLock) unlock() {
 		unlockFile(l.f)
 		l.f.Close()
 	}
+}
+
+// openFolder makes the output folder ready for the first write of a run:
+// it creates the folder, takes its lock and checks that the folder's own
+// files are no links. It does so once, right before the first item is
+// given a file, so that a run with nothing to write (every feed failed,
+// unchanged, or empty) creates nothing at all. Later calls return the
+// first call's error. A dry run writes nothing and takes no lock.
+func (c *Converter) openFolder(ctx context.Context) error {
+	if c.opts.DryRun {
+		return nil
+	}
+	c.lockMu.Lock()
+	defer c.lockMu.Unlock()
+	if c.lock != nil || c.lockErr != nil {
+		return c.lockErr
+	}
+	dir := c.opts.OutputDir
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		c.lockErr = fmt.Errorf("output folder: %w", err)
+		return c.lockErr
+	}
+	lock, err := lockFolder(ctx, dir, c.opts.LockWait, c.opts.OnWait)
+	if err != nil {
+		c.lockErr = err
+		return err
+	}
+	// The identities file is read and replaced later in the run: a link
+	// there stops the run before any file is written.
+	if info, err := os.Lstat(filepath.Join(dir, idsFile)); err == nil && !info.Mode().IsRegular() {
+		lock.unlock()
+		what := "not a regular file"
+		if info.Mode()&os.ModeSymlink != 0 {
+			what = "a symbolic link"
+		}
+		c.lockErr = fmt.Errorf("output folder: %w", &linkError{Path: filepath.Join(dir, idsFile), What: what})
+		return c.lockErr
+	}
+	c.lock = lock
+	return nil
 }

@@ -10,6 +10,9 @@ import (
 
 var errWouldBlock = syscall.EWOULDBLOCK
 
+// oNoFollow makes an open fail on a symbolic link instead of following it.
+const oNoFollow = syscall.O_NOFOLLOW
+
 // tryLock takes an exclusive flock without waiting. The kernel releases it
 // when the process ends, however it ends, so a killed run never leaves the
 // folder locked.

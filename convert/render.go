@@ -2,6 +2,7 @@ package convert
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"feed2md/templates"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // FrontMatter is the data a front-matter template receives for one item.
@@ -42,7 +45,10 @@ func TemplateFuncs() template.FuncMap {
 
 // ParseTemplate parses a front-matter template from fsys, with
 // TemplateFuncs, and checks it by executing it on sample data, so that a
-// bad template is reported before any feed is read.
+// bad template is reported before any feed is read: the output must be a
+// whole front matter, from its "---" line to its closing "---" line, that
+// a YAML parser reads as a mapping, also when the feed's text holds
+// quotes, colons, '#' and the like (values written without dq or sq).
 func ParseTemplate(fsys fs.FS, name string) (*template.Template, error) {
 	t, err := template.New(name).Funcs(TemplateFuncs()).Option("missingkey=error").ParseFS(fsys, name)
 	if err != nil {
@@ -57,15 +63,57 @@ func ParseTemplate(fsys fs.FS, name string) (*template.Template, error) {
 	if err := t.Execute(&buf, &sample); err != nil {
 		return nil, err
 	}
-	if !bytes.HasPrefix(buf.Bytes(), []byte("---\n")) {
-		return nil, fmt.Errorf("%s: the output must start with a line \"---\"", name)
+	if err := checkFrontMatter(buf.Bytes()); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	// Every text a feed gives, as hostile as YAML allows on one line.
+	hostile := sample
+	// Each holds ": " twice, which no plain scalar may.
+	hostile.Title = `"Quoted": it's: #1 {a} [b]`
+	hostile.Description = `- a: b: #c`
+	hostile.Summary = hostile.Description
+	hostile.Link = `https://example.com/it's: "x": #c`
+	hostile.Image = `https://example.com/i.png?x=1: 'y': #z`
+	hostile.Source = `https://example.com/feed?q=a: b: c`
+	hostile.Categories = []string{`World: "politics": #1`}
+	hostile.Author = `@someone: *bold*: & !tag`
+	hostile.FeedTitle = `%YAML: {x}: y`
+	hostile.GUID = `tag:example.com,2026:'1': #2`
+	buf.Reset()
+	if err := t.Execute(&buf, &hostile); err != nil {
+		return nil, err
+	}
+	if err := checkFrontMatter(buf.Bytes()); err != nil {
+		return nil, fmt.Errorf("%s: for a feed whose text holds quotes, colons or '#', %v: write every value with dq or sq, e.g. title: {{dq .Title}}", name, err)
 	}
 	return t, nil
+}
+
+// checkFrontMatter reports what keeps out from being a whole YAML front
+// matter: a "---" line, a YAML mapping, a closing "---" line.
+func checkFrontMatter(out []byte) error {
+	if !bytes.HasPrefix(out, []byte("---\n")) {
+		return errors.New("the output must start with a line \"---\"")
+	}
+	end := bytes.Index(out[3:], []byte("\n---\n"))
+	if end < 0 {
+		return errors.New("the output has no closing line \"---\" (ending with a line break) after the front matter")
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(out[4:3+end+1], &m); err != nil {
+		return fmt.Errorf("the front matter is not valid YAML (%v)", err)
+	}
+	return nil
 }
 
 // render writes one file: the front matter, then the body (trimmed, or
 // empty) and one final newline after it.
 func render(t *template.Template, fm *FrontMatter, body string) ([]byte, error) {
+	if cats, cut := capTerms(fm.Categories); cut {
+		capped := *fm
+		capped.Categories = cats
+		fm = &capped
+	}
 	var buf bytes.Buffer
 	buf.Grow(1024 + len(body))
 	if err := t.Execute(&buf, fm); err != nil {
@@ -76,6 +124,24 @@ func render(t *template.Template, fm *FrontMatter, body string) ([]byte, error) 
 		buf.WriteByte('\n')
 	}
 	return buf.Bytes(), nil
+}
+
+// capTerms returns categories cut to maxNameBytes each, at a rune
+// boundary, in a new slice when one was cut (cut reports it): Hugo makes a
+// folder of every category, as of every tag, and a host name taken from a
+// feed's own link may be longer than any folder name. A -category was
+// checked at start (Options.Check).
+func capTerms(terms []string) (capped []string, cut bool) {
+	for i, t := range terms {
+		if len(t) > maxNameBytes {
+			capped = append([]string(nil), terms...)
+			for j := i; j < len(capped); j++ {
+				capped[j] = capBytes(capped[j], maxNameBytes)
+			}
+			return capped, true
+		}
+	}
+	return terms, false
 }
 
 // DoubleQuote returns s as a YAML double-quoted scalar: backslash and
@@ -184,7 +250,8 @@ func renderDefault(b []byte, fm *FrontMatter, body string) []byte {
 	b = append(b, "\nsource: "...)
 	b = append(b, SingleQuote(fm.Source)...)
 	b = append(b, "\ncategories:"...)
-	for _, c := range fm.Categories {
+	cats, _ := capTerms(fm.Categories)
+	for _, c := range cats {
 		b = append(b, "\n- "...)
 		b = append(b, SingleQuote(c)...)
 	}

@@ -1,6 +1,9 @@
 package convert
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"text/template"
 
@@ -75,11 +78,47 @@ func TestParseTemplateRejects(t *testing.T) {
 		"syntax":      "---\n{{.Title",
 		"unknown key": "---\n{{.Nope}}\n---\n",
 		"no dashes":   "title: {{dq .Title}}\n",
+		// The whole front matter is tried, its closing line included.
+		"no closing line":         "---\ntitle: {{dq .Title}}\n",
+		"closing line unfinished": "---\ntitle: {{dq .Title}}\n---",
+		"closing line indented":   "---\ntitle: {{dq .Title}}\n ---\n",
+		"invalid YAML":            "---\ntitle: {{dq .Title}}\n  bad: [\n---\n",
+		"not a mapping":           "---\n- {{dq .Title}}\n---\n",
+		// Valid for a tame sample, broken by a feed's text.
+		"title unquoted":       "---\ntitle: {{.Title}}\n---\n",
+		"description unquoted": "---\ndescription: {{.Description}}\n---\n",
+		"link unquoted":        "---\nlink: {{.Link}}\n---\n",
+		"author unquoted":      "---\nauthor: {{.Author}}\n---\n",
+		"category unquoted":    "---\ncategories:{{range .Categories}}\n- {{.}}{{end}}\n---\n",
+		"quoted by hand":       "---\ntitle: \"{{.Title}}\"\n---\n",
 	} {
 		fsys := mapFS{"t.tmpl": text}
 		if _, err := ParseTemplate(fsys, "t.tmpl"); err == nil {
 			t.Errorf("%s: template accepted", name)
+		} else if !strings.Contains(err.Error(), "t.tmpl") {
+			t.Errorf("%s: the error %q does not name the template", name, err)
 		}
+	}
+}
+
+// TestParseTemplateAccepts: the embedded template, the test templates and
+// a front matter followed by text of its own pass the check.
+func TestParseTemplateAccepts(t *testing.T) {
+	for name, text := range map[string]string{
+		"empty front matter":  "---\n---\n",
+		"text after it":       "---\ntitle: {{dq .Title}}\n---\n{{\"{{< toc >}}\"}}\n",
+		"date and time raw":   "---\ndate: {{.Date}}\nlastmod: {{.Time.Format \"2006-01-02T15:04:05Z07:00\"}}\n---\n",
+		"flow list of quoted": "---\ntags: [{{range $i, $t := .Tags}}{{if $i}}, {{end}}{{sq $t}}{{end}}]\n---\n",
+	} {
+		if _, err := ParseTemplate(mapFS{"t.tmpl": text}, "t.tmpl"); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := ParseTemplate(templates.FS, templates.FrontMatter); err != nil {
+		t.Error(err)
+	}
+	if _, err := ParseTemplate(os.DirFS(filepath.Join("..", "testdata", "templates")), "custom.tmpl"); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -118,5 +157,33 @@ func FuzzDefaultLayout(f *testing.F) {
 func TestIsDefaultLayout(t *testing.T) {
 	if isDefaultLayout(template.Must(template.New("x").Funcs(TemplateFuncs()).Parse("---\ntitle: {{dq .Title}}\n---\n"))) {
 		t.Error("another template taken for the default")
+	}
+}
+
+// TestCategoriesCappedInBytes: a category longer than a folder name (a
+// host taken from a feed's own link) is cut at a rune boundary, in both
+// render paths, without changing the slice the items share.
+func TestCategoriesCappedInBytes(t *testing.T) {
+	long := strings.Repeat("é", 60) + ".example" // 128 bytes
+	shared := []string{"ok.example", long}
+	fm := FrontMatter{Title: "T", Date: "2026-01-02", Slug: "t", Categories: shared}
+	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaTemplate, err := render(tmpl, &fm, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast := renderDefault(nil, &fm, "")
+	if string(fast) != string(viaTemplate) {
+		t.Fatalf("the two paths differ:\n%s\n%s", fast, viaTemplate)
+	}
+	want := "\n- 'ok.example'\n- '" + strings.Repeat("é", 50) + "'\n"
+	if !strings.Contains(string(fast), want) {
+		t.Errorf("categories not cut to 100 bytes:\n%s", fast)
+	}
+	if shared[1] != long || fm.Categories[1] != long {
+		t.Error("the shared slice was changed")
 	}
 }

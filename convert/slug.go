@@ -8,8 +8,10 @@ import (
 	"github.com/gosimple/slug"
 )
 
-// maxSlugRunes is FORMAT.md's cap on a slug's length.
-const maxSlugRunes = 100
+// maxSlugRunes is FORMAT.md's cap on a slug's length. A slug is ASCII,
+// so it is as many bytes: within maxNameBytes, the cap of every name that
+// becomes a path segment (a file, a bundle folder, a Hugo page folder).
+const maxSlugRunes = maxNameBytes
 
 // Slug makes the slug of a cleaned-up title: gosimple/slug's Make, cut to
 // at most 100 runes at a word boundary. A title that gives no slug (emoji

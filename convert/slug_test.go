@@ -35,6 +35,11 @@ func TestSlugCap(t *testing.T) {
 	if got != strings.TrimSuffix(strings.Repeat("abcdefghij-", 9), "-") {
 		t.Errorf("Slug = %q", got)
 	}
+	// 96 ideographs transliterate to far more than 100 letters: the slug,
+	// ASCII, stays within maxNameBytes bytes.
+	if got := Slug(strings.Repeat("中文标题测试长标签完毕", 9), "x"); len(got) > maxNameBytes || len(got) < 90 {
+		t.Errorf("CJK title: slug of %d bytes: %q", len(got), got)
+	}
 	one := strings.Repeat("a", 150)
 	if got := Slug(one, "x"); got != strings.Repeat("a", 100) {
 		t.Errorf("one long word: %q", got)
@@ -47,7 +52,7 @@ func FuzzSlug(f *testing.F) {
 	f.Add("🎉", "")
 	f.Fuzz(func(t *testing.T, title, fallback string) {
 		s := Slug(title, fallback)
-		if !safeName(s) || utf8.RuneCountInString(s) > maxSlugRunes {
+		if !safeName(s) || utf8.RuneCountInString(s) > maxSlugRunes || len(s) > maxNameBytes {
 			t.Fatalf("Slug(%q) = %q is not a safe name", title, s)
 		}
 	})

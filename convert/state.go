@@ -40,15 +40,30 @@ type stateFile struct {
 // into one output folder. It lives in the cache directory, one file per
 // output folder, guarded by the folder's lock.
 type state struct {
-	path  string // "" when the cache is off
-	mu    sync.Mutex
-	file  stateFile
-	dirty bool
+	path    string // "" when the cache is off
+	mu      sync.Mutex
+	file    stateFile
+	dirty   bool
+	putKeys map[string]bool // the feeds this run recorded: save writes only them over the file
 }
+
+// StateError is a state file (of conditional requests) that could not be
+// read or written. Without Options.CacheStrict, the run goes on without
+// it and says so in one warning; the files written are right, only the
+// next run's conditional requests are lost.
+type StateError struct {
+	Path string // the state file
+	Err  error  // what failed
+}
+
+func (e *StateError) Error() string { return fmt.Sprintf("state file: %v", e.Err) }
+
+func (e *StateError) Unwrap() error { return e.Err }
 
 // loadState reads the state of outDir from cacheDir. A missing file is an
 // empty state; a corrupt one is reported (err, with the state usable and
-// empty) and will be replaced.
+// empty) and will be replaced. A file that cannot be read is a
+// *StateError, with a nil state.
 func loadState(cacheDir, outDir string) (*state, error) {
 	abs, err := filepath.Abs(outDir)
 	if err != nil {
@@ -59,21 +74,36 @@ func loadState(cacheDir, outDir string) (*state, error) {
 		path: filepath.Join(cacheDir, "state-"+hex.EncodeToString(sum[:8])+".json"),
 		file: stateFile{Version: stateVersion, Folder: abs, Feeds: map[string]*feedState{}},
 	}
-	data, err := os.ReadFile(s.path)
+	f, err := readStateFile(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
 	}
-	if err != nil {
-		return s, fmt.Errorf("state file: %w", err)
-	}
-	var f stateFile
-	if err := json.Unmarshal(data, &f); err != nil || f.Version != stateVersion || f.Feeds == nil {
+	if errors.Is(err, errDamaged) {
 		s.dirty = true
 		return s, fmt.Errorf("state file %s is damaged and was ignored: every feed is fetched in full once", s.path)
 	}
+	if err != nil {
+		return nil, &StateError{Path: s.path, Err: err}
+	}
 	f.Folder = abs
-	s.file = f
+	s.file = *f
 	return s, nil
+}
+
+// errDamaged is a state file that is not one this version wrote.
+var errDamaged = errors.New("damaged")
+
+// readStateFile reads and decodes a state file.
+func readStateFile(path string) (*stateFile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var f stateFile
+	if err := json.Unmarshal(data, &f); err != nil || f.Version != stateVersion || f.Feeds == nil {
+		return nil, errDamaged
+	}
+	return &f, nil
 }
 
 // get returns a copy of a feed's state (zero when unknown or off).
@@ -99,6 +129,10 @@ func (s *state) put(key string, fs feedState) {
 	defer s.mu.Unlock()
 	s.file.Feeds[key] = &fs
 	s.dirty = true
+	if s.putKeys == nil {
+		s.putKeys = map[string]bool{}
+	}
+	s.putKeys[key] = true
 }
 
 // save writes the state file atomically when it changed.
@@ -112,14 +146,26 @@ func (s *state) save() error {
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
-		return fmt.Errorf("state file: %w", err)
+		return &StateError{Path: s.path, Err: err}
+	}
+	// Another run on the same folder may have saved since this one read
+	// the file (runs that write nothing take no lock): keep its feeds, and
+	// put this run's over them.
+	if cur, err := readStateFile(s.path); err == nil {
+		for key, fs := range s.file.Feeds {
+			if s.putKeys[key] {
+				cur.Feeds[key] = fs
+			}
+		}
+		cur.Folder = s.file.Folder
+		s.file = *cur
 	}
 	data, err := json.MarshalIndent(&s.file, "", " ")
 	if err != nil {
 		return err
 	}
 	if err := atomicWrite(s.path, append(data, '\n')); err != nil {
-		return fmt.Errorf("state file: %w", err)
+		return &StateError{Path: s.path, Err: err}
 	}
 	s.dirty = false
 	return nil

@@ -189,7 +189,7 @@ func entryLink(key string, e idEntry) string {
 
 // readIDs loads idsFile, dropping entries whose file is gone.
 func (s *store) readIDs() error {
-	data, err := os.ReadFile(filepath.Join(s.dir, idsFile))
+	data, err := readOwn(filepath.Join(s.dir, idsFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -506,17 +506,9 @@ func (s *store) write(f *stored, data []byte) (string, error) {
 // the temporary file is removed. The temporary file is created with mode
 // 0644 (less the umask) and O_EXCL under a random name.
 func atomicWrite(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	var tmp *os.File
-	for try := 0; ; try++ {
-		name := filepath.Join(dir, tmpPrefix+strconv.FormatUint(rand.Uint64(), 36))
-		tmp, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, fs.ErrExist) || try == 10 {
-			return err
-		}
+	tmp, err := createTemp(filepath.Dir(path), randomTempName)
+	if err != nil {
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -531,6 +523,26 @@ func atomicWrite(path string, data []byte) (err error) {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// createTemp creates a new temporary file in dir under a name from name,
+// trying another name while one is taken. O_EXCL never opens an existing
+// name, a symbolic link included, and O_NOFOLLOW says so twice.
+func createTemp(dir string, name func() string) (*os.File, error) {
+	for try := 0; ; try++ {
+		tmp, err := os.OpenFile(filepath.Join(dir, name()), os.O_WRONLY|os.O_CREATE|os.O_EXCL|oNoFollow, 0o644)
+		if err == nil {
+			return tmp, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || try == 10 {
+			return nil, err
+		}
+	}
+}
+
+// randomTempName is a temporary file's name: tmpPrefix and a random part.
+func randomTempName() string {
+	return tmpPrefix + strconv.FormatUint(rand.Uint64(), 36)
 }
 
 // flush saves the folder's memory of identities when it changed.

@@ -43,10 +43,33 @@ func (s Stopwords) Read(r io.Reader) error {
 	return sc.Err()
 }
 
+// maxNameBytes caps, in bytes, every name feed2md makes that becomes a
+// path segment: a tag (Hugo writes tags/<tag>/index.html), a slug (the
+// file <slug>.md, the bundle folder <slug>/, Hugo's posts/<slug>/). File
+// systems allow 255 bytes (ext4, APFS; NTFS 255 UTF-16 units, which 255
+// UTF-8 bytes never exceed); 100 leaves room for Hugo's own suffixes
+// (.html and .xml with uglyURLs), feed2md's -2, -3, … and .md, and even
+// for eCryptfs's 143.
+const maxNameBytes = 100
+
+// capBytes cuts s to at most max bytes, at a rune boundary.
+func capBytes(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
+}
+
 // Tags extracts at most max tags from a cleaned-up title by the rule of
 // FORMAT.md: lowercase, split at every rune that is neither a letter nor a
 // digit, drop one-rune words, all-digit words and stop words, drop repeats,
 // sort by length in runes (longest first, stable), keep the first max.
+// A word longer than maxNameBytes is first cut to that many bytes at a
+// rune boundary, so that every tag is a valid folder name for Hugo.
 func Tags(title string, stop Stopwords, max int) []string {
 	if max <= 0 {
 		return nil
@@ -57,6 +80,7 @@ func Tags(title string, stop Stopwords, max int) []string {
 	var tags []string
 	seen := make(map[string]bool, len(words))
 	for _, w := range words {
+		w = capBytes(w, maxNameBytes)
 		if utf8.RuneCountInString(w) < 2 || allDigits(w) || stop[w] || seen[w] {
 			continue
 		}

@@ -3,6 +3,7 @@ package convert
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestTagsFormatExamples checks every example of FORMAT.md, which states
@@ -84,9 +85,47 @@ func FuzzTags(f *testing.F) {
 				t.Fatalf("bad tag %q in %q", tag, tags)
 			}
 			seen[tag] = true
+			if len(tag) > maxNameBytes || !utf8.ValidString(tag) {
+				t.Fatalf("tag %q: %d bytes, or not UTF-8", tag, len(tag))
+			}
 			if i > 0 && len([]rune(tags[i-1])) < len([]rune(tag)) {
 				t.Fatalf("not sorted by length: %q", tags)
 			}
 		}
 	})
+}
+
+// TestTagsCappedInBytes: a word longer than maxNameBytes becomes a tag of
+// at most that many bytes, cut at a rune boundary; two words that agree
+// up to the cut are one tag.
+func TestTagsCappedInBytes(t *testing.T) {
+	stop := DefaultStopwords()
+	cjk := strings.Repeat("中文标题测试长标签", 11) // 99 runes, 297 bytes
+	cases := []struct {
+		name, title string
+		want        []string
+	}{
+		{"300 Latin letters", "A " + strings.Repeat("abcdefghij", 30) + " word", []string{strings.Repeat("abcdefghij", 10), "word"}},
+		// 33 ideographs of 3 bytes are 99 bytes; a 34th would make 102.
+		{"CJK without spaces", cjk, []string{strings.Repeat("中文标题测试长标签", 4)[:99]}},
+		// 2-byte Cyrillic letters: 50 of them are 100 bytes.
+		{"Cyrillic", strings.Repeat("слово", 30), []string{strings.Repeat("слово", 10)}},
+		// One byte, then 4-byte letters: 1 + 24*4 = 97, a 25th would make 101.
+		{"4-byte letters", "x" + strings.Repeat("𝐀", 40), []string{"x" + strings.Repeat("𝐀", 24)}},
+		{"repeats after the cut", strings.Repeat("ab", 60) + "x " + strings.Repeat("ab", 60) + "y", []string{strings.Repeat("ab", 50)}},
+		{"exactly the cap stays whole", strings.Repeat("q", 100), []string{strings.Repeat("q", 100)}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := Tags(c.title, stop, 5)
+			if strings.Join(got, "|") != strings.Join(c.want, "|") {
+				t.Errorf("Tags = %q, want %q", got, c.want)
+			}
+			for _, tag := range got {
+				if len(tag) > maxNameBytes || !utf8.ValidString(tag) {
+					t.Errorf("tag of %d bytes, valid UTF-8 %t", len(tag), utf8.ValidString(tag))
+				}
+			}
+		})
+	}
 }
