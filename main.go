@@ -95,6 +95,11 @@ type config struct {
 	since      string
 	dryRun     bool
 	lockWait   time.Duration
+
+	images       string // -images
+	maxImageSize int64  // -max-image-size
+	aliases      bool   // -aliases
+	tags         string // -tags
 }
 
 // newFlagSet registers every flag on a FlagSet that writes to stderr.
@@ -134,6 +139,11 @@ func newFlagSet(cfg *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&cfg.since, "since", "", "skip items older than a date (2026-01-02) or a duration (72h, 7d)")
 	fs.BoolVar(&cfg.dryRun, "dry-run", false, "say what would be created or updated, and change nothing")
 	fs.DurationVar(&cfg.lockWait, "lock-wait", 10*time.Minute, "how long to wait for another run writing to the same folder")
+	fs.Func("images", "`mode` of images: link (keep their URLs), or download (into each item's bundle; implies -bundle)", oneOf(&cfg.images, convert.ImagesLink, convert.ImagesDownload))
+	cfg.maxImageSize = 20 << 20
+	fs.Var((*sizeValue)(&cfg.maxImageSize), "max-image-size", "the largest image downloaded, a `size`; a larger one keeps its URL")
+	fs.BoolVar(&cfg.aliases, "aliases", false, "write the item link's path as Hugo aliases, when it is on the feed's own host")
+	fs.Func("tags", "where tags come from, a `source`: title (its words), feed (the item's categories), or both (default title)", oneOf(&cfg.tags, convert.TagsTitle, convert.TagsFeed, convert.TagsBoth))
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageText)
 		fs.PrintDefaults()
@@ -258,6 +268,7 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 		UserAgent: "feed2md/" + buildVersion() + " (feed-to-Markdown converter)",
 		DryRun:    cfg.dryRun, Limit: cfg.limit, LockWait: cfg.lockWait,
 	}
+	opts.Images, opts.MaxImageSize, opts.Aliases, opts.Tags = cfg.images, cfg.maxImageSize, cfg.aliases, cfg.tags
 	if cfg.jobs < 1 {
 		return opts, errors.New("-jobs must be 1 or more")
 	}
@@ -458,6 +469,19 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 		return now.Add(-d), nil
 	}
 	return time.Time{}, fmt.Errorf("-since %q: give a date (2026-01-02) or a duration (72h, 7d)", s)
+}
+
+// oneOf returns a flag.Func setter that accepts only the given values.
+func oneOf(dst *string, values ...string) func(string) error {
+	return func(s string) error {
+		for _, v := range values {
+			if s == v {
+				*dst = s
+				return nil
+			}
+		}
+		return fmt.Errorf("use %s", strings.Join(values, " or "))
+	}
 }
 
 // sizeValue is a flag.Value of a byte count, written as -max-size takes it.

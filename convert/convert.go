@@ -59,6 +59,11 @@ type Options struct {
 	LockWait time.Duration    // how long to wait for another run that holds the folder (0: not at all)
 	Warn     func(msg string) // receives warnings, such as a damaged state file (default: dropped)
 	OnWait   func(pid string) // called when another run holds the folder and this one waits
+
+	Images       string // ImagesLink (default: leave image URLs as they are) or ImagesDownload (implies Bundle)
+	MaxImageSize int64  // the largest image downloaded (default 20 MiB)
+	Aliases      bool   // write the item link's path as Hugo aliases when it is on the feed's own host
+	Tags         string // where tags come from: TagsTitle (default), TagsFeed or TagsBoth
 }
 
 // Converter converts feeds into one output folder.
@@ -73,6 +78,7 @@ type Converter struct {
 	fingerprint string    // of the options that shape the files
 	fastRender  bool      // the template is the embedded one: renderDefault
 	buffers     sync.Pool // of *[]byte: files are rendered into them, reused once written
+	images      *images   // -images download; nil otherwise
 }
 
 // New checks opts, fills in defaults and indexes the output folder.
@@ -135,6 +141,9 @@ func New(opts Options) (*Converter, error) {
 	if opts.Limit < 0 {
 		return nil, errors.New("the item limit must be 0 or more")
 	}
+	if err := checkMigrateOptions(&opts); err != nil {
+		return nil, err
+	}
 	var lock *folderLock
 	if !opts.DryRun {
 		if err := os.MkdirAll(opts.OutputDir, 0o755); err != nil {
@@ -167,6 +176,9 @@ func New(opts Options) (*Converter, error) {
 	c.fingerprint = optionsFingerprint(&c.opts)
 	c.fastRender = isDefaultLayout(opts.Template)
 	c.buffers.New = func() any { b := make([]byte, 0, 8<<10); return &b }
+	if opts.Images == ImagesDownload {
+		c.images = newImages(c)
+	}
 	if opts.CacheDir != "" {
 		c.state, err = loadState(opts.CacheDir, opts.OutputDir)
 		if err != nil {
@@ -189,6 +201,9 @@ func (c *Converter) Close() error {
 		return nil
 	}
 	if err := c.store.flush(); err != nil {
+		return err
+	}
+	if err := c.images.save(); err != nil {
 		return err
 	}
 	return c.state.save()
@@ -219,6 +234,10 @@ type Result struct {
 	SameBytes   bool   // the feed's bytes, the options and the files are as last time: nothing parsed
 	MovedTo     string // the feed's new URL after a permanent redirect: update the list
 	Discovered  string // the feed URL found in the HTML page the source is
+
+	ImagesSaved  int     // images downloaded into bundles (-images download)
+	ImagesFailed int     // images left as absolute URLs because they failed; tried again next run
+	ImageErrors  []error // one per failed image (ImageError), for -v
 }
 
 // Failed reports whether the feed or any of its items failed.
@@ -412,7 +431,7 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 	for _, ch := range res.Changes {
 		next.Files = append(next.Files, ch.Name)
 	}
-	if len(res.Errors) == 0 {
+	if len(res.Errors) == 0 && res.ImagesFailed == 0 {
 		// Only a complete success may let the next run skip the feed.
 		next.Validators, next.Hash = l.f.validators, l.hash()
 	}
@@ -564,6 +583,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		data []byte
 	}
 	writes := make(chan job, 64)
+	imgs := c.images.run(ctx) // nil without -images download
 	var wg sync.WaitGroup
 	for w := 0; w < writers; w++ {
 		wg.Add(1)
@@ -597,6 +617,26 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			outcomes[i].err = p.err
 			return
 		}
+		if imgs != nil {
+			// The item's images are fetched beside the next items; its
+			// file is rendered and written once they are in its bundle.
+			f, fm, err := c.claimItem(p)
+			switch {
+			case err != nil:
+				outcomes[i].err = err
+			case f == nil:
+				outcomes[i].dup = true
+			default:
+				imgs.item(f, fm, p.body, func(data []byte, err error) {
+					if err != nil {
+						outcomes[i].err = err
+						return
+					}
+					writes <- job{i, f, data}
+				})
+			}
+			return
+		}
 		f, data, err := c.claimAndRender(p)
 		switch {
 		case err != nil:
@@ -607,6 +647,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			writes <- job{i, f, data}
 		}
 	})
+	imgs.wait(res)
 	close(writes)
 	wg.Wait()
 	for i, o := range outcomes[:handled] {
@@ -639,9 +680,24 @@ const writers = 4
 // claimAndRender gives a prepared item its file and renders its bytes. It
 // returns a nil file for an item already written in this run.
 func (c *Converter) claimAndRender(p *prepared) (*stored, []byte, error) {
+	f, fm, err := c.claimItem(p)
+	if err != nil || f == nil {
+		return nil, nil, err
+	}
+	data, err := c.renderItem(&fm, p.body)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, data, nil
+}
+
+// claimItem gives a prepared item its file, and its front matter the
+// file's slug and the date. It returns a nil file for an item already
+// written in this run.
+func (c *Converter) claimItem(p *prepared) (*stored, FrontMatter, error) {
 	f, ok, err := c.store.claim(p.key, p.fm.Slug)
 	if err != nil || !ok {
-		return nil, nil, err
+		return nil, FrontMatter{}, err
 	}
 	fm := p.fm
 	fm.Slug = f.slug
@@ -661,13 +717,19 @@ func (c *Converter) claimAndRender(p *prepared) (*stored, []byte, error) {
 		}
 		fm.Time, fm.Date = t, t.Format(c.opts.DateFormat)
 	}
+	return f, fm, nil
+}
+
+// renderItem renders a claimed item's file.
+func (c *Converter) renderItem(fm *FrontMatter, body string) ([]byte, error) {
 	if c.fastRender {
 		buf := c.buffers.Get().(*[]byte)
-		return f, renderDefault((*buf)[:0], &fm, p.body), nil
+		return renderDefault((*buf)[:0], fm, body), nil
 	}
-	data, err := render(c.opts.Template, &fm, p.body)
+	fm.Content = body
+	data, err := render(c.opts.Template, fm, body)
 	if err != nil {
-		return nil, nil, fmt.Errorf("front-matter template: %w", err)
+		return nil, fmt.Errorf("front-matter template: %w", err)
 	}
-	return f, data, nil
+	return data, nil
 }

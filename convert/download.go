@@ -1,0 +1,304 @@
+package convert
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Politeness of image downloads.
+const (
+	imageSlots   = 6  // downloads at a time, over all hosts
+	imagePerHost = 2  // downloads at a time from one host
+	imageItems   = 64 // items waiting for their images before the next is held back
+)
+
+// ImageError is an image that could not be saved: the body keeps its
+// absolute URL, the item is written, and the next run tries again.
+type ImageError struct {
+	URL  string // the image's URL
+	Item string // the item's link, or its file
+	Err  error
+}
+
+func (e *ImageError) Error() string {
+	return fmt.Sprintf("image %s of %s: %v (its URL is kept)", e.URL, e.Item, e.Err)
+}
+
+func (e *ImageError) Unwrap() error { return e.Err }
+
+// errNotRaster is an image whose bytes are not PNG, JPEG, GIF or WebP.
+var errNotRaster = errors.New("not a raster image")
+
+// images downloads the images of items (-images download) into their
+// bundles. One is made per Converter; its memory is saved by Close.
+type images struct {
+	c     *Converter
+	fetch fetcher       // the feeds' client, User-Agent, timeout and retries, with the image size cap
+	slots chan struct{} // downloads at a time
+	mem   *imageMemory
+
+	mu    sync.Mutex
+	hosts map[string]chan struct{} // downloads at a time per host
+}
+
+// newImages makes the image stage of c.
+func newImages(c *Converter) *images {
+	im := &images{
+		c:     c,
+		fetch: *c.fetch,
+		slots: make(chan struct{}, imageSlots),
+		mem:   &imageMemory{dir: c.opts.OutputDir, dryRun: c.opts.DryRun},
+		hosts: map[string]chan struct{}{},
+	}
+	im.fetch.maxSize = c.opts.MaxImageSize
+	return im
+}
+
+// save writes the memory of which file came from which URL. A nil
+// receiver (no -images download) does nothing.
+func (im *images) save() error {
+	if im == nil {
+		return nil
+	}
+	return im.mem.save()
+}
+
+// imageRun is the image work of one feed's items.
+type imageRun struct {
+	im    *images
+	ctx   context.Context
+	items chan struct{} // items in flight
+	wg    sync.WaitGroup
+
+	mu     sync.Mutex
+	saved  int
+	failed int
+	errs   []error
+}
+
+// run starts the image work of one feed. A nil receiver gives nil: the
+// caller then writes items as usual.
+func (im *images) run(ctx context.Context) *imageRun {
+	if im == nil {
+		return nil
+	}
+	return &imageRun{im: im, ctx: ctx, items: make(chan struct{}, imageItems)}
+}
+
+// item saves the images of a claimed item into its bundle, rewrites its
+// body and image key to the files saved, renders it and hands the bytes
+// to done, on another goroutine while the next items are prepared. An
+// item whose file is not a bundle's index.md (a SLUG.md kept from a run
+// without bundles) keeps its URLs.
+func (r *imageRun) item(f *stored, fm FrontMatter, body string, done func([]byte, error)) {
+	c := r.im.c
+	bundle := filepath.ToSlash(filepath.Dir(f.name))
+	if filepath.Base(f.name) != "index.md" || bundle == "." || strings.Contains(bundle, "/") {
+		done(c.renderItem(&fm, body))
+		return
+	}
+	r.items <- struct{}{}
+	r.wg.Add(1)
+	go func() {
+		defer func() { <-r.items; r.wg.Done() }()
+		body, fm.Image = r.images(bundle, filepath.Dir(c.store.path(f)), &fm, body)
+		done(c.renderItem(&fm, body))
+	}()
+}
+
+// images fetches an item's images and returns its body and image key
+// rewritten to the files that are in the bundle.
+func (r *imageRun) images(bundle, dir string, fm *FrontMatter, body string) (string, string) {
+	markdown := r.im.c.opts.Body == BodyMarkdown
+	urls := imageRefs(body, markdown)
+	if fm.Image != "" && !slices.Contains(urls, fm.Image) {
+		urls = append(urls, fm.Image)
+	}
+	if len(urls) == 0 {
+		return body, fm.Image
+	}
+	item := fm.Link
+	if item == "" {
+		item = bundle
+	}
+	adopt := !r.im.mem.known(bundle)
+	names := make(map[string]string, len(urls))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, u := range urls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name, fetched, err := r.im.get(r.ctx, bundle, dir, u, adopt)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if r.im.c.opts.DryRun && errors.Is(err, errDryRun) {
+					return
+				}
+				r.mu.Lock()
+				r.failed++
+				r.errs = append(r.errs, &ImageError{URL: u, Item: item, Err: err})
+				r.mu.Unlock()
+				return
+			}
+			names[u] = name
+			if fetched {
+				r.mu.Lock()
+				r.saved++
+				r.mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	image := fm.Image
+	if n, ok := names[image]; ok {
+		image = n
+	}
+	return rewriteImages(body, markdown, names), image
+}
+
+// wait waits for the items handed to item, and adds the counts to res. A
+// nil receiver does nothing.
+func (r *imageRun) wait(res *Result) {
+	if r == nil {
+		return
+	}
+	r.wg.Wait()
+	res.ImagesSaved += r.saved
+	res.ImagesFailed += r.failed
+	res.ImageErrors = append(res.ImageErrors, r.errs...)
+}
+
+// errDryRun is an image a dry run would have fetched.
+var errDryRun = errors.New("dry run: not fetched")
+
+// get returns the file of bundle that holds u, saving it first unless it
+// is there: known to the memory and a whole regular file, or (adopt: the
+// bundle has no memory) a file of the name u would get, of the type its
+// extension says; else copied from another bundle that holds it; else
+// downloaded. fetched says a file was written.
+func (im *images) get(ctx context.Context, bundle, dir, u string, adopt bool) (name string, fetched bool, err error) {
+	if name, ok := im.mem.lookup(bundle, u); ok {
+		if wholeFile(filepath.Join(dir, name)) {
+			return name, false, nil
+		}
+		im.mem.forget(bundle, name)
+	}
+	if adopt {
+		for ext := range rasterExt {
+			n := ImageName(u, ext, func(string) bool { return false })
+			if t, ok := sniffFile(filepath.Join(dir, n)); ok && rasterTypes[t] == ext && im.mem.owner(bundle, n) == "" {
+				im.mem.set(bundle, n, u)
+				return n, false, nil
+			}
+		}
+	}
+	if im.c.opts.DryRun {
+		return "", false, errDryRun
+	}
+	var data []byte
+	if b, n, ok := im.mem.elsewhere(bundle, u); ok {
+		// The same image in another item (a logo, a shared picture):
+		// copied, not fetched again.
+		data, err = os.ReadFile(filepath.Join(im.c.opts.OutputDir, filepath.FromSlash(b), n))
+		if err != nil {
+			data = nil
+		}
+	}
+	if data == nil {
+		if data, err = im.download(ctx, u); err != nil {
+			return "", false, err
+		}
+	}
+	ext, ok := rasterTypes[http.DetectContentType(data)]
+	if !ok {
+		return "", false, fmt.Errorf("%w: the server sent %s", errNotRaster, http.DetectContentType(data))
+	}
+	if info, err := os.Lstat(dir); err == nil && !info.IsDir() {
+		return "", false, errors.New("the bundle is not a folder")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", false, err
+	}
+	name = im.mem.reserve(bundle, dir, u, ext)
+	if err := atomicWrite(filepath.Join(dir, name), data); err != nil {
+		im.mem.forget(bundle, name)
+		return "", false, err
+	}
+	return name, true, nil
+}
+
+// download fetches u with the feeds' client and rules (timeout,
+// User-Agent, retries with backoff and Retry-After, size cap), at most
+// imageSlots at a time and imagePerHost from one host.
+func (im *images) download(ctx context.Context, u string) ([]byte, error) {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return nil, err
+	}
+	host := im.hostSlots(strings.ToLower(parsed.Host))
+	select {
+	case host <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-host }()
+	select {
+	case im.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-im.slots }()
+	f, err := im.fetch.read(ctx, Source{URL: parsed}, Validators{})
+	if err != nil {
+		return nil, err
+	}
+	return f.body, nil
+}
+
+// hostSlots returns the semaphore of a host.
+func (im *images) hostSlots(host string) chan struct{} {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	s := im.hosts[host]
+	if s == nil {
+		s = make(chan struct{}, imagePerHost)
+		im.hosts[host] = s
+	}
+	return s
+}
+
+// wholeFile reports a regular, non-empty file (files are only ever
+// written whole, by a rename).
+func wholeFile(path string) bool {
+	info, err := os.Lstat(path)
+	return err == nil && info.Mode().IsRegular() && info.Size() > 0
+}
+
+// sniffFile returns the sniffed type of a regular file's first bytes.
+func sniffFile(path string) (string, bool) {
+	if !wholeFile(path) {
+		return "", false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	buf := make([]byte, 512)
+	n, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return "", false
+	}
+	return http.DetectContentType(buf[:n]), true
+}
