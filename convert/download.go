@@ -130,36 +130,55 @@ func (r *imageRun) images(bundle, dir string, fm *FrontMatter, body string) (str
 	if item == "" {
 		item = bundle
 	}
-	adopt := !r.im.mem.known(bundle)
-	names := make(map[string]string, len(urls))
-	var mu sync.Mutex
+	got := make([]obtained, len(urls))
+	if !r.im.mem.known(bundle) {
+		// No memory of this bundle (lost, or a folder written by another
+		// tool): the files there that have the names these URLs would get,
+		// in body order, are theirs.
+		for i, u := range urls {
+			if n, ok := r.im.mem.adopt(bundle, dir, u); ok {
+				got[i].name = n
+			}
+		}
+	}
+	// Fetched beside each other; named and written in body order, so
+	// that names are the same whatever order the downloads end in.
 	var wg sync.WaitGroup
-	for _, u := range urls {
+	for i, u := range urls {
+		if got[i].name != "" {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			name, fetched, err := r.im.get(r.ctx, bundle, dir, u, adopt)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if r.im.c.opts.DryRun && errors.Is(err, errDryRun) {
-					return
-				}
-				r.mu.Lock()
-				r.failed++
-				r.errs = append(r.errs, &ImageError{URL: u, Item: item, Err: err})
-				r.mu.Unlock()
-				return
-			}
-			names[u] = name
-			if fetched {
-				r.mu.Lock()
-				r.saved++
-				r.mu.Unlock()
-			}
+			got[i] = r.im.obtain(r.ctx, bundle, dir, u)
 		}()
 	}
 	wg.Wait()
+	var saved, failed int
+	var errs []error
+	names := make(map[string]string, len(urls))
+	for i, u := range urls {
+		g := got[i]
+		if g.err == nil && g.name == "" {
+			g.name, g.err = r.im.write(bundle, dir, u, g.data)
+			g.data = nil
+			if g.err == nil {
+				saved++
+			}
+		}
+		switch {
+		case g.err == nil:
+			names[u] = g.name
+		case errors.Is(g.err, errDryRun):
+		default:
+			failed++
+			errs = append(errs, &ImageError{URL: u, Item: item, Err: g.err})
+		}
+	}
+	r.mu.Lock()
+	r.saved, r.failed, r.errs = r.saved+saved, r.failed+failed, append(r.errs, errs...)
+	r.mu.Unlock()
 	image := fm.Image
 	if n, ok := names[image]; ok {
 		image = n
@@ -182,60 +201,57 @@ func (r *imageRun) wait(res *Result) {
 // errDryRun is an image a dry run would have fetched.
 var errDryRun = errors.New("dry run: not fetched")
 
-// get returns the file of bundle that holds u, saving it first unless it
-// is there: known to the memory and a whole regular file, or (adopt: the
-// bundle has no memory) a file of the name u would get, of the type its
-// extension says; else copied from another bundle that holds it; else
-// downloaded. fetched says a file was written.
-func (im *images) get(ctx context.Context, bundle, dir, u string, adopt bool) (name string, fetched bool, err error) {
+// obtained is an image of an item: the file that holds it already, or
+// the bytes to save, or why neither.
+type obtained struct {
+	name string
+	data []byte
+	err  error
+}
+
+// obtain finds the file of bundle that holds u: known to the memory and a
+// whole regular file. Else it returns the image's bytes: copied from
+// another bundle that holds it, or downloaded.
+func (im *images) obtain(ctx context.Context, bundle, dir, u string) obtained {
 	if name, ok := im.mem.lookup(bundle, u); ok {
 		if wholeFile(filepath.Join(dir, name)) {
-			return name, false, nil
+			return obtained{name: name}
 		}
 		im.mem.forget(bundle, name)
 	}
-	if adopt {
-		for ext := range rasterExt {
-			n := ImageName(u, ext, func(string) bool { return false })
-			if t, ok := sniffFile(filepath.Join(dir, n)); ok && rasterTypes[t] == ext && im.mem.owner(bundle, n) == "" {
-				im.mem.set(bundle, n, u)
-				return n, false, nil
-			}
-		}
-	}
 	if im.c.opts.DryRun {
-		return "", false, errDryRun
+		return obtained{err: errDryRun}
 	}
-	var data []byte
 	if b, n, ok := im.mem.elsewhere(bundle, u); ok {
 		// The same image in another item (a logo, a shared picture):
 		// copied, not fetched again.
-		data, err = os.ReadFile(filepath.Join(im.c.opts.OutputDir, filepath.FromSlash(b), n))
-		if err != nil {
-			data = nil
+		if data, err := os.ReadFile(filepath.Join(im.c.opts.OutputDir, filepath.FromSlash(b), n)); err == nil && len(data) > 0 {
+			return obtained{data: data}
 		}
 	}
-	if data == nil {
-		if data, err = im.download(ctx, u); err != nil {
-			return "", false, err
-		}
-	}
+	data, err := im.download(ctx, u)
+	return obtained{data: data, err: err}
+}
+
+// write checks that data is a raster image by its bytes, and writes it
+// whole into the bundle under a free name, which it returns.
+func (im *images) write(bundle, dir, u string, data []byte) (string, error) {
 	ext, ok := rasterTypes[http.DetectContentType(data)]
 	if !ok {
-		return "", false, fmt.Errorf("%w: the server sent %s", errNotRaster, http.DetectContentType(data))
+		return "", fmt.Errorf("%w: the server sent %s", errNotRaster, http.DetectContentType(data))
 	}
 	if info, err := os.Lstat(dir); err == nil && !info.IsDir() {
-		return "", false, errors.New("the bundle is not a folder")
+		return "", errors.New("the bundle is not a folder")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", false, err
+		return "", err
 	}
-	name = im.mem.reserve(bundle, dir, u, ext)
+	name := im.mem.reserve(bundle, dir, u, ext)
 	if err := atomicWrite(filepath.Join(dir, name), data); err != nil {
 		im.mem.forget(bundle, name)
-		return "", false, err
+		return "", err
 	}
-	return name, true, nil
+	return name, nil
 }
 
 // download fetches u with the feeds' client and rules (timeout,

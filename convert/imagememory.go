@@ -91,12 +91,22 @@ func (m *imageMemory) lookup(bundle, u string) (string, bool) {
 	return "", false
 }
 
-// owner returns the URL the memory says a file of bundle came from.
-func (m *imageMemory) owner(bundle, name string) string {
+// adopt looks in dir for the file u would have been saved as, given the
+// names the bundle's memory holds: a whole file whose bytes are of the
+// type its extension says. It records and returns it.
+func (m *imageMemory) adopt(bundle, dir, u string) (string, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.load()
-	return m.bundles[bundle][strings.ToLower(name)]
+	files := m.bundles[bundle]
+	for _, ext := range []string{".jpg", ".png", ".gif", ".webp"} {
+		n := ImageName(u, ext, func(n string) bool { _, ok := files[n]; return ok })
+		if t, ok := sniffFile(filepath.Join(dir, n)); ok && rasterTypes[t] == ext {
+			m.record(bundle, n, u)
+			return n, true
+		}
+	}
+	return "", false
 }
 
 // elsewhere returns another bundle's file saved from u, to copy instead of
@@ -138,14 +148,6 @@ func (m *imageMemory) reserve(bundle, dir, u, ext string) string {
 	})
 	m.record(bundle, name, u)
 	return name
-}
-
-// set records that bundle's file name came from u.
-func (m *imageMemory) set(bundle, name, u string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.load()
-	m.record(bundle, name, u)
 }
 
 // record is set with mu held.

@@ -140,7 +140,10 @@ func rewriteImages(body string, markdown bool, names map[string]string) string {
 		}
 		b.WriteString("<" + tag)
 		for _, a := range attrs {
-			b.WriteString(" " + a.k + `="` + html.EscapeString(a.v) + `"`)
+			b.WriteString(" " + a.k)
+			if a.v != "" { // an empty value is the same as none: controls, alt
+				b.WriteString(`="` + html.EscapeString(a.v) + `"`)
+			}
 		}
 		if tt == nethtml.SelfClosingTagToken {
 			b.WriteString(" /")
