@@ -33,6 +33,8 @@ func TestMigrateScripts(t *testing.T) {
 			env.Defer(srv.Close)
 			env.Setenv("BLOG", srv.URL)
 			env.Setenv("XDG_CACHE_HOME", env.WorkDir+"/.cache")
+			env.Setenv("FOXNEWS", mustAbs("testdata/foxnews-latest.xml"))
+			env.Setenv("SEED", mustAbs("testdata/golden/foxnews/witkoff-and-kushner-scheduled-to-meet-putin-in-moscow.md"))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
