@@ -1,0 +1,267 @@
+package convert
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"unicode/utf8"
+
+	"feed2md/templates"
+
+	"go.yaml.in/yaml/v3"
+)
+
+func TestImageName(t *testing.T) {
+	none := func(string) bool { return false }
+	cases := []struct{ url, ext, want string }{
+		{"https://example.com/wp-content/uploads/2019/01/Photo%20One.JPG", ".jpg", "photo-one.jpg"},
+		{"https://example.com/a/b/diagram.svg.png?w=300", ".png", "diagram-svg.png"},
+		{"https://example.com/image", ".gif", "image.gif"},
+		{"https://example.com/", ".png", "image.png"},
+		{"https://example.com/..", ".png", "image.png"},
+		{"https://example.com/.htaccess", ".png", "image.png"},
+		{"https://example.com/%2e%2e%2fetc%2fpasswd", ".png", "passwd.png"},
+		{"https://example.com/a%5c..%5cb.png", ".png", "a-b.png"},
+		{"https://example.com/index.jpg", ".jpg", "image-index.jpg"},
+		{"https://example.com/CON.png", ".png", "image-con.png"},
+		{"https://example.com/lpt1.gif", ".gif", "image-lpt1.gif"},
+		{"https://example.com/Ünïcødé.webp", ".webp", "n-c-d.webp"},
+		{"https://example.com/___.png", ".png", "image.png"},
+		{"https://example.com/photo.jpg", ".exe", "photo.img"},
+		{"https://example.com/" + strings.Repeat("ab-", 40) + ".png", ".png", strings.TrimSuffix(strings.Repeat("ab-", 20), "-") + ".png"},
+	}
+	for _, c := range cases {
+		if got := ImageName(c.url, c.ext, none); got != c.want {
+			t.Errorf("ImageName(%q, %q) = %q, want %q", c.url, c.ext, got, c.want)
+		}
+	}
+	taken := map[string]bool{"photo.jpg": true, "photo-2.jpg": true}
+	if got := ImageName("https://x.org/Photo.jpg", ".jpg", func(n string) bool { return taken[n] }); got != "photo-3.jpg" {
+		t.Errorf("a taken name gave %q, want photo-3.jpg", got)
+	}
+}
+
+// FuzzImageName holds the file-name rule to its promises whatever the URL:
+// never a path separator, never "..", never hidden or empty, a bounded
+// length, the extension asked for, and unique within the bundle.
+func FuzzImageName(f *testing.F) {
+	f.Add("https://example.com/a/photo.jpg", ".jpg", "photo.jpg")
+	f.Add("https://example.com/%2e%2e/%2F..%5C.png", ".png", "")
+	f.Add("../../etc/passwd", ".gif", "image.gif,image-2.gif")
+	f.Add("https://example.com/.git", ".webp", ".git")
+	f.Add("\x00/\\..", "../x", "index.md")
+	f.Fuzz(func(t *testing.T, u, ext, pre string) {
+		taken := map[string]bool{}
+		for _, n := range strings.Split(pre, ",") {
+			taken[n] = true
+		}
+		for i := 0; i < 5; i++ {
+			name := ImageName(u, ext, func(n string) bool { return taken[n] })
+			if name == "" || strings.ContainsAny(name, `/\`) || strings.Contains(name, "..") ||
+				strings.HasPrefix(name, ".") || filepath.Base(name) != name || !safeImageName(name) {
+				t.Fatalf("ImageName(%q, %q) = %q: not a plain file name", u, ext, name)
+			}
+			if len(name) > maxImageStem+len("-99999")+len(".webp") || !utf8.ValidString(name) {
+				t.Fatalf("ImageName(%q, %q) = %q: too long or not UTF-8", u, ext, name)
+			}
+			if taken[name] {
+				t.Fatalf("ImageName(%q, %q) = %q: already taken", u, ext, name)
+			}
+			want := strings.ToLower(ext)
+			if !rasterExt[want] {
+				want = ".img"
+			}
+			if !strings.HasSuffix(name, want) || strings.HasPrefix(name, "index.") {
+				t.Fatalf("ImageName(%q, %q) = %q: wrong extension, or a page name", u, ext, name)
+			}
+			taken[name] = true
+		}
+	})
+}
+
+func TestAliasFor(t *testing.T) {
+	const site = "https://blog.example.com/"
+	cases := []struct{ link, want string }{
+		{"https://blog.example.com/2019/01/post.html", "/2019/01/post.html"},
+		{"https://www.blog.example.com/2019/01/post/", "/2019/01/post/"},
+		{"http://BLOG.example.com/a?p=1#top", "/a"},
+		{"https://blog.example.com/a/../../b/./c", "/b/c"},
+		{"https://blog.example.com/%2e%2e/%2e%2e/etc/passwd", "/etc/passwd"},
+		{"https://blog.example.com/caf%C3%A9 au lait", "/caf%C3%A9%20au%20lait"},
+		{"https://blog.example.com/a%5cb", ""},
+		{"https://blog.example.com/", ""},
+		{"https://blog.example.com", ""},
+		{"https://other.example.com/2019/01/post.html", ""},
+		{"", ""},
+	}
+	for _, c := range cases {
+		if got := aliasFor(c.link, site); got != c.want {
+			t.Errorf("aliasFor(%q) = %q, want %q", c.link, got, c.want)
+		}
+	}
+}
+
+func TestFeedTags(t *testing.T) {
+	got := FeedTags([]string{" Travel ", "Go &amp; <b>Hugo</b>", "travel", "", "  ", "Photos", "More"}, 3)
+	if want := []string{"travel", "go & hugo", "photos"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("FeedTags = %q, want %q", got, want)
+	}
+	if got := FeedTags([]string{"a"}, 0); got != nil {
+		t.Errorf("FeedTags with max 0 = %q", got)
+	}
+}
+
+func TestImageRefsAndRewrite(t *testing.T) {
+	body := `<p><IMG SRC="https://a.org/x.png" alt="x"> <img src="data:image/png;base64,AAAA"></p>` +
+		`<picture><source srcset="https://a.org/y.webp 1x, https://a.org/y2.webp 2x"><img src="https://a.org/x.png"></picture>` +
+		`<video poster="https://a.org/p.gif" src="https://a.org/v.mp4"><source src="https://a.org/v.webm"></video>` +
+		`<a href="https://a.org/x.png">link, not image</a>`
+	refs := imageRefs(body, false)
+	want := []string{"https://a.org/x.png", "https://a.org/y.webp", "https://a.org/y2.webp", "https://a.org/p.gif"}
+	if !reflect.DeepEqual(refs, want) {
+		t.Fatalf("imageRefs = %q, want %q", refs, want)
+	}
+	got := rewriteImages(body, false, map[string]string{"https://a.org/x.png": "x.png", "https://a.org/y2.webp": "y2.webp", "https://a.org/p.gif": "p&q.gif"})
+	wantBody := `<p><img src="x.png" alt="x"> <img src="data:image/png;base64,AAAA"></p>` +
+		`<picture><source srcset="https://a.org/y.webp 1x, y2.webp 2x"><img src="x.png"></picture>` +
+		`<video poster="p&amp;q.gif" src="https://a.org/v.mp4"><source src="https://a.org/v.webm"></video>` +
+		`<a href="https://a.org/x.png">link, not image</a>`
+	if got != wantBody {
+		t.Errorf("rewriteImages:\n got %s\nwant %s", got, wantBody)
+	}
+
+	md := "![A [nested] alt](https://a.org/x.png \"title\")\n\n[![](https://a.org/y.png)](https://a.org/page)\n\n![x](<https://a.org/s p.png>) ![e](https://a.org/\\(x\\).png) ![p](https://a.org/w_(1).png)"
+	refs = imageRefs(md, true)
+	want = []string{"https://a.org/x.png", "https://a.org/y.png", "https://a.org/s p.png", "https://a.org/w_(1).png"}
+	if !reflect.DeepEqual(refs, want) {
+		t.Fatalf("Markdown imageRefs = %q, want %q", refs, want)
+	}
+	got = rewriteImages(md, true, map[string]string{"https://a.org/x.png": "x.png", "https://a.org/y.png": "y.png", "https://a.org/s p.png": "s-p.png", "https://a.org/w_(1).png": "w-1.png"})
+	wantMD := "![A [nested] alt](x.png \"title\")\n\n[![](y.png)](https://a.org/page)\n\n![x](<s-p.png>) ![e](https://a.org/\\(x\\).png) ![p](w-1.png)"
+	if got != wantMD {
+		t.Errorf("Markdown rewriteImages:\n got %s\nwant %s", got, wantMD)
+	}
+}
+
+// TestDefaultLayoutAliases: the fast renderer writes aliases exactly as
+// the embedded template does, after tags, and a YAML parser reads them
+// back; without aliases there is no key.
+func TestDefaultLayoutAliases(t *testing.T) {
+	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, aliases := range [][]string{nil, {"/2019/01/it's.html"}, {"/a/", "/b\u2028"}} {
+		fm := FrontMatter{Title: "T", Date: "2026-01-02", Tags: []string{"t"}, Aliases: aliases}
+		want, err := render(tmpl, &fm, "<p>b</p>")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := renderDefault(nil, &fm, "<p>b</p>")
+		if !bytes.Equal(got, want) {
+			t.Fatalf("renderDefault wrote\n%s\nthe template\n%s", got, want)
+		}
+		block := got[4 : bytes.Index(got, []byte("\n---\n"))+1]
+		var m struct {
+			Tags    []string `yaml:"tags"`
+			Aliases []string `yaml:"aliases"`
+		}
+		if err := yaml.Unmarshal(block, &m); err != nil {
+			t.Fatalf("%v\n%s", err, block)
+		}
+		if !reflect.DeepEqual(m.Aliases, aliases) {
+			t.Errorf("aliases read back %q, want %q", m.Aliases, aliases)
+		}
+		if len(aliases) > 0 && !bytes.Contains(got, []byte("- 't'\naliases:\n")) {
+			t.Errorf("aliases not right after tags:\n%s", got)
+		}
+	}
+}
+
+// TestImagesFailedRetried: an image that fails keeps its URL, is counted
+// and reported, does not fail the item, and keeps the next run from
+// skipping the feed as unchanged, so that the image is tried again.
+func TestImagesFailedRetried(t *testing.T) {
+	var broken atomic.Bool
+	broken.Store(true)
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		if broken.Load() {
+			http.NotFound(w, r)
+			return
+		}
+		img := image.NewGray(image.Rect(0, 0, 2, 2))
+		png.Encode(w, img)
+	}))
+	defer srv.Close()
+	feed := `<rss version="2.0"><channel><title>b</title><link>https://blog.example/</link>
+<item><title>A post</title><link>https://blog.example/a</link><guid>a</guid>
+<description><![CDATA[<p><img src="` + srv.URL + `/pic.png"></p>]]></description></item></channel></rss>`
+	path := filepath.Join(t.TempDir(), "feed.xml")
+	if err := os.WriteFile(path, []byte(feed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, cache := t.TempDir(), t.TempDir()
+	run := func() *Result {
+		t.Helper()
+		c := newTestConverter(t, out, func(o *Options) {
+			o.Images, o.CacheDir, o.Retries = ImagesDownload, cache, -1
+		})
+		src, err := ParseSource(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := c.Convert(context.Background(), src)
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := run()
+	if res.Failed() || res.New != 1 || res.ImagesSaved != 0 || res.ImagesFailed != 1 || len(res.ImageErrors) != 1 {
+		t.Fatalf("first run: failed %v, new %d, saved %d, failed images %d, errors %v", res.Failed(), res.New, res.ImagesSaved, res.ImagesFailed, res.ImageErrors)
+	}
+	var ie *ImageError
+	var he *HTTPError
+	if !errors.As(res.ImageErrors[0], &ie) || ie.URL != srv.URL+"/pic.png" || ie.Item != "https://blog.example/a" || !errors.As(ie, &he) || he.StatusCode != 404 {
+		t.Errorf("image error %#v", res.ImageErrors[0])
+	}
+	data, err := os.ReadFile(filepath.Join(out, "a-post", "index.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, body := frontMatter(t, data)
+	if m["image"] != srv.URL+"/pic.png" || !strings.Contains(body, `<img src="`+srv.URL+`/pic.png">`) {
+		t.Errorf("the failed image's URL is not kept:\n%s", data)
+	}
+
+	broken.Store(false)
+	res = run()
+	if res.SameBytes || res.ImagesSaved != 1 || res.ImagesFailed != 0 || res.Updated != 1 {
+		t.Fatalf("second run: same bytes %v, saved %d, failed %d, updated %d", res.SameBytes, res.ImagesSaved, res.ImagesFailed, res.Updated)
+	}
+	data, err = os.ReadFile(filepath.Join(out, "a-post", "index.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, body = frontMatter(t, data)
+	if m["image"] != "pic.png" || !strings.Contains(body, `<img src="pic.png">`) {
+		t.Errorf("the image is not referred to relatively:\n%s", data)
+	}
+	before := requests.Load()
+	res = run()
+	if !res.SameBytes || requests.Load() != before {
+		t.Errorf("third run: same bytes %v, %d more requests", res.SameBytes, requests.Load()-before)
+	}
+}
