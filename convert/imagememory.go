@@ -27,8 +27,12 @@ type imageMemory struct {
 	mu      sync.Mutex
 	loaded  bool
 	bundles map[string]map[string]string
+	byURL   map[string]imageLoc // a file saved from each URL, for elsewhere
 	dirty   bool
 }
+
+// imageLoc is a file of a bundle.
+type imageLoc struct{ bundle, name string }
 
 // load reads imagesFile once. A damaged or missing file is an empty
 // memory: images are then fetched again (or adopted, see images.get).
@@ -39,6 +43,7 @@ func (m *imageMemory) load() {
 	}
 	m.loaded = true
 	m.bundles = map[string]map[string]string{}
+	m.byURL = map[string]imageLoc{}
 	data, err := os.ReadFile(filepath.Join(m.dir, imagesFile))
 	if err != nil {
 		return
@@ -58,6 +63,7 @@ func (m *imageMemory) load() {
 				m.bundles[bundle] = map[string]string{}
 			}
 			m.bundles[bundle][name] = u
+			m.byURL[u] = imageLoc{bundle, name}
 		}
 	}
 }
@@ -115,17 +121,11 @@ func (m *imageMemory) elsewhere(bundle, u string) (string, string, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.load()
-	for b, files := range m.bundles {
-		if b == bundle {
-			continue
-		}
-		for name, v := range files {
-			if v == u {
-				return b, name, true
-			}
-		}
+	l, ok := m.byURL[u]
+	if !ok || l.bundle == bundle {
+		return "", "", false
 	}
-	return "", "", false
+	return l.bundle, l.name, true
 }
 
 // reserve picks a free name for u in bundle (see ImageName: not in the
@@ -156,6 +156,7 @@ func (m *imageMemory) record(bundle, name, u string) {
 		m.bundles[bundle] = map[string]string{}
 	}
 	m.bundles[bundle][name] = u
+	m.byURL[u] = imageLoc{bundle, name}
 	m.dirty = true
 }
 
@@ -164,7 +165,10 @@ func (m *imageMemory) forget(bundle, name string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if files := m.bundles[bundle]; files != nil {
-		if _, ok := files[name]; ok {
+		if u, ok := files[name]; ok {
+			if m.byURL[u] == (imageLoc{bundle, name}) {
+				delete(m.byURL, u)
+			}
 			delete(files, name)
 			if len(files) == 0 {
 				delete(m.bundles, bundle)
