@@ -46,18 +46,28 @@ type images struct {
 	slots chan struct{} // downloads at a time
 	mem   *imageMemory
 
-	mu    sync.Mutex
-	hosts map[string]chan struct{} // downloads at a time per host
+	mu      sync.Mutex
+	hosts   map[string]chan struct{} // downloads at a time per host
+	flights map[string]*flight       // downloads under way or not yet saved, by URL
+}
+
+// flight is one download that items needing the same URL share, so that
+// an image several posts show (or fail to show) costs one request.
+type flight struct {
+	done chan struct{} // closed when data and err are set
+	data []byte
+	err  error
 }
 
 // newImages makes the image stage of c.
 func newImages(c *Converter) *images {
 	im := &images{
-		c:     c,
-		fetch: *c.fetch,
-		slots: make(chan struct{}, imageSlots),
-		mem:   &imageMemory{dir: c.opts.OutputDir, dryRun: c.opts.DryRun},
-		hosts: map[string]chan struct{}{},
+		c:       c,
+		fetch:   *c.fetch,
+		slots:   make(chan struct{}, imageSlots),
+		mem:     &imageMemory{dir: c.opts.OutputDir, dryRun: c.opts.DryRun},
+		hosts:   map[string]chan struct{}{},
+		flights: map[string]*flight{},
 	}
 	im.fetch.maxSize = c.opts.MaxImageSize
 	return im
@@ -167,6 +177,9 @@ func (r *imageRun) images(bundle, dir string, fm *FrontMatter, body string) (str
 				saved++
 			}
 		}
+		if g.owner {
+			r.im.land(u)
+		}
 		switch {
 		case g.err == nil:
 			names[u] = g.name
@@ -204,9 +217,10 @@ var errDryRun = errors.New("dry run: not fetched")
 // obtained is an image of an item: the file that holds it already, or
 // the bytes to save, or why neither.
 type obtained struct {
-	name string
-	data []byte
-	err  error
+	name  string
+	data  []byte
+	err   error
+	owner bool // this item made the request: it ends the flight (land)
 }
 
 // obtain finds the file of bundle that holds u: known to the memory and a
@@ -229,8 +243,30 @@ func (im *images) obtain(ctx context.Context, bundle, dir, u string) obtained {
 			return obtained{data: data}
 		}
 	}
-	data, err := im.download(ctx, u)
-	return obtained{data: data, err: err}
+	im.mu.Lock()
+	if fl := im.flights[u]; fl != nil {
+		im.mu.Unlock()
+		select {
+		case <-fl.done:
+			return obtained{data: fl.data, err: fl.err}
+		case <-ctx.Done():
+			return obtained{err: ctx.Err()}
+		}
+	}
+	fl := &flight{done: make(chan struct{})}
+	im.flights[u] = fl
+	im.mu.Unlock()
+	fl.data, fl.err = im.download(ctx, u)
+	close(fl.done)
+	return obtained{data: fl.data, err: fl.err, owner: true}
+}
+
+// land ends the flight of u once its owner has saved it (or failed):
+// from now on the memory has it, or the next run tries again.
+func (im *images) land(u string) {
+	im.mu.Lock()
+	delete(im.flights, u)
+	im.mu.Unlock()
 }
 
 // write checks that data is a raster image by its bytes, and writes it

@@ -54,6 +54,11 @@ func (m *imageMemory) load() {
 		return
 	}
 	for bundle, files := range b {
+		if !safeImageName(bundle) {
+			// Bundles are folders of the output folder itself.
+			m.dirty = true
+			continue
+		}
 		for name, u := range files {
 			if !safeImageName(name) || u == "" {
 				m.dirty = true
