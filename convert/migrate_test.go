@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"unicode/utf8"
 
 	"feed2md/templates"
@@ -263,5 +264,75 @@ func TestImagesFailedRetried(t *testing.T) {
 	res = run()
 	if !res.SameBytes || requests.Load() != before {
 		t.Errorf("third run: same bytes %v, %d more requests", res.SameBytes, requests.Load()-before)
+	}
+}
+
+// TestFeedDataEachFormat: -tags feed and the template data from RSS, Atom
+// and JSON Feed alike, read back with a YAML parser.
+func TestFeedDataEachFormat(t *testing.T) {
+	tmpl, err := ParseTemplate(fstest.MapFS{"t.tmpl": {Data: []byte(`---
+title: {{dq .Title}}
+tags:{{range .Tags}}
+- {{sq .}}{{end}}
+cats:{{range .ItemCategories}}
+- {{dq .}}{{end}}
+authors:{{range .Authors}}
+- {{dq .}}{{end}}
+files:{{range .Enclosures}}
+- {url: {{sq .URL}}, type: {{sq .Type}}, length: {{.Length}}}{{end}}
+updated: {{if .Updated.IsZero}}none{{else}}{{.Updated.UTC.Format "2006-01-02T15:04:05Z07:00"}}{{end}}
+---
+`)}}, "t.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type data struct {
+		Title   string
+		Tags    []string
+		Cats    []string
+		Authors []string
+		Files   []struct {
+			URL    string
+			Type   string
+			Length int64
+		}
+		Updated string
+	}
+	feeds := map[string]string{
+		"rss": `<rss version="2.0"><channel><title>f</title><link>https://s.example/</link><item><title>It's "one"</title><link>https://s.example/1</link>
+<category>Go</category><category> News&amp;Views </category><category>go</category><author>x@s.example (Ann)</author>
+<enclosure url="/a.mp3" type="audio/mpeg" length="12"/><enclosure url="javascript:alert(1)" type="x" length="-3"/></item></channel></rss>`,
+		"atom": `<feed xmlns="http://www.w3.org/2005/Atom"><title>f</title><link href="https://s.example/"/><id>f</id><entry><title>It's "one"</title><id>1</id>
+<link href="https://s.example/1"/><updated>2026-01-02T03:04:05+01:00</updated><author><name>Ann</name></author>
+<category term="go" label="Go"/><category term=" News&amp;Views "/><category term="go"/>
+<link rel="enclosure" href="https://s.example/a.mp3" type="audio/mpeg" length="12"/></entry></feed>`,
+		"json": `{"version":"https://jsonfeed.org/version/1.1","title":"f","home_page_url":"https://s.example/","items":[{"id":"1","url":"https://s.example/1",
+"title":"It's \"one\"","tags":["Go"," News&Views ","go"],"authors":[{"name":"Ann"}],"date_modified":"2026-01-02T02:04:05Z",
+"attachments":[{"url":"https://s.example/a.mp3","mime_type":"audio/mpeg","size_in_bytes":12}]}]}`,
+	}
+	for name, feed := range feeds {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			res := convertBytes(t, dir, feed, func(o *Options) { o.Template, o.Tags = tmpl, TagsFeed })
+			if res.Failed() || len(res.Changes) != 1 {
+				t.Fatalf("%v %v", res.Err, res.Errors)
+			}
+			raw, err := os.ReadFile(res.Changes[0].Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got data
+			if err := yaml.Unmarshal(bytes.TrimSuffix(bytes.TrimPrefix(raw, []byte("---\n")), []byte("---\n")), &got); err != nil {
+				t.Fatalf("%v\n%s", err, raw)
+			}
+			if got.Title != `It's "one"` || strings.Join(got.Tags, "|") != "go|news&views" ||
+				strings.Join(got.Cats, "|") != "Go|News&Views|go" || strings.Join(got.Authors, "|") != "Ann" ||
+				len(got.Files) != 1 || got.Files[0].URL != "https://s.example/a.mp3" || got.Files[0].Type != "audio/mpeg" || got.Files[0].Length != 12 {
+				t.Errorf("read back %+v from\n%s", got, raw)
+			}
+			if want := map[string]string{"rss": "none", "atom": "2026-01-02T02:04:05Z", "json": "2026-01-02T02:04:05Z"}[name]; got.Updated != want {
+				t.Errorf("updated %q, want %q", got.Updated, want)
+			}
+		})
 	}
 }
