@@ -78,7 +78,7 @@ type Converter struct {
 	fingerprint string    // of the options that shape the files
 	fastRender  bool      // the template is the embedded one: renderDefault
 	buffers     sync.Pool // of *[]byte: files are rendered into them, reused once written
-	images      *images   // -images download; nil otherwise
+	images      *images   // -images download (download.go); nil otherwise
 }
 
 // New checks opts, fills in defaults and indexes the output folder.
@@ -583,13 +583,21 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		data []byte
 	}
 	writes := make(chan job, 64)
-	imgs := c.images.run(ctx) // nil without -images download
 	var wg sync.WaitGroup
 	for w := 0; w < writers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range writes {
+				if j.data == nil {
+					// -images download: the item's images go into its
+					// bundle first, then it is rendered (download.go).
+					var err error
+					if j.data, err = c.images.finish(ctx, j.f, res); err != nil {
+						outcomes[j.i].err = err
+						continue
+					}
+				}
 				action, err := c.store.write(j.f, j.data)
 				if c.fastRender {
 					data := j.data[:0]
@@ -617,26 +625,6 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			outcomes[i].err = p.err
 			return
 		}
-		if imgs != nil {
-			// The item's images are fetched beside the next items; its
-			// file is rendered and written once they are in its bundle.
-			f, fm, err := c.claimItem(p)
-			switch {
-			case err != nil:
-				outcomes[i].err = err
-			case f == nil:
-				outcomes[i].dup = true
-			default:
-				imgs.item(f, fm, p.body, func(data []byte, err error) {
-					if err != nil {
-						outcomes[i].err = err
-						return
-					}
-					writes <- job{i, f, data}
-				})
-			}
-			return
-		}
 		f, data, err := c.claimAndRender(p)
 		switch {
 		case err != nil:
@@ -647,7 +635,6 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			writes <- job{i, f, data}
 		}
 	})
-	imgs.wait(res)
 	close(writes)
 	wg.Wait()
 	for i, o := range outcomes[:handled] {
@@ -680,24 +667,9 @@ const writers = 4
 // claimAndRender gives a prepared item its file and renders its bytes. It
 // returns a nil file for an item already written in this run.
 func (c *Converter) claimAndRender(p *prepared) (*stored, []byte, error) {
-	f, fm, err := c.claimItem(p)
-	if err != nil || f == nil {
-		return nil, nil, err
-	}
-	data, err := c.renderItem(&fm, p.body)
-	if err != nil {
-		return nil, nil, err
-	}
-	return f, data, nil
-}
-
-// claimItem gives a prepared item its file, and its front matter the
-// file's slug and the date. It returns a nil file for an item already
-// written in this run.
-func (c *Converter) claimItem(p *prepared) (*stored, FrontMatter, error) {
 	f, ok, err := c.store.claim(p.key, p.fm.Slug)
 	if err != nil || !ok {
-		return nil, FrontMatter{}, err
+		return nil, nil, err
 	}
 	fm := p.fm
 	fm.Slug = f.slug
@@ -717,19 +689,18 @@ func (c *Converter) claimItem(p *prepared) (*stored, FrontMatter, error) {
 		}
 		fm.Time, fm.Date = t, t.Format(c.opts.DateFormat)
 	}
-	return f, fm, nil
-}
-
-// renderItem renders a claimed item's file.
-func (c *Converter) renderItem(fm *FrontMatter, body string) ([]byte, error) {
+	if c.images.wants(f) {
+		// Rendered by a writer once its images are in its bundle.
+		c.images.hold(f, fm, p.body)
+		return f, nil, nil
+	}
 	if c.fastRender {
 		buf := c.buffers.Get().(*[]byte)
-		return renderDefault((*buf)[:0], fm, body), nil
+		return f, renderDefault((*buf)[:0], &fm, p.body), nil
 	}
-	fm.Content = body
-	data, err := render(c.opts.Template, fm, body)
+	data, err := render(c.opts.Template, &fm, p.body)
 	if err != nil {
-		return nil, fmt.Errorf("front-matter template: %w", err)
+		return nil, nil, fmt.Errorf("front-matter template: %w", err)
 	}
-	return data, nil
+	return f, data, nil
 }

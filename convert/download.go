@@ -16,9 +16,8 @@ import (
 
 // Politeness of image downloads.
 const (
-	imageSlots   = 6  // downloads at a time, over all hosts
-	imagePerHost = 2  // downloads at a time from one host
-	imageItems   = 64 // items waiting for their images before the next is held back
+	imageSlots   = 6 // downloads at a time, over all hosts
+	imagePerHost = 2 // downloads at a time from one host
 )
 
 // ImageError is an image that could not be saved: the body keeps its
@@ -49,6 +48,7 @@ type images struct {
 	mu      sync.Mutex
 	hosts   map[string]chan struct{} // downloads at a time per host
 	flights map[string]*flight       // downloads under way or not yet saved, by URL
+	pending map[*stored]pendingItem  // items claimed, waiting for a writer to take their images
 }
 
 // flight is one download that items needing the same URL share, so that
@@ -68,6 +68,7 @@ func newImages(c *Converter) *images {
 		mem:     &imageMemory{dir: c.opts.OutputDir, dryRun: c.opts.DryRun},
 		hosts:   map[string]chan struct{}{},
 		flights: map[string]*flight{},
+		pending: map[*stored]pendingItem{},
 	}
 	im.fetch.maxSize = c.opts.MaxImageSize
 	return im
@@ -82,71 +83,85 @@ func (im *images) save() error {
 	return im.mem.save()
 }
 
-// imageRun is the image work of one feed's items.
-type imageRun struct {
-	im    *images
-	ctx   context.Context
-	items chan struct{} // items in flight
-	wg    sync.WaitGroup
-
-	mu     sync.Mutex
-	saved  int
-	failed int
-	errs   []error
-}
-
-// run starts the image work of one feed. A nil receiver gives nil: the
-// caller then writes items as usual.
-func (im *images) run(ctx context.Context) *imageRun {
+// wants reports whether f's images are to be downloaded: -images
+// download is on (a nil receiver is off) and f is a bundle's index.md. An
+// item that kept a SLUG.md from a run without bundles keeps its URLs.
+func (im *images) wants(f *stored) bool {
 	if im == nil {
-		return nil
+		return false
 	}
-	return &imageRun{im: im, ctx: ctx, items: make(chan struct{}, imageItems)}
-}
-
-// item saves the images of a claimed item into its bundle, rewrites its
-// body and image key to the files saved, renders it and hands the bytes
-// to done, on another goroutine while the next items are prepared. An
-// item whose file is not a bundle's index.md (a SLUG.md kept from a run
-// without bundles) keeps its URLs.
-func (r *imageRun) item(f *stored, fm FrontMatter, body string, done func([]byte, error)) {
-	c := r.im.c
 	bundle := filepath.ToSlash(filepath.Dir(f.name))
-	if filepath.Base(f.name) != "index.md" || bundle == "." || strings.Contains(bundle, "/") {
-		done(c.renderItem(&fm, body))
-		return
-	}
-	r.items <- struct{}{}
-	r.wg.Add(1)
-	go func() {
-		defer func() { <-r.items; r.wg.Done() }()
-		body, fm.Image = r.images(bundle, filepath.Dir(c.store.path(f)), &fm, body)
-		done(c.renderItem(&fm, body))
-	}()
+	return filepath.Base(f.name) == "index.md" && bundle != "." && !strings.Contains(bundle, "/")
 }
 
-// images fetches an item's images and returns its body and image key
-// rewritten to the files that are in the bundle.
-func (r *imageRun) images(bundle, dir string, fm *FrontMatter, body string) (string, string) {
-	markdown := r.im.c.opts.Body == BodyMarkdown
-	urls := imageRefs(body, markdown)
+// pendingItem is a claimed item waiting for its images to be rendered.
+type pendingItem struct {
+	fm   FrontMatter
+	body string
+}
+
+// hold keeps a claimed item's front matter and body until finish.
+func (im *images) hold(f *stored, fm FrontMatter, body string) {
+	im.mu.Lock()
+	im.pending[f] = pendingItem{fm, body}
+	im.mu.Unlock()
+}
+
+// finish saves the images of an item held for f into its bundle, rewrites
+// its body and image key to the files saved, and renders it. It runs on
+// the writers, while the next items are prepared and claimed; the counts
+// go into res.
+func (im *images) finish(ctx context.Context, f *stored, res *Result) ([]byte, error) {
+	im.mu.Lock()
+	p, ok := im.pending[f]
+	delete(im.pending, f)
+	im.mu.Unlock()
+	if !ok {
+		return nil, errors.New("internal error: no item held for " + f.name)
+	}
+	bundle := filepath.ToSlash(filepath.Dir(f.name))
+	saved, failed, errs := im.itemImages(ctx, bundle, filepath.Dir(im.c.store.path(f)), &p.fm, &p.body)
+	im.mu.Lock()
+	res.ImagesSaved += saved
+	res.ImagesFailed += failed
+	res.ImageErrors = append(res.ImageErrors, errs...)
+	im.mu.Unlock()
+	c := im.c
+	if c.fastRender {
+		buf := c.buffers.Get().(*[]byte)
+		return renderDefault((*buf)[:0], &p.fm, p.body), nil
+	}
+	p.fm.Content = p.body
+	data, err := render(c.opts.Template, &p.fm, p.body)
+	if err != nil {
+		return nil, fmt.Errorf("front-matter template: %w", err)
+	}
+	return data, nil
+}
+
+// itemImages fetches an item's images and rewrites its body and image key
+// to the files that are in the bundle. It returns how many files it saved
+// and which images failed.
+func (im *images) itemImages(ctx context.Context, bundle, dir string, fm *FrontMatter, body *string) (saved, failed int, errs []error) {
+	markdown := im.c.opts.Body == BodyMarkdown
+	urls := imageRefs(*body, markdown)
 	if fm.Image != "" && !slices.Contains(urls, fm.Image) {
 		urls = append(urls, fm.Image)
 	}
 	if len(urls) == 0 {
-		return body, fm.Image
+		return 0, 0, nil
 	}
 	item := fm.Link
 	if item == "" {
 		item = bundle
 	}
 	got := make([]obtained, len(urls))
-	if !r.im.mem.known(bundle) {
+	if !im.mem.known(bundle) {
 		// No memory of this bundle (lost, or a folder written by another
 		// tool): the files there that have the names these URLs would get,
 		// in body order, are theirs.
 		for i, u := range urls {
-			if n, ok := r.im.mem.adopt(bundle, dir, u); ok {
+			if n, ok := im.mem.adopt(bundle, dir, u); ok {
 				got[i].name = n
 			}
 		}
@@ -161,24 +176,22 @@ func (r *imageRun) images(bundle, dir string, fm *FrontMatter, body string) (str
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got[i] = r.im.obtain(r.ctx, bundle, dir, u)
+			got[i] = im.obtain(ctx, bundle, dir, u)
 		}()
 	}
 	wg.Wait()
-	var saved, failed int
-	var errs []error
 	names := make(map[string]string, len(urls))
 	for i, u := range urls {
 		g := got[i]
 		if g.err == nil && g.name == "" {
-			g.name, g.err = r.im.write(bundle, dir, u, g.data)
+			g.name, g.err = im.write(bundle, dir, u, g.data)
 			g.data = nil
 			if g.err == nil {
 				saved++
 			}
 		}
 		if g.owner {
-			r.im.land(u)
+			im.land(u)
 		}
 		switch {
 		case g.err == nil:
@@ -189,26 +202,11 @@ func (r *imageRun) images(bundle, dir string, fm *FrontMatter, body string) (str
 			errs = append(errs, &ImageError{URL: u, Item: item, Err: g.err})
 		}
 	}
-	r.mu.Lock()
-	r.saved, r.failed, r.errs = r.saved+saved, r.failed+failed, append(r.errs, errs...)
-	r.mu.Unlock()
-	image := fm.Image
-	if n, ok := names[image]; ok {
-		image = n
+	if n, ok := names[fm.Image]; ok {
+		fm.Image = n
 	}
-	return rewriteImages(body, markdown, names), image
-}
-
-// wait waits for the items handed to item, and adds the counts to res. A
-// nil receiver does nothing.
-func (r *imageRun) wait(res *Result) {
-	if r == nil {
-		return
-	}
-	r.wg.Wait()
-	res.ImagesSaved += r.saved
-	res.ImagesFailed += r.failed
-	res.ImageErrors = append(res.ImageErrors, r.errs...)
+	*body = rewriteImages(*body, markdown, names)
+	return saved, failed, errs
 }
 
 // errDryRun is an image a dry run would have fetched.

@@ -147,7 +147,7 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	if len(it.Authors) > 0 && it.Authors[0] != nil {
 		fm.Author = PlainText(it.Authors[0].Name)
 	}
-	c.migrateData(it, link, fi, fm)
+	c.migrateData(it, link, body, fi, fm)
 
 	switch {
 	case link != "":
