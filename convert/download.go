@@ -197,6 +197,8 @@ func (im *images) itemImages(ctx context.Context, bundle, dir string, fm *FrontM
 		case g.err == nil:
 			names[u] = g.name
 		case errors.Is(g.err, errDryRun):
+		case ctx.Err() != nil:
+			failed++ // interrupted: counted, without a line for each
 		default:
 			failed++
 			errs = append(errs, &ImageError{URL: u, Item: item, Err: g.err})
@@ -234,13 +236,9 @@ func (im *images) obtain(ctx context.Context, bundle, dir, u string) obtained {
 	if im.c.opts.DryRun {
 		return obtained{err: errDryRun}
 	}
-	if b, n, ok := im.mem.elsewhere(bundle, u); ok {
-		// The same image in another item (a logo, a shared picture):
-		// copied, not fetched again.
-		if data, err := os.ReadFile(filepath.Join(im.c.opts.OutputDir, filepath.FromSlash(b), n)); err == nil && len(data) > 0 {
-			return obtained{data: data}
-		}
-	}
+	// A flight is looked for, then another bundle's copy, under one lock:
+	// an owner records its file before it ends its flight (land), so
+	// one of the two is always seen.
 	im.mu.Lock()
 	if fl := im.flights[u]; fl != nil {
 		im.mu.Unlock()
@@ -249,6 +247,15 @@ func (im *images) obtain(ctx context.Context, bundle, dir, u string) obtained {
 			return obtained{data: fl.data, err: fl.err}
 		case <-ctx.Done():
 			return obtained{err: ctx.Err()}
+		}
+	}
+	if b, n, ok := im.mem.elsewhere(bundle, u); ok {
+		// The same image in another item (a logo, a shared picture):
+		// copied, not fetched again.
+		data, err := os.ReadFile(filepath.Join(im.c.opts.OutputDir, filepath.FromSlash(b), n))
+		if err == nil && len(data) > 0 {
+			im.mu.Unlock()
+			return obtained{data: data}
 		}
 	}
 	fl := &flight{done: make(chan struct{})}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/png"
 	"net/http"
@@ -12,9 +13,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 	"unicode/utf8"
 
 	"feed2md/templates"
@@ -334,5 +337,117 @@ updated: {{if .Updated.IsZero}}none{{else}}{{.Updated.UTC.Format "2006-01-02T15:
 				t.Errorf("updated %q, want %q", got.Updated, want)
 			}
 		})
+	}
+}
+
+// TestImagesPolite: downloads overlap, but never more than two at once
+// from one host, each with the feeds' User-Agent; an image several items
+// show is requested once.
+func TestImagesPolite(t *testing.T) {
+	var mu sync.Mutex
+	inflight, most, total := map[string]int{}, map[string]int{}, 0
+	badAgent := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := strings.Split(r.Host, ":")[0]
+		mu.Lock()
+		total++
+		if r.UserAgent() != "feed2md-test/1" {
+			badAgent++
+		}
+		inflight[host]++
+		most[host] = max(most[host], inflight[host])
+		mu.Unlock()
+		time.Sleep(30 * time.Millisecond)
+		png.Encode(w, image.NewGray(image.Rect(0, 0, 1, 1)))
+		mu.Lock()
+		inflight[host]--
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	other := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	var feed strings.Builder
+	feed.WriteString(`<rss version="2.0"><channel><title>b</title><link>https://blog.example/</link>`)
+	for i := 0; i < 8; i++ {
+		fmt.Fprintf(&feed, `<item><title>Post %d</title><link>https://blog.example/%d</link><description><![CDATA[`+
+			`<img src="%s/a%d.png"><img src="%s/b%d.png"><img src="%s/logo.png">]]></description></item>`, i, i, srv.URL, i, other, i, srv.URL)
+	}
+	feed.WriteString(`</channel></rss>`)
+	dir := t.TempDir()
+	res := convertBytes(t, dir, feed.String(), func(o *Options) { o.Images, o.UserAgent = ImagesDownload, "feed2md-test/1" })
+	if res.Failed() || res.New != 8 || res.ImagesSaved != 24 || res.ImagesFailed != 0 {
+		t.Fatalf("new %d, saved %d, failed %d: %v %v", res.New, res.ImagesSaved, res.ImagesFailed, res.Errors, res.ImageErrors)
+	}
+	if total != 17 {
+		t.Errorf("%d requests for 16 images and a logo shown 8 times", total)
+	}
+	if badAgent != 0 {
+		t.Errorf("%d requests without the User-Agent", badAgent)
+	}
+	for _, h := range []string{"127.0.0.1", "localhost"} {
+		if most[h] != imagePerHost {
+			t.Errorf("at most %d requests at once to %s, want %d (no more, and overlapping)", most[h], h, imagePerHost)
+		}
+	}
+	for i := 0; i < 8; i++ {
+		if _, err := os.Stat(filepath.Join(dir, fmt.Sprintf("post-%d", i), "logo.png")); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestImageMemoryHostile: a damaged or hostile memory file never makes a
+// file be read or written outside its bundle.
+func TestImageMemoryHostile(t *testing.T) {
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret.png")
+	var pic bytes.Buffer
+	png.Encode(&pic, image.NewGray(image.Rect(0, 0, 1, 1)))
+	if err := os.WriteFile(secret, pic.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var requests int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests++
+		w.Write(pic.Bytes())
+	}))
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "out")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rel, _ := filepath.Rel(dir, outside)
+	memory := fmt.Sprintf(`{%q: {"secret.png": %q}, "post": {"../../escape.png": %q, ".hidden.png": %q}}`,
+		rel, srv.URL+"/pic.png", srv.URL+"/pic.png", srv.URL+"/pic.png")
+	if err := os.WriteFile(filepath.Join(dir, imagesFile), []byte(memory), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	feed := `<rss version="2.0"><channel><title>b</title><item><title>Post</title><link>https://blog.example/p</link>
+<description><![CDATA[<img src="` + srv.URL + `/pic.png">]]></description></item></channel></rss>`
+	res := convertBytes(t, dir, feed, func(o *Options) { o.Images = ImagesDownload })
+	if res.ImagesSaved != 1 || requests != 1 {
+		t.Errorf("saved %d with %d requests: the hostile memory was used", res.ImagesSaved, requests)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "post", "pic.png")); err != nil {
+		t.Error(err)
+	}
+	var files []string
+	filepath.WalkDir(filepath.Dir(dir), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, strings.TrimPrefix(p, filepath.Dir(dir)))
+		}
+		return nil
+	})
+	if strings.Join(files, " ") != "/out/.feed2md-ids.json /out/.feed2md-images.json /out/.feed2md.lock /out/post/index.md /out/post/pic.png" {
+		t.Errorf("files: %v", files)
+	}
+	if entries, err := os.ReadDir(outside); err != nil || len(entries) != 1 {
+		t.Errorf("the folder outside holds %v (%v)", entries, err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, imagesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "{\n  \"post\": {\n    \"pic.png\": \"" + srv.URL + "/pic.png\"\n  }\n}\n"; string(data) != want {
+		t.Errorf("memory after the run:\n%s\nwant\n%s", data, want)
 	}
 }
