@@ -451,3 +451,44 @@ func TestImageMemoryHostile(t *testing.T) {
 		t.Errorf("memory after the run:\n%s\nwant\n%s", data, want)
 	}
 }
+
+// FuzzAliasesLayout: whatever an alias holds, the fast renderer and the
+// embedded template write the same bytes, and a YAML parser reads the
+// aliases back exactly. The aliases come from aliasFor on a fuzzed link.
+func FuzzAliasesLayout(f *testing.F) {
+	f.Add("https://blog.example/2019/01/it's.html", "x")
+	f.Add("https://blog.example/a%0Ab/%E2%80%A8/", "")
+	f.Add("https://www.blog.example/..%2f..%2f/'\"/", "#")
+	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, link, extra string) {
+		a := aliasFor(link, "https://blog.example/")
+		if a != "" && (!strings.HasPrefix(a, "/") || strings.Contains(a, "/../") || strings.HasSuffix(a, "/..") || strings.ContainsAny(a, "?#\\\n")) {
+			t.Fatalf("aliasFor(%q) = %q", link, a)
+		}
+		fm := FrontMatter{Title: "T", Date: "2026-01-02", Tags: []string{"t"}}
+		if a != "" {
+			// Invalid UTF-8 is written as U+FFFD (DoubleQuote): not an alias's case.
+			fm.Aliases = []string{a, strings.ToValidUTF8(extra, "\uFFFD")}
+		}
+		want, err := render(tmpl, &fm, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := renderDefault(nil, &fm, "")
+		if !bytes.Equal(got, want) {
+			t.Fatalf("renderDefault wrote\n%q\nthe template\n%q", got, want)
+		}
+		var m struct {
+			Aliases []string `yaml:"aliases"`
+		}
+		if err := yaml.Unmarshal(got[4:len(got)-4], &m); err != nil {
+			t.Fatalf("%v\n%s", err, got)
+		}
+		if !reflect.DeepEqual(m.Aliases, fm.Aliases) {
+			t.Fatalf("aliases read back %q, want %q", m.Aliases, fm.Aliases)
+		}
+	})
+}
