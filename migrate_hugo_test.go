@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"feed2md/convert"
 )
 
 // migrateFeed is a blog's feed for blogServer: relative and absolute
@@ -38,6 +40,11 @@ const migrateFeed = `<?xml version="1.0" encoding="UTF-8"?>
 // item's categories must be its tags.
 func TestHugoMigratedBlog(t *testing.T) {
 	hugo := hugoBin(t)
+	t.Run("unsafe Hugo, HTML bodies", func(t *testing.T) { hugoMigratedBlog(t, hugo, convert.BodyHTML) })
+	t.Run("stock Hugo, Markdown bodies", func(t *testing.T) { hugoMigratedBlog(t, hugo, convert.BodyMarkdown) })
+}
+
+func hugoMigratedBlog(t *testing.T, hugo, body string) {
 	blog := t.TempDir()
 	if err := os.WriteFile(filepath.Join(blog, "blog.xml"), []byte(migrateFeed), 0o644); err != nil {
 		t.Fatal(err)
@@ -47,8 +54,10 @@ func TestHugoMigratedBlog(t *testing.T) {
 
 	site := t.TempDir()
 	files := map[string]string{
-		"hugo.toml": "baseURL = 'https://example.org/'\ntitle = 'Test'\n" +
-			"[taxonomies]\n  tag = 'tags'\n[markup.goldmark.renderer]\n  unsafe = true\n",
+		"hugo.toml": "baseURL = 'https://example.org/'\ntitle = 'Test'\n[taxonomies]\n  tag = 'tags'\n",
+	}
+	if body == convert.BodyHTML {
+		files["hugo.toml"] += "[markup.goldmark.renderer]\n  unsafe = true\n"
 	}
 	for k, v := range hugoLayouts {
 		files[k] = v
@@ -62,7 +71,7 @@ func TestHugoMigratedBlog(t *testing.T) {
 	}
 	posts := filepath.Join(site, "content", "posts")
 	var stdout, stderr bytes.Buffer
-	args := []string{"-no-cache", "-bundle", "-images", "download", "-aliases", "-tags", "feed", "-o", posts, srv.URL + "/site/blog.xml"}
+	args := []string{"-no-cache", "-body", body, "-bundle", "-images", "download", "-aliases", "-tags", "feed", "-o", posts, srv.URL + "/site/blog.xml"}
 	if code := feed2md(context.Background(), args, nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("feed2md exit %d: %s", code, stderr.String())
 	}
@@ -88,13 +97,13 @@ func TestHugoMigratedBlog(t *testing.T) {
 		t.Error("the SVG was published")
 	}
 	page := read("posts/first-post/index.html")
-	for _, want := range []string{`<img src="photo.jpg" alt="A photo">`, `<img src="diagram.png">`, `<img src="` + srv.URL + `/svg/evil.svg">`, "<li>travel</li><li>photos</li>"} {
+	for _, want := range []string{`<img src="photo.jpg" alt="A photo">`, `<img src="diagram.png"`, `<img src="` + srv.URL + `/svg/evil.svg"`, "<li>travel</li><li>photos</li>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %s:\n%s", want, page)
 		}
 	}
 	broken := read("posts/broken-images/index.html")
-	if !strings.Contains(broken, `<img src="`+srv.URL+`/missing/gone.png"> <img src="fine.gif">`) {
+	if !strings.Contains(broken, `<img src="`+srv.URL+`/missing/gone.png"`) || !strings.Contains(broken, `<img src="fine.gif"`) {
 		t.Errorf("the page with a missing image:\n%s", broken)
 	}
 	for old, now := range map[string]string{"2019/01/first-post.html": "/posts/first-post/", "2019/02/broken/index.html": "/posts/broken-images/"} {
