@@ -63,6 +63,11 @@ type config struct {
 	since      string
 	dryRun     bool
 	lockWait   time.Duration
+
+	images       string // -images
+	maxImageSize int64  // -max-image-size
+	aliases      bool   // -aliases
+	tags         string // -tags
 }
 
 // newFlagSet registers every flag. The FlagSet prints nothing itself:
@@ -106,6 +111,11 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	fs.StringVar(&cfg.since, "since", "", "skip items older than a date (2026-01-02) or a duration (72h, 7d)")
 	fs.BoolVar(&cfg.dryRun, "dry-run", false, "say what would be created or updated, and change nothing")
 	fs.DurationVar(&cfg.lockWait, "lock-wait", 10*time.Minute, "how long to wait for another run writing to the same folder")
+	fs.Func("images", "`mode` of images: link (keep their URLs), or download (into each item's bundle; implies -bundle)", oneOf(&cfg.images, convert.ImagesLink, convert.ImagesDownload))
+	cfg.maxImageSize = 20 << 20
+	fs.Var((*sizeValue)(&cfg.maxImageSize), "max-image-size", "the largest image downloaded, a `size`; a larger one keeps its URL")
+	fs.BoolVar(&cfg.aliases, "aliases", false, "write the item link's path as Hugo aliases, when it is on the feed's own host")
+	fs.Func("tags", "where tags come from, a `source`: title (its words), feed (the item's categories), or both (default title)", oneOf(&cfg.tags, convert.TagsTitle, convert.TagsFeed, convert.TagsBoth))
 	return fs
 }
 
@@ -239,6 +249,7 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 		UserAgent: "feed2md/" + shortVersion() + " (feed-to-Markdown converter)",
 		DryRun:    cfg.dryRun, Limit: cfg.limit, LockWait: cfg.lockWait,
 	}
+	opts.Images, opts.MaxImageSize, opts.Aliases, opts.Tags = cfg.images, cfg.maxImageSize, cfg.aliases, cfg.tags
 	if cfg.quiet && cfg.verbose {
 		return opts, errors.New("-q and -v cannot go together: -q prints errors only, -v every file")
 	}
@@ -324,4 +335,17 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 		return opts, err
 	}
 	return opts, nil
+}
+
+// oneOf returns a flag.Func setter that accepts only the given values.
+func oneOf(dst *string, values ...string) func(string) error {
+	return func(s string) error {
+		for _, v := range values {
+			if s == v {
+				*dst = s
+				return nil
+			}
+		}
+		return fmt.Errorf("use %s", strings.Join(values, " or "))
+	}
 }

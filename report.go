@@ -96,6 +96,9 @@ func (r *reporter) report(f *feed, res *convert.Result) bool {
 				r.line("feed2md: " + f.label + ": duplicate skipped: " + name)
 			}
 		}
+		for _, err := range res.ImageErrors {
+			r.line("feed2md: " + f.label + ": " + err.Error())
+		}
 	}
 	if !r.quiet && !r.json && res.Err == nil && f.err == nil {
 		fmt.Fprintln(r.stderr, summary(f.label, res, r.dryRun))
@@ -175,6 +178,12 @@ func summary(label string, res *convert.Result, dryRun bool) string {
 	if res.Skipped > 0 {
 		fmt.Fprintf(&b, ", %s skipped", plural(res.Skipped, "duplicate", "duplicates"))
 	}
+	if res.ImagesSaved > 0 {
+		fmt.Fprintf(&b, ", %s saved", plural(res.ImagesSaved, "image", "images"))
+	}
+	if res.ImagesFailed > 0 {
+		fmt.Fprintf(&b, ", %s failed (kept as links; -v says why)", plural(res.ImagesFailed, "image", "images"))
+	}
 	return b.String()
 }
 
@@ -218,6 +227,9 @@ type jsonCounts struct {
 	Skipped   int `json:"skipped"`   // items the feed repeats
 	Filtered  int `json:"filtered"`  // items left out by -limit or -since
 	Failed    int `json:"failed"`    // items that failed
+
+	ImagesSaved  int `json:"images_saved,omitempty"`  // images downloaded into bundles (-images download)
+	ImagesFailed int `json:"images_failed,omitempty"` // images that failed and kept their URLs
 }
 
 // jsonFile is a file created or updated.
@@ -233,6 +245,7 @@ func jsonReport(f *feed, res *convert.Result, dryRun bool) jsonFeed {
 		Counts: jsonCounts{
 			Items: res.Items, New: res.New, Updated: res.Updated, Unchanged: res.Unchanged,
 			Skipped: res.Skipped, Filtered: res.Filtered, Failed: len(res.Errors),
+			ImagesSaved: res.ImagesSaved, ImagesFailed: res.ImagesFailed,
 		},
 		Files: []jsonFile{}, Errors: []string{}, Notices: notices(res),
 	}

@@ -64,6 +64,11 @@ type Options struct {
 	// warning and the run goes on without the state: the files are right,
 	// only conditional requests are lost.
 	CacheStrict bool
+
+	Images       string // ImagesLink (default: leave image URLs as they are) or ImagesDownload (implies Bundle)
+	MaxImageSize int64  // the largest image downloaded (default 20 MiB)
+	Aliases      bool   // write the item link's path as Hugo aliases when it is on the feed's own host
+	Tags         string // where tags come from: TagsTitle (default), TagsFeed or TagsBoth
 }
 
 // Converter converts feeds into one output folder.
@@ -80,6 +85,7 @@ type Converter struct {
 	fingerprint string    // of the options that shape the files
 	fastRender  bool      // the template is the embedded one: renderDefault
 	buffers     sync.Pool // of *[]byte: files are rendered into them, reused once written
+	images      *images   // -images download (download.go); nil otherwise
 }
 
 // New checks opts and fills in defaults. It creates nothing: the output
@@ -146,6 +152,9 @@ func New(opts Options) (*Converter, error) {
 	if err := opts.Check(); err != nil {
 		return nil, err
 	}
+	if err := checkMigrateOptions(&opts); err != nil {
+		return nil, err
+	}
 	// The folder and its lock are made lazily, right before the first
 	// write (openFolder): a run with nothing to write creates nothing.
 	st, err := openStore(opts.OutputDir, opts.Bundle, opts.DryRun)
@@ -168,6 +177,9 @@ func New(opts Options) (*Converter, error) {
 	c.fingerprint = optionsFingerprint(&c.opts)
 	c.fastRender = isDefaultLayout(opts.Template)
 	c.buffers.New = func() any { b := make([]byte, 0, 8<<10); return &b }
+	if opts.Images == ImagesDownload {
+		c.images = newImages(c)
+	}
 	if opts.CacheDir != "" {
 		c.state, err = loadState(opts.CacheDir, opts.OutputDir)
 		var se *StateError
@@ -197,6 +209,11 @@ func (c *Converter) Close() error {
 	if c.lock != nil {
 		// Without the lock, no item was given a file: nothing to flush.
 		if err := c.store.flush(); err != nil {
+			return err
+		}
+	}
+	if c.lock != nil {
+		if err := c.images.save(); err != nil {
 			return err
 		}
 	}
@@ -241,6 +258,10 @@ type Result struct {
 	SameBytes   bool   // the feed's bytes, the options and the files are as last time: nothing parsed
 	MovedTo     string // the feed's new URL after a permanent redirect: update the list
 	Discovered  string // the feed URL found in the HTML page the source is
+
+	ImagesSaved  int     // images downloaded into bundles (-images download)
+	ImagesFailed int     // images left as absolute URLs because they failed; tried again next run
+	ImageErrors  []error // one per failed image (ImageError), for -v
 }
 
 // Failed reports whether the feed or any of its items failed.
@@ -447,7 +468,7 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 	for _, ch := range res.Changes {
 		next.Files = append(next.Files, ch.Name)
 	}
-	if len(res.Errors) == 0 {
+	if len(res.Errors) == 0 && res.ImagesFailed == 0 {
 		// Only a complete success may let the next run skip the feed.
 		next.Validators, next.Hash = l.f.validators, l.hash()
 	}
@@ -608,6 +629,15 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		go func() {
 			defer wg.Done()
 			for j := range writes {
+				if j.data == nil {
+					// -images download: the item's images go into its
+					// bundle first, then it is rendered (download.go).
+					var err error
+					if j.data, err = c.images.finish(ctx, j.f, res); err != nil {
+						outcomes[j.i].err = err
+						continue
+					}
+				}
 				action, err := c.store.write(j.f, j.data)
 				if c.fastRender {
 					data := j.data[:0]
@@ -755,6 +785,11 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (*stored, 
 			t = t.In(c.opts.Location)
 		}
 		fm.Time, fm.Date = t, t.Format(c.opts.DateFormat)
+	}
+	if c.images.wants(f) {
+		// Rendered by a writer once its images are in its bundle.
+		c.images.hold(f, fm, p.body)
+		return f, nil, nil
 	}
 	if c.fastRender {
 		buf := c.buffers.Get().(*[]byte)

@@ -141,12 +141,13 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	if fm.Categories == nil && hostOf(link) != "" {
 		fm.Categories = []string{hostOf(link)}
 	}
-	fm.Tags = Tags(fm.Title, c.stopwords, c.opts.MaxTags)
+	fm.Tags = c.itemTags(it, fm.Title)
 	fm.Draft = c.opts.Draft
 	fm.FeedTitle = fi.title
 	if len(it.Authors) > 0 && it.Authors[0] != nil {
 		fm.Author = PlainText(it.Authors[0].Name)
 	}
+	c.migrateData(it, link, body, fi, fm)
 
 	p.id = itemID{guid: fm.GUID, link: link, title: fm.Title}
 	if link == "" {

@@ -34,6 +34,21 @@ type FrontMatter struct {
 	GUID        string    // the item's GUID or Atom id, or ""
 	Author      string    // the first author's name, or ""
 	FeedTitle   string    // the feed's title as plain text
+
+	Aliases        []string    // with -aliases: the old path of the item's link on the feed's own host
+	Enclosures     []Enclosure // the item's enclosures (podcast audio, attachments), URLs absolute
+	ItemCategories []string    // the item's own categories, as the feed wrote them
+	Authors        []string    // the names of the item's authors, as plain text
+	Content        string      // the body as written into the file (a user's template only)
+	Updated        time.Time   // when the item was last updated; zero when the feed does not say
+}
+
+// Enclosure is a file attached to an item: RSS enclosure, Atom
+// link rel="enclosure", JSON Feed attachment.
+type Enclosure struct {
+	URL    string // absolute http(s) URL
+	Type   string // its MIME type as the feed gives it, or ""
+	Length int64  // its size in bytes as the feed gives it; 0 when unknown
 }
 
 // TemplateFuncs returns the functions available to front-matter
@@ -58,6 +73,8 @@ func ParseTemplate(fsys fs.FS, name string) (*template.Template, error) {
 		Title: "Sample", Date: "2006-01-02", Time: time.Date(2006, 1, 2, 15, 4, 5, 0, time.UTC),
 		Description: "d", Summary: "d", Slug: "sample", Link: "https://example.com/a",
 		Source: "https://example.com/feed", Categories: []string{"example.com"}, Tags: []string{"sample"},
+		Enclosures:     []Enclosure{{URL: "https://example.com/a.mp3", Type: "audio/mpeg", Length: 1}},
+		ItemCategories: []string{"Sample"}, Authors: []string{"A. Writer"}, Content: "<p>d</p>",
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, &sample); err != nil {
@@ -259,6 +276,13 @@ func renderDefault(b []byte, fm *FrontMatter, body string) []byte {
 	for _, t := range fm.Tags {
 		b = append(b, "\n- "...)
 		b = append(b, SingleQuote(t)...)
+	}
+	if len(fm.Aliases) > 0 {
+		b = append(b, "\naliases:"...)
+		for _, a := range fm.Aliases {
+			b = append(b, "\n- "...)
+			b = append(b, SingleQuote(a)...)
+		}
 	}
 	b = append(b, "\n\ndraft: "...)
 	if fm.Draft {

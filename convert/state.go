@@ -234,6 +234,10 @@ func optionsFingerprint(o *Options) string {
 	}
 	sort.Strings(words)
 	fmt.Fprintln(h, words)
+	if o.Images == ImagesDownload || o.Aliases || (o.Tags != "" && o.Tags != TagsTitle) {
+		// Only when set, so that a default run keeps its fingerprint.
+		fmt.Fprintf(h, "%s|%d|%t|%s|\n", o.Images, o.MaxImageSize, o.Aliases, o.Tags)
+	}
 	for _, t := range o.Template.Templates() {
 		if t.Tree != nil {
 			fmt.Fprintln(h, t.Name(), t.Tree.Root.String())

@@ -1,0 +1,48 @@
+package convert
+
+import (
+	"net/url"
+	"path"
+	"strings"
+)
+
+// aliasFor returns the Hugo alias of an item: the path of its link, when
+// the link is on the feed's own host (site, the feed's link), so that the
+// old URL redirects to the new page. A "www." prefix does not count as a
+// different host. It returns "" for a link elsewhere, a link to the site's
+// root (an alias there would replace the home page), and a path that does
+// not come out clean: the alias is a path Hugo writes a file at, so it is
+// cleaned of "." and ".." segments and of control characters, and keeps
+// only its path (no query or fragment, which a static site cannot serve).
+func aliasFor(link, site string) string {
+	if link == "" || site == "" {
+		return ""
+	}
+	u, err := url.Parse(link)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	if !sameSite(u.Hostname(), hostOf(site)) {
+		return ""
+	}
+	p := u.Path // decoded: a %2e%2e segment is cleaned like ".."
+	if p == "" || strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return ""
+	}
+	clean := path.Clean("/" + p)
+	if clean == "/" {
+		return ""
+	}
+	if strings.HasSuffix(p, "/") {
+		clean += "/"
+	}
+	return (&url.URL{Path: clean}).EscapedPath()
+}
+
+// sameSite reports whether two host names are the same site, ignoring
+// case and a leading "www.".
+func sameSite(a, b string) bool {
+	a = strings.TrimPrefix(strings.ToLower(a), "www.")
+	b = strings.TrimPrefix(strings.ToLower(b), "www.")
+	return a != "" && a == b
+}

@@ -1,0 +1,361 @@
+package convert
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Politeness of image downloads.
+const (
+	imageSlots   = 6 // downloads at a time, over all hosts
+	imagePerHost = 2 // downloads at a time from one host
+)
+
+// ImageError is an image that could not be saved: the body keeps its
+// absolute URL, the item is written, and the next run tries again.
+type ImageError struct {
+	URL  string // the image's URL
+	Item string // the item's link, or its file
+	Err  error
+}
+
+func (e *ImageError) Error() string {
+	return fmt.Sprintf("image %s of %s: %v (its URL is kept)", e.URL, e.Item, e.Err)
+}
+
+func (e *ImageError) Unwrap() error { return e.Err }
+
+// errNotRaster is an image whose bytes are not PNG, JPEG, GIF or WebP.
+var errNotRaster = errors.New("not a raster image")
+
+// images downloads the images of items (-images download) into their
+// bundles. One is made per Converter; its memory is saved by Close.
+type images struct {
+	c     *Converter
+	fetch fetcher       // the feeds' client, User-Agent, timeout and retries, with the image size cap
+	slots chan struct{} // downloads at a time
+	mem   *imageMemory
+
+	mu      sync.Mutex
+	hosts   map[string]chan struct{} // downloads at a time per host
+	flights map[string]*flight       // downloads under way or not yet saved, by URL
+	pending map[*stored]pendingItem  // items claimed, waiting for a writer to take their images
+}
+
+// flight is one download that items needing the same URL share, so that
+// an image several posts show (or fail to show) costs one request.
+type flight struct {
+	done chan struct{} // closed when data and err are set
+	data []byte
+	err  error
+}
+
+// newImages makes the image stage of c.
+func newImages(c *Converter) *images {
+	im := &images{
+		c:       c,
+		fetch:   *c.fetch,
+		slots:   make(chan struct{}, imageSlots),
+		mem:     &imageMemory{dir: c.opts.OutputDir, dryRun: c.opts.DryRun},
+		hosts:   map[string]chan struct{}{},
+		flights: map[string]*flight{},
+		pending: map[*stored]pendingItem{},
+	}
+	im.fetch.maxSize = c.opts.MaxImageSize
+	return im
+}
+
+// save writes the memory of which file came from which URL. A nil
+// receiver (no -images download) does nothing.
+func (im *images) save() error {
+	if im == nil {
+		return nil
+	}
+	return im.mem.save()
+}
+
+// wants reports whether f's images are to be downloaded: -images
+// download is on (a nil receiver is off) and f is a bundle's index.md. An
+// item that kept a SLUG.md from a run without bundles keeps its URLs.
+func (im *images) wants(f *stored) bool {
+	if im == nil {
+		return false
+	}
+	bundle := filepath.ToSlash(filepath.Dir(f.name))
+	return filepath.Base(f.name) == "index.md" && bundle != "." && !strings.Contains(bundle, "/")
+}
+
+// pendingItem is a claimed item waiting for its images to be rendered.
+type pendingItem struct {
+	fm   FrontMatter
+	body string
+}
+
+// hold keeps a claimed item's front matter and body until finish.
+func (im *images) hold(f *stored, fm FrontMatter, body string) {
+	im.mu.Lock()
+	im.pending[f] = pendingItem{fm, body}
+	im.mu.Unlock()
+}
+
+// finish saves the images of an item held for f into its bundle, rewrites
+// its body and image key to the files saved, and renders it. It runs on
+// the writers, while the next items are prepared and claimed; the counts
+// go into res.
+func (im *images) finish(ctx context.Context, f *stored, res *Result) ([]byte, error) {
+	im.mu.Lock()
+	p, ok := im.pending[f]
+	delete(im.pending, f)
+	im.mu.Unlock()
+	if !ok {
+		return nil, errors.New("internal error: no item held for " + f.name)
+	}
+	bundle := filepath.ToSlash(filepath.Dir(f.name))
+	saved, failed, errs := im.itemImages(ctx, bundle, filepath.Dir(im.c.store.path(f)), &p.fm, &p.body)
+	im.mu.Lock()
+	res.ImagesSaved += saved
+	res.ImagesFailed += failed
+	res.ImageErrors = append(res.ImageErrors, errs...)
+	im.mu.Unlock()
+	c := im.c
+	if c.fastRender {
+		buf := c.buffers.Get().(*[]byte)
+		return renderDefault((*buf)[:0], &p.fm, p.body), nil
+	}
+	p.fm.Content = p.body
+	data, err := render(c.opts.Template, &p.fm, p.body)
+	if err != nil {
+		return nil, fmt.Errorf("front-matter template: %w", err)
+	}
+	return data, nil
+}
+
+// itemImages fetches an item's images and rewrites its body and image key
+// to the files that are in the bundle. It returns how many files it saved
+// and which images failed.
+func (im *images) itemImages(ctx context.Context, bundle, dir string, fm *FrontMatter, body *string) (saved, failed int, errs []error) {
+	markdown := im.c.opts.Body == BodyMarkdown
+	urls := imageRefs(*body, markdown)
+	if fm.Image != "" && !slices.Contains(urls, fm.Image) {
+		urls = append(urls, fm.Image)
+	}
+	if len(urls) == 0 {
+		return 0, 0, nil
+	}
+	item := fm.Link
+	if item == "" {
+		item = bundle
+	}
+	got := make([]obtained, len(urls))
+	if !im.mem.known(bundle) {
+		// No memory of this bundle (lost, or a folder written by another
+		// tool): the files there that have the names these URLs would get,
+		// in body order, are theirs.
+		for i, u := range urls {
+			if n, ok := im.mem.adopt(bundle, dir, u); ok {
+				got[i].name = n
+			}
+		}
+	}
+	// Fetched beside each other; named and written in body order, so
+	// that names are the same whatever order the downloads end in.
+	var wg sync.WaitGroup
+	for i, u := range urls {
+		if got[i].name != "" {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i] = im.obtain(ctx, bundle, dir, u)
+		}()
+	}
+	wg.Wait()
+	names := make(map[string]string, len(urls))
+	for i, u := range urls {
+		g := got[i]
+		if g.err == nil && g.name == "" {
+			g.name, g.err = im.write(bundle, dir, u, g.data)
+			g.data = nil
+			if g.err == nil {
+				saved++
+			}
+		}
+		if g.owner {
+			im.land(u)
+		}
+		switch {
+		case g.err == nil:
+			names[u] = g.name
+		case errors.Is(g.err, errDryRun):
+		case ctx.Err() != nil:
+			failed++ // interrupted: counted, without a line for each
+		default:
+			failed++
+			errs = append(errs, &ImageError{URL: u, Item: item, Err: g.err})
+		}
+	}
+	if n, ok := names[fm.Image]; ok {
+		fm.Image = n
+	}
+	*body = rewriteImages(*body, markdown, names)
+	return saved, failed, errs
+}
+
+// errDryRun is an image a dry run would have fetched.
+var errDryRun = errors.New("dry run: not fetched")
+
+// obtained is an image of an item: the file that holds it already, or
+// the bytes to save, or why neither.
+type obtained struct {
+	name  string
+	data  []byte
+	err   error
+	owner bool // this item made the request: it ends the flight (land)
+}
+
+// obtain finds the file of bundle that holds u: known to the memory and a
+// whole regular file. Else it returns the image's bytes: copied from
+// another bundle that holds it, or downloaded.
+func (im *images) obtain(ctx context.Context, bundle, dir, u string) obtained {
+	if name, ok := im.mem.lookup(bundle, u); ok {
+		if wholeFile(filepath.Join(dir, name)) {
+			return obtained{name: name}
+		}
+		im.mem.forget(bundle, name)
+	}
+	if im.c.opts.DryRun {
+		return obtained{err: errDryRun}
+	}
+	// A flight is looked for, then another bundle's copy, under one lock:
+	// an owner records its file before it ends its flight (land), so
+	// one of the two is always seen.
+	im.mu.Lock()
+	if fl := im.flights[u]; fl != nil {
+		im.mu.Unlock()
+		select {
+		case <-fl.done:
+			return obtained{data: fl.data, err: fl.err}
+		case <-ctx.Done():
+			return obtained{err: ctx.Err()}
+		}
+	}
+	if b, n, ok := im.mem.elsewhere(bundle, u); ok {
+		// The same image in another item (a logo, a shared picture):
+		// copied, not fetched again.
+		data, err := readOwn(filepath.Join(im.c.opts.OutputDir, filepath.FromSlash(b), n)) // a link there is not an image of ours
+		if err == nil && len(data) > 0 {
+			im.mu.Unlock()
+			return obtained{data: data}
+		}
+	}
+	fl := &flight{done: make(chan struct{})}
+	im.flights[u] = fl
+	im.mu.Unlock()
+	fl.data, fl.err = im.download(ctx, u)
+	close(fl.done)
+	return obtained{data: fl.data, err: fl.err, owner: true}
+}
+
+// land ends the flight of u once its owner has saved it (or failed):
+// from now on the memory has it, or the next run tries again.
+func (im *images) land(u string) {
+	im.mu.Lock()
+	delete(im.flights, u)
+	im.mu.Unlock()
+}
+
+// write checks that data is a raster image by its bytes, and writes it
+// whole into the bundle under a free name, which it returns.
+func (im *images) write(bundle, dir, u string, data []byte) (string, error) {
+	ext, ok := rasterTypes[http.DetectContentType(data)]
+	if !ok {
+		return "", fmt.Errorf("%w: the server sent %s", errNotRaster, http.DetectContentType(data))
+	}
+	if info, err := os.Lstat(dir); err == nil && !info.IsDir() {
+		return "", errors.New("the bundle is not a folder")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	name := im.mem.reserve(bundle, dir, u, ext)
+	if err := atomicWrite(filepath.Join(dir, name), data); err != nil {
+		im.mem.forget(bundle, name)
+		return "", err
+	}
+	return name, nil
+}
+
+// download fetches u with the feeds' client and rules (timeout,
+// User-Agent, retries with backoff and Retry-After, size cap), at most
+// imageSlots at a time and imagePerHost from one host.
+func (im *images) download(ctx context.Context, u string) ([]byte, error) {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return nil, err
+	}
+	host := im.hostSlots(strings.ToLower(parsed.Host))
+	select {
+	case host <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-host }()
+	select {
+	case im.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-im.slots }()
+	f, err := im.fetch.read(ctx, Source{URL: parsed}, Validators{})
+	if err != nil {
+		return nil, err
+	}
+	return f.body, nil
+}
+
+// hostSlots returns the semaphore of a host.
+func (im *images) hostSlots(host string) chan struct{} {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	s := im.hosts[host]
+	if s == nil {
+		s = make(chan struct{}, imagePerHost)
+		im.hosts[host] = s
+	}
+	return s
+}
+
+// wholeFile reports a regular, non-empty file (files are only ever
+// written whole, by a rename).
+func wholeFile(path string) bool {
+	info, err := os.Lstat(path)
+	return err == nil && info.Mode().IsRegular() && info.Size() > 0
+}
+
+// sniffFile returns the sniffed type of a regular file's first bytes.
+func sniffFile(path string) (string, bool) {
+	if !wholeFile(path) {
+		return "", false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	buf := make([]byte, 512)
+	n, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return "", false
+	}
+	return http.DetectContentType(buf[:n]), true
+}

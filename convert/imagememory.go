@@ -1,0 +1,202 @@
+package convert
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// imagesFile is the hidden file in the output folder that remembers, for
+// each bundle, which URL each image file came from, so that a re-run
+// makes no request for an image already saved. It is separate from
+// idsFile, which remembers items.
+const imagesFile = ".feed2md-images.json"
+
+// imageMemory is the content of imagesFile: bundle (its folder, relative
+// to the output folder, with '/') → file name → URL. It is safe for
+// concurrent use.
+type imageMemory struct {
+	dir    string // the output folder
+	dryRun bool
+
+	mu      sync.Mutex
+	loaded  bool
+	bundles map[string]map[string]string
+	byURL   map[string]imageLoc // a file saved from each URL, for elsewhere
+	dirty   bool
+}
+
+// imageLoc is a file of a bundle.
+type imageLoc struct{ bundle, name string }
+
+// load reads imagesFile once. A damaged or missing file is an empty
+// memory: images are then fetched again (or adopted, see images.get).
+// The caller holds mu.
+func (m *imageMemory) load() {
+	if m.loaded {
+		return
+	}
+	m.loaded = true
+	m.bundles = map[string]map[string]string{}
+	m.byURL = map[string]imageLoc{}
+	data, err := readOwn(filepath.Join(m.dir, imagesFile)) // never through a link
+	if err != nil {
+		return
+	}
+	var b map[string]map[string]string
+	if json.Unmarshal(data, &b) != nil {
+		m.dirty = true
+		return
+	}
+	for bundle, files := range b {
+		if !safeImageName(bundle) {
+			// Bundles are folders of the output folder itself.
+			m.dirty = true
+			continue
+		}
+		for name, u := range files {
+			if !safeImageName(name) || u == "" {
+				m.dirty = true
+				continue
+			}
+			if m.bundles[bundle] == nil {
+				m.bundles[bundle] = map[string]string{}
+			}
+			m.bundles[bundle][name] = u
+			m.byURL[u] = imageLoc{bundle, name}
+		}
+	}
+}
+
+// safeImageName reports a name that may be joined to a bundle's folder:
+// one plain, visible file name.
+func safeImageName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.HasPrefix(name, ".") &&
+		!strings.ContainsAny(name, `/\`+"\x00") && filepath.Base(name) == name
+}
+
+// known reports whether the bundle has any memory at all.
+func (m *imageMemory) known(bundle string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.load()
+	return len(m.bundles[bundle]) > 0
+}
+
+// lookup returns the file of bundle that u was saved as, if the memory
+// has one.
+func (m *imageMemory) lookup(bundle, u string) (string, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.load()
+	for name, v := range m.bundles[bundle] {
+		if v == u {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// adopt looks in dir for the file u would have been saved as, given the
+// names the bundle's memory holds: a whole file whose bytes are of the
+// type its extension says. It records and returns it.
+func (m *imageMemory) adopt(bundle, dir, u string) (string, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.load()
+	files := m.bundles[bundle]
+	for _, ext := range []string{".jpg", ".png", ".gif", ".webp"} {
+		n := ImageName(u, ext, func(n string) bool { _, ok := files[n]; return ok })
+		if t, ok := sniffFile(filepath.Join(dir, n)); ok && rasterTypes[t] == ext {
+			m.record(bundle, n, u)
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// elsewhere returns another bundle's file saved from u, to copy instead of
+// fetching u again.
+func (m *imageMemory) elsewhere(bundle, u string) (string, string, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.load()
+	l, ok := m.byURL[u]
+	if !ok || l.bundle == bundle {
+		return "", "", false
+	}
+	return l.bundle, l.name, true
+}
+
+// reserve picks a free name for u in bundle (see ImageName: not in the
+// memory, not a file in dir, not index.md) and records it.
+func (m *imageMemory) reserve(bundle, dir, u, ext string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.load()
+	files := m.bundles[bundle]
+	if files == nil {
+		files = map[string]string{}
+		m.bundles[bundle] = files
+	}
+	name := ImageName(u, ext, func(n string) bool {
+		if _, ok := files[n]; ok || n == "index.md" {
+			return true
+		}
+		_, err := os.Lstat(filepath.Join(dir, n))
+		return !errors.Is(err, fs.ErrNotExist)
+	})
+	m.record(bundle, name, u)
+	return name
+}
+
+// record is set with mu held.
+func (m *imageMemory) record(bundle, name, u string) {
+	if m.bundles[bundle] == nil {
+		m.bundles[bundle] = map[string]string{}
+	}
+	m.bundles[bundle][name] = u
+	m.byURL[u] = imageLoc{bundle, name}
+	m.dirty = true
+}
+
+// forget drops a file from the memory: its write failed, or it is gone.
+func (m *imageMemory) forget(bundle, name string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if files := m.bundles[bundle]; files != nil {
+		if u, ok := files[name]; ok {
+			if m.byURL[u] == (imageLoc{bundle, name}) {
+				delete(m.byURL, u)
+			}
+			delete(files, name)
+			if len(files) == 0 {
+				delete(m.bundles, bundle)
+			}
+			m.dirty = true
+		}
+	}
+}
+
+// save writes imagesFile when the memory changed (never in a dry run).
+func (m *imageMemory) save() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.dirty || m.dryRun {
+		return nil
+	}
+	data, err := json.MarshalIndent(m.bundles, "", "  ") // keys sorted: stable bytes
+	if err != nil {
+		return err
+	}
+	if err := atomicWrite(filepath.Join(m.dir, imagesFile), append(data, '\n')); err != nil {
+		return fmt.Errorf("output folder: %w", err)
+	}
+	m.dirty = false
+	return nil
+}

@@ -1,0 +1,151 @@
+package convert
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// Image modes (Options.Images).
+const (
+	ImagesLink     = "link"     // image URLs stay as the feed gives them (made absolute)
+	ImagesDownload = "download" // images are saved into the item's bundle and referred to relatively
+)
+
+// Tag sources (Options.Tags).
+const (
+	TagsTitle = "title" // FORMAT.md's rule: words of the title
+	TagsFeed  = "feed"  // the item's own categories, lowercased and deduplicated
+	TagsBoth  = "both"  // the item's categories first, then words of the title
+)
+
+// defaultMaxImageSize is the largest image downloaded unless
+// Options.MaxImageSize says otherwise.
+const defaultMaxImageSize = 20 << 20
+
+// checkMigrateOptions checks and defaults the options of a blog migration:
+// Images, MaxImageSize, Tags. Downloading images implies bundles, the only
+// place a page's own files can live beside it.
+func checkMigrateOptions(o *Options) error {
+	switch o.Images {
+	case "":
+		o.Images = ImagesLink
+	case ImagesLink:
+	case ImagesDownload:
+		o.Bundle = true
+	default:
+		return fmt.Errorf("unknown image mode %q: use %q or %q", o.Images, ImagesLink, ImagesDownload)
+	}
+	switch {
+	case o.MaxImageSize == 0:
+		o.MaxImageSize = defaultMaxImageSize
+	case o.MaxImageSize < 0:
+		return fmt.Errorf("the largest image size must be positive")
+	}
+	switch o.Tags {
+	case "":
+		o.Tags = TagsTitle
+	case TagsTitle, TagsFeed, TagsBoth:
+	default:
+		return fmt.Errorf("unknown tag source %q: use %q, %q or %q", o.Tags, TagsTitle, TagsFeed, TagsBoth)
+	}
+	return nil
+}
+
+// itemTags returns an item's tags by Options.Tags: from the title
+// (FORMAT.md), from the item's own categories, or both (categories first),
+// at most MaxTags in all.
+func (c *Converter) itemTags(it *gofeed.Item, title string) []string {
+	if c.opts.Tags == TagsTitle || c.opts.Tags == "" {
+		return Tags(title, c.stopwords, c.opts.MaxTags)
+	}
+	tags := FeedTags(it.Categories, c.opts.MaxTags)
+	if c.opts.Tags == TagsBoth && len(tags) < c.opts.MaxTags {
+		seen := make(map[string]bool, len(tags))
+		for _, t := range tags {
+			seen[t] = true
+		}
+		for _, t := range Tags(title, c.stopwords, c.opts.MaxTags) {
+			if len(tags) == c.opts.MaxTags {
+				break
+			}
+			if !seen[t] {
+				seen[t] = true
+				tags = append(tags, t)
+			}
+		}
+	}
+	return tags
+}
+
+// FeedTags turns an item's own categories into tags: each as plain text
+// (markup stripped, entities decoded, white space folded), lowercased;
+// empty ones and repeats dropped, feed order kept; at most max (none when
+// max is 0 or less).
+func FeedTags(categories []string, max int) []string {
+	if max <= 0 {
+		return nil
+	}
+	var tags []string
+	seen := map[string]bool{}
+	for _, c := range categories {
+		t := strings.ToLower(PlainText(c))
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		tags = append(tags, t)
+		if len(tags) == max {
+			break
+		}
+	}
+	return tags
+}
+
+// migrateData fills the front matter's migration fields: Aliases (with
+// -aliases), and for a user's template the item's enclosures, own
+// categories, authors, update time and body. The embedded layout uses
+// none of the latter, so a default run does not gather them.
+func (c *Converter) migrateData(it *gofeed.Item, link, body string, fi feedInfo, fm *FrontMatter) {
+	if c.opts.Aliases {
+		if a := aliasFor(link, fi.base); a != "" {
+			fm.Aliases = []string{a}
+		}
+	}
+	if c.fastRender {
+		return
+	}
+	fm.Content = body
+	for _, e := range it.Enclosures {
+		if e == nil {
+			continue
+		}
+		u := absHTTP(e.URL, link)
+		if u == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(e.Length), 10, 64)
+		if err != nil || n < 0 {
+			n = 0
+		}
+		fm.Enclosures = append(fm.Enclosures, Enclosure{URL: u, Type: strings.TrimSpace(e.Type), Length: n})
+	}
+	for _, cat := range it.Categories {
+		if cat = strings.TrimSpace(cat); cat != "" {
+			fm.ItemCategories = append(fm.ItemCategories, cat)
+		}
+	}
+	for _, a := range it.Authors {
+		if a == nil {
+			continue
+		}
+		if name := PlainText(a.Name); name != "" {
+			fm.Authors = append(fm.Authors, name)
+		}
+	}
+	if it.UpdatedParsed != nil {
+		fm.Updated = *it.UpdatedParsed
+	}
+}
