@@ -37,6 +37,14 @@ type itemID struct {
 	hash  string // for an item without a link: keyHash and a hash of its text
 }
 
+// clone returns a copy of id on its own: id is a field of a prepared
+// item, and a pointer to it would keep the item's whole body alive for as
+// long as the feed is read.
+func (id *itemID) clone() *itemID {
+	c := *id
+	return &c
+}
+
 // titleSum is how the folder's memory records a title: short, and enough
 // to tell whether an item's title is the one its file was written with.
 func titleSum(title string) string {
@@ -76,7 +84,7 @@ func (f *feedIDs) see(id *itemID) (key string, firstLink, repeat bool) {
 		first := f.byGUID[id.guid]
 		switch {
 		case first == nil:
-			f.byGUID[id.guid] = id
+			f.byGUID[id.guid] = id.clone()
 			return keyGUID + id.guid, f.countLink(id), false
 		case first.link == id.link && first.title == id.title:
 			f.repeats++
@@ -100,7 +108,7 @@ func (f *feedIDs) see(id *itemID) (key string, firstLink, repeat bool) {
 	}
 	f.texts[lt] = true
 	if f.countLink(id) {
-		f.byLink[id.link] = id
+		f.byLink[id.link] = id.clone()
 		return keyLink + id.link, true, false
 	}
 	return lt, false, false
