@@ -23,16 +23,20 @@ import (
 // Tokens that need no change are copied byte for byte from the input, so
 // markup that is already safe comes out exactly as it came in.
 func Sanitize(s, base string) string {
-	out, _ := filterHTML(s, base, true)
+	out, _ := filterHTML(s, base, true, false)
 	return out
 }
 
 // filterHTML is the one tokenizer pass of HTML bodies and Sanitize; with
 // sanitize false (-raw) it only makes relative URLs absolute. It also
 // returns the src of the first <img> it keeps, for the image step.
-func filterHTML(s, base string, sanitize bool) (string, string) {
+//
+// With noBlank true it also writes no blank line (see blankLines), so that
+// the body is one raw HTML block to Goldmark (body).
+func filterHTML(s, base string, sanitize, noBlank bool) (string, string) {
 	var out strings.Builder // String() without a copy
 	out.Grow(len(s) + len(s)/16)
+	bl := blankLines{on: noBlank}
 	z := html.NewTokenizer(strings.NewReader(s))
 	drop := 0 // depth inside an element dropped with its content
 	var dropName string
@@ -48,12 +52,12 @@ func filterHTML(s, base string, sanitize bool) (string, string) {
 		if tt != html.StartTagToken && tt != html.SelfClosingTagToken && tt != html.EndTagToken {
 			switch {
 			case !sanitize:
-				out.Write(raw)
+				bl.write(&out, raw, tt == html.TextToken)
 			case tt == html.TextToken && drop == 0:
 				if bytes.IndexByte(raw, 0) >= 0 {
 					raw = bytes.ReplaceAll(raw, []byte{0}, []byte("\uFFFD"))
 				}
-				out.Write(raw)
+				bl.write(&out, raw, true)
 			}
 			continue
 		}
@@ -68,13 +72,13 @@ func filterHTML(s, base string, sanitize bool) (string, string) {
 		if tt == html.EndTagToken {
 			switch {
 			case !sanitize:
-				out.Write(raw)
+				bl.endTag(&out, tag, raw)
 			case drop > 0:
 				if tag == dropName {
 					drop--
 				}
 			case allowedAttrs[tag] != nil:
-				out.Write(raw)
+				bl.endTag(&out, tag, raw)
 			}
 			continue
 		}
@@ -101,7 +105,8 @@ func filterHTML(s, base string, sanitize bool) (string, string) {
 			k, v, more = z.TagAttr()
 			attrs = append(attrs, rawAttr{k, v})
 		}
-		src := writeTag(&out, tag, tt == html.SelfClosingTagToken, attrs, raw, base, sanitize)
+		src := writeTag(&out, tag, tt == html.SelfClosingTagToken, attrs, raw, base, sanitize, bl.on && hasBlankLine(raw))
+		bl.startTag(tag, tt == html.SelfClosingTagToken, attrs)
 		if firstImg == "" && tag == "img" {
 			firstImg = src
 		}
@@ -170,6 +175,16 @@ func sanitizeTree(doc *html.Node, base string, sanitize bool) (firstImg string) 
 	return firstImg
 }
 
+// escapeAttr escapes an attribute value for a double-quoted attribute;
+// line breaks become &#10; so that a rebuilt tag holds no blank line.
+func escapeAttr(v string) string {
+	v = html.EscapeString(v)
+	if strings.IndexByte(v, '\n') >= 0 {
+		v = strings.ReplaceAll(v, "\n", "&#10;")
+	}
+	return v
+}
+
 // rawAttr is an attribute as the tokenizer returns it: the key
 // lowercased, the value with entities decoded.
 type rawAttr struct{ key, val []byte }
@@ -184,11 +199,11 @@ func hasUpper(b []byte) bool {
 }
 
 // writeTag writes a start tag: its raw bytes when no attribute needs a
-// change, else the tag rebuilt from its kept attributes. It returns the
-// src it kept, if any.
-func writeTag(out *strings.Builder, tag string, selfClosing bool, attrs []rawAttr, raw []byte, base string, sanitize bool) (src string) {
+// change (and rebuild is false), else the tag rebuilt from its kept
+// attributes, on one line. It returns the src it kept, if any.
+func writeTag(out *strings.Builder, tag string, selfClosing bool, attrs []rawAttr, raw []byte, base string, sanitize, rebuild bool) (src string) {
 	allowed := allowedAttrs[tag]
-	changed := false
+	changed := rebuild
 	type kept struct {
 		key string
 		val string
@@ -223,7 +238,7 @@ func writeTag(out *strings.Builder, tag string, selfClosing bool, attrs []rawAtt
 		out.WriteByte(' ')
 		out.WriteString(a.key)
 		out.WriteString(`="`)
-		out.WriteString(html.EscapeString(a.val))
+		out.WriteString(escapeAttr(a.val))
 		out.WriteByte('"')
 	}
 	if selfClosing {

@@ -269,12 +269,12 @@ func TestRelativeURLsMadeAbsolute(t *testing.T) {
 	if got := Sanitize(in, testBase); got != want {
 		t.Errorf("sanitize:\n got %s\nwant %s", got, want)
 	}
-	if got, _ := filterHTML(in, testBase, false); got != want {
+	if got, _ := filterHTML(in, testBase, false, false); got != want {
 		t.Errorf("raw:\n got %s\nwant %s", got, want)
 	}
 	// -raw keeps active content, but still fixes URLs.
 	rawIn := `<script src="/x.js"></script><p onclick="y()">p</p>`
-	if got, _ := filterHTML(rawIn, testBase, false); got != `<script src="https://blog.example.com/x.js"></script><p onclick="y()">p</p>` {
+	if got, _ := filterHTML(rawIn, testBase, false, false); got != `<script src="https://blog.example.com/x.js"></script><p onclick="y()">p</p>` {
 		t.Errorf("raw: %s", got)
 	}
 }
