@@ -163,5 +163,7 @@ func (c *Converter) markdown(s, link string, sanitize bool) (md, firstImg string
 	if err != nil {
 		return "", firstImg, fmt.Errorf("converting the body to Markdown: %w", err)
 	}
-	return string(out), firstImg, nil
+	// A CR from a character reference (&#13;) in code is written as it
+	// is: line breaks are LF.
+	return lf(string(out)), firstImg, nil
 }

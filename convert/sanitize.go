@@ -90,7 +90,11 @@ func filterHTML(s, base string, sanitize, noBlank bool) (string, string) {
 				continue
 			}
 			if dropWithContent[tag] {
-				if tt == html.StartTagToken && !voidElements[tag] {
+				// A browser ignores the slash of <iframe/> or <script/>
+				// (only foreign elements such as <svg/> close themselves),
+				// and so does the tokenizer: what follows is their raw
+				// text, up to their end tag, and is dropped with them.
+				if !voidElements[tag] && (tt == html.StartTagToken || !selfClosingHonoured[tag]) {
 					drop, dropName = 1, tag
 				}
 				continue
@@ -436,6 +440,10 @@ var dropWithContent = map[string]bool{
 	"select": true, "button": true, "param": true, "base": true, "meta": true, "link": true,
 	"portal": true, "fencedframe": true, "math": true, "dialog": true,
 }
+
+// selfClosingHonoured are the elements dropped with their content whose
+// self-closing slash a browser obeys: the roots of foreign content.
+var selfClosingHonoured = map[string]bool{"svg": true, "math": true}
 
 // voidElements have no end tag, so dropping one drops nothing else.
 var voidElements = map[string]bool{

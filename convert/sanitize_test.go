@@ -153,6 +153,7 @@ var deliberate = map[string]bool{
 	"poster": true, "preload": true, "loop": true, "muted": true, "playsinline": true, "kind": true,
 	"srclang": true, "label": true, "default": true, "media": true, "hreflang": true, "reversed": true,
 	"summary": true, "open": true, "span": true, "value": true, "start": true, "datetime": true, "cite": true,
+	"alt": true, // bluemonday drops an alt that looks like Markdown link syntax; it is text
 }
 
 // TestDifferentialBluemonday checks, for every hostile vector, that no
@@ -315,18 +316,22 @@ func FuzzMarkdownBody(f *testing.F) {
 }
 
 // TestCheckerCatchesRawVectors proves the checker of the hostile tests can
-// fail: on the unsanitized vectors it must find live script in nearly all
-// of them (the rest are inert in a browser too, such as a scheme broken by
-// a NUL, or text inside <textarea>).
+// fail: on the unsanitized vectors, read as HTML or rendered as Markdown
+// by Goldmark as Hugo configures it with unsafe = true, it must find live
+// script in nearly all of them (the rest are inert in a browser too, such
+// as a scheme broken by a NUL, or text inside <textarea>).
 func TestCheckerCatchesRawVectors(t *testing.T) {
 	vs := hostileVectors(t)
+	md := hugoMarkdown(true)
 	n := 0
 	for _, v := range vs {
-		if len(liveScript(t, v)) > 0 {
+		if len(liveScript(t, v)) > 0 || len(liveScript(t, hugoRender(t, md, v))) > 0 {
 			n++
 		}
 	}
-	if n < len(vs)*4/5 {
+	// 3 in 4: some Markdown-syntax vectors are text that must stay text
+	// (escaped tags, escaped brackets), inert even raw.
+	if n < len(vs)*3/4 {
 		t.Errorf("the checker flags only %d of %d raw vectors", n, len(vs))
 	}
 }
