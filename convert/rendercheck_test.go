@@ -166,6 +166,7 @@ func testdataBodies(t testing.TB) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	paths = append(paths, filepath.Join("..", "testdata", "hostile", "render.xml"))
 	bodies := feedBodies(t, paths)
 	if len(bodies) < 10 {
 		t.Fatalf("only %d testdata bodies", len(bodies))
