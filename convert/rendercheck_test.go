@@ -272,3 +272,35 @@ func markdownSpellings(doc *nethtml.Node) {
 		spellSupSub(n)
 	}
 }
+
+// FuzzHTMLBody: whatever the body, the HTML written is one HTML block to
+// Goldmark (a block tag first, no blank line), and Hugo's Goldmark with
+// unsafe on shows the sanitized HTML's text and runs no script.
+func FuzzHTMLBody(f *testing.F) {
+	for _, v := range []string{"Hello [x](javascript:alert(1))", "<pre>a\n\n[x](javascript:y)</pre>", "<p\n\n>x</p>",
+		"<b>a</b>\n  \n*b*", "<img alt=\"a\n\nb\">", "<!-- x -->\n\n[y](javascript:z)", "a\r\n\r\nb"} {
+		f.Add(v)
+	}
+	c := newTestConverter(f, f.TempDir(), nil)
+	md := hugoMarkdown(true)
+	f.Fuzz(func(t *testing.T, in string) {
+		if !utf8.ValidString(in) {
+			return
+		}
+		out := written(t, c, in)
+		if out == "" {
+			return
+		}
+		if !startsHTMLBlock(out) || hasBlankLine([]byte(out)) {
+			t.Fatalf("%q written as %q: not one HTML block", in, out)
+		}
+		page := hugoRender(t, md, out)
+		if found := liveScript(t, page); len(found) > 0 {
+			t.Fatalf("%q written as %q rendered %q with %v", in, out, page, found)
+		}
+		want := visibleText(t, hugoUnescape.Replace(EscapeShortcodes(Sanitize(lf(strings.TrimSpace(in)), testBase), false)))
+		if got := visibleText(t, page); got != want {
+			t.Fatalf("%q written as %q rendered %q\n got text %q\nwant text %q", in, out, page, got, want)
+		}
+	})
+}

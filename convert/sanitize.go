@@ -115,7 +115,15 @@ func filterHTML(s, base string, sanitize, noBlank bool) (string, string) {
 			firstImg = src
 		}
 	}
-	return out.String(), firstImg
+	res := out.String()
+	if sanitize && (strings.HasSuffix(res, "<") || strings.HasSuffix(res, "</")) {
+		// Text that ends the input with "<" or "</": what follows the
+		// body on a page ("</div>", "</article>") would turn it into
+		// markup ("</</div>" is a comment). Written &lt;, it stays text.
+		i := strings.LastIndexByte(res, '<')
+		res = res[:i] + "&lt;" + res[i+1:]
+	}
+	return res, firstImg
 }
 
 // sanitizeTree applies filterHTML's rules to a parsed document, in place:

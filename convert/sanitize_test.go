@@ -308,9 +308,11 @@ func FuzzMarkdownBody(f *testing.F) {
 		if err != nil {
 			return
 		}
-		out := markdownToHTML(t, EscapeShortcodes(md, true))
-		if found := liveScript(t, out); len(found) > 0 {
-			t.Fatalf("%q became %q, rendered %q, with %v", in, md, out, found)
+		md = EscapeShortcodes(md, true)
+		for _, out := range []string{markdownToHTML(t, md), hugoRender(t, hugoMarkdown(true), md)} {
+			if found := liveScript(t, out); len(found) > 0 {
+				t.Fatalf("%q became %q, rendered %q, with %v", in, md, out, found)
+			}
 		}
 	})
 }
