@@ -1,8 +1,11 @@
 package convert
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 )
@@ -131,4 +134,49 @@ func TestCRLFFeedGivesLF(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkHTMLBlock measures what writing HTML bodies as one Goldmark
+// HTML block costs: the body stage in HTML mode against the sanitizer's
+// pass alone (Sanitize), over generated posts and, when ../shared is
+// there, real ones. It reports the ratio.
+func BenchmarkHTMLBlock(b *testing.B) {
+	d, err := decode(bigFeed(2000, 1), "", 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	feed, err := parseFeed(d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var bodies []string
+	for _, it := range feed.Items {
+		bodies = append(bodies, it.Content)
+	}
+	if _, err := os.Stat(filepath.Join("..", "..", "shared")); err == nil {
+		bodies = append(bodies, realBodies(b)...)
+	} else {
+		b.Log("SKIPPED part: ../shared is missing, generated posts only")
+	}
+	c := newTestConverter(b, b.TempDir(), nil)
+	items := make([]*gofeed.Item, len(bodies))
+	for i, s := range bodies {
+		items[i] = &gofeed.Item{Content: s}
+	}
+	var sanitize, block time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		for _, s := range bodies {
+			Sanitize(s, testBase)
+		}
+		sanitize += time.Since(start)
+		start = time.Now()
+		for _, it := range items {
+			if _, _, err := c.body(it, testBase); err != nil {
+				b.Fatal(err)
+			}
+		}
+		block += time.Since(start)
+	}
+	b.ReportMetric(float64(block)/float64(sanitize), "body/sanitize")
 }

@@ -369,7 +369,7 @@ func nodeText(n *html.Node) string {
 //   - white space at either end of the code, which the library trims, is
 //     written outside it.
 func renderInlineCode(_ converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
-	if n.Type != html.ElementNode || n.Data != "code" {
+	if n.Type != html.ElementNode || n.Data != "code" || n.Parent != nil && n.Parent.Type == html.ElementNode && n.Parent.Data == "pre" {
 		return converter.RenderTryNext
 	}
 	raw := nodeText(n)
@@ -378,7 +378,7 @@ func renderInlineCode(_ converter.Context, w converter.Writer, n *html.Node) con
 	tick := strings.HasPrefix(code, "`") || strings.HasSuffix(code, "`")
 	lead := code != "" && raw[0] != code[0]
 	trail := code != "" && raw[len(raw)-1] != code[len(code)-1]
-	if code == "" || !cell && !tick && !lead && !trail || n.Parent != nil && n.Parent.Type == html.ElementNode && n.Parent.Data == "pre" {
+	if code == "" || !cell && !tick && !lead && !trail {
 		return converter.RenderTryNext
 	}
 	if lead {
