@@ -203,10 +203,10 @@ func hugoTree(_ converter.Context, doc *html.Node) {
 
 // flank makes an emphasis element's delimiters work, or removes it
 // (keeping its content) where they cannot. CommonMark reads "a**: b**"
-// and "**a.**b" as text with asterisks: a delimiter between a letter or
-// digit outside and punctuation inside is not one. So where the element
-// touches a letter or digit outside, the punctuation and space at that
-// edge move out of it; if an element is at that edge (a link, code:
+// and "**a.**b" as text with asterisks: a delimiter between a letter,
+// digit or symbol outside and punctuation inside is not one. So where the
+// element touches such a character outside (wordRune), the punctuation
+// and space at that edge move out of it; if an element is at that edge (a link, code:
 // they start and end with punctuation), the emphasis goes. Where code is
 // at an edge with no letter outside, an empty text node keeps
 // commonmark's plugin from adding a space between the two.
@@ -225,8 +225,11 @@ func flank(el *html.Node) {
 	// read as strong a, emphasis b. The second emphasis goes.
 	prev := el.PrevSibling
 	unwrap := prev != nil && prev.Type == html.ElementNode && emphasisKind(prev.Data) != "" && emphasisKind(prev.Data) != emphasisKind(el.Data)
+	// Emphasis of no text (an image, a link around one) shows nothing,
+	// and Hugo 0.111's Goldmark prints the asterisks around an image link.
+	unwrap = unwrap || strings.TrimSpace(nodeText(el)) == ""
 	if prev != nil && prev.Type == html.TextNode {
-		if r, _ := utf8.DecodeLastRuneInString(prev.Data); unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if r, _ := utf8.DecodeLastRuneInString(prev.Data); wordRune(r) {
 			if f := el.FirstChild; f != nil && f.Type == html.TextNode {
 				rest := strings.TrimLeftFunc(f.Data, notWordRune)
 				prev.Data += f.Data[:len(f.Data)-len(rest)]
@@ -238,7 +241,7 @@ func flank(el *html.Node) {
 		}
 	}
 	if next := el.NextSibling; next != nil && next.Type == html.TextNode {
-		if r, _ := utf8.DecodeRuneInString(next.Data); unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if r, _ := utf8.DecodeRuneInString(next.Data); wordRune(r) {
 			if l := el.LastChild; l != nil && l.Type == html.TextNode {
 				rest := strings.TrimRightFunc(l.Data, notWordRune)
 				next.Data = l.Data[len(rest):] + next.Data
@@ -270,6 +273,13 @@ func flank(el *html.Node) {
 // isInlineCode names the elements commonmark's plugin writes as code.
 func isInlineCode(tag string) bool {
 	return tag == "code" || tag == "var" || tag == "samp" || tag == "kbd" || tag == "tt"
+}
+
+// wordRune is what a delimiter next to punctuation may not touch: not
+// space, not punctuation. Symbols count (🔥, $): CommonMark 0.31 and
+// later Goldmarks read them as punctuation, Hugo 0.111's does not.
+func wordRune(r rune) bool {
+	return r != utf8.RuneError && !unicode.IsSpace(r) && !unicode.IsPunct(r)
 }
 
 // notWordRune is punctuation, a symbol or space: what may not stand
