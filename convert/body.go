@@ -173,19 +173,34 @@ func (b *blankLines) startTag(tag string, selfClosing bool, attrs []rawAttr) {
 	if selfClosing {
 		return
 	}
-	if rawTextTags[tag] {
+	if rawTextTag(tag) {
 		b.raw = tag
 	}
-	if preTags[tag] {
+	if preTag(tag) {
 		b.pre = append(b.pre, tag)
 		return
 	}
 	for _, a := range attrs {
-		if string(a.key) == "style" && bytes.Contains(bytes.ToLower(a.val), []byte("white-space")) {
+		if string(a.key) == "style" && containsFold(a.val, "white-space") {
 			b.pre = append(b.pre, tag)
 			return
 		}
 	}
+}
+
+// containsFold reports whether p holds the lowercase ASCII word w, in any
+// case.
+func containsFold(p []byte, w string) bool {
+	for i := 0; i+len(w) <= len(p); i++ {
+		j := 0
+		for j < len(w) && (p[i+j]|0x20) == w[j] {
+			j++
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // endTag writes an end tag, on one line when its raw bytes hold a blank
@@ -209,15 +224,24 @@ func (b *blankLines) endTag(out *strings.Builder, tag string, raw []byte) {
 	}
 }
 
-// preTags are the elements whose white space a browser shows (code
+// preTag names the elements whose white space a browser shows (code
 // included: sites often style it so).
-var preTags = map[string]bool{"pre": true, "textarea": true, "listing": true, "code": true, "plaintext": true}
+func preTag(tag string) bool {
+	switch tag {
+	case "pre", "textarea", "listing", "code", "plaintext":
+		return true
+	}
+	return false
+}
 
-// rawTextTags are the elements whose text the tokenizer reads without
+// rawTextTag names the elements whose text the tokenizer reads without
 // character references.
-var rawTextTags = map[string]bool{
-	"script": true, "style": true, "xmp": true, "iframe": true, "noembed": true,
-	"noframes": true, "noscript": true, "plaintext": true,
+func rawTextTag(tag string) bool {
+	switch tag {
+	case "script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext":
+		return true
+	}
+	return false
 }
 
 // hasInk reports whether p holds a byte Goldmark does not count as space.
