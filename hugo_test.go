@@ -15,11 +15,13 @@ import (
 	"feed2md/convert"
 
 	"go.yaml.in/yaml/v3"
+	nethtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // hugoFeeds are the testdata feeds the site is built from; bodies.xml
 // holds an item with {{< shortcode >}} and {{% x %}}.
-var hugoFeeds = []string{"foxnews-latest.xml", "bodies.xml", "russcox.atom", "daringfireball.atom", "botframework.xml"}
+var hugoFeeds = []string{"foxnews-latest.xml", "bodies.xml", "russcox.atom", "daringfireball.atom", "botframework.xml", "hostile/render.xml"}
 
 // hugoLayouts are the smallest templates that show what the test checks:
 // a page's title, date, summary and content; every term of a taxonomy.
@@ -72,34 +74,39 @@ func TestHugoSite(t *testing.T) {
 				}
 			}
 			posts := filepath.Join(site, "content", "posts")
-			args := []string{"-q", "-no-cache", "-body", c.body, "-o", posts}
-			for _, f := range hugoFeeds {
-				args = append(args, filepath.Join("testdata", f))
-			}
-			var stdout, stderr bytes.Buffer
-			if code := feed2md(context.Background(), args, nil, &stdout, &stderr); code != 0 {
-				t.Fatalf("feed2md exit %d: %s", code, stderr.String())
+			// The HTML bodies, outside the site: what each page must show.
+			htmlBodies := t.TempDir()
+			for _, run := range []struct{ body, dir string }{{c.body, posts}, {convert.BodyHTML, htmlBodies}} {
+				args := []string{"-q", "-no-cache", "-body", run.body, "-o", run.dir}
+				for _, f := range hugoFeeds {
+					args = append(args, filepath.Join("testdata", f))
+				}
+				var stdout, stderr bytes.Buffer
+				if code := feed2md(context.Background(), args, nil, &stdout, &stderr); code != 0 {
+					t.Fatalf("feed2md exit %d: %s", code, stderr.String())
+				}
 			}
 			cmd := exec.Command(hugo, "--source", site, "--destination", filepath.Join(site, "public"))
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("hugo failed: %v\n%s", err, out)
 			}
-			checkSite(t, site, posts)
+			checkSite(t, site, posts, htmlBodies)
 		})
 	}
 }
 
 // checkSite checks that every file became a page with its title, date,
-// slug URL, summary and body text, and that the taxonomies list every tag
+// slug URL and summary, that the page shows exactly the text of the
+// item's HTML body (in htmlBodies), and that the taxonomies list every tag
 // and category.
-func checkSite(t *testing.T, site, posts string) {
+func checkSite(t *testing.T, site, posts, htmlBodies string) {
 	entries, err := os.ReadDir(posts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tags, cats := map[string]bool{}, map[string]bool{}
-	pages := 0
+	pages, withText := 0, 0
 	for _, e := range entries {
 		if !strings.HasSuffix(e.Name(), ".md") {
 			continue
@@ -132,11 +139,24 @@ func checkSite(t *testing.T, site, posts string) {
 		if strings.Contains(string(page), "raw HTML omitted") {
 			t.Errorf("%s: Hugo omitted raw HTML", e.Name())
 		}
-		if len(parts) == 2 && strings.TrimSpace(parts[1]) != "" {
-			words := firstWords(bodyText(parts[1]), 6)
-			if !strings.Contains(text, words) {
-				t.Errorf("%s: the body's first words %q are not on the page", e.Name(), words)
+		htmlFile, err := os.ReadFile(filepath.Join(htmlBodies, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, htmlBody, _ := strings.Cut(strings.TrimPrefix(string(htmlFile), "---\n"), "\n---\n")
+		got, want := articleText(t, string(page)), spelled(visibleText(t, hugoUnescape.Replace(htmlBody)))
+		if got != want {
+			i := 0
+			for i < len(got) && i < len(want) && got[i] == want[i] {
+				i++
 			}
+			t.Errorf("%s: the page shows other text than the body, from byte %d:\n got …%.200q\nwant …%.200q", e.Name(), i, got[i:], want[i:])
+		}
+		if found := activeContent(t, string(page)); len(found) > 0 {
+			t.Errorf("%s: the page runs script: %v", e.Name(), found)
+		}
+		if want != "" {
+			withText++
 		}
 		for _, tag := range fm.Tags {
 			tags[tag] = true
@@ -145,8 +165,8 @@ func checkSite(t *testing.T, site, posts string) {
 			cats[c] = true
 		}
 	}
-	if pages != len(entries)-countHidden(entries) || pages < 10 {
-		t.Errorf("%d pages for %d files", pages, len(entries))
+	if pages != len(entries)-countHidden(entries) || pages < 10 || withText < pages*3/4 {
+		t.Errorf("%d pages for %d files, %d with body text", pages, len(entries), withText)
 	}
 	for taxonomy, terms := range map[string]map[string]bool{"tags": tags, "categories": cats} {
 		list, err := os.ReadFile(filepath.Join(site, "public", taxonomy, "index.html"))
@@ -171,33 +191,146 @@ func checkSite(t *testing.T, site, posts string) {
 	}
 }
 
+// hugoUnescape undoes the shortcode escapes as Hugo does.
+var hugoUnescape = strings.NewReplacer("{{</*", "{{<", "*/>}}", ">}}", "{{%/*", "{{%", "*/%}}", "%}}")
+
+// articleText is the visible text of a page's <article>: what Hugo made
+// of the body.
+func articleText(t *testing.T, page string) string {
+	start, end := strings.Index(page, "<article>"), strings.LastIndex(page, "</article>")
+	if start < 0 || end < start {
+		t.Fatalf("no <article> in the page")
+	}
+	return spelled(visibleText(t, page[start+len("<article>"):end]))
+}
+
+// visibleText is the text a browser shows for an HTML fragment: text
+// outside script and style, a space at every block boundary, white space
+// folded. <sup> and <sub> read ^(…) and _(…), the way Markdown bodies
+// spell them (docs/bodies.md).
+func visibleText(t *testing.T, s string) string {
+	nodes, err := nethtml.ParseFragment(strings.NewReader(s), &nethtml.Node{Type: nethtml.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	var walk func(n *nethtml.Node)
+	walk = func(n *nethtml.Node) {
+		switch n.Type {
+		case nethtml.TextNode:
+			b.WriteString(n.Data)
+			return
+		case nethtml.ElementNode:
+			switch n.Data {
+			case "script", "style", "template", "textarea", "title":
+				return
+			case "sup", "sub":
+				open := map[string]string{"sup": "^(", "sub": "_("}[n.Data]
+				b.WriteString(open)
+				defer b.WriteString(")")
+			case "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+				"blockquote", "ul", "ol", "table", "hr", "figure", "figcaption", "dl", "dt", "dd", "section", "article":
+				b.WriteByte(' ')
+				defer b.WriteByte(' ')
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	return foldSpaces(b.String())
+}
+
+// activeContent lists what in a page's <article> could run script: a
+// script or frame element, an on… attribute, a javascript:, vbscript: or
+// data: URL (entities decoded by the parser, white space and control
+// characters ignored as a browser does).
+func activeContent(t *testing.T, page string) []string {
+	start, end := strings.Index(page, "<article>"), strings.LastIndex(page, "</article>")
+	nodes, err := nethtml.ParseFragment(strings.NewReader(page[start:end]), &nethtml.Node{Type: nethtml.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	var walk func(n *nethtml.Node)
+	walk = func(n *nethtml.Node) {
+		if n.Type == nethtml.ElementNode {
+			switch n.Data {
+			case "script", "iframe", "object", "embed", "frame", "svg", "math", "base", "meta", "link", "form":
+				found = append(found, "<"+n.Data+">")
+			}
+			for _, a := range n.Attr {
+				v := strings.Map(func(r rune) rune {
+					if r <= ' ' || r == 0x7f {
+						return -1
+					}
+					return r
+				}, strings.ToLower(a.Val))
+				switch {
+				case strings.HasPrefix(a.Key, "on"):
+					found = append(found, a.Key+" on <"+n.Data+">")
+				case strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "vbscript:") ||
+					strings.HasPrefix(v, "data:") && !(n.Data == "img" && a.Key == "src"):
+					found = append(found, a.Key+"="+a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	return found
+}
+
+// spelled writes runs of Unicode superscript and subscript characters the
+// way visibleText reads sup and sub: "x²" is "x^(2)", "H₂O" is "H_(2)O".
+func spelled(s string) string {
+	const sup, sub = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"
+	const plain = "0123456789+-=()"
+	var b strings.Builder
+	kind := 0 // 1 inside a superscript run, 2 a subscript one
+	for _, r := range s {
+		k, i := 0, 0
+		table := sup
+		if i = strings.IndexRune(sup, r); i >= 0 {
+			k = 1
+		} else if i = strings.IndexRune(sub, r); i >= 0 {
+			k, table = 2, sub
+		}
+		if k != kind {
+			if kind != 0 {
+				b.WriteByte(')')
+			}
+			if k != 0 {
+				b.WriteString([]string{"", "^(", "_("}[k])
+			}
+			kind = k
+		}
+		if k != 0 {
+			b.WriteByte(plain[len([]rune(table[:i]))])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if kind != 0 {
+		b.WriteByte(')')
+	}
+	// Two subscripts side by side are one: T<sub>1</sub><sub>3</sub> is T₁₃.
+	return strings.NewReplacer(")_(", "", ")^(", "").Replace(b.String())
+}
+
 var tagRE = regexp.MustCompile(`(?s)<[^>]*>`)
 
 // pageText is a page's visible text with entities decoded and white space
 // folded.
 func pageText(page string) string {
 	return foldSpaces(html.UnescapeString(tagRE.ReplaceAllString(page, " ")))
-}
-
-// bodyText is the text of a written body, HTML or Markdown, with the
-// shortcode escapes undone as Hugo undoes them.
-func bodyText(body string) string {
-	r := strings.NewReplacer("{{</*", "{{<", "*/>}}", ">}}", "{{%/*", "{{%", "*/%}}", "%}}")
-	s := convert.PlainText(r.Replace(body))
-	// Markdown syntax is not text.
-	s = regexp.MustCompile(`[*_#>|\[\]`+"`"+`]+|\(http[^)]*\)|^-+`).ReplaceAllString(s, " ")
-	return s
-}
-
-func firstWords(s string, n int) string {
-	f := strings.Fields(s)
-	for len(f) > 0 && len([]rune(f[0])) < 3 {
-		f = f[1:]
-	}
-	if len(f) > n {
-		f = f[:n]
-	}
-	return strings.Join(f, " ")
 }
 
 func foldSpaces(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -134,8 +134,9 @@ func visit(ctx context.Context, url string) (int, error) {
 }
 
 // TestBrowserRunsNoHostileScript loads the sanitized bodies of the hostile
-// corpus, in both body modes, in a real browser: no script may run and no
-// dialog may open. The same run over the raw vectors must catch script,
+// corpus, in both body modes, in a real browser, then the pages Hugo
+// renders from them (and from the testdata feeds' bodies): no script may
+// run and no dialog may open. The same run over the raw vectors must catch script,
 // which proves the trap works.
 func TestBrowserRunsNoHostileScript(t *testing.T) {
 	if testing.Short() {
@@ -156,6 +157,24 @@ func TestBrowserRunsNoHostileScript(t *testing.T) {
 	if ran, offenders := scriptsRun(t, bodies); ran > 0 {
 		t.Errorf("%d sanitized bodies ran script, e.g.:\n%s", ran, strings.Join(offenders, "\n"))
 	}
+	// What a reader gets: the pages the real Hugo renders from the bodies
+	// as written, HTML under unsafe = true and Markdown under stock Hugo.
+	t.Run("hugo pages", func(t *testing.T) {
+		var pages []string
+		for _, mode := range []string{BodyHTML, BodyMarkdown} {
+			pages = append(pages, hugoPages(t, testdataBodies(t), mode)...)
+		}
+		// The trap must catch Markdown-syntax script that Hugo renders
+		// from a body written as it came.
+		bad := hugoPages(t, []string{"Hello [click me](javascript:alert(document.domain)) bye"}, "")
+		if !strings.Contains(bad[0], `href="javascript:`) {
+			t.Fatalf("the unescaped vector did not become a live link: %q", bad[0])
+		}
+		pages = append(pages, bad...)
+		if ran, offenders := scriptsRun(t, pages); ran != 1 || offenders[0] != bad[0] {
+			t.Errorf("%d Hugo pages ran script (only the unescaped vector should), e.g.:\n%s", ran, strings.Join(offenders, "\n"))
+		}
+	})
 	raw := []string{
 		`<img src=x onerror=alert(1)>`,
 		`<svg/onload=alert(1)>`,

@@ -1,7 +1,9 @@
 package convert
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -45,5 +47,96 @@ func TestHugoWarning(t *testing.T) {
 	}
 	if w := HugoWarning(t.TempDir(), BodyHTML); w != "" {
 		t.Errorf("warned outside a site: %q", w)
+	}
+}
+
+// hugoBin finds hugo, skipping the test loudly when it is missing; in CI
+// (CI=true) a missing hugo fails the test instead.
+func hugoBin(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("hugo")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("hugo is missing in CI: .ci/run must install Debian's hugo")
+		}
+		t.Skip("SKIPPED: hugo is not installed (apt-get install hugo); the Hugo tests run in CI")
+	}
+	return p
+}
+
+// hugoPages writes each body as the tool writes it in a body mode into a
+// Hugo site (unsafe = true for HTML bodies, stock for Markdown), builds
+// it with the real hugo, and returns what Hugo made of each body (the
+// page's .Content), in order. Mode "" writes the bodies as they are,
+// under unsafe = true: what the tool must not do.
+func hugoPages(t *testing.T, bodies []string, mode string) []string {
+	t.Helper()
+	hugo := hugoBin(t)
+	site := t.TempDir()
+	config := "baseURL = 'https://example.org/'\ntitle = 'Test'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT', '404']\n"
+	if mode != BodyMarkdown {
+		config += "[markup.goldmark.renderer]\n  unsafe = true\n"
+	}
+	files := map[string]string{
+		"hugo.toml":                    config,
+		"layouts/_default/single.html": "<main>{{ .Content }}</main>",
+		"layouts/_default/list.html":   "list",
+		"layouts/index.html":           "home",
+	}
+	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = mode })
+	for i, b := range bodies {
+		if mode != "" {
+			b = written(t, c, b)
+		}
+		files[fmt.Sprintf("content/posts/v%d.md", i)] = fmt.Sprintf("---\ntitle: 'v%d'\ndraft: false\n---\n%s\n", i, b)
+	}
+	for name, text := range files {
+		p := filepath.Join(site, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := exec.Command(hugo, "--source", site, "--destination", filepath.Join(site, "public")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("hugo failed: %v\n%s", err, out)
+	}
+	pages := make([]string, len(bodies))
+	for i := range bodies {
+		data, err := os.ReadFile(filepath.Join(site, "public", "posts", fmt.Sprintf("v%d", i), "index.html"))
+		if err != nil {
+			t.Fatalf("body %d (%.100q) made no page: %v", i, bodies[i], err)
+		}
+		page := strings.TrimSpace(string(data))
+		if !strings.HasPrefix(page, "<main>") || !strings.HasSuffix(page, "</main>") {
+			t.Fatalf("body %d: page %.200q", i, page)
+		}
+		pages[i] = page[len("<main>") : len(page)-len("</main>")]
+	}
+	return pages
+}
+
+// TestHugoRendersHostileBodies builds Hugo sites from the hostile vectors
+// and the render checks, in both body modes: no page holds live script,
+// and every page shows the text it should (TestRenderHTMLBodies and
+// TestRenderMarkdownBodies do the same with Goldmark alone).
+func TestHugoRendersHostileBodies(t *testing.T) {
+	bodies := testdataBodies(t)
+	for _, mode := range []string{BodyHTML, BodyMarkdown} {
+		pages := hugoPages(t, bodies, mode)
+		for i, page := range pages {
+			if found := liveScript(t, page); len(found) > 0 {
+				t.Errorf("%s: body %.200q\nrendered %.300q\nholds %v", mode, bodies[i], page, found)
+			}
+			want := visibleText(t, hugoUnescape.Replace(EscapeShortcodes(Sanitize(lf(bodies[i]), testBase), false)))
+			if mode == BodyMarkdown {
+				want = visibleText(t, hugoUnescape.Replace(EscapeShortcodes(treeHTML(t, bodies[i]), false)))
+			}
+			if got := visibleText(t, page); got != want {
+				t.Errorf("%s: body %.200q\n got text %.200q\nwant text %.200q", mode, bodies[i], got, want)
+			}
+		}
 	}
 }

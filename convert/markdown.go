@@ -22,7 +22,7 @@ import (
 // Lists of different kinds stay apart without it; two adjacent lists of the
 // same kind become one.
 func newMarkdownConverter() *converter.Converter {
-	return converter.NewConverter(converter.WithPlugins(append(libraryPlugins(), textPlugin{})...))
+	return converter.NewConverter(converter.WithPlugins(append(libraryPlugins(), textPlugin{hugo: true}, hugoPlugin{})...))
 }
 
 // libraryPlugins are html-to-markdown's plugins in use, with their options.
@@ -43,8 +43,11 @@ func libraryPlugins() []converter.Plugin {
 // code is wrapped in a textTag element, which the plugin's renderer writes
 // out itself; code still reads its text nodes through the wrapper. The
 // Markdown is byte for byte what the library writes
-// (TestTextPluginMatchesLibrary).
-type textPlugin struct{}
+// (TestTextPluginMatchesLibrary) unless hugo is true, when it also
+// escapes what Hugo's Goldmark would otherwise change (hugoEscape).
+type textPlugin struct {
+	hugo bool
+}
 
 // textTag is the element that wraps a text node for textPlugin. Its name
 // cannot come from a document: the HTML parser lowercases tag names.
@@ -52,9 +55,9 @@ const textTag = "feed2md:TEXT"
 
 func (textPlugin) Name() string { return "feed2md-text" }
 
-func (textPlugin) Init(conv *converter.Converter) error {
+func (p textPlugin) Init(conv *converter.Converter) error {
 	conv.Register.PreRenderer(wrapText, converter.PriorityLate+1000)
-	conv.Register.Renderer(renderText, converter.PriorityEarly)
+	conv.Register.Renderer(p.renderText, converter.PriorityEarly)
 	return nil
 }
 
@@ -92,8 +95,9 @@ var escapedChars = func() (t [256]bool) {
 // transforms would: < and > as entities; each character in escapedChars
 // preceded by the escaping marker, which the library's unescape step
 // later keeps as a backslash or drops; NUL as U+FFFD; inside a link, a
-// marked ] as \].
-func renderText(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
+// marked ] as \]. With p.hugo, the characters hugoEscape names get a
+// backslash that stays.
+func (p textPlugin) renderText(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
 	if n.Type != html.ElementNode || n.Data != textTag {
 		return converter.RenderTryNext
 	}
@@ -105,12 +109,15 @@ func renderText(ctx converter.Context, w converter.Writer, n *html.Node) convert
 	last := 0 // text[last:i] is still to be written as it is
 	for i := 0; i < len(text); i++ {
 		c := text[i]
-		if c != 0 && c != '<' && c != '>' && !escapedChars[c] {
+		if c != 0 && c != '<' && c != '>' && !escapedChars[c] && !(p.hugo && hugoChars[c]) {
 			continue
 		}
 		w.WriteString(text[last:i])
 		last = i + 1
 		switch {
+		case p.hugo && hugoEscape(text, i, n):
+			w.WriteByte('\\')
+			w.WriteByte(c)
 		case c == 0:
 			w.WriteString("\uFFFD")
 		case c == '<':
@@ -163,5 +170,7 @@ func (c *Converter) markdown(s, link string, sanitize bool) (md, firstImg string
 	if err != nil {
 		return "", firstImg, fmt.Errorf("converting the body to Markdown: %w", err)
 	}
-	return string(out), firstImg, nil
+	// A CR from a character reference (&#13;) in code is written as it
+	// is: line breaks are LF.
+	return lf(string(out)), firstImg, nil
 }

@@ -23,16 +23,20 @@ import (
 // Tokens that need no change are copied byte for byte from the input, so
 // markup that is already safe comes out exactly as it came in.
 func Sanitize(s, base string) string {
-	out, _ := filterHTML(s, base, true)
+	out, _ := filterHTML(s, base, true, false)
 	return out
 }
 
 // filterHTML is the one tokenizer pass of HTML bodies and Sanitize; with
 // sanitize false (-raw) it only makes relative URLs absolute. It also
 // returns the src of the first <img> it keeps, for the image step.
-func filterHTML(s, base string, sanitize bool) (string, string) {
+//
+// With noBlank true it also writes no blank line (see blankLines), so that
+// the body is one raw HTML block to Goldmark (body).
+func filterHTML(s, base string, sanitize, noBlank bool) (string, string) {
 	var out strings.Builder // String() without a copy
 	out.Grow(len(s) + len(s)/16)
+	bl := blankLines{on: noBlank}
 	z := html.NewTokenizer(strings.NewReader(s))
 	drop := 0 // depth inside an element dropped with its content
 	var dropName string
@@ -48,12 +52,12 @@ func filterHTML(s, base string, sanitize bool) (string, string) {
 		if tt != html.StartTagToken && tt != html.SelfClosingTagToken && tt != html.EndTagToken {
 			switch {
 			case !sanitize:
-				out.Write(raw)
+				bl.write(&out, raw, tt == html.TextToken)
 			case tt == html.TextToken && drop == 0:
 				if bytes.IndexByte(raw, 0) >= 0 {
 					raw = bytes.ReplaceAll(raw, []byte{0}, []byte("\uFFFD"))
 				}
-				out.Write(raw)
+				bl.write(&out, raw, true)
 			}
 			continue
 		}
@@ -68,13 +72,13 @@ func filterHTML(s, base string, sanitize bool) (string, string) {
 		if tt == html.EndTagToken {
 			switch {
 			case !sanitize:
-				out.Write(raw)
+				bl.endTag(&out, tag, raw)
 			case drop > 0:
 				if tag == dropName {
 					drop--
 				}
 			case allowedAttrs[tag] != nil:
-				out.Write(raw)
+				bl.endTag(&out, tag, raw)
 			}
 			continue
 		}
@@ -86,7 +90,11 @@ func filterHTML(s, base string, sanitize bool) (string, string) {
 				continue
 			}
 			if dropWithContent[tag] {
-				if tt == html.StartTagToken && !voidElements[tag] {
+				// A browser ignores the slash of <iframe/> or <script/>
+				// (only foreign elements such as <svg/> close themselves),
+				// and so does the tokenizer: what follows is their raw
+				// text, up to their end tag, and is dropped with them.
+				if !voidElements[tag] && (tt == html.StartTagToken || !selfClosingHonoured[tag]) {
 					drop, dropName = 1, tag
 				}
 				continue
@@ -101,12 +109,21 @@ func filterHTML(s, base string, sanitize bool) (string, string) {
 			k, v, more = z.TagAttr()
 			attrs = append(attrs, rawAttr{k, v})
 		}
-		src := writeTag(&out, tag, tt == html.SelfClosingTagToken, attrs, raw, base, sanitize)
+		src := writeTag(&out, tag, tt == html.SelfClosingTagToken, attrs, raw, base, sanitize, bl.on && hasBlankLine(raw))
+		bl.startTag(tag, tt == html.SelfClosingTagToken, attrs)
 		if firstImg == "" && tag == "img" {
 			firstImg = src
 		}
 	}
-	return out.String(), firstImg
+	res := out.String()
+	if sanitize && (strings.HasSuffix(res, "<") || strings.HasSuffix(res, "</")) {
+		// Text that ends the input with "<" or "</": what follows the
+		// body on a page ("</div>", "</article>") would turn it into
+		// markup ("</</div>" is a comment). Written &lt;, it stays text.
+		i := strings.LastIndexByte(res, '<')
+		res = res[:i] + "&lt;" + res[i+1:]
+	}
+	return res, firstImg
 }
 
 // sanitizeTree applies filterHTML's rules to a parsed document, in place:
@@ -170,6 +187,16 @@ func sanitizeTree(doc *html.Node, base string, sanitize bool) (firstImg string) 
 	return firstImg
 }
 
+// escapeAttr escapes an attribute value for a double-quoted attribute;
+// line breaks become &#10; so that a rebuilt tag holds no blank line.
+func escapeAttr(v string) string {
+	v = html.EscapeString(v)
+	if strings.IndexByte(v, '\n') >= 0 {
+		v = strings.ReplaceAll(v, "\n", "&#10;")
+	}
+	return v
+}
+
 // rawAttr is an attribute as the tokenizer returns it: the key
 // lowercased, the value with entities decoded.
 type rawAttr struct{ key, val []byte }
@@ -184,11 +211,11 @@ func hasUpper(b []byte) bool {
 }
 
 // writeTag writes a start tag: its raw bytes when no attribute needs a
-// change, else the tag rebuilt from its kept attributes. It returns the
-// src it kept, if any.
-func writeTag(out *strings.Builder, tag string, selfClosing bool, attrs []rawAttr, raw []byte, base string, sanitize bool) (src string) {
+// change (and rebuild is false), else the tag rebuilt from its kept
+// attributes, on one line. It returns the src it kept, if any.
+func writeTag(out *strings.Builder, tag string, selfClosing bool, attrs []rawAttr, raw []byte, base string, sanitize, rebuild bool) (src string) {
 	allowed := allowedAttrs[tag]
-	changed := false
+	changed := rebuild
 	type kept struct {
 		key string
 		val string
@@ -223,7 +250,7 @@ func writeTag(out *strings.Builder, tag string, selfClosing bool, attrs []rawAtt
 		out.WriteByte(' ')
 		out.WriteString(a.key)
 		out.WriteString(`="`)
-		out.WriteString(html.EscapeString(a.val))
+		out.WriteString(escapeAttr(a.val))
 		out.WriteByte('"')
 	}
 	if selfClosing {
@@ -421,6 +448,10 @@ var dropWithContent = map[string]bool{
 	"select": true, "button": true, "param": true, "base": true, "meta": true, "link": true,
 	"portal": true, "fencedframe": true, "math": true, "dialog": true,
 }
+
+// selfClosingHonoured are the elements dropped with their content whose
+// self-closing slash a browser obeys: the roots of foreign content.
+var selfClosingHonoured = map[string]bool{"svg": true, "math": true}
 
 // voidElements have no end tag, so dropping one drops nothing else.
 var voidElements = map[string]bool{

@@ -153,6 +153,7 @@ var deliberate = map[string]bool{
 	"poster": true, "preload": true, "loop": true, "muted": true, "playsinline": true, "kind": true,
 	"srclang": true, "label": true, "default": true, "media": true, "hreflang": true, "reversed": true,
 	"summary": true, "open": true, "span": true, "value": true, "start": true, "datetime": true, "cite": true,
+	"alt": true, // bluemonday drops an alt that looks like Markdown link syntax; it is text
 }
 
 // TestDifferentialBluemonday checks, for every hostile vector, that no
@@ -269,12 +270,12 @@ func TestRelativeURLsMadeAbsolute(t *testing.T) {
 	if got := Sanitize(in, testBase); got != want {
 		t.Errorf("sanitize:\n got %s\nwant %s", got, want)
 	}
-	if got, _ := filterHTML(in, testBase, false); got != want {
+	if got, _ := filterHTML(in, testBase, false, false); got != want {
 		t.Errorf("raw:\n got %s\nwant %s", got, want)
 	}
 	// -raw keeps active content, but still fixes URLs.
 	rawIn := `<script src="/x.js"></script><p onclick="y()">p</p>`
-	if got, _ := filterHTML(rawIn, testBase, false); got != `<script src="https://blog.example.com/x.js"></script><p onclick="y()">p</p>` {
+	if got, _ := filterHTML(rawIn, testBase, false, false); got != `<script src="https://blog.example.com/x.js"></script><p onclick="y()">p</p>` {
 		t.Errorf("raw: %s", got)
 	}
 }
@@ -307,26 +308,33 @@ func FuzzMarkdownBody(f *testing.F) {
 		if err != nil {
 			return
 		}
-		out := markdownToHTML(t, EscapeShortcodes(md, true))
-		if found := liveScript(t, out); len(found) > 0 {
-			t.Fatalf("%q became %q, rendered %q, with %v", in, md, out, found)
+		md = EscapeShortcodes(md, true)
+		for _, out := range []string{markdownToHTML(t, md), hugoRender(t, hugoMarkdown(true), md)} {
+			if found := liveScript(t, out); len(found) > 0 {
+				t.Fatalf("%q became %q, rendered %q, with %v", in, md, out, found)
+			}
 		}
 	})
 }
 
 // TestCheckerCatchesRawVectors proves the checker of the hostile tests can
-// fail: on the unsanitized vectors it must find live script in nearly all
-// of them (the rest are inert in a browser too, such as a scheme broken by
-// a NUL, or text inside <textarea>).
+// fail: on the unsanitized vectors, read as HTML or rendered as Markdown
+// by Goldmark as Hugo configures it with unsafe = true, it must find live
+// script in nearly all of them (the rest are inert in a browser too, such
+// as a scheme broken by a NUL, or text inside <textarea>).
 func TestCheckerCatchesRawVectors(t *testing.T) {
 	vs := hostileVectors(t)
+	md := hugoMarkdown(true)
 	n := 0
 	for _, v := range vs {
-		if len(liveScript(t, v)) > 0 {
+		if len(liveScript(t, v)) > 0 || len(liveScript(t, hugoRender(t, md, v))) > 0 {
 			n++
 		}
 	}
-	if n < len(vs)*4/5 {
+	// 7 in 10: some Markdown-syntax vectors are text that must stay text
+	// (escaped tags, escaped brackets), and some are dangerous only if a
+	// conversion to Markdown broke out of link syntax: inert as written.
+	if n < len(vs)*7/10 {
 		t.Errorf("the checker flags only %d of %d raw vectors", n, len(vs))
 	}
 }

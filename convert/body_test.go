@@ -1,0 +1,182 @@
+package convert
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// TestHTMLBlock checks the HTML body as written for Goldmark, expected
+// outputs written by hand: one type 6 HTML block, no blank line, and only
+// the changes needed for that.
+func TestHTMLBlock(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"block start, no blank line: as it is",
+			"<p>One</p>\n<p>Two</p>", "<p>One</p>\n<p>Two</p>"},
+		{"upper-case block tag",
+			"<DIV class=x>a</DIV>", "<DIV class=x>a</DIV>"},
+		{"text start: wrapped",
+			"Hello [x](y) bye", "<div>Hello [x](y) bye</div>"},
+		{"inline tag start: wrapped",
+			"<b>a</b> <i>b</i>", "<div><b>a</b> <i>b</i></div>"},
+		{"pre start (type 1): wrapped",
+			"<pre>x</pre>\nafter", "<div><pre>x</pre>\nafter</div>"},
+		{"tab after the name is not a type 6 start in Goldmark",
+			"<p\tclass=x>a</p>", "<div><p\tclass=x>a</p></div>"},
+		{"not a block tag though it starts with one's name",
+			"<pre>a</pre>", "<div><pre>a</pre></div>"},
+		{"blank lines between blocks dropped",
+			"<p>a</p>\n\n<p>b</p>\n\n\n<p>c</p>", "<p>a</p>\n<p>b</p>\n<p>c</p>"},
+		{"white-space-only lines dropped, their spaces kept",
+			"<p>a</p>\n  \t\n<p>b</p>", "<p>a</p>\n  \t<p>b</p>"},
+		{"blank line in text dropped",
+			"<p>one\n\ntwo</p>", "<p>one\ntwo</p>"},
+		{"blank line in pre kept as a character reference",
+			"<pre>a\n\nb\n  \nc</pre>", "<div><pre>a\n&#10;b\n  &#10;c</pre></div>"},
+		{"blank line right after <pre>",
+			"<p>x</p><pre>\n\ncode</pre>", "<p>x</p><pre>\n&#10;code</pre>"},
+		{"blank lines in code and white-space styled elements kept",
+			"<p><code>a\n\nb</code> <span style=\"white-space: pre\">c\n\nd</span> e\n\nf</p>",
+			"<p><code>a\n&#10;b</code> <span style=\"white-space: pre\">c\n&#10;d</span> e\nf</p>"},
+		{"after </pre> blank lines drop again",
+			"<pre>a</pre>\n\n<p>b</p>", "<div><pre>a</pre>\n<p>b</p></div>"},
+		{"blank line in an attribute: tag rebuilt on one line",
+			"<p><img src=\"https://x.test/a.png\" alt=\"a\n\nb\"></p>", "<p><img src=\"https://x.test/a.png\" alt=\"a&#10;&#10;b\"></p>"},
+		{"blank line between attributes",
+			"<p\ntitle=\"t\"\n\n>text</p\n\n>", "<p title=\"t\">text</p>"},
+		{"CR LF and lone CR",
+			"<p>a</p>\r\n\r\n<p>b\rc</p>\r\n", "<p>a</p>\n<p>b\nc</p>"},
+		{"shortcodes escaped, then wrapped",
+			"{{< x >}}", "<div>{{</* x */>}}</div>"},
+	}
+	c := newTestConverter(t, t.TempDir(), nil)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := written(t, c, tc.in)
+			if got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+			if hasBlankLine([]byte(got)) {
+				t.Errorf("%q holds a blank line", got)
+			}
+		})
+	}
+}
+
+// TestHTMLBlockRaw: with -raw, blank lines in script, style and comments,
+// where a character reference would not be read, are dropped; one line
+// break stays.
+func TestHTMLBlockRaw(t *testing.T) {
+	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.Raw = true })
+	in := "<p>a</p>\n<script>\nvar a = 1\n\n\nvar b = 2\n</script>\n<!-- x\n\ny -->\n<pre>p\n\nq</pre>"
+	want := "<p>a</p>\n<script>\nvar a = 1\nvar b = 2\n</script>\n<!-- x\ny -->\n<pre>p\n&#10;q</pre>"
+	if got := written(t, c, in); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+// TestBodiesLF: CR LF and lone CR become LF in every body mode, also
+// when the CR comes from a character reference in Markdown text.
+func TestBodiesLF(t *testing.T) {
+	in := "<p>one\r\ntwo\rthree</p>\r\n\r\n<pre>a\r\nb</pre>\r\n<p>x&#13;y</p><pre>c&#13;d</pre>"
+	for _, mode := range []struct {
+		name string
+		edit func(*Options)
+	}{
+		{"html", nil},
+		{"raw", func(o *Options) { o.Raw = true }},
+		{"markdown", func(o *Options) { o.Body = BodyMarkdown }},
+		{"markdown raw", func(o *Options) { o.Body = BodyMarkdown; o.Raw = true }},
+	} {
+		c := newTestConverter(t, t.TempDir(), mode.edit)
+		got, _, err := c.body(&gofeed.Item{Content: in}, testBase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(got, "\r") {
+			t.Errorf("%s: %q holds CR", mode.name, got)
+		}
+		if !strings.Contains(got, "one\ntwo\nthree") && !strings.Contains(got, "one two three") {
+			t.Errorf("%s: %q lost the line breaks", mode.name, got)
+		}
+	}
+}
+
+// TestCRLFFeedGivesLF converts a feed written with CR LF line breaks (its
+// bodies in CDATA, one large enough to be stashed past the XML parser,
+// which would have made them LF) in each body mode: no file holds a CR.
+func TestCRLFFeedGivesLF(t *testing.T) {
+	long := strings.Repeat("<p>A paragraph of the long body.</p>\r\n\r\n", 20) + "<pre>a\r\n\r\nb\rc</pre>"
+	feed := strings.ReplaceAll(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>CRLF</title><link>https://crlf.example.com/</link>
+<item><title>Long</title><link>https://crlf.example.com/1</link><description><![CDATA[`+long+`]]></description></item>
+<item><title>Short</title><link>https://crlf.example.com/2</link><description><![CDATA[<p>one</p>
+
+<p>two</p>]]></description></item>
+</channel></rss>
+`, "\n", "\r\n")
+	for _, mode := range []string{BodyHTML, BodyMarkdown} {
+		dir := t.TempDir()
+		res := convertBytes(t, dir, feed, func(o *Options) { o.Body = mode })
+		if res.Err != nil || res.New != 2 {
+			t.Fatalf("%s: %+v", mode, res)
+		}
+		for name, data := range readDir(t, dir) {
+			if strings.Contains(string(data), "\r") {
+				t.Errorf("%s: %s holds CR: %q", mode, name, data)
+			}
+			if _, body := frontMatter(t, data); !strings.Contains(body, "two") && !strings.Contains(body, "long body") {
+				t.Errorf("%s: %s lost its body: %q", mode, name, body)
+			}
+		}
+	}
+}
+
+// BenchmarkHTMLBlock measures what writing HTML bodies as one Goldmark
+// HTML block costs: the body stage in HTML mode against the sanitizer's
+// pass alone (Sanitize), over generated posts and, when ../shared is
+// there, real ones. It reports the ratio.
+func BenchmarkHTMLBlock(b *testing.B) {
+	d, err := decode(bigFeed(2000, 1), "", 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	feed, err := parseFeed(d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var bodies []string
+	for _, it := range feed.Items {
+		bodies = append(bodies, it.Content)
+	}
+	if _, err := os.Stat(filepath.Join("..", "..", "shared")); err == nil {
+		bodies = append(bodies, realBodies(b)...)
+	} else {
+		b.Log("SKIPPED part: ../shared is missing, generated posts only")
+	}
+	c := newTestConverter(b, b.TempDir(), nil)
+	items := make([]*gofeed.Item, len(bodies))
+	for i, s := range bodies {
+		items[i] = &gofeed.Item{Content: s}
+	}
+	var sanitize, block time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		for _, s := range bodies {
+			Sanitize(s, testBase)
+		}
+		sanitize += time.Since(start)
+		start = time.Now()
+		for _, it := range items {
+			if _, _, err := c.body(it, testBase); err != nil {
+				b.Fatal(err)
+			}
+		}
+		block += time.Since(start)
+	}
+	b.ReportMetric(float64(block)/float64(sanitize), "body/sanitize")
+}

@@ -1,0 +1,437 @@
+package convert
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/marker"
+	"golang.org/x/net/html"
+)
+
+// Markdown bodies are read back by Hugo's Goldmark, which does more than
+// CommonMark: its typographer turns straight quotes into curly ones, "--"
+// into an en dash, "..." into an ellipsis; its attribute syntax reads a
+// heading's final "{…}" as attributes; its table extension splits a row at
+// every "|", even inside code. What the library writes for plain
+// CommonMark would lose those marks on a Hugo page. The text plugin
+// escapes the characters (hugoEscape), and hugoPlugin changes the tree
+// where the library's Markdown cannot say what the HTML says.
+
+// hugoChars are the characters hugoEscape looks at.
+var hugoChars = func() (t [256]bool) {
+	for _, c := range "'\"-.{&" {
+		t[c] = true
+	}
+	return t
+}()
+
+// hugoEscape reports whether text[i] needs a backslash for Hugo to show
+// it as it is:
+//   - ' and ", which the typographer curls (also between letters: "it's");
+//   - a - next to another one ("--", "---": en and em dashes), or at
+//     either end of the text node, where the next node may hold another;
+//   - a . in a run of two or more ("...": an ellipsis);
+//   - at the start of a text node, which may start a line: #, +, *, =
+//     and a . or ) after a number (headings, lists, setext underlines);
+//   - {, which at the end of a heading starts an attribute list (and
+//     keeps "{{<" from looking like a shortcode to Hugo);
+//   - & before what may be a character reference ("&amp;lt;" in the HTML
+//     is the text "&lt;", which Markdown would read as "<").
+//
+// "<<" and ">>" (angle quotes) need nothing: < and > are written as
+// entities.
+func hugoEscape(text string, i int, n *html.Node) bool {
+	switch c := text[i]; c {
+	case '\'', '"', '{':
+		return true
+	case '-':
+		switch {
+		case i > 0 && text[i-1] == '-' || i+1 < len(text) && text[i+1] == '-':
+			return true
+		case i == 0:
+			return startsLine(n) || strings.HasSuffix(siblingText(n.PrevSibling), "-")
+		case i == len(text)-1:
+			return strings.HasPrefix(siblingText(n.NextSibling), "-")
+		}
+	case '.', ')':
+		return c == '.' && (i > 0 && text[i-1] == '.' || i+1 < len(text) && text[i+1] == '.') ||
+			listNumber(text[:i]) && startsLine(n)
+	case '#', '+', '*', '=':
+		return strings.TrimLeft(text[:i], " \t\n") == "" && startsLine(n)
+	case '&':
+		if i+1 < len(text) {
+			d := text[i+1]
+			return d == '#' || d >= 'a' && d <= 'z' || d >= 'A' && d <= 'Z'
+		}
+	}
+	return false
+}
+
+// siblingText is the text of a sibling node, "" for none.
+func siblingText(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	return nodeText(n)
+}
+
+// startsLine reports whether the text node wrapped in n may start a line
+// of the Markdown: nothing but white space before it in its block, or a
+// <br> or a block element right before it.
+func startsLine(n *html.Node) bool {
+	for cur := n; cur != nil; cur = cur.Parent {
+		for p := cur.PrevSibling; p != nil; p = p.PrevSibling {
+			if p.Type == html.ElementNode && p.Data == textTag || p.Type == html.TextNode {
+				if strings.TrimSpace(nodeText(p)) == "" {
+					continue
+				}
+				return false
+			}
+			if p.Type != html.ElementNode {
+				continue
+			}
+			return p.Data == "br" || !inlineTags[p.Data]
+		}
+		if cur.Parent == nil || cur.Parent.Type != html.ElementNode || !inlineTags[cur.Parent.Data] {
+			return true
+		}
+	}
+	return true
+}
+
+// inlineTags are the elements that do not start a line of Markdown.
+var inlineTags = map[string]bool{
+	"a": true, "abbr": true, "b": true, "bdi": true, "bdo": true, "big": true, "cite": true,
+	"code": true, "del": true, "dfn": true, "em": true, "font": true, "i": true, "img": true,
+	"ins": true, "kbd": true, "mark": true, "q": true, "s": true, "samp": true, "small": true,
+	"span": true, "strike": true, "strong": true, "sub": true, "sup": true, "time": true,
+	"tt": true, "u": true, "var": true, "wbr": true, "acronym": true, "rp": true, "rt": true, "ruby": true,
+}
+
+// listNumber reports whether s is white space and one to nine digits: a
+// . or ) after it would start an ordered list if the text node starts a
+// line (a paragraph, a line after <br>, also inside a quote, where the
+// library's own check misses it).
+func listNumber(s string) bool {
+	s = strings.TrimLeft(s, " \t\n")
+	if s == "" || len(s) > 9 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// hugoPlugin changes the tree before conversion, and renders code in
+// table cells:
+//   - adjacent <strong>/<b> elements (and <em>/<i>) are merged: the
+//     library would write "**a****b**", which prints the asterisks;
+//   - <sup> and <sub>, which the library drops (2<sup>l+1</sup> would read
+//     "2l+1"), are spelled in text (supSub);
+//   - a | in inline code inside a table cell is written \|, which GFM
+//     tables read as a | of the code rather than a new cell.
+type hugoPlugin struct{}
+
+func (hugoPlugin) Name() string { return "feed2md-hugo" }
+
+func (hugoPlugin) Init(conv *converter.Converter) error {
+	// Before commonmark's own steps, which add a space between emphasis
+	// and the code at its edge.
+	conv.Register.PreRenderer(hugoTree, converter.PriorityEarly)
+	conv.Register.Renderer(renderInlineCode, converter.PriorityEarly)
+	return nil
+}
+
+// hugoTree merges adjacent emphasis and spells sup and sub.
+func hugoTree(_ converter.Context, doc *html.Node) {
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			if c.Type != html.ElementNode {
+				c = next
+				continue
+			}
+			switch c.Data {
+			case "sup", "sub":
+				walk(c)
+				spellSupSub(c)
+			case "strong", "b", "em", "i":
+				for next != nil && next.Type == html.ElementNode && emphasisKind(next.Data) == emphasisKind(c.Data) {
+					for g := next.FirstChild; g != nil; {
+						after := g.NextSibling
+						next.RemoveChild(g)
+						c.AppendChild(g)
+						g = after
+					}
+					after := next.NextSibling
+					n.RemoveChild(next)
+					next = after
+				}
+				walk(c)
+				flank(c)
+			case "br":
+				// A GFM table cell is one line: a line break in one
+				// is a space.
+				if inTableCell(c) {
+					n.InsertBefore(&html.Node{Type: html.TextNode, Data: " "}, c)
+					n.RemoveChild(c)
+				}
+			case "caption":
+				// The table plugin drops a caption: it becomes a
+				// paragraph before its table.
+				if t := n; t.Data == "table" && t.Parent != nil {
+					n.RemoveChild(c)
+					c.Data, c.DataAtom = "p", 0
+					c.Attr = nil
+					t.Parent.InsertBefore(c, t)
+				}
+				walk(c)
+			default:
+				walk(c)
+			}
+			c = next
+		}
+	}
+	walk(doc)
+}
+
+// flank makes an emphasis element's delimiters work, or removes it
+// (keeping its content) where they cannot. CommonMark reads "a**: b**"
+// and "**a.**b" as text with asterisks: a delimiter between a letter,
+// digit or symbol outside and punctuation inside is not one. So where the
+// element touches such a character outside (wordRune), the punctuation
+// and space at that edge move out of it; if an element is at that edge (a link, code:
+// they start and end with punctuation), the emphasis goes. Where code is
+// at an edge with no letter outside, an empty text node keeps
+// commonmark's plugin from adding a space between the two.
+func flank(el *html.Node) {
+	edge := func(c *html.Node, forward bool) *html.Node {
+		for c != nil && (c.Type == html.TextNode && c.Data == "" || c.Type == html.ElementNode && c.Data == "span" && c.FirstChild == nil) {
+			if forward {
+				c = c.NextSibling
+			} else {
+				c = c.PrevSibling
+			}
+		}
+		return c
+	}
+	// Two delimiter runs side by side are one run: "**a***b*" does not
+	// read as strong a, emphasis b. The second emphasis goes.
+	prev := el.PrevSibling
+	unwrap := prev != nil && prev.Type == html.ElementNode && emphasisKind(prev.Data) != "" && emphasisKind(prev.Data) != emphasisKind(el.Data)
+	// Emphasis of no text (an image, a link around one) shows nothing,
+	// and Hugo 0.111's Goldmark prints the asterisks around an image link.
+	unwrap = unwrap || strings.TrimSpace(nodeText(el)) == ""
+	if prev != nil && prev.Type == html.TextNode {
+		if r, _ := utf8.DecodeLastRuneInString(prev.Data); wordRune(r) {
+			if f := el.FirstChild; f != nil && f.Type == html.TextNode {
+				rest := strings.TrimLeftFunc(f.Data, notWordRune)
+				prev.Data += f.Data[:len(f.Data)-len(rest)]
+				f.Data = rest
+			}
+			if f := edge(el.FirstChild, true); f != nil && f.Type == html.ElementNode {
+				unwrap = true
+			}
+		}
+	}
+	if next := el.NextSibling; next != nil && next.Type == html.TextNode {
+		if r, _ := utf8.DecodeRuneInString(next.Data); wordRune(r) {
+			if l := el.LastChild; l != nil && l.Type == html.TextNode {
+				rest := strings.TrimRightFunc(l.Data, notWordRune)
+				next.Data = l.Data[len(rest):] + next.Data
+				l.Data = rest
+			}
+			if l := edge(el.LastChild, false); l != nil && l.Type == html.ElementNode {
+				unwrap = true
+			}
+		}
+	}
+	if unwrap {
+		for c := el.FirstChild; c != nil; {
+			after := c.NextSibling
+			el.RemoveChild(c)
+			el.Parent.InsertBefore(c, el)
+			c = after
+		}
+		el.Parent.RemoveChild(el)
+		return
+	}
+	if f := el.FirstChild; f != nil && f.Type == html.ElementNode && isInlineCode(f.Data) {
+		el.InsertBefore(&html.Node{Type: html.TextNode}, f)
+	}
+	if l := el.LastChild; l != nil && l.Type == html.ElementNode && isInlineCode(l.Data) {
+		el.AppendChild(&html.Node{Type: html.TextNode})
+	}
+}
+
+// isInlineCode names the elements commonmark's plugin writes as code.
+func isInlineCode(tag string) bool {
+	return tag == "code" || tag == "var" || tag == "samp" || tag == "kbd" || tag == "tt"
+}
+
+// wordRune is what a delimiter next to punctuation may not touch: not
+// space, not punctuation. Symbols count (🔥, $): CommonMark 0.31 and
+// later Goldmarks read them as punctuation, Hugo 0.111's does not.
+func wordRune(r rune) bool {
+	return r != utf8.RuneError && !unicode.IsSpace(r) && !unicode.IsPunct(r)
+}
+
+// notWordRune is punctuation, a symbol or space: what may not stand
+// between a delimiter and a letter outside it.
+func notWordRune(r rune) bool {
+	return unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r)
+}
+
+// emphasisKind is "strong" for strong and b, "em" for em and i.
+func emphasisKind(tag string) string {
+	switch tag {
+	case "strong", "b":
+		return "strong"
+	case "em", "i":
+		return "em"
+	}
+	return ""
+}
+
+// superscripts and subscripts are the Unicode forms of the characters
+// every font has them for.
+var (
+	superscripts = map[rune]rune{'0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '+': '⁺', '-': '⁻', '=': '⁼', '(': '⁽', ')': '⁾'}
+	subscripts   = map[rune]rune{'0': '₀', '1': '₁', '2': '₂', '3': '₃', '4': '₄', '5': '₅', '6': '₆', '7': '₇', '8': '₈', '9': '₉', '+': '₊', '-': '₋', '=': '₌', '(': '₍', ')': '₎'}
+)
+
+// spellSupSub replaces a <sup> or <sub> element (its children already
+// done) with its content spelled for a page without HTML: when its text is
+// only digits, + - = ( ), in Unicode superscript or subscript characters
+// (x<sup>2</sup> is x², H<sub>2</sub>O is H₂O); otherwise as ^(…) or
+// _(…) around its content (2<sup>l+1</sup> is 2^(l+1)). An empty one goes.
+func spellSupSub(n *html.Node) {
+	table := superscripts
+	open := "^("
+	if n.Data == "sub" {
+		table, open = subscripts, "_("
+	}
+	text := nodeText(n)
+	parent := n.Parent
+	if strings.TrimSpace(text) == "" {
+		parent.RemoveChild(n)
+		return
+	}
+	mappable := true
+	for _, r := range text {
+		if _, ok := table[r]; !ok {
+			mappable = false
+			break
+		}
+	}
+	if mappable {
+		var walk func(m *html.Node)
+		walk = func(m *html.Node) {
+			if m.Type == html.TextNode {
+				m.Data = strings.Map(func(r rune) rune { return table[r] }, m.Data)
+			}
+			for c := m.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(n)
+	} else {
+		n.InsertBefore(&html.Node{Type: html.TextNode, Data: open}, n.FirstChild)
+		n.AppendChild(&html.Node{Type: html.TextNode, Data: ")"})
+	}
+	for c := n.FirstChild; c != nil; {
+		after := c.NextSibling
+		n.RemoveChild(c)
+		parent.InsertBefore(c, n)
+		c = after
+	}
+	parent.RemoveChild(n)
+}
+
+// nodeText is the text of n's descendants.
+func nodeText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(m *html.Node)
+	walk = func(m *html.Node) {
+		if m.Type == html.TextNode {
+			b.WriteString(m.Data)
+		}
+		for c := m.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+// renderInlineCode writes the inline code that commonmark's renderer
+// would get wrong, as that renderer does otherwise:
+//   - inside a table cell, each | is marked for escaping, which the table
+//     plugin then writes as \|;
+//   - code that starts or ends with a backtick gets a space at both ends,
+//     which CommonMark strips (one at one end only would show);
+//   - white space at either end of the code, which the library trims, is
+//     written outside it.
+func renderInlineCode(_ converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
+	if n.Type != html.ElementNode || n.Data != "code" || n.Parent != nil && n.Parent.Type == html.ElementNode && n.Parent.Data == "pre" {
+		return converter.RenderTryNext
+	}
+	raw := nodeText(n)
+	cell := strings.Contains(raw, "|") && inTableCell(n)
+	code := strings.Join(strings.Fields(raw), " ")
+	tick := strings.HasPrefix(code, "`") || strings.HasSuffix(code, "`")
+	lead := code != "" && raw[0] != code[0]
+	trail := code != "" && raw[len(raw)-1] != code[len(code)-1]
+	if code == "" || !cell && !tick && !lead && !trail {
+		return converter.RenderTryNext
+	}
+	if lead {
+		// Space at the edge of code would be trimmed: it goes outside.
+		w.WriteByte(' ')
+	}
+	if trail {
+		defer w.WriteByte(' ')
+	}
+	longest, run := 0, 0
+	for i := 0; i < len(code); i++ {
+		if code[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if tick {
+		code = " " + code + " "
+	}
+	if cell {
+		code = strings.ReplaceAll(code, "|", string(marker.MarkerEscaping)+"|")
+	}
+	w.WriteString(fence)
+	w.WriteString(code)
+	w.WriteString(fence)
+	return converter.RenderSuccess
+}
+
+// inTableCell reports whether n is inside a td or th, and not inside pre.
+func inTableCell(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type != html.ElementNode {
+			continue
+		}
+		switch p.Data {
+		case "pre":
+			return false
+		case "td", "th":
+			return true
+		}
+	}
+	return false
+}

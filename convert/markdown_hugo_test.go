@@ -1,0 +1,91 @@
+package convert
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// TestMarkdownForHugo checks Markdown bodies written for Hugo's Goldmark,
+// expected Markdown written by hand: the escapes and tree changes of
+// markdown_hugo.go, each one rendered back by Goldmark as stock Hugo
+// configures it to the text of the HTML.
+func TestMarkdownForHugo(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"typographer dashes and ellipsis",
+			`<p>a -- b --- c ... d</p>`, `a \-\- b \-\-\- c \.\.\. d`},
+		{"straight quotes and apostrophes",
+			`<p>"q" it's</p>`, `\"q\" it\'s`},
+		{"angle quotes are entities already",
+			`<p>&lt;&lt;x&gt;&gt;</p>`, `&lt;&lt;x&gt;&gt;`},
+		{"a quoted paragraph that looks like a list",
+			`<blockquote><p>1. not a list</p><p>- not either</p></blockquote>`, "> 1\\. not a list\n> \n> \\- not either"},
+		{"lines after <br> that look like lists, headings, underlines",
+			`<p>a<br>2) b<br># c<br>===</p>`, "a  \n2\\) b  \n\\# c  \n\\==="},
+		{"pipe in code in a table cell",
+			`<table><tr><th>op</th></tr><tr><td><code>a|b</code></td></tr></table>`, "| op     |\n|--------|\n| `a\\|b` |"},
+		{"strong then emphasis: the second goes",
+			`<p><strong>a</strong><em>b</em></p>`, `**a**b`},
+		{"sup and sub",
+			`<p>x<sup>2</sup> H<sub>2</sub>O 2<sup>l+1</sup> 1<sup>st</sup></p>`, `x² H₂O 2^(l+1) 1^(st)`},
+		{"heading attribute syntax",
+			`<h2>Title {.c}</h2>`, `## Title \{.c}`},
+		{"punctuation at the edge of emphasis moves out",
+			`<p>word<b>: bold</b>x</p>`, `word: **bold**x`},
+		{"no space added between emphasis and code",
+			`<p>using <strong><code>pip</code></strong>, a</p>`, "using **`pip`**, a"},
+		{"text that looks like a character reference",
+			`<p>AT&amp;T &amp;lt;</p>`, `AT\&T \&lt;`},
+		{"code ending with a backtick",
+			"<p>q = <code>x`</code>)</p>", "q = `` x` ``)"},
+		{"code with spaces at its edges",
+			`<p>a<code> b </code>c</p>`, "a `b` c"},
+		{"shortcode delimiters are broken by the escape",
+			`<p>{{< x >}}</p>`, `\{\{&lt; x &gt;}}`},
+	}
+	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
+	stock := hugoMarkdown(false)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := written(t, c, tc.in)
+			if got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+			page := hugoRender(t, stock, got)
+			if g, w := visibleText(t, page), visibleText(t, treeHTML(t, tc.in)); g != w {
+				t.Errorf("rendered %q\n shows %q\n  want %q", page, g, w)
+			}
+		})
+	}
+}
+
+// TestSpellSupSub: the spellings of sup and sub, written by hand.
+func TestSpellSupSub(t *testing.T) {
+	cases := map[string]string{
+		`x<sup>2</sup>`:                  `x²`,
+		`H<sub>2</sub>O`:                 `H₂O`,
+		`10<sup>-3</sup>`:                `10⁻³`,
+		`a<sub>(n+1)</sub>`:              `a_((n+1))`,
+		`2<sup><i>l</i>+1</sup>`:         `2^(<i>l</i>+1)`,
+		`19<sup>th</sup>`:                `19^(th)`,
+		`e<sup>x<sup>2</sup></sup>`:      `e^(x²)`,
+		`a<sup> </sup>b`:                 `ab`,
+		`<sup><a href="#f1">1</a></sup>`: `<a href="#f1">¹</a>`,
+	}
+	for in, want := range cases {
+		doc, err := html.Parse(strings.NewReader(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		markdownSpellings(doc)
+		var b strings.Builder
+		body := doc.FirstChild.LastChild // html > body
+		for c := body.FirstChild; c != nil; c = c.NextSibling {
+			html.Render(&b, c)
+		}
+		if b.String() != want {
+			t.Errorf("%s: got %s, want %s", in, b.String(), want)
+		}
+	}
+}
