@@ -75,4 +75,3 @@ func TestHashFile(t *testing.T) {
 		t.Error("no error for a missing file")
 	}
 }
-
