@@ -456,6 +456,7 @@ func (c *Converter) parse(ctx context.Context, f *fetched, l *loaded, compare bo
 		l.hash = hashFileAsync(f.file.Name())
 	}
 	big, d, err := scanBig(ctx, f, sum, c.opts.Workers)
+	f.body = nil // the document's first bytes, read again by scanBig
 	if big != nil && big.file != nil && big.file == f.file {
 		f.rest = nil // the bigDoc reads the file on, and closes it
 	}

@@ -53,8 +53,9 @@ func (f *fetched) close() {
 
 // memMax is the size up to which a document is read whole into memory and
 // parsed as one; past it, it is streamed (stream.go) and only the items in
-// flight are held.
-const memMax = 32 << 20
+// flight are held. It is a variable for tests, which lower it to stream
+// small documents, or raise it to get the in-memory result to compare.
+var memMax = 32 << 20
 
 // sniffSize is how much of a document is looked at before the rest is
 // read: enough to tell a feed from anything else (see sniff).
@@ -99,7 +100,11 @@ func readFile(ctx context.Context, path string, max int64) (*fetched, error) {
 		return nil, &TooLargeError{Limit: max}
 	}
 	res := &fetched{limit: max}
-	if err := readBody(ctx, res, f, max); err != nil {
+	known := int64(0) // a regular file's size, so that a large one is not read into memory first
+	if info.Mode().IsRegular() {
+		known = info.Size()
+	}
+	if err := readBody(ctx, res, f, max, known); err != nil {
 		f.Close()
 		return nil, err
 	}
@@ -118,7 +123,7 @@ func readFile(ctx context.Context, path string, max int64) (*fetched, error) {
 // fails at once. Every read stops when ctx ends, and the whole document
 // is capped at max bytes (0: none), past which it fails rather than being
 // cut.
-func readBody(ctx context.Context, res *fetched, r io.ReadCloser, max int64) error {
+func readBody(ctx context.Context, res *fetched, r io.ReadCloser, max int64, known int64) error {
 	src := &guardedReader{ctx: ctx, r: r, max: max, closer: r}
 	if _, ok := r.(httpBody); ok {
 		src.direct = true
@@ -142,15 +147,40 @@ func readBody(ctx context.Context, res *fetched, r io.ReadCloser, max int64) err
 				return err
 			}
 		}
-		if total > memMax {
-			res.rest = src
-			break
+		if total > memMax || known > int64(memMax) {
+			// Too large to hold: the first piece is body, the others and
+			// what is left to read are rest.
+			res.body = pieces[0]
+			res.rest = &chainReader{pieces: pieces[1:], src: src}
+			return nil
 		}
 		size = min(2*size, 8<<20, memMax+1-total)
 	}
 	res.body = joinPieces(pieces, total)
 	return nil
 }
+
+// chainReader reads pieces already read, then src; closing it closes src.
+type chainReader struct {
+	pieces [][]byte
+	src    *guardedReader
+}
+
+func (c *chainReader) Read(p []byte) (int, error) {
+	for len(c.pieces) > 0 {
+		if len(c.pieces[0]) == 0 {
+			c.pieces[0] = nil
+			c.pieces = c.pieces[1:]
+			continue
+		}
+		n := copy(p, c.pieces[0])
+		c.pieces[0] = c.pieces[0][n:]
+		return n, nil
+	}
+	return c.src.Read(p)
+}
+
+func (c *chainReader) Close() error { return c.src.Close() }
 
 // joinPieces joins the pieces read into one slice of total bytes.
 func joinPieces(pieces [][]byte, total int) []byte {
@@ -267,7 +297,7 @@ func (f *fetcher) read(ctx context.Context, src Source, prev Validators) (*fetch
 			return nil, errors.New("no standard input")
 		}
 		res := &fetched{limit: f.maxSize}
-		if err := readBody(ctx, res, io.NopCloser(f.stdin), f.maxSize); err != nil {
+		if err := readBody(ctx, res, io.NopCloser(f.stdin), f.maxSize, 0); err != nil {
 			return nil, err
 		}
 		return res, nil
@@ -409,7 +439,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 		}
 		return fmt.Errorf("reading the response: %w", err)
 	}
-	if err := readBody(ctx, res, httpBody{resp.Body}, f.maxSize); err != nil {
+	if err := readBody(ctx, res, httpBody{resp.Body}, f.maxSize, resp.ContentLength); err != nil {
 		var tl *TooLargeError
 		var nf *NotFeedError
 		switch {
@@ -423,7 +453,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 	if res.rest != nil {
 		// The rest is read as the document is converted, within the same
 		// timeout; the request ends when it is closed.
-		g := res.rest.(*guardedReader)
+		g := res.rest.(*chainReader).src
 		g.done = timedOut
 		g.closer = closerFunc(func() error { cancel(); return resp.Body.Close() })
 		keep = true

@@ -320,6 +320,15 @@ func (b *bigDoc) runDoc() (*runDoc, error) {
 // parseBig parses a large document: in runs when it cuts cleanly, whole
 // when it does not and is small enough.
 func parseBig(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
+	if b.size-b.rootOff <= int64(memMax) {
+		// Small once decoded (a compressed feed): parsed as in memory.
+		buf := make([]byte, b.size-b.rootOff)
+		if _, err := b.file.ReadAt(buf, b.rootOff); err != nil {
+			return nil, nil, fmt.Errorf("reading the feed back: %w", err)
+		}
+		b.close()
+		return parseStream(&decoded{data: cleanXML(buf), kind: kindXML, root: b.root}, workers)
+	}
 	rd, err := b.runDoc()
 	if err != nil {
 		return nil, nil, err
