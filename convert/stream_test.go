@@ -337,7 +337,7 @@ func TestSpanScanner(t *testing.T) {
 		`<rss><channel><!-- <item> --><item><title><![CDATA[</item><item>]]></title></item><?pi <item>?><item/><item a="1"></item></channel></rss>`,
 		`<feed><entry><title>a</title></entry><entries/><entry>b</entry></feed>`,
 		`<rss><channel><item><item></item></item></channel></rss>`, // nested: no cut
-		`<rss><channel><item></channel></rss>`,                    // never closed: no cut
+		`<rss><channel><item></channel></rss>`,                     // never closed: no cut
 		`<rss><channel><item><![CDATA[ never closed`,
 	}
 	for k, doc := range docs {
