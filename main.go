@@ -44,6 +44,14 @@ var version string
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The garbage collector's settings for a streamed feed (docs/memory.md),
+	// unless the environment sets its own.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(convert.GCPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(convert.MemoryLimit)
+	}
 	code := feed2md(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -185,6 +193,11 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		sources = append(sources, src)
 	}
 	opts.Stdin = stdin
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "max-size" {
+			opts.MaxFileSize = cfg.maxSize // given: it caps local files too
+		}
+	})
 	warn := func(msg string) {
 		if !cfg.quiet {
 			fmt.Fprintf(stderr, "feed2md: warning: %s\n", msg)

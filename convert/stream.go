@@ -44,6 +44,20 @@ const (
 	partMax = 16 << 20
 )
 
+// GCPercent and MemoryLimit are the garbage collector's settings the
+// command makes (runtime/debug.SetGCPercent and SetMemoryLimit) unless
+// GOGC or GOMEMLIMIT are set. A streamed feed keeps little live (the
+// items in flight, and a few hundred bytes of bookkeeping per item
+// written), so with Go's default of 100 the collector would run five
+// times as often as when the whole feed was held, costing 10 to 20% more
+// CPU; 400 lets the heap grow to five times what is live, and the soft
+// limit keeps it under 256 MiB when that is much (a feed of 200,000
+// items).
+const (
+	GCPercent   = 400
+	MemoryLimit = 256 << 20
+)
+
 // bigDoc is a large document after the first pass.
 type bigDoc struct {
 	file    *os.File // the document as UTF-8: the local file itself, or the spool
@@ -140,6 +154,9 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 			return nil, nil, fmt.Errorf("spool file for a large feed: %w", err)
 		}
 		b.file, b.spooled = tmp, true
+		// Unlinked at once where the system allows it (the open file stays
+		// readable), so that not even a killed run leaves it behind.
+		os.Remove(tmp.Name())
 		spool = bufio.NewWriterSize(tmp, 1<<20)
 	}
 	ok := false
