@@ -586,7 +586,9 @@ const window = 256
 // released once prepared, so a large feed is never held whole twice.
 func (c *Converter) pipeline(ctx context.Context, list *items, fi feedInfo, use func(int, *prepared)) {
 	n := list.total
-	ready := make([]chan *prepared, n)
+	// At most window items are in flight (ahead), so item i can use slot
+	// i%window: item i-window, its last user, has been taken.
+	ready := make([]chan *prepared, min(n, window))
 	for i := range ready {
 		ready[i] = make(chan *prepared, 1)
 	}
@@ -619,14 +621,14 @@ func (c *Converter) pipeline(ctx context.Context, list *items, fi feedInfo, use 
 				case j.it != nil:
 					p = c.prepare(j.it, fi)
 				}
-				ready[j.i] <- p
+				ready[j.i%len(ready)] <- p
 			}
 		}()
 	}
 	for i := 0; i < n; i++ {
 		var p *prepared
 		select {
-		case p = <-ready[i]:
+		case p = <-ready[i%len(ready)]:
 		case <-ctx.Done():
 			// The feeder stops; workers finish what they hold.
 			go func() {

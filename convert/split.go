@@ -220,9 +220,13 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, erro
 	var cur []*gofeed.Item
 	run, base := -1, 0
 	var fallback []*gofeed.Item
+	failed := false // the cut failed and so did the whole parse: one error said it
 	get := func(i int) (*gofeed.Item, error) {
 		if order != nil {
 			i = order[i]
+		}
+		if failed {
+			return nil, nil // the items after it are not written
 		}
 		if fallback != nil {
 			it := fallback[i]
@@ -244,7 +248,8 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, erro
 				// the whole parse's items line up with them up to here.
 				all, err := rd.whole()
 				if err != nil {
-					return nil, fmt.Errorf("item %d on: %w", i+1, err)
+					failed = true
+					return nil, fmt.Errorf("item %d and those after it: %w", i+1, err)
 				}
 				fallback = append(all.Items, make([]*gofeed.Item, max(0, len(spans)-len(all.Items)))...)
 				it := fallback[i]

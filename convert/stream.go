@@ -33,11 +33,12 @@ import (
 // item's date reads the items a second time, keeping only those it
 // selected, rather than holding them all.
 
+// wholeMax is the largest document parsed whole, in memory: a JSON feed,
+// an HTML page (for autodiscovery), or an XML feed that does not cut
+// cleanly between its items. A variable for tests.
+var wholeMax = 64 << 20
+
 const (
-	// wholeMax is the largest document parsed whole, in memory: a JSON
-	// feed, an HTML page (for autodiscovery), or an XML feed that does not
-	// cut cleanly between its items.
-	wholeMax = 64 << 20
 	// partMax caps the head and the tail of a cut document, and the
 	// longest single piece of markup (a comment, a CDATA section, a tag)
 	// the scan holds at once.
@@ -272,12 +273,12 @@ func validPrefix(b []byte) bool {
 // wholeDoc reads the rest of a document that must be parsed whole, at
 // most wholeMax bytes after decoding, and decodes it as decode does.
 func wholeDoc(ctx context.Context, r io.Reader, h hash.Hash, f *fetched) (*bigDoc, *decoded, error) {
-	data, err := io.ReadAll(io.LimitReader(r, wholeMax+1))
+	data, err := io.ReadAll(io.LimitReader(r, int64(wholeMax)+1))
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(data) > wholeMax {
-		return nil, nil, fmt.Errorf("a feed that is not XML, or an HTML page, larger than %s: too large to be parsed whole", FormatSize(wholeMax))
+		return nil, nil, fmt.Errorf("a feed that is not XML, or an HTML page, larger than %s: too large to be parsed whole", FormatSize(int64(wholeMax)))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
@@ -310,7 +311,7 @@ func (b *bigDoc) runDoc() (*runDoc, error) {
 		return cleanXML(buf), nil
 	}
 	whole := func() (*gofeed.Feed, error) {
-		if b.size-b.rootOff > wholeMax {
+		if b.size-b.rootOff > int64(wholeMax) {
 			return nil, fmt.Errorf("%w, and at %s it is too large to be parsed whole", errCut, FormatSize(b.size))
 		}
 		data, err := read(b.rootOff, b.size)

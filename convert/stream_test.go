@@ -440,3 +440,28 @@ func TestAttemptsError(t *testing.T) {
 		t.Errorf("%d requests, error %q", hits.Load(), res.Err)
 	}
 }
+
+// TestStreamCutFailsLate streams a feed whose third run does not parse
+// to the items the scan found (a directive holds an <item> tag), and which
+// is too large to be parsed whole instead: the items before it are
+// written, and one error says from which item the rest is not.
+func TestStreamCutFailsLate(t *testing.T) {
+	withMemMax(t, 256<<10)
+	old := wholeMax
+	wholeMax = 256 << 10
+	t.Cleanup(func() { wholeMax = old })
+	feed := bigFeed(400, 6)
+	at := bytes.Index(feed, []byte("<item><title>")) + 250*(len(feed)/400)
+	at += bytes.Index(feed[at:], []byte("<item><title>"))
+	feed = append(feed[:at:at], append([]byte("<!x <item></item> >\n"), feed[at:]...)...)
+	res := convertBytes(t, t.TempDir(), string(feed), nil)
+	if res.Err != nil || len(res.Errors) != 1 {
+		t.Fatalf("feed error %v, %d item errors: %v", res.Err, len(res.Errors), res.Errors)
+	}
+	if !strings.Contains(res.Errors[0].Error(), "and those after it: the document does not cut cleanly") {
+		t.Errorf("error %q", res.Errors[0])
+	}
+	if res.New == 0 || res.New >= 400 {
+		t.Errorf("%d files written, want those before the failed run", res.New)
+	}
+}
