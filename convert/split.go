@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"sync"
+	"unsafe"
 
 	"github.com/mmcdole/gofeed"
 )
@@ -55,6 +56,7 @@ type runDoc struct {
 	head, tail []byte
 	spans      [][2]int64
 	stash      bool                               // stash large CDATA bodies (RSS; see stash.go)
+	owned      bool                               // read returns a new buffer each time, which the run may keep
 	read       func(lo, hi int64) ([]byte, error) // the clean bytes of [lo, hi); safe from several goroutines
 	whole      func() (*gofeed.Feed, error)       // the document parsed whole, when a run does not cut cleanly
 }
@@ -155,7 +157,13 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, erro
 		}
 		var bodies *stashed
 		if rd.stash {
-			body, bodies = stashBodies(body, prefix)
+			src := ""
+			if rd.owned && len(body) > 0 {
+				// The run's buffer is its own and never changed again: the
+				// bodies taken out share it instead of being copied.
+				src = unsafe.String(&body[0], len(body))
+			}
+			body, bodies = stashBodiesFrom(body, src, prefix)
 		}
 		p := gofeed.NewParser()
 		p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}

@@ -320,7 +320,7 @@ func (b *bigDoc) runDoc() (*runDoc, error) {
 		}
 		return parseFeed(&decoded{data: data, kind: kindXML, root: b.root})
 	}
-	rd := &runDoc{spans: b.spans, stash: b.root != "feed", read: read, whole: whole}
+	rd := &runDoc{spans: b.spans, stash: b.root != "feed", owned: true, read: read, whole: whole}
 	if len(b.spans) == 0 || b.spans[0][0]-b.rootOff > partMax || b.size-b.spans[len(b.spans)-1][1] > partMax {
 		rd.spans = nil
 		return rd, nil
