@@ -501,3 +501,35 @@ func FuzzSpanScanner(f *testing.F) {
 		}
 	})
 }
+
+// TestStreamHTTPTimeout serves a feed larger than memMax that stalls
+// after its first bytes: the rest is read within the same attempt's
+// timeout, and the error says so.
+func TestStreamHTTPTimeout(t *testing.T) {
+	withMemMax(t, 256<<10)
+	feed := bigFeed(200, 8)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(feed[:len(feed)/2])
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	}))
+	defer srv.Close()
+	out := t.TempDir()
+	start := time.Now()
+	res := convertSource(t, context.Background(), out, srv.URL, func(o *Options) {
+		o.Timeout = 300 * time.Millisecond
+		o.MaxSize = 1 << 30
+	})
+	if res.Err == nil || !strings.Contains(res.Err.Error(), "no complete answer within 300ms, the -timeout of one attempt") {
+		t.Errorf("error %v", res.Err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %s", d)
+	}
+	if files := readDir(t, out); len(files) != 0 {
+		t.Errorf("%d files written from a feed cut off", len(files))
+	}
+}
