@@ -173,18 +173,6 @@ func hashAsync(b []byte) func() string {
 	return sync.OnceValue(func() string { return <-ch })
 }
 
-// hashFileAsync sums the file at path on another goroutine, as hashFile
-// does; the function it returns waits for the sum ("" if the file could not
-// be read).
-func hashFileAsync(path string) func() string {
-	ch := make(chan string, 1)
-	go func() {
-		h, _ := hashFile(path)
-		ch <- h
-	}()
-	return sync.OnceValue(func() string { return <-ch })
-}
-
 // optionsFingerprint sums every option that shapes the files written, so
 // that a run with other options never skips a feed as unchanged.
 func optionsFingerprint(o *Options) string {

@@ -12,6 +12,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
@@ -441,4 +442,16 @@ func (s *spanScanner) scan(buf []byte, base int64, atEOF bool) int {
 		i += end + 1
 	}
 	return len(buf)
+}
+
+// hashFileAsync sums the file at path on another goroutine, as hashFile
+// does; the function it returns waits for the sum ("" if the file could not
+// be read).
+func hashFileAsync(path string) func() string {
+	ch := make(chan string, 1)
+	go func() {
+		h, _ := hashFile(path)
+		ch <- h
+	}()
+	return sync.OnceValue(func() string { return <-ch })
 }
