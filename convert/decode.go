@@ -100,6 +100,9 @@ func sniff(prefix []byte, contentType string) error {
 	}
 	d, err := decode(prefix, contentType, 0)
 	if err == nil {
+		if bytes.IndexAny(d.data, " \t\r\n/>") < 0 {
+			return nil // the root element's name is cut off: cannot tell
+		}
 		if d.kind == kindXML {
 			return rootError(d)
 		}

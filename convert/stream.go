@@ -208,6 +208,9 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 				continue
 			}
 			root, name := findRoot(buf)
+			if root >= 0 && !atEOF && bytes.IndexAny(buf[root:], " \t\r\n/>") < 0 {
+				continue // the root element's name is cut off: read on
+			}
 			if root < 0 {
 				return nil, nil, &NotFeedError{What: "no XML element in its first " + FormatSize(sniffSize)}
 			}

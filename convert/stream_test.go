@@ -533,3 +533,42 @@ func TestStreamHTTPTimeout(t *testing.T) {
 		t.Errorf("%d files written from a feed cut off", len(files))
 	}
 }
+
+// TestSniff judges the first 64 KB of documents longer than that.
+func TestSniff(t *testing.T) {
+	pad := func(s string) []byte {
+		b := []byte(s)
+		for len(b) < sniffSize {
+			b = append(b, "<p>filler text</p>\n"...)
+		}
+		return b[:sniffSize]
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(pad("<svg xmlns='http://www.w3.org/2000/svg'>"))
+	zw.Close()
+	for _, tc := range []struct {
+		name   string
+		prefix []byte
+		what   string // "" when it passes
+	}{
+		{"NUL bytes", make([]byte, sniffSize), "neither XML nor JSON in its first 4 KB"},
+		{"text, no markup", bytes.Repeat([]byte("all work and no play "), sniffSize/21+1)[:sniffSize], "neither XML nor JSON in its first 4 KB"},
+		{"another root", pad("<?xml version='1.0'?><svg>"), "an XML document with root element <svg>"},
+		{"another root, gzipped", gz.Bytes()[:min(gz.Len(), sniffSize)], "an XML document with root element <svg>"},
+		{"RSS", pad("<?xml version='1.0'?>\n<rss version='2.0'><channel>"), ""},
+		{"HTML (may link to its feed)", pad("<!DOCTYPE html><html><head>"), ""},
+		{"JSON", append([]byte(`{"version": "https://jsonfeed.org/version/1.1", "items": [`), bytes.Repeat([]byte(" "), sniffSize)...)[:sniffSize], ""},
+		{"a long comment first", append([]byte("<!-- "), bytes.Repeat([]byte("x"), sniffSize)...)[:sniffSize], ""},
+		{"root name cut off", append(bytes.Repeat([]byte(" "), sniffSize-3), "<rs"...), ""},
+	} {
+		err := sniff(tc.prefix, "")
+		var nf *NotFeedError
+		switch {
+		case tc.what == "" && err != nil:
+			t.Errorf("%s: %v, want no error", tc.name, err)
+		case tc.what != "" && (!errors.As(err, &nf) || nf.What != tc.what):
+			t.Errorf("%s: %v, want not a feed (%s)", tc.name, err, tc.what)
+		}
+	}
+}
