@@ -421,7 +421,17 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 // stream.go): f.rest is consumed, and the items' stop releases the file
 // the runs are read from.
 func (c *Converter) parse(ctx context.Context, f *fetched, l *loaded, compare bool, fileSum string) (*gofeed.Feed, *items, error) {
-	gzipped := len(f.body) >= 2 && f.body[0] == 0x1f && f.body[1] == 0x8b
+	body := f.body
+	if f.rest == nil && len(body) >= 2 && body[0] == 0x1f && body[1] == 0x8b {
+		// Compressed: in memory when it decompresses to at most memMax
+		// bytes, else streamed like a large document.
+		if plain, err := gunzip(body, int64(memMax)); err == nil {
+			body = plain
+		} else if !errors.As(err, new(*TooLargeError)) {
+			return nil, nil, err
+		}
+	}
+	gzipped := len(body) >= 2 && body[0] == 0x1f && body[1] == 0x8b
 	if f.rest == nil && !gzipped {
 		if compare || fileSum != "" {
 			h := fileSum
@@ -437,7 +447,7 @@ func (c *Converter) parse(ctx context.Context, f *fetched, l *loaded, compare bo
 			l.fast = true
 			return nil, nil, nil
 		}
-		d, err := decode(f.body, f.contentType, f.limit)
+		d, err := decode(body, f.contentType, f.limit)
 		if err != nil {
 			return nil, nil, err
 		}
