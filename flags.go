@@ -82,7 +82,7 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	fs.IntVar(&cfg.maxTags, "max-tags", 5, "the most tags taken from a title (0 for none)")
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "the limit for one attempt of an HTTP request, body included (failed attempts are retried twice)")
 	cfg.maxSize = 32 << 20
-	fs.Var((*sizeValue)(&cfg.maxSize), "max-size", "the largest feed read from a URL or stdin, a `size` such as 500KB or 64MiB; a larger one fails")
+	fs.Var((*sizeValue)(&cfg.maxSize), "max-size", "the largest feed read, a `size` such as 500KB or 64MiB (a local file is capped at 8GiB unless -max-size is given); a larger one fails")
 	fs.BoolVar(&cfg.quiet, "q", false, "print errors and notices that ask you to act only: no paths, no summary")
 	fs.BoolVar(&cfg.verbose, "v", false, "print a line for every file, unchanged ones too")
 	fs.BoolVar(&cfg.version, "version", false, "print the version (release or commit, and its date) and exit")

@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 	_ "time/tzdata" // -timezone works on machines without a zone database
@@ -37,6 +38,14 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The garbage collector's settings for a streamed feed (docs/memory.md),
+	// unless the environment sets its own.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(convert.GCPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(convert.MemoryLimit)
+	}
 	code := feed2md(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -75,6 +84,11 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return usageErr(err)
 	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "max-size" {
+			opts.MaxFileSize = cfg.maxSize // given: it caps local files too
+		}
+	})
 	warn := func(msg string) {
 		if !cfg.quiet {
 			fmt.Fprintf(stderr, "feed2md: warning: %s\n", escapeControls(msg))

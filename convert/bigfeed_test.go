@@ -1,7 +1,10 @@
 package convert
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -123,24 +126,38 @@ func realBodies(t testing.TB) []string {
 // date, as a WordPress export has them: the body in <content:encoded> and
 // a plain summary in <description>, both in CDATA sections.
 func realFeed(t testing.TB, n int) []byte {
-	bodies := realBodies(t)
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+	var b bytes.Buffer
+	if err := writeRealFeed(&b, realBodies(t), n); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// writeRealFeed writes realFeed's bytes to w, a piece at a time, so that
+// a feed of any size can be written to a file.
+func writeRealFeed(w io.Writer, bodies []string, n int) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	bw.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel><title>A real blog</title><link>https://real.example.com/</link><description>Real posts</description>
 `)
 	cdata := func(s string) string {
 		return "<![CDATA[" + strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>") + "]]>"
 	}
+	summaries, wrapped := make([]string, len(bodies)), make([]string, len(bodies))
 	for i := 0; i < n; i++ {
-		body := bodies[i%len(bodies)]
-		summary := PlainText(body)
-		summary, _ = cutWords(summary, 300)
-		fmt.Fprintf(&b, "<item><title>%s, post %d</title>\n<link>https://real.example.com/%d/post-%d/</link>\n<guid>https://real.example.com/?p=%d</guid>\n",
+		k := i % len(bodies)
+		if summaries[k] == "" {
+			summary := PlainText(bodies[k])
+			summary, _ = cutWords(summary, 300)
+			summaries[k] = cdata(summary)
+			wrapped[k] = cdata(bodies[k])
+		}
+		fmt.Fprintf(bw, "<item><title>%s, post %d</title>\n<link>https://real.example.com/%d/post-%d/</link>\n<guid>https://real.example.com/?p=%d</guid>\n",
 			words[i%len(words)], i, 2020+i%6, i, i)
-		fmt.Fprintf(&b, "<pubDate>Mon, %02d Feb 2026 %02d:%02d:00 -0500</pubDate><dc:creator>Author %d</dc:creator>\n", i%28+1, i%24, i%60, i%7)
-		fmt.Fprintf(&b, "<description>%s</description>\n<content:encoded>%s</content:encoded></item>\n", cdata(summary), cdata(body))
+		fmt.Fprintf(bw, "<pubDate>Mon, %02d Feb 2026 %02d:%02d:00 -0500</pubDate><dc:creator>Author %d</dc:creator>\n", i%28+1, i%24, i%60, i%7)
+		fmt.Fprintf(bw, "<description>%s</description>\n<content:encoded>%s</content:encoded></item>\n", summaries[k], wrapped[k])
 	}
-	b.WriteString("</channel></rss>\n")
-	return []byte(b.String())
+	bw.WriteString("</channel></rss>\n")
+	return bw.Flush()
 }

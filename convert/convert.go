@@ -9,6 +9,7 @@
 package convert
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"text/template"
@@ -40,16 +42,17 @@ type Options struct {
 	Categories []string           // the categories key (default: the source's host)
 	Source     string             // the source key (default: the feed's URL or self link)
 
-	Client    *http.Client     // the HTTP client (default: a new one)
-	UserAgent string           // sent with every request (default "feed2md")
-	Timeout   time.Duration    // for each request, body included (default 30s)
-	MaxSize   int64            // the most bytes read from a URL or standard input (default 32 MiB)
-	Retries   int              // extra attempts on a transient HTTP failure; negative for none (default 2)
-	RetryWait time.Duration    // the first backoff, doubled each time (default 1s)
-	MaxWait   time.Duration    // the cap on a server's Retry-After (default 60s)
-	Stdin     io.Reader        // what "-" reads
-	Now       func() time.Time // the clock, for undated items (default time.Now)
-	Workers   int              // cores used: items prepared, runs of a large feed parsed (default: the number of CPUs)
+	Client      *http.Client     // the HTTP client (default: a new one)
+	UserAgent   string           // sent with every request (default "feed2md")
+	Timeout     time.Duration    // for each request, body included (default 30s)
+	MaxSize     int64            // the most bytes read from a URL or standard input (default 32 MiB)
+	MaxFileSize int64            // the most bytes read from a local file (default DefaultMaxFileSize)
+	Retries     int              // extra attempts on a transient HTTP failure; negative for none (default 2)
+	RetryWait   time.Duration    // the first backoff, doubled each time (default 1s)
+	MaxWait     time.Duration    // the cap on a server's Retry-After (default 60s)
+	Stdin       io.Reader        // what "-" reads
+	Now         func() time.Time // the clock, for undated items (default time.Now)
+	Workers     int              // cores used: items prepared, runs of a large feed parsed (default: the number of CPUs)
 
 	CacheDir string           // where the state file of conditional requests lives ("" for none)
 	DryRun   bool             // write nothing: not the files, the folder's memory, nor the state
@@ -125,6 +128,9 @@ func New(opts Options) (*Converter, error) {
 	if opts.MaxSize == 0 {
 		opts.MaxSize = 32 << 20
 	}
+	if opts.MaxFileSize == 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
 	switch {
 	case opts.Retries == 0:
 		opts.Retries = 2
@@ -167,7 +173,7 @@ func New(opts Options) (*Converter, error) {
 		store:     st,
 		state:     &state{},
 		fetch: &fetcher{
-			client: opts.Client, userAgent: opts.UserAgent, timeout: opts.Timeout, maxSize: opts.MaxSize,
+			client: opts.Client, userAgent: opts.UserAgent, timeout: opts.Timeout, maxSize: opts.MaxSize, maxFileSize: opts.MaxFileSize,
 			retries: opts.Retries, retryDelay: opts.RetryWait, maxWait: opts.MaxWait, stdin: opts.Stdin,
 		},
 	}
@@ -340,6 +346,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		}
 	}
 	compare := valid // whether the bytes read must be hashed to compare
+	fileSum := ""    // the file's sum, when it was taken here
 	if valid && target.URL == nil && !target.Stdin {
 		// A file is hashed as it is read, in small pieces: when it is the
 		// same as last time it is never held in memory at all.
@@ -350,7 +357,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 			res.SameBytes = true
 			return l
 		}
-		compare = err != nil
+		compare, fileSum = err != nil, h
 	}
 	f, err := c.fetch.read(ctx, target, validators)
 	if err != nil && prev.URL != "" {
@@ -368,22 +375,15 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 	if prev.URL != "" {
 		res.Discovered = prev.URL
 	}
-	switch {
-	case f.notModified:
-	case compare:
-		// The hash decides whether to parse at all.
-		h := hashBytes(f.body)
-		l.hash = func() string { return h }
-	default:
-		// Nothing to compare with: hash beside the parse, for the next run.
-		l.hash = hashAsync(f.body)
-	}
-	if f.notModified || (compare && prev.Hash == l.hash()) {
-		l.fast = true
-		res.NotModified, res.SameBytes = f.notModified, !f.notModified
+	if f.notModified {
+		l.fast, res.NotModified = true, true
 		return l
 	}
-	feed, list, err := c.parse(f, res)
+	feed, list, err := c.parse(ctx, f, l, compare, fileSum)
+	if l.fast {
+		res.SameBytes = true
+		return l
+	}
 	var nf *NotFeedError
 	if errors.As(err, &nf) && nf.What == "an HTML page" && src.URL != nil && prev.URL == "" {
 		found := discoverFeed(f.body, f.url)
@@ -398,8 +398,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 			return l
 		}
 		l.f = f
-		l.hash = hashAsync(f.body)
-		feed, list, err = c.parse(f, res)
+		feed, list, err = c.parse(ctx, f, l, false, "")
 	}
 	// The parsed items (or the stream, which keeps what it needs) hold
 	// their own copies of the text: the raw bytes can go.
@@ -409,19 +408,10 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		return l
 	}
 	if !c.opts.Since.IsZero() || c.opts.Limit > 0 {
-		// The filters need every item's date first.
-		feed.Items = make([]*gofeed.Item, 0, list.total)
-		for i := 0; i < list.total; i++ {
-			it, err := list.get(i)
-			if err != nil {
-				res.Err = err
-				return l
-			}
-			feed.Items = append(feed.Items, it)
+		if list, err = c.filter(ctx, list, res); err != nil {
+			res.Err = err
+			return l
 		}
-		c.filter(feed, res)
-		list = sliceItems(feed.Items)
-		feed.Items = nil
 	}
 	res.Items = list.total + res.Filtered
 	l.items, l.info = list, newFeedInfo(feed, src, f.url, &c.opts)
@@ -477,69 +467,183 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 }
 
 // parse decodes and parses fetched bytes: the feed's own data, and its
-// items in order (parsed ahead in parallel for a large feed). What a
-// lenient reading changed goes to res.Notes.
-func (c *Converter) parse(f *fetched, res *Result) (*gofeed.Feed, *items, error) {
-	d, err := decode(f.body, f.contentType, c.opts.MaxSize)
+// items in order (parsed ahead in parallel for a large feed), and in
+// l.res.Notes what a lenient reading changed. It sets
+// l.hash, the sum of the bytes for the next run; when compare is set and
+// the sum is the last run's, it parses nothing and sets l.fast. fileSum
+// is the sum of a file already taken, if any.
+//
+// A document of at most memMax bytes is in f.body, and decoded and
+// parsed in memory. A larger one, or a compressed one, is streamed (see
+// stream.go): f.rest is consumed, and the items' stop releases the file
+// the runs are read from.
+func (c *Converter) parse(ctx context.Context, f *fetched, l *loaded, compare bool, fileSum string) (*gofeed.Feed, *items, error) {
+	body := f.body
+	if f.rest == nil && len(body) >= 2 && body[0] == 0x1f && body[1] == 0x8b {
+		// Compressed: in memory when it decompresses to at most memMax
+		// bytes, else streamed like a large document.
+		if plain, err := gunzip(body, int64(memMax)); err == nil {
+			body = plain
+		} else if !errors.As(err, new(*TooLargeError)) {
+			return nil, nil, err
+		}
+	}
+	gzipped := len(body) >= 2 && body[0] == 0x1f && body[1] == 0x8b
+	if f.rest == nil && !gzipped {
+		if compare || fileSum != "" {
+			h := fileSum
+			if h == "" {
+				h = hashBytes(f.body)
+			}
+			l.hash = func() string { return h }
+		} else {
+			// Nothing to compare with: hash beside the parse, for the next run.
+			l.hash = hashAsync(f.body)
+		}
+		if compare && l.prev.Hash == l.hash() {
+			l.fast = true
+			return nil, nil, nil
+		}
+		d, err := decode(body, f.contentType, f.limit)
+		if err != nil {
+			return nil, nil, err
+		}
+		feed, list, err := parseStream(d, c.opts.Workers)
+		l.res.Notes = append(l.res.Notes, d.notes...) // what a lenient reading changed
+		return feed, list, err
+	}
+	if f.rest == nil {
+		f.rest = io.NopCloser(bytes.NewReader(nil))
+	}
+	// A local file is summed from its path, beside the first pass; any
+	// other stream as it is read.
+	sum := f.file == nil
+	switch {
+	case fileSum != "":
+		l.hash = func() string { return fileSum }
+	case f.file != nil:
+		l.hash = hashFileAsync(f.file.Name())
+	}
+	big, d, err := scanBig(ctx, f, sum, c.opts.Workers)
+	f.body = nil // the document's first bytes, read again by scanBig
+	if big != nil && big.file != nil && big.file == f.file {
+		f.rest = nil // the bigDoc reads the file on, and closes it
+	}
+	f.close()
 	if err != nil {
 		return nil, nil, err
 	}
-	feed, list, err := parseStream(d, c.opts.Workers)
-	res.Notes = append(res.Notes, d.notes...)
-	return feed, list, err
+	if sum {
+		h := big.sum
+		l.hash = func() string { return h }
+	}
+	if compare && l.prev.Hash == l.hash() {
+		big.close()
+		l.fast = true
+		return nil, nil, nil
+	}
+	if d != nil {
+		if d.kind == kindHTML {
+			f.body = d.data // for autodiscovery
+		}
+		return parseStream(d, c.opts.Workers)
+	}
+	feed, list, err := parseBig(big, c.opts.Workers)
+	if err != nil {
+		big.close()
+		return nil, nil, err
+	}
+	stop := list.stop
+	list.stop = func() { stop(); big.close() }
+	return feed, list, nil
 }
 
-// filter applies Since and Limit to a feed's items, keeping feed order.
-func (c *Converter) filter(feed *gofeed.Feed, res *Result) {
-	if c.opts.Since.IsZero() && c.opts.Limit == 0 {
-		return
+// filter applies Since and Limit to a feed's items, keeping feed order,
+// and returns the items kept. It reads every item for its date first. A
+// stream of runs (a large feed) is then read a second time for the items
+// kept only, so that they are never all held at once; the runs with none
+// of them are not parsed again. Items parsed whole are held as a slice.
+func (c *Converter) filter(ctx context.Context, list *items, res *Result) (*items, error) {
+	dates := make([]itemDate, list.total)
+	var all []*gofeed.Item
+	if list.again == nil {
+		all = make([]*gofeed.Item, list.total)
 	}
-	type dated struct {
-		it *gofeed.Item
-		t  time.Time
-		ok bool
-	}
-	var kept []dated
-	for _, it := range feed.Items {
+	for i := range dates {
+		if i%256 == 0 && ctx.Err() != nil {
+			list.stop()
+			return nil, ctx.Err()
+		}
+		it, err := list.get(i)
+		if err != nil {
+			list.stop()
+			return nil, err
+		}
 		if it == nil {
 			continue
 		}
-		t, ok := itemTime(it)
-		if ok && !c.opts.Since.IsZero() && t.Before(c.opts.Since) {
+		dates[i].present = true
+		dates[i].t, dates[i].ok = itemTime(it)
+		if all != nil {
+			all[i] = it
+		}
+	}
+	keep := c.selectItems(dates)
+	var out *items
+	if all != nil {
+		kept := all[:0]
+		for i, it := range all {
+			if keep[i] {
+				kept = append(kept, it)
+			}
+		}
+		out = sliceItems(kept)
+	} else {
+		var err error
+		if out, err = list.again(keep); err != nil {
+			list.stop()
+			return nil, err
+		}
+	}
+	first, second := list.stop, out.stop
+	out.stop = func() { second(); first() }
+	res.Filtered = list.total - out.total
+	return out, nil
+}
+
+// itemDate is what the filters know of an item.
+type itemDate struct {
+	t       time.Time
+	ok      bool // the item has a date
+	present bool // there is an item at all
+}
+
+// selectItems says which items Since and Limit keep.
+func (c *Converter) selectItems(dates []itemDate) []bool {
+	keep := make([]bool, len(dates))
+	var kept []int
+	for i, d := range dates {
+		if !d.present || d.ok && !c.opts.Since.IsZero() && d.t.Before(c.opts.Since) {
 			continue
 		}
-		kept = append(kept, dated{it, t, ok})
+		kept = append(kept, i)
 	}
 	if c.opts.Limit > 0 && len(kept) > c.opts.Limit {
-		order := make([]int, len(kept))
-		for i := range order {
-			order[i] = i
-		}
 		// Newest first; an undated item counts as newest (it gets today's date).
+		order := slices.Clone(kept)
 		sort.SliceStable(order, func(a, b int) bool {
-			x, y := kept[order[a]], kept[order[b]]
+			x, y := dates[order[a]], dates[order[b]]
 			if x.ok != y.ok {
 				return !x.ok
 			}
 			return x.t.After(y.t)
 		})
-		keep := make([]bool, len(kept))
-		for _, i := range order[:c.opts.Limit] {
-			keep[i] = true
-		}
-		var limited []dated
-		for i, d := range kept {
-			if keep[i] {
-				limited = append(limited, d)
-			}
-		}
-		kept = limited
+		kept = order[:c.opts.Limit]
 	}
-	res.Filtered = len(feed.Items) - len(kept)
-	feed.Items = feed.Items[:0]
-	for _, d := range kept {
-		feed.Items = append(feed.Items, d.it)
+	for _, i := range kept {
+		keep[i] = true
 	}
+	return keep
 }
 
 // window bounds how many items are prepared ahead of the writer, and so
@@ -551,7 +655,9 @@ const window = 256
 // released once prepared, so a large feed is never held whole twice.
 func (c *Converter) pipeline(ctx context.Context, list *items, fi feedInfo, use func(int, *prepared)) {
 	n := list.total
-	ready := make([]chan *prepared, n)
+	// At most window items are in flight (ahead), so item i can use slot
+	// i%window: item i-window, its last user, has been taken.
+	ready := make([]chan *prepared, min(n, window))
 	for i := range ready {
 		ready[i] = make(chan *prepared, 1)
 	}
@@ -584,14 +690,14 @@ func (c *Converter) pipeline(ctx context.Context, list *items, fi feedInfo, use 
 				case j.it != nil:
 					p = c.prepare(j.it, fi)
 				}
-				ready[j.i] <- p
+				ready[j.i%len(ready)] <- p
 			}
 		}()
 	}
 	for i := 0; i < n; i++ {
 		var p *prepared
 		select {
-		case p = <-ready[i]:
+		case p = <-ready[i%len(ready)]:
 		case <-ctx.Done():
 			// The feeder stops; workers finish what they hold.
 			go func() {

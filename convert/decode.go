@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -71,7 +72,7 @@ func decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
 			return nil, err
 		}
 	}
-	data = validUTF8(data, true)
+	data = cleanXML(data)
 	root, name := findRoot(data)
 	if root < 0 {
 		if skipSpace(data, 0) == len(data) {
@@ -87,8 +88,48 @@ func decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
 	case "feed", "rdf":
 		d.data = fixRootNamespace(d.data, name)
 	}
-	d.data = fixCharRefs(d.data)
 	return d, nil
+}
+
+// sniff looks at the first bytes of a document longer than them, before
+// the rest is read, and fails when they cannot start a feed: nothing like
+// markup or JSON in the first 4 KB (a device of zeros, a binary file), or
+// a root element that is no feed's. An HTML page passes (it may link to
+// its feed), and so does anything sniff cannot judge from so few bytes.
+func sniff(prefix []byte, contentType string) error {
+	if len(prefix) >= 2 && prefix[0] == 0x1f && prefix[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(prefix))
+		if err != nil {
+			return fmt.Errorf("gzip: %w", err)
+		}
+		out := make([]byte, len(prefix))
+		n, _ := io.ReadFull(zr, out)
+		prefix = out[:n]
+	}
+	d, err := decode(prefix, contentType, 0)
+	if err == nil {
+		if bytes.IndexAny(d.data, " \t\r\n/>") < 0 {
+			return nil // the root element's name is cut off: cannot tell
+		}
+		if d.kind == kindXML {
+			return rootError(d)
+		}
+		return nil
+	}
+	var nf *NotFeedError
+	if !errors.As(err, &nf) {
+		return nil
+	}
+	// No element in the prefix: fine if markup starts early (a long
+	// comment or DOCTYPE), not if the first 4 KB are all text.
+	data, fromBOM, _ := decodeUTF16(prefix)
+	if !fromBOM {
+		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	}
+	if bytes.IndexByte(data[:min(len(data), 4<<10)], '<') < 0 {
+		return &NotFeedError{What: "neither XML nor JSON in its first 4 KB"}
+	}
+	return nil
 }
 
 // gunzip decompresses data, failing when the result exceeds maxSize bytes.

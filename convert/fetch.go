@@ -28,8 +28,14 @@ type Validators struct {
 }
 
 // fetched is the raw bytes of a feed and what the transport said of them.
+// A document of at most memMax bytes is read whole into body. A larger one
+// is not: body holds its first bytes and rest the others, unread, for the
+// stream of stream.go, and the caller closes rest.
 type fetched struct {
 	body        []byte
+	rest        io.ReadCloser // the bytes after body, for a document larger than memMax (nil otherwise)
+	file        *os.File      // the regular file read, when rest is that file
+	limit       int64         // the cap that applies to the whole document (0: none)
 	contentType string
 	url         string     // the URL the body came from, after redirects
 	movedTo     string     // set when every redirect on the way was permanent
@@ -37,83 +43,277 @@ type fetched struct {
 	notModified bool       // a 304 answer to a conditional request
 }
 
-// fetcher reads feeds from URLs, files and standard input.
-type fetcher struct {
-	client     *http.Client
-	userAgent  string
-	timeout    time.Duration
-	maxSize    int64
-	retries    int           // extra attempts for a transient failure
-	retryDelay time.Duration // the first backoff; it doubles
-	maxWait    time.Duration // the cap on a server's Retry-After
-	stdin      io.Reader
+// close releases rest; safe to call twice.
+func (f *fetched) close() {
+	if f != nil && f.rest != nil {
+		f.rest.Close()
+		f.rest = nil
+	}
 }
 
-// readFile reads a whole file, as os.ReadFile does. A large one goes into
-// a buffer of huge pages where the kernel allows it, read in two halves at
-// once: filling fresh memory costs page faults, which two cores take
-// faster than one. If the file changes size meanwhile, it is read again
-// the plain way.
-func readFile(path string) ([]byte, error) {
+// memMax is the size up to which a document is read whole into memory and
+// parsed as one; past it, it is streamed (stream.go) and only the items in
+// flight are held. It is a variable for tests, which lower it to stream
+// small documents, or raise it to get the in-memory result to compare.
+var memMax = 32 << 20
+
+// sniffSize is how much of a document is looked at before the rest is
+// read: enough to tell a feed from anything else (see sniff).
+const sniffSize = 64 << 10
+
+// DefaultMaxFileSize is the cap on a local file when Options.MaxFileSize
+// is zero: far above any real export, low enough to stop a runaway device
+// or a wrong file.
+const DefaultMaxFileSize = 8 << 30
+
+// fetcher reads feeds from URLs, files and standard input.
+type fetcher struct {
+	client      *http.Client
+	userAgent   string
+	timeout     time.Duration
+	maxSize     int64
+	maxFileSize int64
+	retries     int           // extra attempts for a transient failure
+	retryDelay  time.Duration // the first backoff; it doubles
+	maxWait     time.Duration // the cap on a server's Retry-After
+	stdin       io.Reader
+}
+
+// readFile opens a local file for readBody, failing at once when a
+// regular file is larger than max.
+func readFile(ctx context.Context, path string, max int64) (*fetched, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
+		f.Close()
 		return nil, err
 	}
-	size := info.Size()
-	if !info.Mode().IsRegular() || size < 8<<20 || size != int64(int(size)) {
-		return os.ReadFile(path)
+	if info.IsDir() {
+		f.Close()
+		return nil, errors.New("is a folder, not a feed file")
 	}
-	buf := make([]byte, size)
-	adviseHugePages(buf)
-	half := size / 2
-	var errs [2]error
-	done := make(chan struct{})
-	go func() {
-		_, errs[1] = f.ReadAt(buf[half:], half)
-		close(done)
-	}()
-	_, errs[0] = f.ReadAt(buf[:half], 0)
-	<-done
-	var probe [1]byte
-	if errs[0] != nil || errs[1] != nil {
-		return os.ReadFile(path) // shorter than it was, or unreadable: say so plainly
+	if info.Mode().IsRegular() && max > 0 && info.Size() > max {
+		f.Close()
+		return nil, &TooLargeError{Limit: max}
 	}
-	if n, _ := f.ReadAt(probe[:], size); n != 0 {
-		return os.ReadFile(path) // it grew
+	res := &fetched{limit: max}
+	known := int64(0) // a regular file's size, so that a large one is not read into memory first
+	if info.Mode().IsRegular() {
+		known = info.Size()
 	}
-	return buf, nil
+	if err := readBody(ctx, res, f, max, known); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if res.rest == nil {
+		f.Close()
+	} else if info.Mode().IsRegular() {
+		res.file = f
+	}
+	return res, nil
 }
 
-// read returns the bytes of src. For a URL, prev holds the validators of
-// the last good response (zero for none).
+// readBody reads the first bytes of r into res.body, and all of them when
+// there are at most memMax; otherwise it leaves the others to res.rest,
+// which closes r. It checks the first sniffSize bytes before reading on,
+// so that something that is no feed (a device of zeros, a binary file)
+// fails at once. Every read stops when ctx ends, and the whole document
+// is capped at max bytes (0: none), past which it fails rather than being
+// cut.
+func readBody(ctx context.Context, res *fetched, r io.ReadCloser, max int64, known int64) error {
+	src := &guardedReader{ctx: ctx, r: r, max: max, closer: r}
+	if _, ok := r.(httpBody); ok {
+		src.direct = true
+	}
+	var pieces [][]byte
+	total, size := 0, sniffSize
+	for {
+		buf := make([]byte, size)
+		adviseHugePages(buf)
+		n, err := io.ReadFull(src, buf)
+		pieces = append(pieces, buf[:n])
+		total += n
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if len(pieces) == 1 {
+			if err := sniff(buf, res.contentType); err != nil {
+				return err
+			}
+		}
+		if total > memMax || known > int64(memMax) {
+			// Too large to hold: the first piece is body, the others and
+			// what is left to read are rest.
+			res.body = pieces[0]
+			res.rest = &chainReader{pieces: pieces[1:], src: src}
+			return nil
+		}
+		size = min(2*size, 8<<20, memMax+1-total)
+	}
+	res.body = joinPieces(pieces, total)
+	return nil
+}
+
+// chainReader reads pieces already read, then src; closing it closes src.
+type chainReader struct {
+	pieces [][]byte
+	src    *guardedReader
+}
+
+func (c *chainReader) Read(p []byte) (int, error) {
+	for len(c.pieces) > 0 {
+		if len(c.pieces[0]) == 0 {
+			c.pieces[0] = nil
+			c.pieces = c.pieces[1:]
+			continue
+		}
+		n := copy(p, c.pieces[0])
+		c.pieces[0] = c.pieces[0][n:]
+		return n, nil
+	}
+	return c.src.Read(p)
+}
+
+func (c *chainReader) Close() error { return c.src.Close() }
+
+// joinPieces joins the pieces read into one slice of total bytes.
+func joinPieces(pieces [][]byte, total int) []byte {
+	if len(pieces) == 1 {
+		return pieces[0]
+	}
+	out := make([]byte, 0, total)
+	adviseHugePages(out[:total])
+	for i, p := range pieces {
+		out = append(out, p...)
+		pieces[i] = nil
+	}
+	if total >= 16<<20 {
+		// The pieces are garbage, but a collection that ran while they
+		// were joined saw them live and set the next heap goal from twice
+		// the feed's size; one now sets it from what is live.
+		runtime.GC()
+	}
+	return out
+}
+
+// guardedReader is the reader of every document: it stops when ctx ends,
+// even while a read of a pipe or device blocks, and fails with a
+// TooLargeError past max bytes (0: no cap).
+type guardedReader struct {
+	ctx    context.Context
+	r      io.Reader
+	closer io.Closer
+	max    int64
+	n      int64             // bytes read so far
+	done   func(error) error // maps a read error (the HTTP timeout's wording); may be nil
+	busy   bool              // a read abandoned on cancellation may still be running
+	direct bool              // reads need no goroutine: a regular file, an HTTP body
+	buf    []byte            // what a read on another goroutine reads into
+}
+
+func (g *guardedReader) Read(p []byte) (int, error) {
+	if err := g.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if g.busy {
+		return 0, context.Canceled
+	}
+	if g.max > 0 && g.n > g.max {
+		return 0, &TooLargeError{Limit: g.max}
+	}
+	if g.max > 0 && int64(len(p)) > g.max+1-g.n {
+		p = p[:g.max+1-g.n]
+	}
+	n, err := g.read(p)
+	g.n += int64(n)
+	if g.max > 0 && g.n > g.max {
+		return n, &TooLargeError{Limit: g.max}
+	}
+	if err != nil && err != io.EOF && g.done != nil {
+		err = g.done(err)
+	}
+	return n, err
+}
+
+// read reads from a regular file, or a reader that stops on its own when
+// ctx ends (an HTTP body), directly. It reads anything else (a pipe, a
+// device) on another goroutine, into the reader's own buffer, so that a
+// read that blocks forever is abandoned when ctx ends.
+func (g *guardedReader) read(p []byte) (int, error) {
+	if g.direct {
+		return g.r.Read(p)
+	}
+	if f, ok := g.r.(*os.File); ok {
+		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+			g.direct = true
+			return f.Read(p)
+		}
+	}
+	type result struct {
+		n   int
+		err error
+	}
+	if g.buf == nil {
+		g.buf = make([]byte, 256<<10)
+	}
+	buf := g.buf[:min(len(p), len(g.buf))]
+	ch := make(chan result, 1)
+	go func() {
+		n, err := g.r.Read(buf)
+		ch <- result{n, err}
+	}()
+	select {
+	case r := <-ch:
+		copy(p, buf[:r.n])
+		return r.n, r.err
+	case <-g.ctx.Done():
+		g.busy = true // the goroutine may still write to buf: never read again
+		return 0, g.ctx.Err()
+	}
+}
+
+// Close closes the underlying reader, if it has a Close method.
+func (g *guardedReader) Close() error {
+	if g.closer != nil {
+		return g.closer.Close()
+	}
+	return nil
+}
+
+// read returns the bytes of src (see fetched). For a URL, prev holds the
+// validators of the last good response (zero for none). A failed URL is
+// tried again, up to retries times, when the failure may pass; each
+// attempt has its own timeout, and the error says how many were made.
 func (f *fetcher) read(ctx context.Context, src Source, prev Validators) (*fetched, error) {
 	switch {
 	case src.Stdin:
 		if f.stdin == nil {
 			return nil, errors.New("no standard input")
 		}
-		body, err := readCapped(f.stdin, f.maxSize)
-		if err != nil {
+		res := &fetched{limit: f.maxSize}
+		if err := readBody(ctx, res, io.NopCloser(f.stdin), f.maxSize, 0); err != nil {
 			return nil, err
 		}
-		return &fetched{body: body}, nil
+		return res, nil
 	case src.URL == nil:
-		body, err := readFile(src.Path)
+		res, err := readFile(ctx, src.Path, f.maxFileSize)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
 				return nil, errors.New("no such file: check the path")
 			}
 			return nil, err
 		}
-		return &fetched{body: body}, nil
+		return res, nil
 	}
 	var lastErr error
-	for attempt := 0; ; attempt++ {
+	attempt := 0
+	for ; ; attempt++ {
 		res, wait, err := f.get(ctx, src.URL, prev)
 		if err == nil {
 			return res, nil
@@ -131,18 +331,38 @@ func (f *fetcher) read(ctx context.Context, src Source, prev Validators) (*fetch
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, lastErr
+			return nil, &AttemptsError{Attempts: attempt + 1, Err: lastErr}
 		case <-t.C:
 		}
 	}
-	return nil, lastErr
+	if attempt == 0 {
+		return nil, lastErr
+	}
+	return nil, &AttemptsError{Attempts: attempt + 1, Err: lastErr}
 }
+
+// AttemptsError is the last failure of a URL tried more than once.
+type AttemptsError struct {
+	Attempts int   // how many requests were made
+	Err      error // the last one's failure
+}
+
+func (e *AttemptsError) Error() string {
+	return fmt.Sprintf("%v (%d attempts)", e.Err, e.Attempts)
+}
+
+func (e *AttemptsError) Unwrap() error { return e.Err }
 
 // get makes one request. On failure, wait says whether to try again: -1
 // never, 0 after the usual backoff, more after that long (Retry-After).
 func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetched, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
-	defer cancel()
+	keep := false // the body is handed on as a stream: do not end the request here
+	defer func() {
+		if !keep {
+			cancel()
+		}
+	}()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, -1, err
@@ -174,13 +394,17 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 		}
 		switch {
 		case ctx.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded):
-			return nil, 0, fmt.Errorf("no answer within %s: the server is slow or down (raise -timeout)", f.timeout)
+			return nil, 0, fmt.Errorf("no answer within %s, the -timeout of one attempt: the server is slow or down (raise -timeout)", f.timeout)
 		case errors.Is(err, context.Canceled), errors.Is(err, errRedirectLoop):
 			return nil, -1, err
 		}
 		return nil, 0, err
 	}
-	defer resp.Body.Close()
+	defer func() {
+		if !keep {
+			resp.Body.Close()
+		}
+	}()
 	res := &fetched{url: resp.Request.URL.String()}
 	if res.url != u.String() && permanent {
 		res.movedTo = res.url
@@ -206,22 +430,45 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 	if resp.ContentLength > 0 && f.maxSize > 0 && resp.ContentLength > f.maxSize {
 		return nil, -1, &TooLargeError{Limit: f.maxSize}
 	}
-	body, err := readCapped(resp.Body, f.maxSize)
-	if err != nil {
+	res.contentType = resp.Header.Get("Content-Type")
+	res.limit = f.maxSize
+	res.validators = Validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
+	timedOut := func(err error) error {
+		if ctx.Err() == context.DeadlineExceeded {
+			return fmt.Errorf("no complete answer within %s, the -timeout of one attempt: the server is slow (raise -timeout)", f.timeout)
+		}
+		return fmt.Errorf("reading the response: %w", err)
+	}
+	if err := readBody(ctx, res, httpBody{resp.Body}, f.maxSize, resp.ContentLength); err != nil {
 		var tl *TooLargeError
-		if errors.As(err, &tl) {
+		var nf *NotFeedError
+		switch {
+		case errors.As(err, &tl), errors.As(err, &nf):
+			return nil, -1, err
+		case errors.Is(err, context.Canceled):
 			return nil, -1, err
 		}
-		if ctx.Err() == context.DeadlineExceeded {
-			return nil, 0, fmt.Errorf("no complete answer within %s: the server is slow (raise -timeout)", f.timeout)
-		}
-		return nil, 0, fmt.Errorf("reading the response: %w", err)
+		return nil, 0, timedOut(err)
 	}
-	res.body = body
-	res.contentType = resp.Header.Get("Content-Type")
-	res.validators = Validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
+	if res.rest != nil {
+		// The rest is read as the document is converted, within the same
+		// timeout; the request ends when it is closed.
+		g := res.rest.(*chainReader).src
+		g.done = timedOut
+		g.closer = closerFunc(func() error { cancel(); return resp.Body.Close() })
+		keep = true
+	}
 	return res, 0, nil
 }
+
+// httpBody marks a response body, whose reads end when the request's
+// context does: guardedReader reads it directly.
+type httpBody struct{ io.ReadCloser }
+
+// closerFunc is a function as an io.Closer.
+type closerFunc func() error
+
+func (c closerFunc) Close() error { return c() }
 
 // retryAfter reads a Retry-After header (seconds or an HTTP date), capped
 // at maxWait; 0 when absent or unreadable, so the usual backoff applies.
@@ -242,60 +489,4 @@ func (f *fetcher) retryAfter(h string) time.Duration {
 		d = f.maxWait
 	}
 	return d
-}
-
-// readCapped reads r whole, failing with a TooLargeError past max bytes
-// (0: no cap) rather than truncating.
-func readCapped(r io.Reader, max int64) ([]byte, error) {
-	if max <= 0 {
-		return readAll(r)
-	}
-	body, err := readAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(body)) > max {
-		return nil, &TooLargeError{Limit: max}
-	}
-	return body, nil
-}
-
-// readAll reads r to its end, as io.ReadAll does, but for a large stream
-// (a 50 MB export piped in) faster: it fills pieces that double up to 8
-// MB, the large ones in huge pages, and joins them once at the end,
-// instead of growing one buffer through a dozen copies into fresh 4 KB
-// pages.
-func readAll(r io.Reader) ([]byte, error) {
-	var pieces [][]byte
-	total, size := 0, 64<<10
-	for {
-		buf := make([]byte, size)
-		adviseHugePages(buf)
-		n, err := io.ReadFull(r, buf)
-		pieces = append(pieces, buf[:n])
-		total += n
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		size = min(2*size, 8<<20)
-	}
-	if len(pieces) == 1 {
-		return pieces[0], nil
-	}
-	out := make([]byte, 0, total)
-	adviseHugePages(out[:total])
-	for i, p := range pieces {
-		out = append(out, p...)
-		pieces[i] = nil
-	}
-	if total >= 16<<20 {
-		// The pieces are garbage, but a collection that ran while they
-		// were joined saw them live and set the next heap goal from twice
-		// the feed's size; one now sets it from what is live.
-		runtime.GC()
-	}
-	return out, nil
 }

@@ -15,13 +15,8 @@ var feedRoots = map[string]bool{"rss": true, "rdf": true, "feed": true, "channel
 // parser's own scan of each item's HTML for a first image is off: it costs
 // a full HTML parse per item, and the image step does its own.
 func parseFeed(d *decoded) (*gofeed.Feed, error) {
-	switch {
-	case d.kind == kindHTML:
-		return nil, &NotFeedError{What: "an HTML page"}
-	case d.kind == kindXML && !feedRoots[d.root] && d.junk:
-		return nil, &NotFeedError{What: "neither XML nor JSON"}
-	case d.kind == kindXML && !feedRoots[d.root]:
-		return nil, &NotFeedError{What: fmt.Sprintf("an XML document with root element <%s>", d.root)}
+	if err := rootError(d); err != nil {
+		return nil, err
 	}
 	if d.kind == kindJSON && !d.normalized {
 		data, notes, err := normalizeJSONFeed(d.data)
@@ -40,4 +35,18 @@ func parseFeed(d *decoded) (*gofeed.Feed, error) {
 		return nil, fmt.Errorf("parsing the feed: %w", err)
 	}
 	return feed, nil
+}
+
+// rootError says why a decoded document is no feed, from its kind and
+// root element; nil when it may be one.
+func rootError(d *decoded) error {
+	switch {
+	case d.kind == kindHTML:
+		return &NotFeedError{What: "an HTML page"}
+	case d.kind == kindXML && !feedRoots[d.root] && d.junk:
+		return &NotFeedError{What: "neither XML nor JSON"}
+	case d.kind == kindXML && !feedRoots[d.root]:
+		return &NotFeedError{What: fmt.Sprintf("an XML document with root element <%s>", d.root)}
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"slices"
 	"strings"
@@ -182,6 +183,9 @@ func BenchmarkLargeFeed(b *testing.B) {
 }
 
 func benchLarge(b *testing.B, feed func(*testing.B) (string, int)) {
+	// The command's garbage collector settings (see GCPercent).
+	defer debug.SetGCPercent(debug.SetGCPercent(GCPercent))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(MemoryLimit))
 	path, size := feed(b)
 	mb := float64(size) / 1e6
 	var html, md time.Duration

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"sync"
+	"unsafe"
 
 	"github.com/mmcdole/gofeed"
 )
@@ -28,6 +29,10 @@ type items struct {
 	total int
 	get   func(i int) (*gofeed.Item, error) // called once per i, in order, from one goroutine
 	stop  func()                            // releases what is left; safe to call twice
+	// again, when set, streams the same items once more, only those whose
+	// place in the feed is true in keep: the second pass of a filter that
+	// needed every item's date first (see Converter.filter).
+	again func(keep []bool) (*items, error)
 }
 
 // sliceItems serves a parsed slice, releasing each item once taken.
@@ -41,6 +46,19 @@ func sliceItems(list []*gofeed.Item) *items {
 		},
 		stop: func() {},
 	}
+}
+
+// runDoc is an XML feed cut between its items: its head (from the root
+// element to the first item), the byte spans of its items, and its tail
+// (after the last one). It is held in memory (parseStream) or read from a
+// file a run at a time (stream.go).
+type runDoc struct {
+	head, tail []byte
+	spans      [][2]int64
+	stash      bool                               // stash large CDATA bodies (RSS; see stash.go)
+	owned      bool                               // read returns a new buffer each time, which the run may keep
+	read       func(lo, hi int64) ([]byte, error) // the clean bytes of [lo, hi); safe from several goroutines
+	whole      func() (*gofeed.Feed, error)       // the document parsed whole, when a run does not cut cleanly
 }
 
 // parseStream parses d. A large RSS or Atom document whose items can be
@@ -60,16 +78,45 @@ func parseStream(d *decoded, workers int) (*gofeed.Feed, *items, error) {
 	if d.kind != kindXML || len(d.data) < splitMinSize || workers < 2 || !feedRoots[d.root] {
 		return whole()
 	}
-	tag := []byte("item")
-	if d.root == "feed" {
-		tag = []byte("entry")
-	}
+	tag := itemTag(d.root)
 	spans := elementSpans(d.data, tag)
 	if len(spans) < 4*workers {
 		return whole()
 	}
-	head := d.data[:spans[0][0]]
-	tail := d.data[spans[len(spans)-1][1]:]
+	rd := &runDoc{
+		head:  d.data[:spans[0][0]],
+		tail:  d.data[spans[len(spans)-1][1]:],
+		spans: make([][2]int64, len(spans)),
+		stash: d.root != "feed",
+		read:  func(lo, hi int64) ([]byte, error) { return d.data[lo:hi], nil },
+		whole: func() (*gofeed.Feed, error) { return parseFeed(d) },
+	}
+	for i, sp := range spans {
+		rd.spans[i] = [2]int64{int64(sp[0]), int64(sp[1])}
+	}
+	feed, list, err := parseRuns(rd, workers, nil)
+	if err == errCut {
+		return whole()
+	}
+	return feed, list, err
+}
+
+// itemTag is the name of the item element under the root element root.
+func itemTag(root string) []byte {
+	if root == "feed" {
+		return []byte("entry")
+	}
+	return []byte("item")
+}
+
+// parseRuns parses rd's items in runs of about chunkSize bytes, each with
+// the head and the tail around it, on workers cores, a few runs ahead of
+// the reader of the items. When keep is not nil, only the items whose
+// place is true in it are served, and runs with none of them are not
+// parsed. It fails with errCut when the first run does not parse to as
+// many items as it has spans.
+func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, error) {
+	spans := rd.spans
 	// Cut the spans into runs of about chunkSize bytes.
 	var runs [][2]int // [first span, last span + 1]
 	for lo := 0; lo < len(spans); {
@@ -80,24 +127,59 @@ func parseStream(d *decoded, workers int) (*gofeed.Feed, *items, error) {
 		runs = append(runs, [2]int{lo, hi})
 		lo = hi
 	}
-	// Only RSS bodies are stashed (see stash.go): Atom's content has
-	// types and a base, which gofeed works on.
-	stash := d.root != "feed"
+	// order lists, for each item served, its place in the feed.
+	total := len(spans)
+	var order []int
+	if keep != nil {
+		for i, k := range keep {
+			if k {
+				order = append(order, i)
+			}
+		}
+		total = len(order)
+	}
+	wanted := func(r [2]int) bool {
+		if keep == nil {
+			return true
+		}
+		for i := r[0]; i < r[1]; i++ {
+			if keep[i] {
+				return true
+			}
+		}
+		return false
+	}
 	prefix := fmt.Sprintf("feed2md-stash-%016x-", rand.Uint64())
 	parseRun := func(r [2]int) ([]*gofeed.Item, *gofeed.Feed, error) {
-		body := d.data[spans[r[0]][0]:spans[r[1]-1][1]]
-		var bodies *stashed
-		if stash {
-			body, bodies = stashBodies(body, prefix)
-		}
-		p := gofeed.NewParser()
-		p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-		feed, err := p.Parse(io.MultiReader(bytes.NewReader(head), bytes.NewReader(body), bytes.NewReader(tail)))
+		body, err := rd.read(spans[r[0]][0], spans[r[1]-1][1])
 		if err != nil {
 			return nil, nil, err
 		}
+		var bodies *stashed
+		if rd.stash {
+			src := ""
+			if rd.owned && len(body) > 0 {
+				// The run's buffer is its own and never changed again: the
+				// bodies taken out share it instead of being copied.
+				src = unsafe.String(&body[0], len(body))
+			}
+			body, bodies = stashBodiesFrom(body, src, prefix)
+		}
+		p := gofeed.NewParser()
+		p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+		feed, err := p.Parse(io.MultiReader(bytes.NewReader(rd.head), bytes.NewReader(body), bytes.NewReader(rd.tail)))
+		if err != nil {
+			return nil, nil, errCut
+		}
 		if len(feed.Items) != r[1]-r[0] || bodies != nil && !bodies.restore(feed.Items) {
 			return nil, nil, errCut
+		}
+		if keep != nil {
+			for i := range feed.Items {
+				if !keep[r[0]+i] {
+					feed.Items[i] = nil
+				}
+			}
 		}
 		return feed.Items, feed, nil
 	}
@@ -105,7 +187,7 @@ func parseStream(d *decoded, workers int) (*gofeed.Feed, *items, error) {
 	// gives the channel's data.
 	first, feed, err := parseRun(runs[0])
 	if err != nil {
-		return whole()
+		return nil, nil, err
 	}
 	feed.Items = nil
 
@@ -125,6 +207,10 @@ func parseStream(d *decoded, workers int) (*gofeed.Feed, *items, error) {
 	go func() {
 		sem := make(chan struct{}, workers)
 		for k := 1; k < len(runs); k++ {
+			if !wanted(runs[k]) {
+				results[k] <- result{items: make([]*gofeed.Item, runs[k][1]-runs[k][0])}
+				continue
+			}
 			select {
 			case ahead <- struct{}{}:
 			case <-quit:
@@ -142,14 +228,21 @@ func parseStream(d *decoded, workers int) (*gofeed.Feed, *items, error) {
 	var cur []*gofeed.Item
 	run, base := -1, 0
 	var fallback []*gofeed.Item
+	failed := false // the cut failed and so did the whole parse: one error said it
 	get := func(i int) (*gofeed.Item, error) {
+		if order != nil {
+			i = order[i]
+		}
+		if failed {
+			return nil, nil // the items after it are not written
+		}
 		if fallback != nil {
 			it := fallback[i]
 			fallback[i] = nil
 			return it, nil
 		}
 		for i-base >= len(cur) {
-			if run >= 1 {
+			if run >= 1 && wanted(runs[run]) {
 				<-ahead
 			}
 			base += len(cur)
@@ -161,9 +254,10 @@ func parseStream(d *decoded, workers int) (*gofeed.Feed, *items, error) {
 				stop()
 				// The runs before this one held exactly their items, so
 				// the whole parse's items line up with them up to here.
-				all, err := parseFeed(d)
+				all, err := rd.whole()
 				if err != nil {
-					return nil, err
+					failed = true
+					return nil, fmt.Errorf("item %d and those after it: %w", i+1, err)
 				}
 				fallback = append(all.Items, make([]*gofeed.Item, max(0, len(spans)-len(all.Items)))...)
 				it := fallback[i]
@@ -176,7 +270,14 @@ func parseStream(d *decoded, workers int) (*gofeed.Feed, *items, error) {
 		cur[i-base] = nil
 		return it, nil
 	}
-	return feed, &items{total: len(spans), get: get, stop: stop}, nil
+	list := &items{total: total, get: get, stop: stop}
+	if keep == nil {
+		list.again = func(keep []bool) (*items, error) {
+			_, l, err := parseRuns(rd, workers, keep)
+			return l, err
+		}
+	}
+	return feed, list, nil
 }
 
 // errCut is a run of items that does not parse to as many items as the

@@ -40,6 +40,13 @@ type stashed struct {
 // cannot read the markup, or finds a directive (<!…>), it returns body
 // unchanged.
 func stashBodies(body []byte, prefix string) ([]byte, *stashed) {
+	return stashBodiesFrom(body, "", prefix)
+}
+
+// stashBodiesFrom is stashBodies where src, when not empty, holds the same
+// bytes as body as a string: the texts taken out are then substrings of
+// it, not copies. The caller must never change body afterwards.
+func stashBodiesFrom(body []byte, src, prefix string) ([]byte, *stashed) {
 	s := &stashed{prefix: prefix}
 	var out []byte
 	last := 0 // body[last:] is not yet copied to out
@@ -71,7 +78,11 @@ func stashBodies(body []byte, prefix string) ([]byte, *stashed) {
 		out = append(out, body[last:textStart]...)
 		out = append(out, prefix...)
 		out = strconv.AppendInt(out, int64(len(s.texts)), 10)
-		s.texts = append(s.texts, string(text))
+		if src != "" {
+			s.texts = append(s.texts, src[textStart:textStart+len(text)])
+		} else {
+			s.texts = append(s.texts, string(text))
+		}
 		last = textStart + len(text)
 		i += end
 	}

@@ -62,6 +62,12 @@ func TestStashBodies(t *testing.T) {
 	if len(s.texts) != 2 || s.texts[0] != long || s.texts[1] != long+"!" {
 		t.Fatalf("texts: %d", len(s.texts))
 	}
+	// Taken from a string of the same bytes, the texts and the output are
+	// the same.
+	out2, s2 := stashBodiesFrom([]byte(body), body, "M-")
+	if string(out2) != want || len(s2.texts) != 2 || s2.texts[0] != long || s2.texts[1] != long+"!" {
+		t.Errorf("from a string: %q, %d texts", out2, len(s2.texts))
+	}
 	items := []*gofeed.Item{{Content: "M-0"}, {Description: "M-1"}}
 	if !s.restore(items) || items[0].Content != long || items[1].Description != long+"!" {
 		t.Errorf("restore: %+v", items)

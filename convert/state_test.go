@@ -3,12 +3,9 @@ package convert
 import (
 	"bytes"
 	"context"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
-	"testing/iotest"
 	"time"
 )
 
@@ -77,57 +74,6 @@ func TestHashFile(t *testing.T) {
 	}
 	if _, err := hashFile(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("no error for a missing file")
-	}
-}
-
-// TestReadFile reads a file large enough to be read in two halves into a
-// buffer of huge pages, and a small one: both as os.ReadFile does.
-func TestReadFile(t *testing.T) {
-	dir := t.TempDir()
-	for _, size := range []int{100, 9<<20 + 3} {
-		data := make([]byte, size)
-		for i := range data {
-			data[i] = byte(i*7 + i/4099)
-		}
-		path := filepath.Join(dir, "f")
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		got, err := readFile(path)
-		if err != nil || !bytes.Equal(got, data) {
-			t.Errorf("size %d: %d bytes read (%v)", size, len(got), err)
-		}
-	}
-	if _, err := readFile(filepath.Join(dir, "missing")); err == nil {
-		t.Error("no error for a missing file")
-	}
-	if _, err := readFile(dir); err == nil {
-		t.Error("no error for a folder")
-	}
-}
-
-// TestReadAll reads streams of many sizes, in odd-sized reads, as
-// io.ReadAll does, and passes a read error on.
-func TestReadAll(t *testing.T) {
-	for _, size := range []int{0, 1, 64 << 10, 64<<10 + 1, 3 << 20, 17<<20 + 5} {
-		data := make([]byte, size)
-		for i := range data {
-			data[i] = byte(i * 31 >> 3)
-		}
-		got, err := readAll(iotest.HalfReader(bytes.NewReader(data)))
-		if err != nil || !bytes.Equal(got, data) {
-			t.Errorf("size %d: %d bytes read (%v)", size, len(got), err)
-		}
-	}
-	broken := io.MultiReader(bytes.NewReader(make([]byte, 100<<10)), iotest.ErrReader(errors.New("cut off")))
-	if _, err := readAll(broken); err == nil || err.Error() != "cut off" {
-		t.Errorf("error %v, want cut off", err)
-	}
-	if _, err := readCapped(bytes.NewReader(make([]byte, 1000)), 999); !errors.As(err, new(*TooLargeError)) {
-		t.Errorf("over the cap: %v", err)
-	}
-	if b, err := readCapped(bytes.NewReader(make([]byte, 1000)), 1000); err != nil || len(b) != 1000 {
-		t.Errorf("at the cap: %d bytes, %v", len(b), err)
 	}
 }
 

@@ -1,9 +1,13 @@
 package convert
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -99,5 +103,37 @@ func TestRepairedFeedsConvert(t *testing.T) {
 		if m["title"] != c.title {
 			t.Errorf("%s: title %q, want %q", name, m["title"], c.title)
 		}
+	}
+}
+
+// The same repairs on the streamed path, for a document larger than the
+// in-memory limit and the first bytes sniffed (64 KB): every run of items
+// and the head go through them.
+func TestRepairedFeedsStreamed(t *testing.T) {
+	withMemMax(t, 2048)
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><feed xmlns="http://purl.org/atom/ns#draft-ietf-atompub-format-08"><title>x</title>`)
+	for i := 0; i < 400; i++ {
+		fmt.Fprintf(&b, `<entry><title>Entry %d &#x0B; here</title><id>urn:%d</id><link href="https://ex.com/%d"/>`+
+			`<updated>2026-01-01T00:00:00Z</updated><content type="html">&lt;p&gt;body %d &amp;#0; and &#8;&lt;/p&gt;</content></entry>`, i, i, i, i)
+	}
+	b.WriteString(`</feed>`)
+	out := t.TempDir()
+	path := filepath.Join(t.TempDir(), "big.atom")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := newTestConverter(t, out, nil)
+	src, _ := ParseSource(path)
+	res := c.Convert(context.Background(), src)
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed() || res.New != 400 {
+		t.Fatalf("%v %+v", res.Err, res)
+	}
+	m, body := frontMatter(t, readDir(t, out)["entry-7-here.md"])
+	if m["title"] != "Entry 7 \uFFFD here" || !strings.Contains(body, "body 7 &#0; and \uFFFD") {
+		t.Errorf("title %q body %q", m["title"], body)
 	}
 }
