@@ -71,6 +71,7 @@ func newImages(c *Converter) *images {
 		pending: map[*stored]pendingItem{},
 	}
 	im.fetch.maxSize = c.opts.MaxImageSize
+	im.fetch.image = true // no feed sniff; read whole up to the cap
 	return im
 }
 
@@ -252,7 +253,17 @@ func (im *images) obtain(ctx context.Context, bundle, dir, u string) obtained {
 	if b, n, ok := im.mem.elsewhere(bundle, u); ok {
 		// The same image in another item (a logo, a shared picture):
 		// copied, not fetched again.
-		data, err := readOwn(filepath.Join(im.c.opts.OutputDir, filepath.FromSlash(b), n)) // a link there is not an image of ours
+		// Neither the bundle nor the file may be a link: the copy would
+		// publish whatever it points to.
+		var data []byte
+		dir := filepath.Join(im.c.opts.OutputDir, filepath.FromSlash(b))
+		info, err := os.Lstat(dir)
+		if err == nil && !info.IsDir() {
+			err = &linkError{Path: dir, What: "not a folder"}
+		}
+		if err == nil {
+			data, err = readOwn(filepath.Join(dir, n))
+		}
 		if err == nil && len(data) > 0 {
 			im.mu.Unlock()
 			return obtained{data: data}

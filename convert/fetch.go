@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -77,6 +78,10 @@ type fetcher struct {
 	retryDelay  time.Duration // the first backoff; it doubles
 	maxWait     time.Duration // the cap on a server's Retry-After
 	stdin       io.Reader
+	// image marks the fetcher of images (-images download): a body is
+	// no feed, so it is not sniffed as one, and it is read whole up to
+	// maxSize, never left to stream.
+	image bool
 }
 
 // readFile opens a local file for readBody, failing at once when a
@@ -157,6 +162,25 @@ func readBody(ctx context.Context, res *fetched, r io.ReadCloser, max int64, kno
 		size = min(2*size, 8<<20, memMax+1-total)
 	}
 	res.body = joinPieces(pieces, total)
+	return nil
+}
+
+// readWhole reads all of r into res.body, as readBody does but without
+// the feed sniff and never streaming: for an image, which is kept whole
+// or not at all. It fails past max bytes (0: none).
+func readWhole(ctx context.Context, res *fetched, r io.ReadCloser, max int64, known int64) error {
+	src := &guardedReader{ctx: ctx, r: r, max: max, closer: r, direct: true}
+	if _, ok := r.(httpBody); !ok {
+		src.direct = false
+	}
+	var b bytes.Buffer
+	if known > 0 && (max <= 0 || known <= max) {
+		b.Grow(int(known))
+	}
+	if _, err := b.ReadFrom(src); err != nil {
+		return err
+	}
+	res.body = b.Bytes()
 	return nil
 }
 
@@ -439,7 +463,11 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 		}
 		return fmt.Errorf("reading the response: %w", err)
 	}
-	if err := readBody(ctx, res, httpBody{resp.Body}, f.maxSize, resp.ContentLength); err != nil {
+	read := readBody
+	if f.image {
+		read = readWhole
+	}
+	if err := read(ctx, res, httpBody{resp.Body}, f.maxSize, resp.ContentLength); err != nil {
 		var tl *TooLargeError
 		var nf *NotFeedError
 		switch {

@@ -151,7 +151,13 @@ func (m *imageMemory) reserve(bundle, dir, u, ext string) string {
 		_, err := os.Lstat(filepath.Join(dir, n))
 		return !errors.Is(err, fs.ErrNotExist)
 	})
-	m.record(bundle, name, u)
+	files[name] = u
+	m.dirty = true
+	// Where the image already is stays where another item copies it
+	// from: this name is not written yet.
+	if _, ok := m.byURL[u]; !ok {
+		m.byURL[u] = imageLoc{bundle, name}
+	}
 	return name
 }
 

@@ -1,7 +1,6 @@
 package convert
 
 import (
-	"html"
 	"net/url"
 	"path"
 	"strconv"
@@ -142,7 +141,9 @@ func rewriteImages(body string, markdown bool, names map[string]string) string {
 		for _, a := range attrs {
 			b.WriteString(" " + a.k)
 			if a.v != "" { // an empty value is the same as none: controls, alt
-				b.WriteString(`="` + html.EscapeString(a.v) + `"`)
+				// escapeAttr: a line break as a reference, so that no blank
+				// line ends Goldmark's HTML block inside the tag.
+				b.WriteString(`="` + escapeAttr(a.v) + `"`)
 			}
 		}
 		if tt == nethtml.SelfClosingTagToken {

@@ -492,3 +492,48 @@ func FuzzAliasesLayout(f *testing.F) {
 		}
 	})
 }
+
+// Real photos are far larger than the first bytes a feed is judged by:
+// an image of several hundred KB, and one over the in-memory limit of a
+// feed, are saved whole, byte for byte.
+func TestLargeImagesSavedWhole(t *testing.T) {
+	withMemMax(t, 64<<10)
+	noise := func(w, h int) []byte {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		x := uint32(w) // a small LCG: noise, which PNG cannot compress
+		for i := range img.Pix {
+			x = x*1664525 + 1013904223
+			img.Pix[i] = byte(x >> 24)
+		}
+		var b bytes.Buffer
+		png.Encode(&b, img)
+		return b.Bytes()
+	}
+	small, big := noise(300, 300), noise(700, 700)
+	if len(small) < 200<<10 || len(big) <= 64<<10*8 {
+		t.Fatalf("test images too small: %d and %d bytes", len(small), len(big))
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		if r.URL.Path == "/big.png" {
+			w.Write(big)
+			return
+		}
+		w.Write(small)
+	}))
+	defer srv.Close()
+	feed := `<rss version="2.0"><channel><title>b</title><link>https://blog.example/</link>
+<item><title>A post</title><link>https://blog.example/a</link><guid>a</guid>
+<description><![CDATA[<p><img src="` + srv.URL + `/photo.png"><img src="` + srv.URL + `/big.png"></p>]]></description></item></channel></rss>`
+	out := t.TempDir()
+	res := convertBytes(t, out, feed, func(o *Options) { o.Images = ImagesDownload })
+	if res.Failed() || res.ImagesSaved != 2 || res.ImagesFailed != 0 {
+		t.Fatalf("saved %d, failed %d, errors %v %v", res.ImagesSaved, res.ImagesFailed, res.ImageErrors, res.Errors)
+	}
+	for name, want := range map[string][]byte{"photo.png": small, "big.png": big} {
+		got, err := os.ReadFile(filepath.Join(out, "a-post", name))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: %d bytes, want %d (%v)", name, len(got), len(want), err)
+		}
+	}
+}

@@ -191,8 +191,8 @@ func sanitizeTree(doc *html.Node, base string, sanitize bool) (firstImg string) 
 // line breaks become &#10; so that a rebuilt tag holds no blank line.
 func escapeAttr(v string) string {
 	v = html.EscapeString(v)
-	if strings.IndexByte(v, '\n') >= 0 {
-		v = strings.ReplaceAll(v, "\n", "&#10;")
+	if strings.ContainsAny(v, "\n\r") {
+		v = strings.NewReplacer("\n", "&#10;", "\r", "&#13;").Replace(v)
 	}
 	return v
 }
