@@ -818,6 +818,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 				outcomes[d.i].err = err
 			case f == nil || f == claimLater:
 				outcomes[d.i].dup = true
+				res.Repeats = append(res.Repeats, d.p.name+" (written for an earlier feed)")
 			default:
 				claimed[d.key] = true
 				writes <- job{d.i, f, data}

@@ -35,6 +35,16 @@ type itemID struct {
 	link  string // the item's absolute link; "" when none
 	title string // the title as written (after the clean-up)
 	hash  string // for an item without a link: keyHash and a hash of its text
+	feed  string // shortSum of the feed's source key: which feed it came from
+}
+
+// fallbackKey is the key of an item whose id another item, of another
+// feed, has: its link and title, else its hash.
+func fallbackKey(id *itemID) string {
+	if id.link != "" {
+		return linkTextKey(id.link, id.title)
+	}
+	return id.hash
 }
 
 // clone returns a copy of id on its own: id is a field of a prepared
@@ -47,8 +57,11 @@ func (id *itemID) clone() *itemID {
 
 // titleSum is how the folder's memory records a title: short, and enough
 // to tell whether an item's title is the one its file was written with.
-func titleSum(title string) string {
-	sum := sha256.Sum256([]byte(title))
+func titleSum(title string) string { return shortSum(title) }
+
+// shortSum is 12 hex digits of the SHA-256 of s.
+func shortSum(s string) string {
+	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:6])
 }
 

@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
+	"time"
 )
 
 // linksAndTitles returns, for each file of dir, "link|title", sorted,
@@ -269,5 +271,138 @@ func TestItemInTwoFeedsFirstUnchanged(t *testing.T) {
 	}
 	if got := names(readDir(t, out)); got != "only-in-a.md only-in-b.md shared-story.md" {
 		t.Errorf("files %s", got)
+	}
+}
+
+// feedFiles writes each feed to a file of dir and returns their paths.
+func feedFiles(t *testing.T, dir string, feeds ...string) []string {
+	t.Helper()
+	var paths []string
+	for i, f := range feeds {
+		p := filepath.Join(dir, fmt.Sprintf("feed%d.xml", i+1))
+		if err := os.WriteFile(p, []byte(f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+// convertPaths converts the feeds in order in one run into out.
+func convertPaths(t *testing.T, out string, paths ...string) []*Result {
+	t.Helper()
+	c := newTestConverter(t, out, nil)
+	var results []*Result
+	for _, p := range paths {
+		src, _ := ParseSource(p)
+		results = append(results, c.Convert(context.Background(), src))
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return results
+}
+
+// channel is an RSS feed of its own link (so its own source key) and items.
+func channel(link string, items ...item) string {
+	return strings.Replace(rss(items...), "<link>https://example.com/</link>", "<link>"+link+"</link>", 1)
+}
+
+// Two feeds in one folder may give the same id ("1") to different items:
+// each keeps its own file, in one run or in runs of their own, and no run
+// rewrites the other's file or the folder's memory back and forth.
+func TestTwoFeedsShareAnID(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	paths := feedFiles(t, dir,
+		channel("https://c.example/", item{title: "C one", link: "https://c.example/p1", guid: "1"}),
+		channel("https://d.example/", item{title: "D one", link: "https://d.example/p1", guid: "1"}),
+	)
+	r := convertPaths(t, out, paths...)
+	if r[0].New != 1 || r[1].New != 1 || r[1].Skipped != 0 {
+		t.Fatalf("one run: %+v / %+v", r[0], r[1])
+	}
+	files := readDir(t, out)
+	c1, _ := frontMatter(t, files["c-one.md"])
+	d1, _ := frontMatter(t, files["d-one.md"])
+	if c1["link"] != "https://c.example/p1" || d1["link"] != "https://d.example/p1" {
+		t.Fatalf("files %s", names(files))
+	}
+	before := readDir(t, out)
+	// Each feed on its own, as two cron jobs would run them, twice.
+	for i := 0; i < 2; i++ {
+		for _, p := range paths {
+			if r := convertPaths(t, out, p); r[0].Unchanged != 1 || r[0].New+r[0].Updated != 0 {
+				t.Errorf("%s alone: %+v", filepath.Base(p), r[0])
+			}
+		}
+	}
+	after := readDir(t, out)
+	for name, data := range before {
+		if string(after[name]) != string(data) {
+			t.Errorf("%s changed", name)
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("files %s, were %s", names(after), names(before))
+	}
+}
+
+// An item whose link an earlier feed of the run gave to another item (a
+// home page) is an item of its own.
+func TestTwoFeedsShareALink(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	paths := feedFiles(t, dir,
+		channel("https://a.example/", item{title: "Storm hits coast", link: "https://news.example/"}, item{title: "Markets rally", link: "https://news.example/"}),
+		channel("https://b.example/", item{title: "Local team wins", link: "https://news.example/"}),
+	)
+	r := convertPaths(t, out, paths...)
+	if r[0].New != 2 || r[1].New != 1 || r[1].Skipped != 0 {
+		t.Fatalf("%+v / %+v", r[0], r[1])
+	}
+	r = convertPaths(t, out, paths...)
+	if r[0].Unchanged != 2 || r[1].Unchanged != 1 {
+		t.Fatalf("re-run: %+v / %+v", r[0], r[1])
+	}
+	// The same item in two feeds still belongs to the first.
+	paths = feedFiles(t, t.TempDir(),
+		channel("https://a.example/", item{title: "Storm hits coast", link: "https://news.example/storm"}),
+		channel("https://b.example/", item{title: "Storm hits coast", link: "https://news.example/storm"}),
+	)
+	r = convertPaths(t, t.TempDir(), paths...)
+	if r[0].New != 1 || r[1].New != 0 || r[1].Skipped != 1 {
+		t.Errorf("the same item in two feeds: %+v / %+v", r[0], r[1])
+	}
+}
+
+// Re-running feeds whose items share links or ids changes no byte and no
+// time of any file, the folder's memory included.
+func TestRerunSharedKeysTouchesNothing(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	paths := feedFiles(t, dir,
+		rss(item{title: "Storm", link: "https://news.example/"}, item{title: "Rally", link: "https://news.example/"},
+			item{title: "First", link: "https://example.com/1", guid: "same"}, item{title: "Second", link: "https://example.com/2", guid: "same"}),
+	)
+	convertPaths(t, out, paths...)
+	old := time.Now().Add(-time.Hour)
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if err := os.Chtimes(filepath.Join(out, e.Name()), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := convertPaths(t, out, paths...); r[0].Unchanged != 4 {
+		t.Fatalf("re-run: %+v", r[0])
+	}
+	for _, e := range entries {
+		info, err := os.Stat(filepath.Join(out, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !info.ModTime().Equal(old) {
+			t.Errorf("%s was written again", e.Name())
+		}
 	}
 }

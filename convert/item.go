@@ -21,6 +21,7 @@ type feedInfo struct {
 	categories []string // -category, else the source's host; nil when neither (each item's link host then)
 	base       string   // what relative item links resolve against
 	title      string   // the feed's title as plain text
+	scope      string   // shortSum of source: which feed an item came from, in the folder's memory
 }
 
 // prepared is one item after the clean-up and body stages, before it has a
@@ -69,6 +70,7 @@ func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string, opts *Options) 
 	case hostOf(fi.source) != "":
 		fi.categories = []string{hostOf(fi.source)}
 	}
+	fi.scope = shortSum(fi.source)
 	return fi
 }
 
@@ -149,7 +151,7 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	}
 	c.migrateData(it, link, body, fi, fm)
 
-	p.id = itemID{guid: fm.GUID, link: link, title: fm.Title}
+	p.id = itemID{guid: fm.GUID, link: link, title: fm.Title, feed: fi.scope}
 	if link == "" {
 		sum := sha256.Sum256([]byte(it.Title + "\x00" + it.Published + "\x00" + it.Updated + "\x00" + it.Content + "\x00" + it.Description))
 		p.id.hash = keyHash + hex.EncodeToString(sum[:16])

@@ -44,6 +44,7 @@ type stored struct {
 	link  string // its link key, "" when it has none
 	date  string // its date key as written
 	title string // titleSum of the title it was written with; "" when unknown
+	feed  string // shortSum of the source of the feed that wrote it; "" when unknown
 	key   string // the identity of the item that owns it (see identity.go); "" when unknown
 	new   bool   // claimed in this run under a name the folder did not have
 	taken bool   // claimed by an item in this run
@@ -63,15 +64,16 @@ type store struct {
 	bundle bool // write <slug>/index.md instead of <slug>.md
 	dryRun bool // say what would be written, write nothing
 
-	mu      sync.Mutex
-	indexed bool                 // the folder has been read
-	byKey   map[string]*stored   // identity → file
-	byLink  map[string][]*stored // link key → the files that hold it
-	bySlug  map[string]*stored   // slug (a name taken in the folder) → file
-	ids     map[string]idEntry   // identity → file, as in idsFile
-	idsDirt bool                 // ids changed since read
-	claimed map[string]bool      // identities written in this run
-	owned   map[string]bool      // files claimed by name (a feed that was not modified)
+	mu        sync.Mutex
+	indexed   bool                 // the folder has been read
+	byKey     map[string]*stored   // identity → file
+	byLink    map[string][]*stored // link key → the files that hold it
+	bySlug    map[string]*stored   // slug (a name taken in the folder) → file
+	ids       map[string]idEntry   // identity → file, as in idsFile
+	idsDirt   bool                 // ids changed since read
+	claimed   map[string]bool      // identities written in this run
+	claimedBy map[string]claimer   // for each, the link and title of the item that has it
+	owned     map[string]bool      // files claimed by name (a feed that was not modified)
 
 	listOnce sync.Once
 	listed   map[string]bool // the folder's names, read once (see listing)
@@ -81,15 +83,16 @@ type store struct {
 // an item needs a file (never, when every feed is unchanged).
 func openStore(dir string, bundle, dryRun bool) (*store, error) {
 	return &store{
-		dir:     dir,
-		bundle:  bundle,
-		dryRun:  dryRun,
-		byKey:   map[string]*stored{},
-		byLink:  map[string][]*stored{},
-		bySlug:  map[string]*stored{},
-		ids:     map[string]idEntry{},
-		claimed: map[string]bool{},
-		owned:   map[string]bool{},
+		dir:       dir,
+		bundle:    bundle,
+		dryRun:    dryRun,
+		byKey:     map[string]*stored{},
+		byLink:    map[string][]*stored{},
+		bySlug:    map[string]*stored{},
+		ids:       map[string]idEntry{},
+		claimed:   map[string]bool{},
+		claimedBy: map[string]claimer{},
+		owned:     map[string]bool{},
 	}, nil
 }
 
@@ -170,7 +173,11 @@ type idEntry struct {
 	Slug  string `json:"slug"`            // the file's slug
 	Link  string `json:"link,omitempty"`  // its link, when the key does not hold it
 	Title string `json:"title,omitempty"` // titleSum of its title
+	Feed  string `json:"feed,omitempty"`  // shortSum of its feed's source key
 }
+
+// claimer is the link and title sum of the item that claimed a key in this run.
+type claimer struct{ link, title string }
 
 // entryLink returns the link an entry was written with: its own, else the
 // one its key holds.
@@ -235,6 +242,7 @@ func (s *store) readIDs() error {
 		if e.Title != "" {
 			f.title = e.Title
 		}
+		f.feed = e.Feed
 		if link := entryLink(key, e); link != "" && f.link == "" {
 			f.link = link
 			s.byLink[link] = append(s.byLink[link], f)
@@ -359,6 +367,25 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (*stored, e
 	if err := s.index(); err != nil {
 		return nil, err
 	}
+	sum := titleSum(id.title)
+	switch {
+	case strings.HasPrefix(key, keyGUID):
+		// Two feeds can use one id (a number, a slug) for two items: an
+		// id tells items apart only together with the feed, a link or a
+		// title. Another item's id leaves this one its link and title.
+		by, taken := s.claimedBy[key]
+		if taken && by.link != id.link && by.title != sum {
+			key = fallbackKey(id)
+		} else if f := s.byKey[key]; !taken && f != nil && !belongs(f, id, sum) {
+			key = fallbackKey(id)
+		}
+	case strings.HasPrefix(key, keyLink):
+		// An earlier feed's item with the same link but another title is
+		// another item.
+		if by, taken := s.claimedBy[key]; taken && by.title != sum {
+			key = linkTextKey(id.link, id.title)
+		}
+	}
 	if s.claimed[key] {
 		return nil, nil
 	}
@@ -371,6 +398,7 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (*stored, e
 	take := func(f *stored) (*stored, error) {
 		f.taken = true
 		s.claimed[key] = true
+		s.claimedBy[key] = claimer{id.link, sum}
 		s.remember(f, key, id)
 		return f, nil
 	}
@@ -386,7 +414,6 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (*stored, e
 		}
 	}
 	if id.link != "" {
-		sum := titleSum(id.title)
 		for _, f := range s.byLink[id.link] {
 			if f.title != sum {
 				continue
@@ -433,14 +460,21 @@ func (s *store) remember(f *stored, key string, id *itemID) {
 	}
 	f.key = key
 	s.byKey[key] = f
-	e := idEntry{Slug: f.slug, Title: titleSum(id.title)}
+	e := idEntry{Slug: f.slug, Title: titleSum(id.title), Feed: id.feed}
 	if entryLink(key, idEntry{}) != id.link {
 		e.Link = id.link
 	}
 	if s.ids[key] != e {
 		s.ids[key], s.idsDirt = e, true
 	}
-	f.title = e.Title
+	f.title, f.feed = e.Title, e.Feed
+}
+
+// belongs reports whether the remembered file f may be the item id's by
+// its id alone: it was written for the same feed, or with the same link
+// or title, or by a release that did not record which feed.
+func belongs(f *stored, id *itemID, sum string) bool {
+	return f.feed == "" || f.feed == id.feed || (f.link != "" && f.link == id.link) || (f.title != "" && f.title == sum)
 }
 
 // unclaim frees key, claimed for an item put off to the end of its feed,
@@ -464,6 +498,7 @@ func (s *store) rekey(key, final string, id *itemID) {
 		return
 	}
 	s.claimed[final] = true
+	s.claimedBy[final] = claimer{id.link, titleSum(id.title)}
 	s.remember(f, final, id)
 }
 
@@ -556,7 +591,15 @@ func (s *store) flush() error {
 	if err != nil {
 		return err
 	}
-	if err := atomicWrite(filepath.Join(s.dir, idsFile), append(data, '\n')); err != nil {
+	data = append(data, '\n')
+	// A run can change the memory and change it back (an item claimed
+	// under the key its feed had shown so far, then recorded under its
+	// final one): the same bytes are not written again.
+	if old, err := readOwn(filepath.Join(s.dir, idsFile)); err == nil && bytes.Equal(old, data) {
+		s.idsDirt = false
+		return nil
+	}
+	if err := atomicWrite(filepath.Join(s.dir, idsFile), data); err != nil {
 		return fmt.Errorf("output folder: %w", err)
 	}
 	s.idsDirt = false
