@@ -786,8 +786,12 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			return
 		}
 		lo := looseNo
-		if firstLink {
+		switch {
+		case firstLink && len(deferred) < maxDeferred:
 			lo = looseLater
+		case firstLink:
+			// Too many to hold: decided now, as if no later item had the link.
+			lo = looseTake
 		}
 		f, data, err := c.claimAndRender(p, key, lo)
 		switch {
@@ -863,6 +867,10 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		res.Errors = append(res.Errors, fmt.Errorf("interrupted: %d items not written", unwritten))
 	}
 }
+
+// maxDeferred bounds the items of one feed held to its end (see
+// store.claim): each holds its body.
+const maxDeferred = 1024
 
 // writers is how many files are written at once.
 const writers = 4

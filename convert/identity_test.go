@@ -406,3 +406,28 @@ func TestRerunSharedKeysTouchesNothing(t *testing.T) {
 		}
 	}
 }
+
+// More retitled items than are held to the feed's end: each still keeps
+// its file (those past maxDeferred are decided at once).
+func TestManyRetitledItems(t *testing.T) {
+	out := t.TempDir()
+	n := maxDeferred + 50
+	var items []item
+	for i := 0; i < n; i++ {
+		items = append(items, item{title: fmt.Sprintf("Old title %d", i), link: fmt.Sprintf("https://example.com/%d", i)})
+	}
+	if res := convertBytes(t, out, rss(items...), nil); res.New != n {
+		t.Fatalf("%+v", res.New)
+	}
+	for i := range items {
+		items[i].title = fmt.Sprintf("New title %d", i)
+	}
+	res := convertBytes(t, out, rss(items...), nil)
+	if res.New != 0 || res.Updated != n {
+		t.Fatalf("new %d, updated %d, want 0 and %d", res.New, res.Updated, n)
+	}
+	m, _ := frontMatter(t, readDir(t, out)[fmt.Sprintf("old-title-%d.md", n-1)])
+	if m["title"] != fmt.Sprintf("New title %d", n-1) {
+		t.Errorf("%v", m)
+	}
+}

@@ -426,7 +426,9 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (*stored, e
 			}
 		}
 		if files := s.byLink[id.link]; lo != looseNo && len(files) == 1 && usable(files[0]) {
-			if lo == looseLater {
+			// A file whose title is not known (a template without one)
+			// can only be matched by its link: waiting would tell nothing.
+			if lo == looseLater && files[0].title != "" {
 				s.claimed[key] = true
 				return claimLater, nil
 			}
