@@ -293,12 +293,17 @@ func (c *Converter) ConvertAll(ctx context.Context, srcs []Source, jobs int, eac
 	for i := range done {
 		done[i] = make(chan *loaded, 1)
 	}
-	sem := make(chan struct{}, jobs)
+	// jobs feeds load at a time, and at most 2*jobs are loaded or loading
+	// before the writer has finished them: a loaded feed holds its items,
+	// or for a large one a spool file and runs parsed ahead.
+	loading := make(chan struct{}, jobs)
+	held := make(chan struct{}, 2*jobs)
 	go func() {
 		for i, src := range srcs {
-			sem <- struct{}{}
+			held <- struct{}{}
+			loading <- struct{}{}
 			go func() {
-				defer func() { <-sem }()
+				defer func() { <-loading }()
 				if ctx.Err() != nil {
 					done[i] <- &loaded{res: &Result{Source: src, Err: ctx.Err()}}
 					return
@@ -309,6 +314,7 @@ func (c *Converter) ConvertAll(ctx context.Context, srcs []Source, jobs int, eac
 	}()
 	for i := range srcs {
 		each(c.finish(ctx, <-done[i]))
+		<-held
 	}
 }
 

@@ -3,10 +3,13 @@ package convert
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -429,5 +432,46 @@ func TestManyRetitledItems(t *testing.T) {
 	m, _ := frontMatter(t, readDir(t, out)[fmt.Sprintf("old-title-%d.md", n-1)])
 	if m["title"] != fmt.Sprintf("New title %d", n-1) {
 		t.Errorf("%v", m)
+	}
+}
+
+// ConvertAll loads a bounded number of feeds ahead of the writer: while
+// the first feed's result is being used, at most 2*jobs feeds have been
+// fetched.
+func TestConvertAllBoundsFeedsAhead(t *testing.T) {
+	var fetched atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetched.Add(1)
+		w.Write([]byte(rss(item{title: "Post " + r.URL.Path, link: "https://example.com" + r.URL.Path})))
+	}))
+	defer srv.Close()
+	var srcs []Source
+	for i := 0; i < 20; i++ {
+		src, err := ParseSource(fmt.Sprintf("%s/feed%d", srv.URL, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, src)
+	}
+	c := newTestConverter(t, t.TempDir(), nil)
+	const jobs = 2
+	n := 0
+	c.ConvertAll(context.Background(), srcs, jobs, func(res *Result) {
+		if n == 0 {
+			time.Sleep(300 * time.Millisecond) // time for the loaders to run ahead
+			if got := fetched.Load(); got > 2*jobs {
+				t.Errorf("%d feeds fetched while the first was written, want at most %d", got, 2*jobs)
+			}
+		}
+		if res.Failed() || res.New != 1 {
+			t.Errorf("%+v", res)
+		}
+		n++
+	})
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n != 20 || fetched.Load() != 20 {
+		t.Errorf("%d results, %d fetched", n, fetched.Load())
 	}
 }
