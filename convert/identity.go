@@ -47,14 +47,6 @@ func fallbackKey(id *itemID) string {
 	return id.hash
 }
 
-// clone returns a copy of id on its own: id is a field of a prepared
-// item, and a pointer to it would keep the item's whole body alive for as
-// long as the feed is read.
-func (id *itemID) clone() *itemID {
-	c := *id
-	return &c
-}
-
 // titleSum is how the folder's memory records a title: short, and enough
 // to tell whether an item's title is the one its file was written with.
 func titleSum(title string) string { return shortSum(title) }
@@ -72,19 +64,19 @@ func linkTextKey(link, title string) string {
 
 // feedIDs follows the ids and links of one feed's items, in feed order.
 type feedIDs struct {
-	byGUID  map[string]*itemID // the first item seen with each id
-	shared  map[string]bool    // ids given to items with different links or titles
-	links   map[string]int     // how many distinct items have each link
-	texts   map[string]bool    // link-and-title keys seen
-	hashes  map[string]bool    // hash keys seen
-	byLink  map[string]*itemID // the item known by each link key
+	byGUID  map[string]itemID // the first item seen with each id
+	shared  map[string]bool   // ids given to items with different links or titles
+	links   map[string]int    // how many distinct items have each link
+	texts   map[string]bool   // link-and-title keys seen
+	hashes  map[string]bool   // hash keys seen
+	byLink  map[string]itemID // the item known by each link key
 	repeats int
 }
 
 func newFeedIDs() *feedIDs {
 	return &feedIDs{
-		byGUID: map[string]*itemID{}, shared: map[string]bool{}, links: map[string]int{},
-		texts: map[string]bool{}, hashes: map[string]bool{}, byLink: map[string]*itemID{},
+		byGUID: map[string]itemID{}, shared: map[string]bool{}, links: map[string]int{},
+		texts: map[string]bool{}, hashes: map[string]bool{}, byLink: map[string]itemID{},
 	}
 }
 
@@ -94,10 +86,10 @@ func newFeedIDs() *feedIDs {
 // listed the same item.
 func (f *feedIDs) see(id *itemID) (key string, firstLink, repeat bool) {
 	if id.guid != "" {
-		first := f.byGUID[id.guid]
+		first, seen := f.byGUID[id.guid]
 		switch {
-		case first == nil:
-			f.byGUID[id.guid] = id.clone()
+		case !seen:
+			f.byGUID[id.guid] = *id // a copy: a pointer would keep the item's body
 			return keyGUID + id.guid, f.countLink(id), false
 		case first.link == id.link && first.title == id.title:
 			f.repeats++
@@ -121,7 +113,7 @@ func (f *feedIDs) see(id *itemID) (key string, firstLink, repeat bool) {
 	}
 	f.texts[lt] = true
 	if f.countLink(id) {
-		f.byLink[id.link] = id.clone()
+		f.byLink[id.link] = *id
 		return keyLink + id.link, true, false
 	}
 	return lt, false, false
@@ -172,10 +164,12 @@ func (f *feedIDs) each(fn func(key string, id *itemID)) {
 	}
 	sort.Strings(keys) // the same records whatever the maps' order
 	for _, k := range keys {
+		var id itemID
 		if guid, ok := strings.CutPrefix(k, keyGUID); ok {
-			fn(k, f.byGUID[guid])
+			id = f.byGUID[guid]
 		} else {
-			fn(k, f.byLink[k[len(keyLink):]])
+			id = f.byLink[k[len(keyLink):]]
 		}
+		fn(k, &id)
 	}
 }

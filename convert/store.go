@@ -71,8 +71,7 @@ type store struct {
 	bySlug    map[string]*stored   // slug (a name taken in the folder) → file
 	ids       map[string]idEntry   // identity → file, as in idsFile
 	idsDirt   bool                 // ids changed since read
-	claimed   map[string]bool      // identities written in this run
-	claimedBy map[string]claimer   // for each, the link and title of the item that has it
+	claimedBy map[string]claimer   // identities written in this run, with the link and title of the item that has each
 	owned     map[string]bool      // files claimed by name (a feed that was not modified)
 
 	listOnce sync.Once
@@ -90,7 +89,6 @@ func openStore(dir string, bundle, dryRun bool) (*store, error) {
 		byLink:    map[string][]*stored{},
 		bySlug:    map[string]*stored{},
 		ids:       map[string]idEntry{},
-		claimed:   map[string]bool{},
 		claimedBy: map[string]claimer{},
 		owned:     map[string]bool{},
 	}, nil
@@ -386,7 +384,7 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (*stored, e
 			key = linkTextKey(id.link, id.title)
 		}
 	}
-	if s.claimed[key] {
+	if _, taken := s.claimedBy[key]; taken {
 		return nil, nil
 	}
 	// A file remembered under another id is that item's, not this one's.
@@ -397,7 +395,6 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (*stored, e
 	}
 	take := func(f *stored) (*stored, error) {
 		f.taken = true
-		s.claimed[key] = true
 		s.claimedBy[key] = claimer{id.link, sum}
 		s.remember(f, key, id)
 		return f, nil
@@ -429,7 +426,7 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (*stored, e
 			// A file whose title is not known (a template without one)
 			// can only be matched by its link: waiting would tell nothing.
 			if lo == looseLater && files[0].title != "" {
-				s.claimed[key] = true
+				s.claimedBy[key] = claimer{id.link, sum}
 				return claimLater, nil
 			}
 			return take(files[0])
@@ -484,7 +481,7 @@ func belongs(f *stored, id *itemID, sum string) bool {
 func (s *store) unclaim(key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.claimed, key)
+	delete(s.claimedBy, key)
 }
 
 // rekey records the file claimed under key as known by final: once the
@@ -499,7 +496,6 @@ func (s *store) rekey(key, final string, id *itemID) {
 	if f == nil || !f.taken {
 		return
 	}
-	s.claimed[final] = true
 	s.claimedBy[final] = claimer{id.link, titleSum(id.title)}
 	s.remember(f, final, id)
 }
