@@ -69,8 +69,7 @@ type store struct {
 	byKey     map[string]*stored   // identity → file
 	byLink    map[string][]*stored // link key → the files that hold it
 	bySlug    map[string]*stored   // slug (a name taken in the folder) → file
-	ids       map[string]idEntry   // identity → file, as in idsFile
-	idsDirt   bool                 // ids changed since read
+	idsDirt   bool                 // byKey differs from idsFile, which flush writes from it
 	claimedBy map[string]claimer   // identities written in this run, with the link and title of the item that has each
 	owned     map[string]bool      // files claimed by name (a feed that was not modified)
 
@@ -88,7 +87,6 @@ func openStore(dir string, bundle, dryRun bool) (*store, error) {
 		byKey:     map[string]*stored{},
 		byLink:    map[string][]*stored{},
 		bySlug:    map[string]*stored{},
-		ids:       map[string]idEntry{},
 		claimedBy: map[string]claimer{},
 		owned:     map[string]bool{},
 	}, nil
@@ -245,7 +243,6 @@ func (s *store) readIDs() error {
 			f.link = link
 			s.byLink[link] = append(s.byLink[link], f)
 		}
-		s.ids[key] = e
 	}
 	return nil
 }
@@ -449,24 +446,16 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (*stored, e
 func (s *store) remember(f *stored, key string, id *itemID) {
 	if f.key != "" && f.key != key && s.byKey[f.key] == f {
 		delete(s.byKey, f.key)
-		if _, ok := s.ids[f.key]; ok {
-			delete(s.ids, f.key)
-			s.idsDirt = true
-		}
 	}
 	if other := s.byKey[key]; other != nil && other != f {
 		other.key = ""
 	}
-	f.key = key
+	title := titleSum(id.title)
+	if f.key != key || f.title != title || f.feed != id.feed || f.link != id.link {
+		s.idsDirt = true
+	}
+	f.key, f.title, f.feed, f.link = key, title, id.feed, id.link
 	s.byKey[key] = f
-	e := idEntry{Slug: f.slug, Title: titleSum(id.title), Feed: id.feed}
-	if entryLink(key, idEntry{}) != id.link {
-		e.Link = id.link
-	}
-	if s.ids[key] != e {
-		s.ids[key], s.idsDirt = e, true
-	}
-	f.title, f.feed = e.Title, e.Feed
 }
 
 // belongs reports whether the remembered file f may be the item id's by
@@ -585,7 +574,18 @@ func (s *store) flush() error {
 	if !s.idsDirt {
 		return nil
 	}
-	data, err := json.MarshalIndent(idsDoc{Version: idsVersion, Items: s.ids}, "", " ") // keys sorted: stable bytes
+	items := make(map[string]idEntry, len(s.byKey))
+	for key, f := range s.byKey {
+		if f.key != key || f.foreign {
+			continue // a key another file took over
+		}
+		e := idEntry{Slug: f.slug, Title: f.title, Feed: f.feed}
+		if entryLink(key, idEntry{}) != f.link {
+			e.Link = f.link
+		}
+		items[key] = e
+	}
+	data, err := json.MarshalIndent(idsDoc{Version: idsVersion, Items: items}, "", " ") // keys sorted: stable bytes
 	if err != nil {
 		return err
 	}
