@@ -253,13 +253,7 @@ func flank(el *html.Node) {
 		}
 	}
 	if unwrap {
-		for c := el.FirstChild; c != nil; {
-			after := c.NextSibling
-			el.RemoveChild(c)
-			el.Parent.InsertBefore(c, el)
-			c = after
-		}
-		el.Parent.RemoveChild(el)
+		unwrapNode(el)
 		return
 	}
 	if f := el.FirstChild; f != nil && f.Type == html.ElementNode && isInlineCode(f.Data) {
@@ -345,13 +339,7 @@ func spellSupSub(n *html.Node) {
 		n.InsertBefore(&html.Node{Type: html.TextNode, Data: open}, n.FirstChild)
 		n.AppendChild(&html.Node{Type: html.TextNode, Data: ")"})
 	}
-	for c := n.FirstChild; c != nil; {
-		after := c.NextSibling
-		n.RemoveChild(c)
-		parent.InsertBefore(c, n)
-		c = after
-	}
-	parent.RemoveChild(n)
+	unwrapNode(n)
 }
 
 // nodeText is the text of n's descendants.

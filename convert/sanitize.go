@@ -153,13 +153,7 @@ func sanitizeTree(doc *html.Node, base string, sanitize bool) (firstImg string) 
 					if n.FirstChild != nil {
 						next = n.FirstChild
 					}
-					for c := n.FirstChild; c != nil; {
-						after := c.NextSibling
-						n.RemoveChild(c)
-						parent.InsertBefore(c, n)
-						c = after
-					}
-					parent.RemoveChild(n)
+					unwrapNode(n)
 				default:
 					kept := n.Attr[:0]
 					for _, a := range n.Attr {
@@ -185,6 +179,18 @@ func sanitizeTree(doc *html.Node, base string, sanitize bool) (firstImg string) 
 	}
 	walk(doc)
 	return firstImg
+}
+
+// unwrapNode puts n's children in its place in its parent and removes n.
+func unwrapNode(n *html.Node) {
+	parent := n.Parent
+	for c := n.FirstChild; c != nil; {
+		after := c.NextSibling
+		n.RemoveChild(c)
+		parent.InsertBefore(c, n)
+		c = after
+	}
+	parent.RemoveChild(n)
 }
 
 // escapeAttr escapes an attribute value for a double-quoted attribute;
