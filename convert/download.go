@@ -277,11 +277,16 @@ func (im *images) obtain(ctx context.Context, bundle, dir, u string) obtained {
 	return obtained{data: fl.data, err: fl.err, owner: true}
 }
 
-// land ends the flight of u once its owner has saved it (or failed):
-// from now on the memory has it, or the next run tries again.
+// land ends the flight of u once its owner has saved it: from now on the
+// memory has it. A failed flight is kept to the end of the run.
 func (im *images) land(u string) {
 	im.mu.Lock()
-	delete(im.flights, u)
+	// A failed download stays, so that the items after it in this run
+	// share its failure instead of asking again; the next run tries
+	// again. One cut short by an interrupt is not a failure of the image.
+	if fl := im.flights[u]; fl == nil || fl.err == nil || errors.Is(fl.err, context.Canceled) {
+		delete(im.flights, u)
+	}
 	im.mu.Unlock()
 }
 

@@ -537,3 +537,27 @@ func TestLargeImagesSavedWhole(t *testing.T) {
 		}
 	}
 }
+
+// An image many posts show that fails costs one request in a run, not
+// one a post; each post still counts it as failed and keeps its URL.
+func TestFailedSharedImageRequestedOnce(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	var feed strings.Builder
+	feed.WriteString(`<rss version="2.0"><channel><title>b</title><link>https://blog.example/</link>`)
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&feed, `<item><title>Post %d</title><link>https://blog.example/%d</link><description><![CDATA[<p><img src="%s/logo.png"></p>]]></description></item>`, i, i, srv.URL)
+	}
+	feed.WriteString(`</channel></rss>`)
+	res := convertBytes(t, t.TempDir(), feed.String(), func(o *Options) { o.Images, o.Retries = ImagesDownload, -1 })
+	if res.Failed() || res.New != 40 || res.ImagesFailed != 40 {
+		t.Fatalf("new %d, failed images %d: %v", res.New, res.ImagesFailed, res.Errors)
+	}
+	if n := requests.Load(); n != 1 {
+		t.Errorf("%d requests for one failing image", n)
+	}
+}
