@@ -91,7 +91,7 @@ func FeedTags(categories []string, max int) []string {
 	var tags []string
 	seen := map[string]bool{}
 	for _, c := range categories {
-		t := strings.ToLower(PlainText(c))
+		t := capBytes(strings.ToLower(PlainText(c)), maxNameBytes) // a Hugo folder name, like title tags
 		if t == "" || seen[t] {
 			continue
 		}

@@ -123,6 +123,11 @@ func TestFeedTags(t *testing.T) {
 	if got := FeedTags([]string{"a"}, 0); got != nil {
 		t.Errorf("FeedTags with max 0 = %q", got)
 	}
+	// A category is a Hugo folder name: at most 100 bytes, cut between runes.
+	long := strings.Repeat("é", 80) // 160 bytes
+	if got := FeedTags([]string{long}, 3); len(got) != 1 || got[0] != strings.Repeat("é", 50) {
+		t.Errorf("FeedTags of a 160-byte category = %q", got)
+	}
 }
 
 func TestImageRefsAndRewrite(t *testing.T) {
