@@ -514,9 +514,7 @@ func (c *Converter) parse(ctx context.Context, f *fetched, l *loaded, compare bo
 		if err != nil {
 			return nil, nil, err
 		}
-		feed, list, err := parseStream(d, c.opts.Workers)
-		l.res.Notes = append(l.res.Notes, d.notes...) // what a lenient reading changed
-		return feed, list, err
+		return c.parseDecoded(l, d)
 	}
 	if f.rest == nil {
 		f.rest = io.NopCloser(bytes.NewReader(nil))
@@ -552,7 +550,7 @@ func (c *Converter) parse(ctx context.Context, f *fetched, l *loaded, compare bo
 		if d.kind == kindHTML {
 			f.body = d.data // for autodiscovery
 		}
-		return parseStream(d, c.opts.Workers)
+		return c.parseDecoded(l, d)
 	}
 	feed, list, err := parseBig(big, c.opts.Workers)
 	if err != nil {
@@ -562,6 +560,14 @@ func (c *Converter) parse(ctx context.Context, f *fetched, l *loaded, compare bo
 	stop := list.stop
 	list.stop = func() { stop(); big.close() }
 	return feed, list, nil
+}
+
+// parseDecoded parses a document decoded in memory (see parseStream) and
+// adds to l.res.Notes what a lenient reading changed.
+func (c *Converter) parseDecoded(l *loaded, d *decoded) (*gofeed.Feed, *items, error) {
+	feed, list, err := parseStream(d, c.opts.Workers)
+	l.res.Notes = append(l.res.Notes, d.notes...)
+	return feed, list, err
 }
 
 // filter applies Since and Limit to a feed's items, keeping feed order,

@@ -2,7 +2,11 @@ package convert
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -124,5 +128,33 @@ func TestJSONFeedKeyCaseAndTrailingText(t *testing.T) {
 	want := []string{"35 bytes after the JSON document: ignored", `item 2 (https://ex.com/2): "tags" is a string, read as a list of one`}
 	if strings.Join(res.Notes, "\n") != strings.Join(want, "\n") {
 		t.Errorf("notes %q, want %q", res.Notes, want)
+	}
+}
+
+// The notes of a lenient reading come whichever way the document is
+// read: a JSON Feed larger than the in-memory limit too.
+func TestJSONFeedNotesStreamed(t *testing.T) {
+	withMemMax(t, 64<<10)
+	var b strings.Builder
+	b.WriteString(`{"version": "https://jsonfeed.org/version/1.1", "items": [`)
+	for i := 0; i < 300; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"id": "%d", "url": "https://ex.com/%d", "title": %d, "content_html": "<p>%s</p>"}`, i, i, i, strings.Repeat("x", 300))
+	}
+	b.WriteString("]}")
+	path := filepath.Join(t.TempDir(), "big.json")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := newTestConverter(t, t.TempDir(), nil)
+	src, _ := ParseSource(path)
+	res := c.Convert(context.Background(), src)
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed() || res.New != 300 || len(res.Notes) != 300 {
+		t.Fatalf("new %d, %d notes: %v", res.New, len(res.Notes), res.Err)
 	}
 }
