@@ -44,8 +44,12 @@ func (p *progress) clear() {
 	}
 }
 
-// isTerminal reports whether w is a terminal.
+// isTerminal reports whether w is a terminal (through the lock that
+// serialises the command's stderr).
 func isTerminal(w io.Writer) bool {
+	if l, ok := w.(*lockedWriter); ok {
+		w = l.w
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -42,3 +42,20 @@ func TestProgress(t *testing.T) {
 		t.Error("a file is a terminal (cron's stderr is a file or a pipe)")
 	}
 }
+
+// The command's stderr is wrapped in a lock: the wrapped terminal is
+// still one, or no progress counter would ever show. /dev/null is a
+// character device, which is what isTerminal looks at.
+func TestIsTerminalThroughLock(t *testing.T) {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Skipf("SKIPPED: no %s: %v", os.DevNull, err)
+	}
+	defer f.Close()
+	if !isTerminal(f) {
+		t.Skipf("SKIPPED: %s is not a character device here", os.DevNull)
+	}
+	if !isTerminal(&lockedWriter{w: f}) {
+		t.Error("a terminal behind the stderr lock is not seen as a terminal")
+	}
+}
