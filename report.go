@@ -72,12 +72,14 @@ func (r *reporter) report(f *feed, res *convert.Result) bool {
 		r.line("feed2md: " + f.label + ": " + err.Error())
 	}
 	for _, n := range notices(res) {
-		line := prefix + n.Message
-		if n.Kind == noticeGone || r.noticed[line] {
+		// Once a run for the same feed: a feed listed twice (its second
+		// label is "LABEL (2)") says it once.
+		seen := n.Kind + "\x00" + f.arg + "\x00" + n.URL
+		if n.Kind == noticeGone || r.noticed[seen] {
 			continue // the error line already says it, or it was said
 		}
-		r.noticed[line] = true
-		r.line(line)
+		r.noticed[seen] = true
+		r.line(prefix + n.Message)
 	}
 	if r.json {
 		r.printJSON(f, res)

@@ -73,15 +73,16 @@ func TestJSONReport(t *testing.T) {
 func TestReportNoticesOnce(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	r := &reporter{stdout: &stdout, stderr: &stderr, quiet: true, noticed: map[string]bool{}}
-	f := &feed{label: "e.test/feed"}
+	f := &feed{arg: "https://e.test/feed", label: "e.test/feed"}
 	res := &convert.Result{Items: 1, New: 1, MovedTo: "https://e.test/new",
 		Errors:  []error{&convert.ItemError{Link: "https://e.test/\x1b[2J\rfake line", Err: errors.New("bad")}},
 		Changes: []convert.Change{{Path: "o/a.md", Action: convert.ActionNew}}}
 	r.report(f, res)
-	r.report(f, res)
+	// The same feed listed twice: its second label differs, its notice is said once.
+	r.report(&feed{arg: f.arg, label: "e.test/feed (2)"}, res)
 	want := "feed2md: e.test/feed: item https://e.test/\\x1b[2J\\rfake line: bad\n" +
 		"feed2md: e.test/feed: moved permanently to https://e.test/new: update your feed list\n" +
-		"feed2md: e.test/feed: item https://e.test/\\x1b[2J\\rfake line: bad\n"
+		"feed2md: e.test/feed (2): item https://e.test/\\x1b[2J\\rfake line: bad\n"
 	if stderr.String() != want {
 		t.Errorf("stderr:\n%q\nwant\n%q", stderr.String(), want)
 	}
