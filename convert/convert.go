@@ -918,13 +918,25 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (*stored, 
 		c.images.hold(f, fm, p.body)
 		return f, nil, nil
 	}
-	if c.fastRender {
-		buf := c.buffers.Get().(*[]byte)
-		return f, renderDefault((*buf)[:0], &fm, p.body), nil
-	}
-	data, err := render(c.opts.Template, &fm, p.body)
+	data, err := c.renderItem(&fm, p.body)
 	if err != nil {
-		return nil, nil, fmt.Errorf("front-matter template: %w", err)
+		return nil, nil, err
 	}
 	return f, data, nil
+}
+
+// renderItem renders an item's file: the embedded layout into a pooled
+// buffer (the writer gives it back), or the user's template, which also
+// gets the body as .Content.
+func (c *Converter) renderItem(fm *FrontMatter, body string) ([]byte, error) {
+	if c.fastRender {
+		buf := c.buffers.Get().(*[]byte)
+		return renderDefault((*buf)[:0], fm, body), nil
+	}
+	fm.Content = body
+	data, err := render(c.opts.Template, fm, body)
+	if err != nil {
+		return nil, fmt.Errorf("front-matter template: %w", err)
+	}
+	return data, nil
 }

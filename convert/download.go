@@ -127,17 +127,7 @@ func (im *images) finish(ctx context.Context, f *stored, res *Result) ([]byte, e
 	res.ImagesFailed += failed
 	res.ImageErrors = append(res.ImageErrors, errs...)
 	im.mu.Unlock()
-	c := im.c
-	if c.fastRender {
-		buf := c.buffers.Get().(*[]byte)
-		return renderDefault((*buf)[:0], &p.fm, p.body), nil
-	}
-	p.fm.Content = p.body
-	data, err := render(c.opts.Template, &p.fm, p.body)
-	if err != nil {
-		return nil, fmt.Errorf("front-matter template: %w", err)
-	}
-	return data, nil
+	return im.c.renderItem(&p.fm, p.body)
 }
 
 // itemImages fetches an item's images and rewrites its body and image key

@@ -149,7 +149,7 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	if len(it.Authors) > 0 && it.Authors[0] != nil {
 		fm.Author = PlainText(it.Authors[0].Name)
 	}
-	c.migrateData(it, link, body, fi, fm)
+	c.migrateData(it, link, fi, fm)
 
 	p.id = itemID{guid: fm.GUID, link: link, title: fm.Title, feed: fi.scope}
 	if link == "" {

@@ -106,9 +106,10 @@ func FeedTags(categories []string, max int) []string {
 
 // migrateData fills the front matter's migration fields: Aliases (with
 // -aliases), and for a user's template the item's enclosures, own
-// categories, authors, update time and body. The embedded layout uses
-// none of the latter, so a default run does not gather them.
-func (c *Converter) migrateData(it *gofeed.Item, link, body string, fi feedInfo, fm *FrontMatter) {
+// categories, authors and update time (renderItem adds the body). The
+// embedded layout uses none of the latter, so a default run does not
+// gather them.
+func (c *Converter) migrateData(it *gofeed.Item, link string, fi feedInfo, fm *FrontMatter) {
 	if c.opts.Aliases {
 		if a := aliasFor(link, fi.base); a != "" {
 			fm.Aliases = []string{a}
@@ -117,7 +118,6 @@ func (c *Converter) migrateData(it *gofeed.Item, link, body string, fi feedInfo,
 	if c.fastRender {
 		return
 	}
-	fm.Content = body
 	for _, e := range it.Enclosures {
 		if e == nil {
 			continue
