@@ -521,7 +521,7 @@ func (c *Converter) parse(ctx context.Context, f *fetched, l *loaded, compare bo
 	}
 	// A local file is summed from its path, beside the first pass; any
 	// other stream as it is read.
-	sum := f.file == nil
+	sum := f.file == nil && fileSum == "" // a sum load already took is not taken again
 	switch {
 	case fileSum != "":
 		l.hash = func() string { return fileSum }

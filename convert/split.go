@@ -95,7 +95,7 @@ func parseStream(d *decoded, workers int) (*gofeed.Feed, *items, error) {
 		rd.spans[i] = [2]int64{int64(sp[0]), int64(sp[1])}
 	}
 	feed, list, err := parseRuns(rd, workers, nil)
-	if err == errCut {
+	if errors.Is(err, errCut) {
 		return whole()
 	}
 	return feed, list, err
@@ -169,7 +169,9 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, erro
 		p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 		feed, err := p.Parse(io.MultiReader(bytes.NewReader(rd.head), bytes.NewReader(body), bytes.NewReader(rd.tail)))
 		if err != nil {
-			return nil, nil, errCut
+			// Said when the document is too large to be parsed whole
+			// instead: the parser's own words say where it is broken.
+			return nil, nil, fmt.Errorf("%w: %v", errCut, err)
 		}
 		if len(feed.Items) != r[1]-r[0] || bodies != nil && !bodies.restore(feed.Items) {
 			return nil, nil, errCut
@@ -255,6 +257,9 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, erro
 				// The runs before this one held exactly their items, so
 				// the whole parse's items line up with them up to here.
 				all, err := rd.whole()
+				if errors.Is(err, errWholeTooLarge) {
+					err = fmt.Errorf("%w, and %v", r.err, err) // why the cut failed
+				}
 				if err != nil {
 					failed = true
 					return nil, fmt.Errorf("item %d and those after it: %w", i+1, err)
@@ -283,6 +288,10 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, erro
 // errCut is a run of items that does not parse to as many items as the
 // cut found.
 var errCut = errors.New("the document does not cut cleanly between its items")
+
+// errWholeTooLarge is a document that did not cut cleanly and is too large
+// to be parsed whole instead (wholeMax).
+var errWholeTooLarge = errors.New("too large to be parsed whole")
 
 // elementSpans returns the byte spans of the top-level elements called
 // tag (without a prefix), skipping comments, CDATA sections and processing

@@ -317,7 +317,7 @@ func (b *bigDoc) runDoc() (*runDoc, error) {
 	}
 	whole := func() (*gofeed.Feed, error) {
 		if b.size-b.rootOff > int64(wholeMax) {
-			return nil, fmt.Errorf("%w, and at %s it is too large to be parsed whole", errCut, FormatSize(b.size))
+			return nil, fmt.Errorf("at %d bytes it is %w", b.size, errWholeTooLarge)
 		}
 		data, err := read(b.rootOff, b.size)
 		if err != nil {
@@ -357,6 +357,7 @@ func parseBig(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	cut := errCut
 	if rd.spans != nil {
 		feed, list, err := parseRuns(rd, max(workers, 2), nil)
 		if err == nil {
@@ -365,8 +366,12 @@ func parseBig(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 		if !errors.Is(err, errCut) {
 			return nil, nil, err
 		}
+		cut = err
 	}
 	feed, err := rd.whole()
+	if errors.Is(err, errWholeTooLarge) {
+		err = fmt.Errorf("%w, and %v", cut, err)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -458,7 +459,8 @@ func TestStreamCutFailsLate(t *testing.T) {
 	if res.Err != nil || len(res.Errors) != 1 {
 		t.Fatalf("feed error %v, %d item errors: %v", res.Err, len(res.Errors), res.Errors)
 	}
-	if !strings.Contains(res.Errors[0].Error(), "and those after it: the document does not cut cleanly") {
+	if msg := res.Errors[0].Error(); !strings.Contains(msg, "and those after it: the document does not cut cleanly") ||
+		!regexp.MustCompile(`, and at \d+ bytes it is too large to be parsed whole$`).MatchString(msg) {
 		t.Errorf("error %q", res.Errors[0])
 	}
 	if res.New == 0 || res.New >= 400 {
