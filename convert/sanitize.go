@@ -196,12 +196,14 @@ func unwrapNode(n *html.Node) {
 // escapeAttr escapes an attribute value for a double-quoted attribute;
 // line breaks become &#10; so that a rebuilt tag holds no blank line.
 func escapeAttr(v string) string {
-	v = html.EscapeString(v)
+	v = html.EscapeString(v) // which leaves line breaks as they are
 	if strings.ContainsAny(v, "\n\r") {
-		v = strings.NewReplacer("\n", "&#10;", "\r", "&#13;").Replace(v)
+		v = lineBreakRefs.Replace(v)
 	}
 	return v
 }
+
+var lineBreakRefs = strings.NewReplacer("\n", "&#10;", "\r", "&#13;")
 
 // rawAttr is an attribute as the tokenizer returns it: the key
 // lowercased, the value with entities decoded.
