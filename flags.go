@@ -41,6 +41,7 @@ type config struct {
 	maxTags    int
 	timeout    time.Duration
 	maxSize    int64
+	maxSizeSet bool // -max-size was given: it caps local files too
 	quiet      bool
 	verbose    bool
 	version    bool
@@ -82,7 +83,7 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	fs.IntVar(&cfg.maxTags, "max-tags", 5, "the most tags taken from a title (0 for none)")
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "the limit for one attempt of an HTTP request, body included (failed attempts are retried twice)")
 	cfg.maxSize = 32 << 20
-	fs.Var((*sizeValue)(&cfg.maxSize), "max-size", "the largest feed read, a `size` such as 500KB or 64MiB (a local file is capped at 8GiB unless -max-size is given); a larger one fails")
+	fs.Var(givenSize{(*sizeValue)(&cfg.maxSize), &cfg.maxSizeSet}, "max-size", "the largest feed read, a `size` such as 500KB or 64MiB (a local file is capped at 8GiB unless -max-size is given); a larger one fails")
 	fs.BoolVar(&cfg.quiet, "q", false, "print errors and notices that ask you to act only: no paths, no summary")
 	fs.BoolVar(&cfg.verbose, "v", false, "print a line for every file, unchanged ones too")
 	fs.BoolVar(&cfg.version, "version", false, "print the version (release or commit, and its date) and exit")
@@ -248,6 +249,9 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 		Raw: cfg.raw, Bundle: cfg.bundle, Draft: cfg.draft, Categories: cfg.categories,
 		UserAgent: "feed2md/" + shortVersion() + " (feed-to-Markdown converter)",
 		DryRun:    cfg.dryRun, Limit: cfg.limit, LockWait: cfg.lockWait,
+	}
+	if cfg.maxSizeSet {
+		opts.MaxFileSize = cfg.maxSize // given: it caps local files too
 	}
 	opts.Images, opts.MaxImageSize, opts.Aliases, opts.Tags = cfg.images, cfg.maxImageSize, cfg.aliases, cfg.tags
 	if cfg.quiet && cfg.verbose {

@@ -84,11 +84,6 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return usageErr(err)
 	}
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "max-size" {
-			opts.MaxFileSize = cfg.maxSize // given: it caps local files too
-		}
-	})
 	warn := func(msg string) {
 		if !cfg.quiet {
 			fmt.Fprintf(stderr, "feed2md: warning: %s\n", escapeControls(msg))

@@ -29,6 +29,24 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("-since %q: give a date (2026-01-02) or a duration (72h, 7d)", s)
 }
 
+// givenSize is a sizeValue that also records that the flag was given.
+type givenSize struct {
+	v     *sizeValue
+	given *bool
+}
+
+func (g givenSize) String() string {
+	if g.v == nil {
+		return ""
+	}
+	return g.v.String()
+}
+
+func (g givenSize) Set(s string) error {
+	*g.given = true
+	return g.v.Set(s)
+}
+
 // sizeValue is a flag.Value of a byte count, written as -max-size takes it.
 type sizeValue int64
 
