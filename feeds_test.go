@@ -62,7 +62,7 @@ func TestCollectFeedsUsageErrors(t *testing.T) {
 			t.Errorf("%q -feeds %q: %v, want %q", c.args, c.list, err, c.want)
 		}
 	}
-	// One "-" with a list from a file is fine.
+	// One "-" and no list is fine.
 	if _, err := collectFeeds([]string{"-"}, "", nil); err != nil {
 		t.Errorf("one -: %v", err)
 	}

@@ -24,7 +24,7 @@ var longTitles = []string{
 	"Math " + strings.Repeat("𝐀𝐁𝐂", 40),
 }
 
-// longHost is a host name of 262 bytes: the source key, and so the
+// longHost is a host name of 261 bytes: the source key, and so the
 // category, of a feed read from standard input.
 var longHost = strings.Repeat("long-host-", 25) + "example.org"
 

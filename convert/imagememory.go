@@ -35,7 +35,8 @@ type imageMemory struct {
 type imageLoc struct{ bundle, name string }
 
 // load reads imagesFile once. A damaged or missing file is an empty
-// memory: images are then fetched again (or adopted, see images.get).
+// memory: images are then fetched again, or adopted from the bundle
+// (imageMemory.adopt).
 // The caller holds mu.
 func (m *imageMemory) load() {
 	if m.loaded {

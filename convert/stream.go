@@ -47,8 +47,8 @@ const (
 )
 
 // GCPercent and MemoryLimit are the garbage collector's settings the
-// command makes (runtime/debug.SetGCPercent and SetMemoryLimit) unless
-// GOGC or GOMEMLIMIT are set. A streamed feed keeps little live (the
+// command makes (runtime/debug.SetGCPercent and SetMemoryLimit), each
+// unless the environment sets its own (GOGC, GOMEMLIMIT). A streamed feed keeps little live (the
 // items in flight, and a few hundred bytes of bookkeeping per item
 // written), so with Go's default of 100 the collector would run five
 // times as often as when the whole feed was held, costing 10 to 20% more
