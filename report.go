@@ -103,7 +103,7 @@ func (r *reporter) report(f *feed, res *convert.Result) bool {
 		}
 	}
 	if !r.quiet && !r.json && res.Err == nil && f.err == nil {
-		fmt.Fprintln(r.stderr, summary(f.label, res, r.dryRun))
+		r.line(summary(f.label, res, r.dryRun)) // a label is a path as given: control characters too
 	}
 	return f.err != nil || res.Failed()
 }

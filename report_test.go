@@ -200,3 +200,14 @@ func TestWarnWriter(t *testing.T) {
 		t.Errorf("warnWriter: %q, want %q", got, want)
 	}
 }
+
+// A summary line carries the feed's label, which is a path as written
+// in a list: its control characters are escaped like an error line's.
+func TestSummaryLineEscaped(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	r := &reporter{stdout: &stdout, stderr: &stderr, noticed: map[string]bool{}}
+	r.report(&feed{arg: "a\x1b[2Jb.xml", label: "a\x1b[2Jb.xml"}, &convert.Result{Items: 1, Unchanged: 1})
+	if want := "a\\x1b[2Jb.xml: 1 item: 0 new, 0 updated, 1 unchanged\n"; stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+}
