@@ -62,12 +62,7 @@ func decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
 		return &decoded{data: validUTF8(data[start:], false), kind: kindJSON}, nil
 	}
 	if !fromBOM {
-		label := xmlDeclEncoding(data[start:])
-		if httpLabel := contentTypeCharset(contentType); httpLabel != "" {
-			if !(isUTF8Label(httpLabel) && label != "" && !isUTF8Label(label) && !utf8.Valid(data)) {
-				label = httpLabel
-			}
-		}
+		label := pickCharset(xmlDeclEncoding(data[start:]), contentType, func() bool { return utf8.Valid(data) })
 		if data, err = toUTF8(data, label); err != nil {
 			return nil, err
 		}
@@ -185,6 +180,18 @@ func decodeUTF16(data []byte) ([]byte, bool, error) {
 		}
 	}
 	return out, true, nil
+}
+
+// pickCharset chooses between the charset an XML declaration names and
+// the one of the HTTP Content-Type: the header's wins, as RFC 7303 says,
+// except when it claims UTF-8 for bytes that are not (valid reports
+// whether they are) and the declaration names another charset.
+func pickCharset(declared, contentType string, valid func() bool) string {
+	httpLabel := contentTypeCharset(contentType)
+	if httpLabel == "" || isUTF8Label(httpLabel) && declared != "" && !isUTF8Label(declared) && !valid() {
+		return declared
+	}
+	return httpLabel
 }
 
 // contentTypeCharset returns the charset parameter of an HTTP Content-Type.

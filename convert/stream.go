@@ -134,12 +134,9 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 		if start < len(text) && (text[start] == '{' || text[start] == '[') {
 			return wholeDoc(ctx, r, h, f)
 		}
-		label := xmlDeclEncoding(text[start:])
-		if httpLabel := contentTypeCharset(f.contentType); httpLabel != "" {
-			if !(isUTF8Label(httpLabel) && label != "" && !isUTF8Label(label) && !validPrefix(text)) {
-				label = httpLabel
-			}
-		}
+		// Only the first bytes can be judged here: a document whose
+		// first 64 KB are valid UTF-8 keeps the header's UTF-8.
+		label := pickCharset(xmlDeclEncoding(text[start:]), f.contentType, func() bool { return validPrefix(text) })
 		if label != "" && !isUTF8Label(label) {
 			if enc, name := charset.Lookup(label); enc != nil && name != "utf-8" {
 				r, transformed = transform.NewReader(br, enc.NewDecoder()), true
