@@ -28,6 +28,27 @@ func TestMain(m *testing.M) {
 	})
 }
 
+// scriptEnv sets what every script has: a cache folder of its own, the
+// seed feed ($FOXNEWS) and the file it must give ($SEED).
+func scriptEnv(env *testscript.Env) {
+	env.Setenv("XDG_CACHE_HOME", env.WorkDir+"/.cache")
+	env.Setenv("FOXNEWS", mustAbs("testdata/foxnews-latest.xml"))
+	env.Setenv("SEED", mustAbs("testdata/golden/foxnews/witkoff-and-kushner-scheduled-to-meet-putin-in-moscow.md"))
+}
+
+// httpget URL: print the body of a GET, for a test server's counters.
+func httpget(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: httpget URL")
+	}
+	resp, err := http.Get(args[0])
+	ts.Check(err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	ts.Check(err)
+	ts.Stdout().Write(body)
+}
+
 // TestScripts runs testdata/script/*.txtar: the command end to end. Each
 // script has $SERVER, an httptest server (never the network) that serves
 // the feeds in testdata and the failure cases of newTestServer.
@@ -43,24 +64,11 @@ func TestScripts(t *testing.T) {
 			srv := newTestServer(feed)
 			env.Defer(srv.Close)
 			env.Setenv("SERVER", srv.URL)
-			env.Setenv("XDG_CACHE_HOME", env.WorkDir+"/.cache")
-			env.Setenv("FOXNEWS", mustAbs("testdata/foxnews-latest.xml"))
-			env.Setenv("SEED", mustAbs("testdata/golden/foxnews/witkoff-and-kushner-scheduled-to-meet-putin-in-moscow.md"))
+			scriptEnv(env)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			// httpget URL: print the body of a GET, for the server's counters.
-			"httpget": func(ts *testscript.TestScript, neg bool, args []string) {
-				if len(args) != 1 {
-					ts.Fatalf("usage: httpget URL")
-				}
-				resp, err := http.Get(args[0])
-				ts.Check(err)
-				defer resp.Body.Close()
-				body, err := io.ReadAll(resp.Body)
-				ts.Check(err)
-				ts.Stdout().Write(body)
-			},
+			"httpget": httpget,
 			// jsonlines N: the last stdout is N lines, each a JSON object
 			// with every key of the -json contract, of the right type.
 			"jsonlines": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -32,25 +32,11 @@ func TestMigrateScripts(t *testing.T) {
 			srv := blogServer(filepath.Join(env.WorkDir, "site"))
 			env.Defer(srv.Close)
 			env.Setenv("BLOG", srv.URL)
-			env.Setenv("XDG_CACHE_HOME", env.WorkDir+"/.cache")
-			env.Setenv("FOXNEWS", mustAbs("testdata/foxnews-latest.xml"))
-			env.Setenv("SEED", mustAbs("testdata/golden/foxnews/witkoff-and-kushner-scheduled-to-meet-putin-in-moscow.md"))
+			scriptEnv(env)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			// httpget URL: print the body of a GET, for the server's counters.
-			"httpget": func(ts *testscript.TestScript, neg bool, args []string) {
-				if len(args) != 1 {
-					ts.Fatalf("usage: httpget URL")
-				}
-				resp, err := http.Get(args[0])
-				ts.Check(err)
-				defer resp.Body.Close()
-				var b bytes.Buffer
-				_, err = b.ReadFrom(resp.Body)
-				ts.Check(err)
-				ts.Stdout().Write(b.Bytes())
-			},
+			"httpget": httpget,
 			// sniff FILE TYPE: the file's sniffed content type is TYPE.
 			"sniff": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {
