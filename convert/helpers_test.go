@@ -11,6 +11,8 @@ import (
 
 	"feed2md/templates"
 
+	"github.com/mmcdole/gofeed"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -128,4 +130,23 @@ func sharedDir(t testing.TB) string {
 		t.Skipf("SKIPPED: %s is missing: this test needs the shared spec and corpus beside the clone", dir)
 	}
 	return dir
+}
+
+// readFeedFile parses the feed file at path whole, decoded as the tool
+// decodes it; nil when it is not a feed gofeed reads.
+func readFeedFile(t testing.TB, path string) *gofeed.Feed {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := decode(data, "", 0)
+	if err != nil {
+		return nil
+	}
+	feed, err := parseFeed(d)
+	if err != nil {
+		return nil
+	}
+	return feed
 }

@@ -53,16 +53,8 @@ func TestTextPluginMatchesLibrary(t *testing.T) {
 	bodies = append(bodies, hostileVectors(t)...)
 	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "*.*"))
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := decode(data, "", 0)
-		if err != nil {
-			continue
-		}
-		feed, err := parseFeed(d)
-		if err != nil {
+		feed := readFeedFile(t, p)
+		if feed == nil {
 			continue
 		}
 		for _, it := range feed.Items {

@@ -133,16 +133,8 @@ func feedBodies(t testing.TB, paths []string) []string {
 	t.Helper()
 	var bodies []string
 	for _, path := range paths {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := decode(data, "", 0)
-		if err != nil {
-			continue
-		}
-		feed, err := parseFeed(d)
-		if err != nil {
+		feed := readFeedFile(t, path)
+		if feed == nil {
 			continue
 		}
 		for _, it := range feed.Items {
