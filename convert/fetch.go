@@ -230,15 +230,16 @@ func joinPieces(pieces [][]byte, total int) []byte {
 // even while a read of a pipe or device blocks, and fails with a
 // TooLargeError past max bytes (0: no cap).
 type guardedReader struct {
-	ctx    context.Context
-	r      io.Reader
-	closer io.Closer
-	max    int64
-	n      int64             // bytes read so far
-	done   func(error) error // maps a read error (the HTTP timeout's wording); may be nil
-	busy   bool              // a read abandoned on cancellation may still be running
-	direct bool              // reads need no goroutine: a regular file, an HTTP body
-	buf    []byte            // what a read on another goroutine reads into
+	ctx     context.Context
+	r       io.Reader
+	closer  io.Closer
+	max     int64
+	n       int64             // bytes read so far
+	done    func(error) error // maps a read error (the HTTP timeout's wording); may be nil
+	busy    bool              // a read abandoned on cancellation may still be running
+	direct  bool              // reads need no goroutine: a regular file, an HTTP body
+	statted bool              // whether the file was asked if it is regular
+	buf     []byte            // what a read on another goroutine reads into
 }
 
 func (g *guardedReader) Read(p []byte) (int, error) {
@@ -273,7 +274,9 @@ func (g *guardedReader) read(p []byte) (int, error) {
 	if g.direct {
 		return g.r.Read(p)
 	}
-	if f, ok := g.r.(*os.File); ok {
+	if f, ok := g.r.(*os.File); ok && !g.statted {
+		// Asked once: a pipe or a device stays one.
+		g.statted = true
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
 			g.direct = true
 			return f.Read(p)
