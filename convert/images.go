@@ -108,11 +108,11 @@ func rewriteImages(body string, markdown bool, names map[string]string) string {
 		if tt == nethtml.ErrorToken {
 			return b.String()
 		}
-		raw := string(z.Raw()) // a copy: TagName lowercases in place
 		if tt != nethtml.StartTagToken && tt != nethtml.SelfClosingTagToken {
-			b.WriteString(raw)
+			b.Write(z.Raw())
 			continue
 		}
+		raw := string(z.Raw()) // a copy: TagName lowercases in place
 		name, more := z.TagName()
 		tag := string(name)
 		var attrs []attr
