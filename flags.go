@@ -113,7 +113,7 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	fs.BoolVar(&cfg.dryRun, "dry-run", false, "say what would be created or updated, and change nothing")
 	fs.DurationVar(&cfg.lockWait, "lock-wait", 10*time.Minute, "how long to wait for another run writing to the same folder")
 	fs.Func("images", "`mode` of images: link (keep their URLs), or download (into each item's bundle; implies -bundle)", oneOf(&cfg.images, convert.ImagesLink, convert.ImagesDownload))
-	cfg.maxImageSize = 20 << 20
+	cfg.maxImageSize = convert.DefaultMaxImageSize
 	fs.Var((*sizeValue)(&cfg.maxImageSize), "max-image-size", "the largest image downloaded, a `size`; a larger one keeps its URL")
 	fs.BoolVar(&cfg.aliases, "aliases", false, "write the item link's path as Hugo aliases, when it is on the feed's own host")
 	fs.Func("tags", "where tags come from, a `source`: title (its words), feed (the item's categories), or both (default title)", oneOf(&cfg.tags, convert.TagsTitle, convert.TagsFeed, convert.TagsBoth))

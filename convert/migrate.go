@@ -21,9 +21,9 @@ const (
 	TagsBoth  = "both"  // the item's categories first, then words of the title
 )
 
-// defaultMaxImageSize is the largest image downloaded unless
+// DefaultMaxImageSize is the largest image downloaded unless
 // Options.MaxImageSize says otherwise.
-const defaultMaxImageSize = 20 << 20
+const DefaultMaxImageSize = 20 << 20
 
 // checkMigrateOptions checks and defaults the options of a blog migration:
 // Images, MaxImageSize, Tags. Downloading images implies bundles, the only
@@ -40,7 +40,7 @@ func checkMigrateOptions(o *Options) error {
 	}
 	switch {
 	case o.MaxImageSize == 0:
-		o.MaxImageSize = defaultMaxImageSize
+		o.MaxImageSize = DefaultMaxImageSize
 	case o.MaxImageSize < 0:
 		return fmt.Errorf("the largest image size must be positive")
 	}
