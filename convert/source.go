@@ -109,7 +109,17 @@ func Labels(srcs []Source) []string {
 		}
 		longer := false
 		for _, g := range groups {
-			if len(g) < 2 {
+			// Lengthening tells apart only URLs that differ: the same URL
+			// twice keeps its short label and gets " (2)" below.
+			distinct := map[string]bool{}
+			for _, i := range g {
+				key := srcs[i].Path
+				if srcs[i].URL != nil {
+					key = srcs[i].URL.String()
+				}
+				distinct[key] = true
+			}
+			if len(g) < 2 || len(distinct) < 2 {
 				continue
 			}
 			for _, i := range g {

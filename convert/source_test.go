@@ -22,7 +22,7 @@ func TestLabels(t *testing.T) {
 		{"files of one name in several folders", []string{"a/feed.xml", "b/feed.xml", "feed.xml"},
 			[]string{"a/feed.xml", "b/feed.xml", "feed.xml"}},
 		{"a feed given twice", []string{"feed.xml", "https://e.test/x", "feed.xml", "https://e.test/x", "feed.xml"},
-			[]string{"feed.xml", "https://e.test/x", "feed.xml (2)", "https://e.test/x (2)", "feed.xml (3)"}},
+			[]string{"feed.xml", "e.test/x", "feed.xml (2)", "e.test/x (2)", "feed.xml (3)"}},
 		{"a file named like a URL's label", []string{"e.test/feed", "https://e.test/feed"},
 			[]string{"e.test/feed", "https://e.test/feed"}},
 	}
