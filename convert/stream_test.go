@@ -376,10 +376,19 @@ func TestStreamNotCut(t *testing.T) {
 	withMemMax(t, 256<<10)
 	feed := bigFeed(100, 4)
 	feed = bytes.Replace(feed, []byte("<title>"), []byte("<item><title>x</title></item><title>"), 3)
-	res := convertBytes(t, t.TempDir(), string(feed), nil)
+	streamed := t.TempDir()
+	res := convertBytes(t, streamed, string(feed), nil)
 	if res.Err != nil || res.Items == 0 {
 		t.Fatalf("%d items, %v", res.Items, res.Err)
 	}
+	// The same files as the feed parsed in memory: nothing dropped or doubled.
+	memMax = 1 << 30
+	inMemory := t.TempDir()
+	ref := convertBytes(t, inMemory, string(feed), nil)
+	if ref.Items != res.Items || ref.New != res.New {
+		t.Errorf("streamed %d items, %d files; in memory %d and %d", res.Items, res.New, ref.Items, ref.New)
+	}
+	sameFiles(t, "not cut", readDir(t, inMemory), readDir(t, streamed))
 }
 
 // TestReadBody reads streams of many sizes, in odd-sized reads: body and
