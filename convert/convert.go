@@ -526,7 +526,7 @@ func (c *Converter) parse(ctx context.Context, f *fetched, l *loaded, compare bo
 	case fileSum != "":
 		l.hash = func() string { return fileSum }
 	case f.file != nil:
-		l.hash = hashFileAsync(f.file.Name())
+		l.hash = hashFileAsync(f.file)
 	}
 	big, d, err := scanBig(ctx, f, sum, c.opts.Workers)
 	f.body = nil // the document's first bytes, read again by scanBig

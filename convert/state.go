@@ -199,6 +199,11 @@ func hashFile(path string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
+	return hashReader(f)
+}
+
+// hashReader sums what r holds, 256 KB at a time.
+func hashReader(f io.Reader) (string, error) {
 	h := sha256.New()
 	buf := make([]byte, 256<<10)
 	for {
@@ -217,8 +222,14 @@ func hashFile(path string) (string, error) {
 // hashAsync sums b on another goroutine; the function it returns waits
 // for the sum.
 func hashAsync(b []byte) func() string {
+	return async(func() string { return hashBytes(b) })
+}
+
+// async runs sum on another goroutine; the function it returns waits for
+// its result.
+func async(sum func() string) func() string {
 	ch := make(chan string, 1)
-	go func() { ch <- hashBytes(b) }()
+	go func() { ch <- sum() }()
 	return sync.OnceValue(func() string { return <-ch })
 }
 
