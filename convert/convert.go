@@ -728,13 +728,26 @@ func (c *Converter) pipeline(ctx context.Context, list *items, fi feedInfo, use 
 // the writes themselves run on a few goroutines.
 func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, res *Result) {
 	n := list.total
+	// What each item came to is kept without pointers until the feed is
+	// written (see arena.go): the names in an arena, errors aside.
 	type outcome struct {
-		ch  *Change
-		err error
-		dup bool
+		name   sref  // how messages name the item
+		file   sref  // its file's name
+		action uint8 // 1 + index in actions once written
+		dup    bool
+		failed bool // its error is in errs
 	}
+	actions := [...]string{ActionNew, ActionUpdated, ActionUnchanged}
 	outcomes := make([]outcome, n)
-	names := make([]string, n)
+	var strs arena
+	var errMu sync.Mutex
+	errs := map[int]error{}
+	fail := func(i int, err error) {
+		errMu.Lock()
+		errs[i] = err
+		outcomes[i].failed = true
+		errMu.Unlock()
+	}
 	type job struct {
 		i    int
 		f    *stored
@@ -752,7 +765,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 					// bundle first, then it is rendered (download.go).
 					var err error
 					if j.data, err = c.images.finish(ctx, j.f, res); err != nil {
-						outcomes[j.i].err = err
+						fail(j.i, err)
 						continue
 					}
 				}
@@ -762,22 +775,34 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 					c.buffers.Put(&data)
 				}
 				if err != nil {
-					outcomes[j.i].err = err
+					fail(j.i, err)
 					continue
 				}
-				outcomes[j.i].ch = &Change{Path: c.store.path(j.f), Name: j.f.name, Action: action, Link: names[j.i]}
+				for k, a := range actions {
+					if a == action {
+						outcomes[j.i].action = uint8(k + 1)
+					}
+				}
 			}
 		}()
 	}
 	handled := 0 // items taken in order; after an interrupt, the rest are not
 	ids := newFeedIDs()
 	type later struct {
-		i   int
-		p   *prepared
-		key string
+		i    int
+		p    *prepared
+		key  string
+		used string // the key claim held for it
 	}
 	var deferred []later
-	claimed := map[string]bool{} // the keys this feed's items were claimed under
+	claimed := map[digest]struct{}{} // the keys this feed's items were claimed under
+	send := func(i int, key, used string, f *stored, data []byte) {
+		if used == key {
+			claimed[digestOf(key)] = struct{}{}
+		}
+		outcomes[i].file = strs.add(f.name)
+		writes <- job{i, f, data}
+	}
 	c.pipeline(ctx, list, fi, func(i int, p *prepared) {
 		if ctx.Err() != nil {
 			return
@@ -786,9 +811,9 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		if p == nil {
 			return
 		}
-		names[i] = p.name
+		outcomes[i].name = strs.add(p.name)
 		if p.err != nil {
-			outcomes[i].err = p.err
+			fail(i, p.err)
 			return
 		}
 		key, firstLink, repeat := ids.see(&p.id)
@@ -805,18 +830,17 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			// Too many to hold: decided now, as if no later item had the link.
 			lo = looseTake
 		}
-		f, data, err := c.claimAndRender(p, key, lo)
+		f, used, data, err := c.claimAndRender(p, key, lo)
 		switch {
 		case err != nil:
-			outcomes[i].err = err
+			fail(i, err)
 		case f == claimLater:
-			deferred = append(deferred, later{i, p, key})
+			deferred = append(deferred, later{i, p, key, used})
 		case f == nil:
 			outcomes[i].dup = true
 			res.Repeats = append(res.Repeats, p.name+" (written for an earlier feed)")
 		default:
-			claimed[key] = true
-			writes <- job{i, f, data}
+			send(i, key, used, f, data)
 		}
 	})
 	if ctx.Err() == nil {
@@ -827,27 +851,27 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			if ids.onlyWithLink(&d.p.id) {
 				lo = looseTake
 			}
-			c.store.unclaim(d.key)
-			f, data, err := c.claimAndRender(d.p, d.key, lo)
+			c.store.unclaim(d.used)
+			f, used, data, err := c.claimAndRender(d.p, d.key, lo)
 			switch {
 			case err != nil:
-				outcomes[d.i].err = err
+				fail(d.i, err)
 			case f == nil || f == claimLater:
 				outcomes[d.i].dup = true
 				res.Repeats = append(res.Repeats, d.p.name+" (written for an earlier feed)")
 			default:
-				claimed[d.key] = true
-				writes <- job{d.i, f, data}
+				send(d.i, d.key, used, f, data)
 			}
 		}
 		// And ids or links found shared after their first item was
 		// claimed are recorded as what tells those items apart.
 		ids.each(func(key string, id *itemID) {
-			if claimed[key] {
+			if _, ok := claimed[digestOf(key)]; ok {
 				c.store.rekey(key, ids.final(id), id)
 			}
 		})
 	}
+	ids, claimed = nil, nil
 	unwritten := n - handled
 	if ctx.Err() != nil {
 		// Interrupted: the items put off are not written either.
@@ -858,13 +882,15 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 	wg.Wait()
 	for i, o := range outcomes[:handled] {
 		switch {
-		case o.err != nil:
-			res.Errors = append(res.Errors, &ItemError{Link: names[i], Err: o.err})
+		case o.failed:
+			res.Errors = append(res.Errors, &ItemError{Link: strs.str(o.name), Err: errs[i]})
 		case o.dup:
 			res.Skipped++
-		case o.ch != nil:
-			res.Changes = append(res.Changes, *o.ch)
-			switch o.ch.Action {
+		case o.action > 0:
+			name := strs.str(o.file)
+			ch := Change{Path: filepath.Join(c.opts.OutputDir, name), Name: name, Action: actions[o.action-1], Link: strs.str(o.name)}
+			res.Changes = append(res.Changes, ch)
+			switch ch.Action {
 			case ActionNew:
 				res.New++
 			case ActionUpdated:
@@ -889,11 +915,12 @@ const writers = 4
 
 // claimAndRender gives a prepared item its file (see store.claim) and
 // renders its bytes. It returns a nil file for an item already written in
-// this run, and claimLater for one put off to the end of its feed.
-func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (*stored, []byte, error) {
-	f, err := c.store.claim(key, &p.id, lo, p.fm.Slug)
+// this run, and claimLater for one put off to the end of its feed; used
+// is the key the claim was made under.
+func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (f *stored, used string, data []byte, err error) {
+	f, used, err = c.store.claim(key, &p.id, lo, p.fm.Slug)
 	if err != nil || f == nil || f == claimLater {
-		return f, nil, err
+		return f, used, nil, err
 	}
 	fm := p.fm
 	fm.Slug = f.slug
@@ -916,13 +943,13 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (*stored, 
 	if c.images.wants(f) {
 		// Rendered by a writer once its images are in its bundle.
 		c.images.hold(f, fm, p.body)
-		return f, nil, nil
+		return f, used, nil, nil
 	}
-	data, err := c.renderItem(&fm, p.body)
+	data, err = c.renderItem(&fm, p.body)
 	if err != nil {
-		return nil, nil, err
+		return nil, used, nil, err
 	}
-	return f, data, nil
+	return f, used, data, nil
 }
 
 // renderItem renders an item's file: the embedded layout into a pooled

@@ -1,11 +1,6 @@
 package convert
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"sort"
-	"strings"
-)
+import "sort"
 
 // An item is known by its id (RSS guid, Atom id, JSON Feed id); without
 // one by its link; where several items of the feed share a link, by their
@@ -35,7 +30,7 @@ type itemID struct {
 	link  string // the item's absolute link; "" when none
 	title string // the title as written (after the clean-up)
 	hash  string // for an item without a link: keyHash and a hash of its text
-	feed  string // shortSum of the feed's source key: which feed it came from
+	feed  sum    // sum of the feed's source key: which feed it came from
 }
 
 // fallbackKey is the key of an item whose id another item, of another
@@ -49,13 +44,7 @@ func fallbackKey(id *itemID) string {
 
 // titleSum is how the folder's memory records a title: short, and enough
 // to tell whether an item's title is the one its file was written with.
-func titleSum(title string) string { return shortSum(title) }
-
-// shortSum is 12 hex digits of the SHA-256 of s.
-func shortSum(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:6])
-}
+func titleSum(title string) sum { return sumOf(title) }
 
 // linkTextKey is the key of an item known by its link and title.
 func linkTextKey(link, title string) string {
@@ -63,20 +52,51 @@ func linkTextKey(link, title string) string {
 }
 
 // feedIDs follows the ids and links of one feed's items, in feed order.
+// It holds no pointer per item (see arena.go): the strings it must give
+// back (those of the first item with each id or link) are in an arena.
 type feedIDs struct {
-	byGUID  map[string]itemID // the first item seen with each id
-	shared  map[string]bool   // ids given to items with different links or titles
-	links   map[string]int    // how many distinct items have each link
-	texts   map[string]bool   // link-and-title keys seen
-	hashes  map[string]bool   // hash keys seen
-	byLink  map[string]itemID // the item known by each link key
+	strs    arena
+	firsts  []firstItem         // the first item seen with each id, and each item known by its link alone
+	byGUID  map[digest]int32    // id → its first item, in firsts
+	shared  map[digest]int32    // ids given to items with different links or titles → their first item
+	links   map[digest]int32    // how many distinct items have each link
+	texts   map[digest]struct{} // link-and-title pairs seen
+	hashes  map[digest]struct{} // hash keys seen
+	byLink  map[digest]int32    // link → the item known by it, in firsts
+	feed    sum                 // the feed's sum (itemID.feed)
 	repeats int
+}
+
+// firstItem is what feedIDs keeps of an item: enough to give back its
+// itemID.
+type firstItem struct {
+	guid, link, title, hash sref
+	pair                    digest // digestOf2(link, title)
 }
 
 func newFeedIDs() *feedIDs {
 	return &feedIDs{
-		byGUID: map[string]itemID{}, shared: map[string]bool{}, links: map[string]int{},
-		texts: map[string]bool{}, hashes: map[string]bool{}, byLink: map[string]itemID{},
+		byGUID: map[digest]int32{}, shared: map[digest]int32{}, links: map[digest]int32{},
+		texts: map[digest]struct{}{}, hashes: map[digest]struct{}{}, byLink: map[digest]int32{},
+	}
+}
+
+// keep records id as a first item and returns its index in firsts.
+func (f *feedIDs) keep(id *itemID, pair digest) int32 {
+	f.feed = id.feed
+	f.firsts = append(f.firsts, firstItem{
+		guid: f.strs.add(id.guid), link: f.strs.add(id.link),
+		title: f.strs.add(id.title), hash: f.strs.add(id.hash), pair: pair,
+	})
+	return int32(len(f.firsts) - 1)
+}
+
+// item returns the itemID of a first item.
+func (f *feedIDs) item(i int32) itemID {
+	fi := &f.firsts[i]
+	return itemID{
+		guid: f.strs.str(fi.guid), link: f.strs.str(fi.link),
+		title: f.strs.str(fi.title), hash: f.strs.str(fi.hash), feed: f.feed,
 	}
 }
 
@@ -85,38 +105,40 @@ func newFeedIDs() *feedIDs {
 // item of the feed with its link; repeat is true when the feed already
 // listed the same item.
 func (f *feedIDs) see(id *itemID) (key string, firstLink, repeat bool) {
+	pair := digestOf2(id.link, id.title)
 	if id.guid != "" {
-		first, seen := f.byGUID[id.guid]
+		g := digestOf(id.guid)
+		first, seen := f.byGUID[g]
 		switch {
 		case !seen:
-			f.byGUID[id.guid] = *id // a copy: a pointer would keep the item's body
+			f.byGUID[g] = f.keep(id, pair)
 			return keyGUID + id.guid, f.countLink(id), false
-		case first.link == id.link && first.title == id.title:
+		case f.firsts[first].pair == pair:
 			f.repeats++
 			return "", false, true
 		}
 		// The id is given to another item: link and title tell them apart.
-		f.shared[id.guid] = true
+		f.shared[g] = first
 	}
 	if id.link == "" {
-		if f.hashes[id.hash] {
+		h := digestOf(id.hash)
+		if _, seen := f.hashes[h]; seen {
 			f.repeats++
 			return "", false, true
 		}
-		f.hashes[id.hash] = true
+		f.hashes[h] = struct{}{}
 		return id.hash, false, false
 	}
-	lt := linkTextKey(id.link, id.title)
-	if f.texts[lt] {
+	if _, seen := f.texts[pair]; seen {
 		f.repeats++
 		return "", false, true
 	}
-	f.texts[lt] = true
+	f.texts[pair] = struct{}{}
 	if f.countLink(id) {
-		f.byLink[id.link] = *id
+		f.byLink[digestOf(id.link)] = f.keep(id, pair)
 		return keyLink + id.link, true, false
 	}
-	return lt, false, false
+	return linkTextKey(id.link, id.title), false, false
 }
 
 // countLink counts one more item with id's link, and reports whether it
@@ -125,19 +147,23 @@ func (f *feedIDs) countLink(id *itemID) bool {
 	if id.link == "" {
 		return false
 	}
-	f.links[id.link]++
-	return f.links[id.link] == 1
+	l := digestOf(id.link)
+	f.links[l]++
+	return f.links[l] == 1
 }
 
 // final returns the key an item is known by over the whole feed. Call it
 // once every item has been seen.
 func (f *feedIDs) final(id *itemID) string {
+	if id.guid != "" {
+		if _, shared := f.shared[digestOf(id.guid)]; !shared {
+			return keyGUID + id.guid
+		}
+	}
 	switch {
-	case id.guid != "" && !f.shared[id.guid]:
-		return keyGUID + id.guid
 	case id.link == "":
 		return id.hash
-	case f.links[id.link] > 1:
+	case f.links[digestOf(id.link)] > 1:
 		return linkTextKey(id.link, id.title)
 	}
 	return keyLink + id.link
@@ -146,30 +172,30 @@ func (f *feedIDs) final(id *itemID) string {
 // onlyWithLink reports whether id is the only item of the feed with its
 // link. Call it once every item has been seen.
 func (f *feedIDs) onlyWithLink(id *itemID) bool {
-	return id.link != "" && f.links[id.link] == 1
+	return id.link != "" && f.links[digestOf(id.link)] == 1
 }
 
 // each calls fn with the key and item of every item whose key may differ
 // from its final one: the first item given a shared id, and the item
 // known by a link that later items turned out to share.
 func (f *feedIDs) each(fn func(key string, id *itemID)) {
-	var keys []string
-	for guid := range f.shared {
-		keys = append(keys, keyGUID+guid)
+	type entry struct {
+		key string
+		id  itemID
 	}
-	for link := range f.byLink {
-		if f.links[link] > 1 {
-			keys = append(keys, keyLink+link)
+	var list []entry
+	for _, i := range f.shared {
+		id := f.item(i)
+		list = append(list, entry{keyGUID + id.guid, id})
+	}
+	for l, i := range f.byLink {
+		if f.links[l] > 1 {
+			id := f.item(i)
+			list = append(list, entry{keyLink + id.link, id})
 		}
 	}
-	sort.Strings(keys) // the same records whatever the maps' order
-	for _, k := range keys {
-		var id itemID
-		if guid, ok := strings.CutPrefix(k, keyGUID); ok {
-			id = f.byGUID[guid]
-		} else {
-			id = f.byLink[k[len(keyLink):]]
-		}
-		fn(k, &id)
+	sort.Slice(list, func(a, b int) bool { return list[a].key < list[b].key }) // the same records whatever the maps' order
+	for i := range list {
+		fn(list[i].key, &list[i].id)
 	}
 }

@@ -475,3 +475,33 @@ func TestConvertAllBoundsFeedsAhead(t *testing.T) {
 		t.Errorf("%d results, %d fetched", n, fetched.Load())
 	}
 }
+
+// An item whose id another feed of the run has, and which may take a
+// remembered file by its link alone (retitled), is put off to the end of
+// its feed under its link and title; it must then get that file, not be
+// counted as written for the earlier feed.
+func TestPutOffItemWithAnotherFeedsID(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	// First run: feed B alone, its item without the id it has later.
+	first := feedFiles(t, dir, channel("https://b.example/", item{title: "Old title", link: "https://b.example/p1"}))
+	if r := convertPaths(t, out, first...); r[0].New != 1 {
+		t.Fatalf("first run: %+v", r[0])
+	}
+	// Then A and B in one run: B's item, retitled, now has the id "7"
+	// that A's item (another link, another title) claims first.
+	paths := feedFiles(t, t.TempDir(),
+		channel("https://a.example/", item{title: "A one", link: "https://a.example/p1", guid: "7"}),
+		channel("https://b.example/", item{title: "New title", link: "https://b.example/p1", guid: "7"}),
+	)
+	r := convertPaths(t, out, paths...)
+	if r[0].New != 1 || r[1].Skipped != 0 || r[1].Updated != 1 {
+		t.Fatalf("A: %+v\nB: %+v", r[0], r[1])
+	}
+	files := readDir(t, out)
+	if len(files) != 2 {
+		t.Fatalf("files %s", names(files))
+	}
+	if m, _ := frontMatter(t, files["old-title.md"]); m["title"] != "New title" {
+		t.Errorf("old-title.md holds %v", m["title"])
+	}
+}

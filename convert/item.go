@@ -21,7 +21,7 @@ type feedInfo struct {
 	categories []string // -category, else the source's host; nil when neither (each item's link host then)
 	base       string   // what relative item links resolve against
 	title      string   // the feed's title as plain text
-	scope      string   // shortSum of source: which feed an item came from, in the folder's memory
+	scope      sum      // sum of source: which feed an item came from, in the folder's memory
 }
 
 // prepared is one item after the clean-up and body stages, before it has a
@@ -70,7 +70,7 @@ func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string, opts *Options) 
 	case hostOf(fi.source) != "":
 		fi.categories = []string{hostOf(fi.source)}
 	}
-	fi.scope = shortSum(fi.source)
+	fi.scope = sumOf(fi.source)
 	return fi
 }
 

@@ -3,9 +3,11 @@ package convert
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -37,25 +39,46 @@ const (
 	ActionUnchanged = "unchanged" // the file already held exactly the item
 )
 
-// stored is what the folder knows of one file it holds.
+// stored is a file of the folder as claim hands it out to the renderer
+// and the writer.
 type stored struct {
-	name  string // the file's path relative to the folder, e.g. "my-post.md"
-	slug  string // the slug its name carries
-	link  string // its link key, "" when it has none
-	date  string // its date key as written
-	title string // titleSum of the title it was written with; "" when unknown
-	feed  string // shortSum of the source of the feed that wrote it; "" when unknown
-	key   string // the identity of the item that owns it (see identity.go); "" when unknown
-	new   bool   // claimed in this run under a name the folder did not have
-	taken bool   // claimed by an item in this run
-	// foreign marks a name that is not a Markdown file of ours (a folder
-	// that is no bundle, a link, a special file): it stays taken, and no
-	// item may own it.
-	foreign bool
-	// emptyBundle marks a folder with no index.md: in bundle mode, one
-	// that idsFile says was an item's gets that item's index.md back.
-	emptyBundle bool
+	name string // the file's path relative to the folder, e.g. "my-post.md"
+	slug string // the slug its name carries
+	date string // its date key as written; "" for a new file
+	new  bool   // claimed in this run under a name the folder did not have
 }
+
+// rec is what the store keeps of one name in the folder, without a
+// pointer (see arena.go).
+type rec struct {
+	key   sref  // the identity of the item that owns it (see identity.go); empty when unknown
+	slug  sref  // the slug its name carries
+	link  sref  // its link, empty when it has none
+	date  sref  // its date key as written
+	name  sref  // a foreign name as it is; other names follow from slug and recDir
+	title sum   // titleSum of the title it was written with
+	feed  sum   // sum of the source of the feed that wrote it
+	next  int32 // the next file in its byLink chain; -1 at the end
+	flags recFlag
+}
+
+type recFlag uint8
+
+const (
+	recNew   recFlag = 1 << iota // claimed in this run under a name the folder did not have
+	recTaken                     // claimed by an item in this run
+	// recForeign marks a name that is not a Markdown file of ours (a
+	// folder that is no bundle, a link, a special file): it stays taken,
+	// and no item may own it.
+	recForeign
+	// recEmptyBundle marks a folder with no index.md: in bundle mode, one
+	// that idsFile says was an item's gets that item's index.md back.
+	recEmptyBundle
+	recDir // the file is <slug>/index.md, not <slug>.md
+)
+
+// chain is the files that were written with one link, in folder order.
+type chain struct{ head, tail, n int32 }
 
 // store is the output folder: it indexes the files already there and
 // writes new ones. It is safe for concurrent use by several feeds.
@@ -65,13 +88,15 @@ type store struct {
 	dryRun bool // say what would be written, write nothing
 
 	mu        sync.Mutex
-	indexed   bool                 // the folder has been read
-	byKey     map[string]*stored   // identity → file
-	byLink    map[string][]*stored // link key → the files that hold it
-	bySlug    map[string]*stored   // slug (a name taken in the folder) → file
-	idsDirt   bool                 // byKey differs from idsFile, which flush writes from it
-	claimedBy map[string]claimer   // identities written in this run, with the link and title of the item that has each
-	owned     map[string]bool      // files claimed by name (a feed that was not modified)
+	indexed   bool                // the folder has been read
+	strs      arena               // the strings of recs
+	recs      []rec               // every name in the folder, and every file claimed in this run
+	byKey     map[digest]int32    // identity → file
+	byLink    map[digest]chain    // link → the files that were written with it
+	bySlug    map[digest]int32    // slug (a name taken in the folder) → file
+	idsDirt   bool                // byKey differs from idsFile, which flush writes from it
+	claimedBy map[digest]claimer  // identities written in this run, with the link and title of the item that has each
+	owned     map[digest]struct{} // names of files claimed by name (a feed that was not modified)
 
 	listOnce sync.Once
 	listed   map[string]bool // the folder's names, read once (see listing)
@@ -84,12 +109,84 @@ func openStore(dir string, bundle, dryRun bool) (*store, error) {
 		dir:       dir,
 		bundle:    bundle,
 		dryRun:    dryRun,
-		byKey:     map[string]*stored{},
-		byLink:    map[string][]*stored{},
-		bySlug:    map[string]*stored{},
-		claimedBy: map[string]claimer{},
-		owned:     map[string]bool{},
+		byKey:     map[digest]int32{},
+		byLink:    map[digest]chain{},
+		bySlug:    map[digest]int32{},
+		claimedBy: map[digest]claimer{},
+		owned:     map[digest]struct{}{},
 	}, nil
+}
+
+// add appends r to recs and returns its index.
+func (s *store) add(r rec) int32 {
+	r.next = -1
+	s.recs = append(s.recs, r)
+	return int32(len(s.recs) - 1)
+}
+
+// slugRec returns the file that takes slug, or -1.
+func (s *store) slugRec(slug string) int32 {
+	if i, ok := s.bySlug[digestOf(slug)]; ok && s.strs.eq(s.recs[i].slug, slug) {
+		return i
+	}
+	return -1
+}
+
+// keyRec returns the file remembered under key, or -1.
+func (s *store) keyRec(key string) int32 {
+	if i, ok := s.byKey[digestOf(key)]; ok && s.strs.eq(s.recs[i].key, key) {
+		return i
+	}
+	return -1
+}
+
+// keyIs reports whether file i is remembered under key.
+func (s *store) keyIs(i int32, key string) bool { return s.strs.eq(s.recs[i].key, key) }
+
+// hasGUIDKey reports whether file i is remembered under an item's id.
+func (s *store) hasGUIDKey(i int32) bool {
+	return bytes.HasPrefix(s.strs.bytes(s.recs[i].key), []byte(keyGUID))
+}
+
+// linkTo puts file i at the end of link's chain.
+func (s *store) linkTo(i int32, link string) {
+	d := digestOf(link)
+	c, ok := s.byLink[d]
+	if !ok {
+		s.byLink[d] = chain{i, i, 1}
+		return
+	}
+	s.recs[c.tail].next = i
+	c.tail = i
+	c.n++
+	s.byLink[d] = c
+}
+
+// name returns the path of file i relative to the folder.
+func (s *store) name(i int32) string {
+	r := &s.recs[i]
+	switch {
+	case r.flags&recForeign != 0:
+		return s.strs.str(r.name)
+	case r.flags&recDir != 0:
+		return filepath.Join(s.strs.str(r.slug), "index.md")
+	}
+	return s.strs.str(r.slug) + ".md"
+}
+
+// handle returns file i as claim hands it out.
+func (s *store) handle(i int32) *stored {
+	r := &s.recs[i]
+	return &stored{name: s.name(i), slug: s.strs.str(r.slug), date: s.strs.str(r.date), new: r.flags&recNew != 0}
+}
+
+// isOwned reports whether file i is claimed by name in this run.
+func (s *store) isOwned(i int32) bool {
+	if len(s.owned) == 0 {
+		return false
+	}
+	_, ok := s.owned[digestOf(s.name(i))]
+	return ok
 }
 
 // index reads the folder: the front matter of each Markdown file (only its
@@ -110,6 +207,7 @@ func (s *store) index() error {
 	for _, e := range entries {
 		name := e.Name()
 		var rel, slug string
+		var flags recFlag
 		switch {
 		case strings.HasPrefix(name, tmpPrefix) && !dryRun:
 			// Left by a run that was killed mid-write (the lock we hold
@@ -124,31 +222,35 @@ func (s *store) index() error {
 			info, err := os.Lstat(filepath.Join(dir, name, "index.md"))
 			if err != nil || !info.Mode().IsRegular() {
 				// A folder that is not a bundle still takes the name.
-				s.bySlug[name] = &stored{name: name, slug: name, foreign: true, emptyBundle: err != nil}
+				flags = recForeign
+				if err != nil {
+					flags |= recEmptyBundle
+				}
+				ref := s.strs.add(name)
+				s.bySlug[digestOf(name)] = s.add(rec{name: ref, slug: ref, flags: flags})
 				continue
 			}
-			rel, slug = filepath.Join(name, "index.md"), name
+			rel, slug, flags = filepath.Join(name, "index.md"), name, recDir
 		default:
 			// A link (to a file or a folder, maybe outside the folder), a
 			// special file, or another file: its name stays taken, and
 			// nothing is ever written through it.
 			slug = strings.TrimSuffix(name, ".md")
-			if s.bySlug[slug] == nil {
-				s.bySlug[slug] = &stored{name: name, slug: slug, foreign: true}
+			if s.slugRec(slug) < 0 {
+				s.bySlug[digestOf(slug)] = s.add(rec{name: s.strs.add(name), slug: s.strs.add(slug), flags: recForeign})
 			}
 			continue
 		}
-		f := &stored{name: rel, slug: slug}
-		var title string
-		var hasTitle bool
-		f.link, f.date, title, hasTitle = readFrontMatter(filepath.Join(dir, rel))
+		link, date, title, hasTitle := readFrontMatter(filepath.Join(dir, rel))
+		r := rec{slug: s.strs.add(slug), link: s.strs.add(link), date: s.strs.add(date), flags: flags}
 		if hasTitle {
-			f.title = titleSum(title)
+			r.title = titleSum(title)
 		}
-		if f.link != "" {
-			s.byLink[f.link] = append(s.byLink[f.link], f)
+		i := s.add(r)
+		if link != "" {
+			s.linkTo(i, link)
 		}
-		s.bySlug[slug] = f
+		s.bySlug[digestOf(slug)] = i
 	}
 	return s.readIDs()
 }
@@ -169,11 +271,14 @@ type idEntry struct {
 	Slug  string `json:"slug"`            // the file's slug
 	Link  string `json:"link,omitempty"`  // its link, when the key does not hold it
 	Title string `json:"title,omitempty"` // titleSum of its title
-	Feed  string `json:"feed,omitempty"`  // shortSum of its feed's source key
+	Feed  string `json:"feed,omitempty"`  // sum of its feed's source key
 }
 
 // claimer is the link and title sum of the item that claimed a key in this run.
-type claimer struct{ link, title string }
+type claimer struct {
+	link  digest
+	title sum
+}
 
 // entryLink returns the link an entry was written with: its own, else the
 // one its key holds.
@@ -214,6 +319,7 @@ func (s *store) readIDs() error {
 		}
 		s.idsDirt = true // rewritten in the current version
 	}
+	data = nil
 	keys := make([]string, 0, len(doc.Items))
 	for key := range doc.Items {
 		keys = append(keys, key)
@@ -221,27 +327,28 @@ func (s *store) readIDs() error {
 	sort.Strings(keys) // which of two keys naming one file wins does not depend on map order
 	for _, key := range keys {
 		e := doc.Items[key]
-		f := s.bySlug[e.Slug]
-		if f != nil && f.emptyBundle && s.bundle {
+		i := s.slugRec(e.Slug)
+		if i >= 0 && s.recs[i].flags&recEmptyBundle != 0 && s.bundle {
 			// The item's bundle, its index.md deleted: it comes back there,
 			// beside whatever else the folder holds.
-			f = &stored{name: filepath.Join(e.Slug, "index.md"), slug: e.Slug}
-			s.bySlug[e.Slug] = f
+			i = s.add(rec{slug: s.strs.add(e.Slug), flags: recDir})
+			s.bySlug[digestOf(e.Slug)] = i
 		}
-		if f == nil || f.foreign || f.key != "" || e.Slug == "" {
+		if i < 0 || s.recs[i].flags&recForeign != 0 || s.recs[i].key.n != 0 || e.Slug == "" {
 			// Gone, not a file of ours, or another item's.
 			s.idsDirt = true
 			continue
 		}
-		f.key = key
-		s.byKey[key] = f
+		r := &s.recs[i]
+		r.key = s.strs.add(key)
+		s.byKey[digestOf(key)] = i
 		if e.Title != "" {
-			f.title = e.Title
+			r.title = parseSum(e.Title)
 		}
-		f.feed = e.Feed
-		if link := entryLink(key, e); link != "" && f.link == "" {
-			f.link = link
-			s.byLink[link] = append(s.byLink[link], f)
+		r.feed = parseSum(e.Feed)
+		if link := entryLink(key, e); link != "" && r.link.n == 0 {
+			r.link = s.strs.add(link)
+			s.linkTo(i, link)
 		}
 	}
 	return nil
@@ -355,114 +462,138 @@ var claimLater = &stored{}
 // under base, with -2, -3, … added while the name is taken. It returns nil
 // when key was claimed already in this run (by an earlier feed, or a feed
 // that was not modified), and claimLater when lo is looseLater and only
-// the end of the feed can tell.
-func (s *store) claim(key string, id *itemID, lo loose, base string) (*stored, error) {
+// the end of the feed can tell. used is the key it claimed: key, or the
+// item's link and title when another feed's item has its id or link.
+func (s *store) claim(key string, id *itemID, lo loose, base string) (f *stored, used string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.index(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	sum := titleSum(id.title)
+	link := digestOf(id.link)
 	switch {
 	case strings.HasPrefix(key, keyGUID):
 		// Two feeds can use one id (a number, a slug) for two items: an
 		// id tells items apart only together with the feed, a link or a
 		// title. Another item's id leaves this one its link and title.
-		by, taken := s.claimedBy[key]
-		if taken && by.link != id.link && by.title != sum {
+		by, taken := s.claimedBy[digestOf(key)]
+		if taken && by.link != link && by.title != sum {
 			key = fallbackKey(id)
-		} else if f := s.byKey[key]; !taken && f != nil && !belongs(f, id, sum) {
+		} else if i := s.keyRec(key); !taken && i >= 0 && !s.belongs(i, id, sum) {
 			key = fallbackKey(id)
 		}
 	case strings.HasPrefix(key, keyLink):
 		// An earlier feed's item with the same link but another title is
 		// another item.
-		if by, taken := s.claimedBy[key]; taken && by.title != sum {
+		if by, taken := s.claimedBy[digestOf(key)]; taken && by.title != sum {
 			key = linkTextKey(id.link, id.title)
 		}
 	}
-	if _, taken := s.claimedBy[key]; taken {
-		return nil, nil
+	kd := digestOf(key)
+	if _, taken := s.claimedBy[kd]; taken {
+		return nil, key, nil
 	}
 	// A file remembered under another id is that item's, not this one's.
 	hasID := strings.HasPrefix(key, keyGUID)
-	usable := func(f *stored) bool {
-		return f != nil && !f.taken && !f.foreign && !s.owned[f.name] &&
-			!(hasID && strings.HasPrefix(f.key, keyGUID) && f.key != key)
+	otherID := func(i int32) bool { return hasID && s.hasGUIDKey(i) && !s.keyIs(i, key) }
+	usable := func(i int32) bool {
+		return i >= 0 && s.recs[i].flags&(recTaken|recForeign) == 0 && !s.isOwned(i) && !otherID(i)
 	}
-	take := func(f *stored) (*stored, error) {
-		f.taken = true
-		s.claimedBy[key] = claimer{id.link, sum}
-		s.remember(f, key, id)
-		return f, nil
+	take := func(i int32) (*stored, string, error) {
+		s.recs[i].flags |= recTaken
+		s.claimedBy[kd] = claimer{link, sum}
+		s.remember(i, key, id)
+		return s.handle(i), key, nil
 	}
-	if f := s.byKey[key]; f != nil && s.owned[f.name] {
+	if i := s.keyRec(key); i >= 0 && s.isOwned(i) {
 		// A feed that was not modified owns this item in this run.
-		return nil, nil
+		return nil, key, nil
 	}
 	if !strings.HasPrefix(key, keyLink) {
 		// A link key alone does not say the title is the same: the steps
 		// below look at both.
-		if f := s.byKey[key]; usable(f) {
-			return take(f)
+		if i := s.keyRec(key); usable(i) {
+			return take(i)
 		}
 	}
 	if id.link != "" {
-		for _, f := range s.byLink[id.link] {
-			if f.title != sum {
+		files, ok := s.byLink[link]
+		for i := files.head; ok && i >= 0; i = s.recs[i].next {
+			if s.recs[i].title != sum {
 				continue
 			}
-			if usable(f) {
-				return take(f)
+			if usable(i) {
+				return take(i)
 			}
-			if s.owned[f.name] && !(hasID && strings.HasPrefix(f.key, keyGUID) && f.key != key) {
-				return nil, nil
+			if s.isOwned(i) && !otherID(i) {
+				return nil, key, nil
 			}
 		}
-		if files := s.byLink[id.link]; lo != looseNo && len(files) == 1 && usable(files[0]) {
+		if ok && lo != looseNo && files.n == 1 && usable(files.head) {
 			// A file whose title is not known (a template without one)
 			// can only be matched by its link: waiting would tell nothing.
-			if lo == looseLater && files[0].title != "" {
-				s.claimedBy[key] = claimer{id.link, sum}
-				return claimLater, nil
+			if lo == looseLater && s.recs[files.head].title.ok {
+				s.claimedBy[kd] = claimer{link, sum}
+				return claimLater, key, nil
 			}
-			return take(files[0])
+			return take(files.head)
 		}
 	}
 	slug := base
-	for n := 2; s.bySlug[slug] != nil || reservedSlugs[slug]; n++ {
+	for n := 2; s.slugRec(slug) >= 0 || reservedSlugs[slug]; n++ {
 		slug = base + "-" + strconv.Itoa(n)
 	}
-	f := &stored{slug: slug, name: slug + ".md", new: true, link: id.link}
+	r := rec{slug: s.strs.add(slug), flags: recNew}
 	if s.bundle {
-		f.name = filepath.Join(slug, "index.md")
+		r.flags |= recDir
 	}
-	s.bySlug[slug] = f
-	return take(f)
+	i := s.add(r)
+	s.bySlug[digestOf(slug)] = i
+	return take(i)
 }
 
-// remember records that f is the file of the item id, known by key.
+// remember records that file i is the file of the item id, known by key.
 // The caller holds mu.
-func (s *store) remember(f *stored, key string, id *itemID) {
-	if f.key != "" && f.key != key && s.byKey[f.key] == f {
-		delete(s.byKey, f.key)
+func (s *store) remember(i int32, key string, id *itemID) {
+	r := &s.recs[i]
+	same := s.keyIs(i, key)
+	if r.key.n != 0 && !same {
+		if old := s.strs.str(r.key); s.keyRec(old) == i {
+			delete(s.byKey, digestOf(old))
+		}
 	}
-	if other := s.byKey[key]; other != nil && other != f {
-		other.key = ""
+	if other := s.keyRec(key); other >= 0 && other != i {
+		s.recs[other].key = sref{}
 	}
 	title := titleSum(id.title)
-	if f.key != key || f.title != title || f.feed != id.feed || f.link != id.link {
+	sameLink := s.strs.eq(r.link, id.link)
+	if !same || r.title != title || r.feed != id.feed || !sameLink {
 		s.idsDirt = true
 	}
-	f.key, f.title, f.feed, f.link = key, title, id.feed, id.link
-	s.byKey[key] = f
+	if !same {
+		r.key = s.strs.add(key)
+	}
+	if !sameLink {
+		// The link is most often inside the key (a link key, a link and
+		// title key, an id that is the link): it is not kept twice.
+		if at := strings.Index(key, id.link); at >= 0 && id.link != "" {
+			r.link = r.key.sub(at)
+			r.link.n = uint32(len(id.link))
+		} else {
+			r.link = s.strs.add(id.link)
+		}
+	}
+	r.title, r.feed = title, id.feed
+	s.byKey[digestOf(key)] = i
 }
 
-// belongs reports whether the remembered file f may be the item id's by
+// belongs reports whether the remembered file i may be the item id's by
 // its id alone: it was written for the same feed, or with the same link
 // or title, or by a release that did not record which feed.
-func belongs(f *stored, id *itemID, sum string) bool {
-	return f.feed == "" || f.feed == id.feed || (f.link != "" && f.link == id.link) || (f.title != "" && f.title == sum)
+func (s *store) belongs(i int32, id *itemID, sum sum) bool {
+	r := &s.recs[i]
+	return !r.feed.ok || r.feed == id.feed || (r.link.n != 0 && s.strs.eq(r.link, id.link)) || (r.title.ok && r.title == sum)
 }
 
 // unclaim frees key, claimed for an item put off to the end of its feed,
@@ -470,7 +601,7 @@ func belongs(f *stored, id *itemID, sum string) bool {
 func (s *store) unclaim(key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.claimedBy, key)
+	delete(s.claimedBy, digestOf(key))
 }
 
 // rekey records the file claimed under key as known by final: once the
@@ -481,12 +612,12 @@ func (s *store) rekey(key, final string, id *itemID) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f := s.byKey[key]
-	if f == nil || !f.taken {
+	i := s.keyRec(key)
+	if i < 0 || s.recs[i].flags&recTaken == 0 {
 		return
 	}
-	s.claimedBy[final] = claimer{id.link, titleSum(id.title)}
-	s.remember(f, final, id)
+	s.claimedBy[digestOf(final)] = claimer{digestOf(id.link), titleSum(id.title)}
+	s.remember(i, final, id)
 }
 
 // write puts data into the file f names, unless it already holds exactly
@@ -527,7 +658,15 @@ func (s *store) write(f *stored, data []byte) (string, error) {
 // over path, so that the file is whole or not there at all. On any error
 // the temporary file is removed. The temporary file is created with mode
 // 0644 (less the umask) and O_EXCL under a random name.
-func atomicWrite(path string, data []byte) (err error) {
+func atomicWrite(path string, data []byte) error {
+	return atomicWriteFunc(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// atomicWriteFunc is atomicWrite with the bytes written by write.
+func atomicWriteFunc(path string, write func(io.Writer) error) (err error) {
 	tmp, err := createTemp(filepath.Dir(path), randomTempName)
 	if err != nil {
 		return err
@@ -538,7 +677,7 @@ func atomicWrite(path string, data []byte) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if _, err = tmp.Write(data); err != nil {
+	if err = write(tmp); err != nil {
 		return err
 	}
 	if err = tmp.Close(); err != nil {
@@ -574,34 +713,112 @@ func (s *store) flush() error {
 	if !s.idsDirt {
 		return nil
 	}
-	items := make(map[string]idEntry, len(s.byKey))
-	for key, f := range s.byKey {
-		if f.key != key || f.foreign {
-			continue // a key another file took over
-		}
-		e := idEntry{Slug: f.slug, Title: f.title, Feed: f.feed}
-		if entryLink(key, idEntry{}) != f.link {
-			e.Link = f.link
-		}
-		items[key] = e
-	}
-	data, err := json.MarshalIndent(idsDoc{Version: idsVersion, Items: items}, "", " ") // keys sorted: stable bytes
-	if err != nil {
-		return err
-	}
-	data = append(data, '\n')
+	path := filepath.Join(s.dir, idsFile)
+	w := idsWriter{s: s, order: s.idsOrder()}
 	// A run can change the memory and change it back (an item claimed
 	// under the key its feed had shown so far, then recorded under its
-	// final one): the same bytes are not written again.
-	if old, err := readOwn(filepath.Join(s.dir, idsFile)); err == nil && bytes.Equal(old, data) {
-		s.idsDirt = false
-		return nil
+	// final one): the same bytes are not written again. The new bytes
+	// are summed first, and written only if the old file's differ.
+	if old, err := sumOwn(path); err == nil {
+		h := sha256.New()
+		if err := w.writeTo(h); err == nil && bytes.Equal(h.Sum(nil), old) {
+			s.idsDirt = false
+			return nil
+		}
 	}
-	if err := atomicWrite(filepath.Join(s.dir, idsFile), data); err != nil {
+	if err := atomicWriteFunc(path, w.writeTo); err != nil {
 		return fmt.Errorf("output folder: %w", err)
 	}
 	s.idsDirt = false
 	return nil
+}
+
+// idsOrder returns the files idsFile records, in the order of their keys.
+func (s *store) idsOrder() []int32 {
+	var order []int32
+	for i := range s.recs {
+		r := &s.recs[i]
+		if r.key.n == 0 || r.flags&recForeign != 0 || s.byKey[digestOf(string(s.strs.bytes(r.key)))] != int32(i) {
+			continue // no key, or a key another file took over
+		}
+		order = append(order, int32(i))
+	}
+	sort.Slice(order, func(a, b int) bool {
+		return bytes.Compare(s.strs.bytes(s.recs[order[a]].key), s.strs.bytes(s.recs[order[b]].key)) < 0
+	})
+	return order
+}
+
+// idsWriter writes idsFile as encoding/json's MarshalIndent(idsDoc, "",
+// " ") does, one entry at a time instead of from one map and one buffer
+// (tens of megabytes for a large feed).
+type idsWriter struct {
+	s     *store
+	order []int32
+}
+
+func (w idsWriter) writeTo(dst io.Writer) error {
+	s := w.s
+	bw := bufio.NewWriterSize(dst, 64<<10)
+	fmt.Fprintf(bw, "{\n \"version\": %d,\n \"items\": {", idsVersion)
+	for n, i := range w.order {
+		r := &s.recs[i]
+		if n > 0 {
+			bw.WriteByte(',')
+		}
+		key := string(s.strs.bytes(r.key))
+		bw.WriteString("\n  ")
+		writeJSONString(bw, key)
+		bw.WriteString(": {\n   \"slug\": ")
+		writeJSONString(bw, string(s.strs.bytes(r.slug)))
+		if link := string(s.strs.bytes(r.link)); link != entryLink(key, idEntry{}) && link != "" {
+			bw.WriteString(",\n   \"link\": ")
+			writeJSONString(bw, link)
+		}
+		if r.title.ok {
+			bw.WriteString(",\n   \"title\": ")
+			writeJSONString(bw, r.title.String())
+		}
+		if r.feed.ok {
+			bw.WriteString(",\n   \"feed\": ")
+			writeJSONString(bw, r.feed.String())
+		}
+		bw.WriteString("\n  }")
+	}
+	if len(w.order) > 0 {
+		bw.WriteString("\n ")
+	}
+	bw.WriteString("}\n}\n")
+	return bw.Flush()
+}
+
+// writeJSONString writes s as encoding/json writes a string: plain
+// printable ASCII as it is, anything else through encoding/json itself.
+func writeJSONString(w *bufio.Writer, s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s)
+			w.Write(b)
+			return
+		}
+	}
+	w.WriteByte('"')
+	w.WriteString(s)
+	w.WriteByte('"')
+}
+
+// sumOwn returns the SHA-256 of a file of our own (see openOwn).
+func sumOwn(path string) ([]byte, error) {
+	f, err := openOwn(path, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, err
+	}
+	return h.Sum(nil), nil
 }
 
 // path returns the path of f as the user sees it: the output folder joined
@@ -662,6 +879,6 @@ func (s *store) claimFiles(names []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, n := range names {
-		s.owned[n] = true
+		s.owned[digestOf(n)] = struct{}{}
 	}
 }
