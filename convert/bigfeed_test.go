@@ -3,6 +3,7 @@ package convert
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -159,5 +160,27 @@ func writeRealFeed(w io.Writer, bodies []string, n int) error {
 		fmt.Fprintf(bw, "<description>%s</description>\n<content:encoded>%s</content:encoded></item>\n", summaries[k], wrapped[k])
 	}
 	bw.WriteString("</channel></rss>\n")
+	return bw.Flush()
+}
+
+// writeRealJSONFeed writes the items of writeRealFeed as a JSON Feed.
+func writeRealJSONFeed(w io.Writer, bodies []string, n int) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	bw.WriteString(`{"version": "https://jsonfeed.org/version/1.1", "title": "A real blog", "home_page_url": "https://real.example.com/", "description": "Real posts", "items": [` + "\n")
+	quoted := make([][]byte, len(bodies))
+	for i := 0; i < n; i++ {
+		k := i % len(bodies)
+		if quoted[k] == nil {
+			quoted[k], _ = json.Marshal(bodies[k])
+		}
+		if i > 0 {
+			bw.WriteString(",\n")
+		}
+		fmt.Fprintf(bw, `{"id": "https://real.example.com/?p=%d", "url": "https://real.example.com/%d/post-%d/", "title": "%s, post %d", "date_published": "2026-02-%02dT%02d:%02d:00-05:00", "authors": [{"name": "Author %d"}], "content_html": `,
+			i, 2020+i%6, i, words[i%len(words)], i, i%28+1, i%24, i%60, i%7)
+		bw.Write(quoted[k])
+		bw.WriteString("}")
+	}
+	bw.WriteString("\n]}\n")
 	return bw.Flush()
 }

@@ -459,6 +459,7 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 	}
 	c.writeItems(ctx, l.items, l.info, res)
 	l.items.stop()
+	res.Notes = append(res.Notes, l.items.notes.take()...)
 	l.items = nil
 	next := feedState{URL: res.Discovered, Options: c.fingerprint, Items: res.Items, Repeats: res.Repeats, Filtered: res.Filtered}
 	for _, ch := range res.Changes {
@@ -619,6 +620,7 @@ func (c *Converter) filter(ctx context.Context, list *items, res *Result) (*item
 	}
 	first, second := list.stop, out.stop
 	out.stop = func() { second(); first() }
+	out.notes = list.notes
 	res.Filtered = list.total - out.total
 	return out, nil
 }

@@ -3,6 +3,7 @@ package convert
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,7 +93,14 @@ func runChild(b *testing.B, path string) (time.Duration, int64, string) {
 // Run it alone, with room in TMPDIR for 2.5 GB (the feed and the files):
 //
 //	TMPDIR=/dev/shm go test ./convert -run XXX -bench HugeFeed -benchtime 1x
-func BenchmarkHugeFeed(b *testing.B) {
+func BenchmarkHugeFeed(b *testing.B) { hugeBench(b, writeRealFeed, "xml") }
+
+// BenchmarkHugeJSONFeed is BenchmarkHugeFeed with the same posts as a JSON
+// Feed (1.4 GB), streamed the same way.
+func BenchmarkHugeJSONFeed(b *testing.B) { hugeBench(b, writeRealJSONFeed, "json") }
+
+// hugeBench runs BenchmarkHugeFeed with feeds that writeFeed writes.
+func hugeBench(b *testing.B, writeFeed func(io.Writer, []string, int) error, ext string) {
 	bodies := realBodies(b)
 	dir := b.TempDir()
 	write := func(name string, n int) (string, int64) {
@@ -101,7 +109,7 @@ func BenchmarkHugeFeed(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := writeRealFeed(f, bodies, n); err != nil {
+		if err := writeFeed(f, bodies, n); err != nil {
 			b.Fatal(err)
 		}
 		info, err := f.Stat()
@@ -111,8 +119,8 @@ func BenchmarkHugeFeed(b *testing.B) {
 		f.Close()
 		return path, info.Size()
 	}
-	huge, size := write("huge.xml", hugeItems)
-	ref, _ := write("ref.xml", refItems)
+	huge, size := write("huge."+ext, hugeItems)
+	ref, _ := write("ref."+ext, refItems)
 	b.ResetTimer()
 	var hugeTime, refTime time.Duration
 	var peak, refPeak int64

@@ -41,6 +41,13 @@ func fieldSet(names ...string) []string {
 // takes, and a note for each field it had to coerce or drop. A document
 // that is not an object with an array of items is not a feed.
 func normalizeJSONFeed(data []byte) ([]byte, []string, error) {
+	return normalizeJSONItems(data, nil)
+}
+
+// normalizeJSONItems is normalizeJSONFeed for a document whose i-th item
+// is item numbers[i] of the feed (a run of a streamed feed, jsonstream.go);
+// nil numbers count from 1.
+func normalizeJSONItems(data []byte, numbers []int32) ([]byte, []string, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var doc any
@@ -68,13 +75,17 @@ func normalizeJSONFeed(data []byte) ([]byte, []string, error) {
 	n.authors(top, "the feed")
 	items := make([]any, 0, len(list))
 	for i, raw := range list {
+		number := i + 1
+		if i < len(numbers) {
+			number = int(numbers[i])
+		}
 		obj, ok := raw.(map[string]any)
 		if !ok {
-			n.add("item %d is %s, not an object: dropped", i+1, aKind(raw))
+			n.add("item %d is %s, not an object: dropped", number, aKind(raw))
 			continue
 		}
 		it := n.canon(obj, jsonItemFields)
-		where := fmt.Sprintf("item %d", i+1)
+		where := fmt.Sprintf("item %d", number)
 		if u, ok := it["url"].(string); ok && u != "" {
 			where += " (" + u + ")"
 		}

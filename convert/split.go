@@ -33,6 +33,9 @@ type items struct {
 	// place in the feed is true in keep: the second pass of a filter that
 	// needed every item's date first (see Converter.filter).
 	again func(keep []bool) (*items, error)
+	// notes are what a lenient reading of a streamed JSON Feed changed,
+	// gathered as its runs are taken; nil for other feeds.
+	notes *noteList
 }
 
 // sliceItems serves a parsed slice, releasing each item once taken.
@@ -59,6 +62,8 @@ type runDoc struct {
 	owned      bool                               // read returns a new buffer each time, which the run may keep
 	read       func(lo, hi int64) ([]byte, error) // the clean bytes of [lo, hi); safe from several goroutines
 	whole      func() (*gofeed.Feed, error)       // the document parsed whole, when a run does not cut cleanly
+	json       *jsonRuns                          // set for a JSON Feed, whose runs are parsed by json.parse
+	notes      *noteList                          // where a JSON Feed's runs leave their notes
 }
 
 // parseStream parses d. A large RSS or Atom document whose items can be
@@ -150,10 +155,20 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, erro
 		return false
 	}
 	prefix := fmt.Sprintf("feed2md-stash-%016x-", rand.Uint64())
-	parseRun := func(r [2]int) ([]*gofeed.Item, *gofeed.Feed, error) {
+	parseRun := func(r [2]int) ([]*gofeed.Item, *gofeed.Feed, []string, error) {
 		body, err := rd.read(spans[r[0]][0], spans[r[1]-1][1])
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
+		}
+		if rd.json != nil {
+			feed, notes, err := rd.json.parse(rd.head, joinSpans(body, spans[r[0]:r[1]]), rd.tail, r[0], r[1], r[1] == len(spans))
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("%w: %v", errCut, err)
+			}
+			if len(feed.Items) != r[1]-r[0] {
+				return nil, nil, nil, errCut
+			}
+			return keepOnly(feed.Items, r[0], keep), feed, notes, nil
 		}
 		var bodies *stashed
 		if rd.stash {
@@ -171,30 +186,32 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, erro
 		if err != nil {
 			// Said when the document is too large to be parsed whole
 			// instead: the parser's own words say where it is broken.
-			return nil, nil, fmt.Errorf("%w: %v", errCut, err)
+			return nil, nil, nil, fmt.Errorf("%w: %v", errCut, err)
 		}
 		if len(feed.Items) != r[1]-r[0] || bodies != nil && !bodies.restore(feed.Items) {
-			return nil, nil, errCut
+			return nil, nil, nil, errCut
 		}
-		if keep != nil {
-			for i := range feed.Items {
-				if !keep[r[0]+i] {
-					feed.Items[i] = nil
-				}
-			}
+		return keepOnly(feed.Items, r[0], keep), feed, nil, nil
+	}
+	// Notes are gathered on the first pass only: a second one (keep) reads
+	// the same items again.
+	noteRun := func(notes []string) {
+		if keep == nil {
+			rd.notes.add(notes...)
 		}
-		return feed.Items, feed, nil
 	}
 	// The first run is parsed now: it tells whether the cut holds, and
 	// gives the channel's data.
-	first, feed, err := parseRun(runs[0])
+	first, feed, notes, err := parseRun(runs[0])
 	if err != nil {
 		return nil, nil, err
 	}
 	feed.Items = nil
+	noteRun(notes)
 
 	type result struct {
 		items []*gofeed.Item
+		notes []string
 		err   error
 	}
 	results := make([]chan result, len(runs))
@@ -221,8 +238,8 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, erro
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem }()
-				list, _, err := parseRun(runs[k])
-				results[k] <- result{list, err}
+				list, _, notes, err := parseRun(runs[k])
+				results[k] <- result{list, notes, err}
 			}()
 		}
 	}()
@@ -270,12 +287,13 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, erro
 				return it, nil
 			}
 			cur = r.items
+			noteRun(r.notes)
 		}
 		it := cur[i-base]
 		cur[i-base] = nil
 		return it, nil
 	}
-	list := &items{total: total, get: get, stop: stop}
+	list := &items{total: total, get: get, stop: stop, notes: rd.notes}
 	if keep == nil {
 		list.again = func(keep []bool) (*items, error) {
 			_, l, err := parseRuns(rd, workers, keep)
@@ -343,4 +361,17 @@ func elementSpans(data, tag []byte) [][2]int {
 		return nil
 	}
 	return spans
+}
+
+// keepOnly returns the items of a run that starts at item base, with
+// those whose place is false in keep (when keep is set) released.
+func keepOnly(list []*gofeed.Item, base int, keep []bool) []*gofeed.Item {
+	if keep != nil {
+		for i := range list {
+			if !keep[base+i] {
+				list[i] = nil
+			}
+		}
+	}
+	return list
 }

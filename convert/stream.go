@@ -66,8 +66,9 @@ type bigDoc struct {
 	size    int64
 	root    string // the root element's local name, lowercased
 	rootOff int64
-	spans   [][2]int64 // nil when the items could not be cut safely
-	sum     string     // SHA-256 of the raw bytes, when this pass summed them
+	spans   [][2]int64   // nil when the items could not be cut safely
+	sum     string       // SHA-256 of the raw bytes, when this pass summed them
+	json    *jsonScanner // a JSON Feed's first pass; nil for XML
 }
 
 // close releases the file; the spool is removed.
@@ -130,8 +131,11 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 	default:
 		text := bytes.TrimPrefix(peek, []byte("\xef\xbb\xbf"))
 		start := skipSpace(text, 0)
-		if start < len(text) && (text[start] == '{' || text[start] == '[') {
-			return wholeDoc(ctx, r, h, f)
+		if start < len(text) && text[start] == '[' {
+			return wholeDoc(ctx, r, h, f) // JSON, but no feed: said as the whole parse says it
+		}
+		if start < len(text) && text[start] == '{' {
+			break // a JSON Feed: UTF-8, streamed below
 		}
 		// Only the first bytes can be judged here: a document whose
 		// first 64 KB are valid UTF-8 keeps the header's UTF-8.
@@ -171,6 +175,7 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 	lo, hi := 0, 0 // mem[lo:hi] is read and not yet scanned
 	var base int64 // the offset of mem[lo] in the document
 	var sc *spanScanner
+	var scan func(buf []byte, base int64, atEOF bool) int // sc's or the JSON scanner's
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
@@ -199,9 +204,19 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 			return nil, nil, err
 		}
 		buf := mem[lo:hi]
-		if sc == nil {
+		if scan == nil {
 			// The root element, within the first bytes.
 			if len(buf) < sniffSize && !atEOF {
+				continue
+			}
+			if at := jsonStart(buf); at >= 0 {
+				js := newJSONScanner()
+				b.json, b.rootOff, scan = js, int64(at), js.scan
+				used := at + scan(buf[at:], int64(at), atEOF)
+				lo, base = lo+used, base+int64(used)
+				if atEOF {
+					break
+				}
 				continue
 			}
 			root, name := findRoot(buf)
@@ -224,10 +239,11 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 			}
 			b.root, b.rootOff = name, int64(root)
 			sc = &spanScanner{tag: itemTag(name), open: -1}
-			used := root + sc.scan(buf[root:], int64(root), atEOF)
+			scan = sc.scan
+			used := root + scan(buf[root:], int64(root), atEOF)
 			lo, base = lo+used, base+int64(used)
 		} else {
-			used := sc.scan(buf, base, atEOF)
+			used := scan(buf, base, atEOF)
 			lo, base = lo+used, base+int64(used)
 		}
 		if atEOF {
@@ -241,7 +257,12 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 			return nil, nil, fmt.Errorf("spool file for a large feed: %w", err)
 		}
 	}
-	if !sc.broken && sc.open < 0 {
+	switch {
+	case b.json != nil:
+		if b.json.ok() {
+			b.spans = b.json.spans
+		}
+	case !sc.broken && sc.open < 0:
 		b.spans = sc.spans
 	}
 	if h != nil {
@@ -340,6 +361,9 @@ func (b *bigDoc) runDoc() (*runDoc, error) {
 // parseBig parses a large document: in runs when it cuts cleanly, whole
 // when it does not and is small enough.
 func parseBig(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
+	if b.json != nil {
+		return parseBigJSON(b, workers)
+	}
 	if b.size-b.rootOff <= int64(memMax) {
 		// Small once decoded (a compressed feed): parsed as in memory.
 		buf := make([]byte, b.size-b.rootOff)

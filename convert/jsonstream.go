@@ -1,0 +1,398 @@
+package convert
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// A JSON Feed larger than memMax is streamed as an XML feed is (stream.go):
+// the first pass finds the byte spans of the elements of its top-level
+// "items" array (jsonScanner), and the items are then parsed in runs read
+// back from the file, each run as a small JSON Feed of its own. The first
+// run is given the whole document around it (what comes before and after
+// the array), so that the feed's own fields are read from it; later runs
+// are just {"items":[…]}, which is all gofeed reads items from.
+
+// jsonScanner finds the items of a JSON document given to it a piece at a
+// time. It only reads structure: strings are skipped whole, and a value
+// is never decoded.
+type jsonScanner struct {
+	depth     int
+	inStr     bool
+	esc       bool
+	inKey     bool   // the string is a key of the top-level object
+	key       []byte // the key so far (up to 16 bytes)
+	keyLong   bool   // the key is longer than 16 bytes
+	keyEsc    bool   // the key has an escape
+	expectKey bool   // at depth 1: the next string is a key
+	itemsNext bool   // the next value at depth 1 is the items'
+	inItems   bool   // inside the items array: its elements are at depth 2
+	elem      int64  // where the current element of items starts; -1 when none
+	elemKind  byte   // its first byte
+	count     int    // elements of items seen
+	spans     [][2]int64
+	numbers   []int32 // the element number (1-based) of each span
+	dropped   []droppedItem
+	open      int64 // where the items array's [ is; -1 before it
+	close     int64 // where its ] is
+	end       int64 // just after the top-level object; -1 while it is open
+	// broken says the items cannot be streamed: no items array, one in
+	// a key spelled otherwise ("Items", which encoding/json also takes),
+	// two of them, or a document that does not end. The document is then
+	// parsed whole, when it is small enough.
+	broken bool
+}
+
+// droppedItem is an element of items that is not an object: dropped, with
+// a note, as the whole parse does.
+type droppedItem struct {
+	number int
+	kind   byte // its first byte
+}
+
+func newJSONScanner() *jsonScanner {
+	return &jsonScanner{elem: -1, open: -1, end: -1}
+}
+
+// scan reads buf, which starts at offset base of the document, and
+// returns how many of its bytes it is done with: all of them.
+func (s *jsonScanner) scan(buf []byte, base int64, atEOF bool) int {
+	if s.end >= 0 {
+		return len(buf) // what follows the document is the tail's
+	}
+	for i := 0; i < len(buf); i++ {
+		if s.inStr {
+			if s.esc {
+				s.esc = false
+				continue
+			}
+			j := bytes.IndexAny(buf[i:], `"\`)
+			if j < 0 {
+				s.keyBytes(buf[i:])
+				break
+			}
+			s.keyBytes(buf[i : i+j])
+			i += j
+			if buf[i] == '\\' {
+				s.esc = true
+				s.keyEsc = s.keyEsc || s.inKey
+				continue
+			}
+			s.inStr = false
+			if s.inKey {
+				s.inKey = false
+			} else if s.inItems && s.depth == 2 && s.elem >= 0 {
+				s.endElem(base + int64(i) + 1)
+			}
+			continue
+		}
+		off := base + int64(i)
+		switch c := buf[i]; c {
+		case ' ', '\t', '\r', '\n':
+		case '"':
+			s.inStr = true
+			switch {
+			case s.depth == 1 && s.expectKey:
+				s.inKey, s.expectKey, s.keyLong, s.keyEsc = true, false, false, false
+				s.key = s.key[:0]
+			case s.depth == 1 && s.itemsNext:
+				s.itemsNext = false // items is not an array
+			case s.inItems && s.depth == 2 && s.elem < 0:
+				s.startElem(off, c)
+			}
+		case '{', '[':
+			switch {
+			case s.depth == 1 && s.itemsNext:
+				s.itemsNext = false
+				if c == '[' {
+					if s.open >= 0 {
+						s.broken = true // two items arrays
+					}
+					s.inItems, s.open = true, off
+				}
+			case s.inItems && s.depth == 2 && s.elem < 0:
+				s.startElem(off, c)
+			}
+			s.depth++
+			if s.depth == 1 {
+				s.expectKey = true
+			}
+		case '}', ']':
+			if s.inItems && s.depth == 2 && s.elem >= 0 && s.elemKind != '{' && s.elemKind != '[' {
+				s.endElem(off) // a number, true, false or null, last in the array
+			}
+			s.depth--
+			switch {
+			case s.depth < 0:
+				s.broken = true
+				s.end = off
+				return len(buf)
+			case s.inItems && s.depth == 2 && s.elem >= 0:
+				s.endElem(off + 1)
+			case s.inItems && s.depth == 1:
+				s.inItems, s.close = false, off
+			case s.depth == 0:
+				s.end = off + 1
+				return len(buf)
+			}
+		case ',':
+			switch {
+			case s.inItems && s.depth == 2 && s.elem >= 0:
+				s.endElem(off)
+			case s.depth == 1:
+				s.expectKey = true
+			}
+		case ':':
+			if s.depth == 1 {
+				s.itemsNext = s.isItemsKey()
+			}
+		default:
+			switch {
+			case s.depth == 0:
+				s.broken = true // not an object
+				s.end = off
+				return len(buf)
+			case s.depth == 1 && s.itemsNext:
+				s.itemsNext = false // items is not an array
+			case s.inItems && s.depth == 2 && s.elem < 0:
+				s.startElem(off, c)
+			}
+		}
+	}
+	if atEOF && (s.end < 0 || s.inItems) {
+		s.broken = true
+	}
+	return len(buf)
+}
+
+// keyBytes keeps the bytes of a top-level key, up to 16.
+func (s *jsonScanner) keyBytes(b []byte) {
+	if !s.inKey {
+		return
+	}
+	if len(s.key)+len(b) > 16 {
+		s.keyLong = true
+		return
+	}
+	s.key = append(s.key, b...)
+}
+
+// isItemsKey reports whether the key just read is "items". A key that
+// encoding/json would also take for it ("Items", or one with an escape,
+// which is not decoded here) makes the document one to parse whole.
+func (s *jsonScanner) isItemsKey() bool {
+	switch {
+	case s.keyEsc:
+		s.broken = true
+	case s.keyLong:
+	case string(s.key) == "items":
+		return true
+	case bytes.EqualFold(s.key, []byte("items")):
+		s.broken = true
+	}
+	return false
+}
+
+func (s *jsonScanner) startElem(off int64, c byte) {
+	s.elem, s.elemKind = off, c
+	s.count++
+}
+
+func (s *jsonScanner) endElem(end int64) {
+	if s.elemKind == '{' {
+		s.spans = append(s.spans, [2]int64{s.elem, end})
+		s.numbers = append(s.numbers, int32(s.count))
+	} else {
+		s.dropped = append(s.dropped, droppedItem{s.count, s.elemKind})
+	}
+	s.elem = -1
+}
+
+// ok reports whether the items can be streamed.
+func (s *jsonScanner) ok() bool {
+	return !s.broken && s.open >= 0 && s.end >= 0 && len(s.spans) > 0
+}
+
+// note says why a dropped element was dropped, in the whole parse's words.
+func (d droppedItem) note() string {
+	kind := "a number"
+	switch d.kind {
+	case '"':
+		kind = "a string"
+	case '[':
+		kind = "an array"
+	case 't', 'f':
+		kind = "a boolean"
+	case 'n':
+		kind = "a null"
+	}
+	return fmt.Sprintf("item %d is %s, not an object: dropped", d.number, kind)
+}
+
+// noteList gathers the notes of a streamed feed's runs, in feed order, as
+// the items are taken.
+type noteList struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (n *noteList) add(notes ...string) {
+	if n == nil || len(notes) == 0 {
+		return
+	}
+	n.mu.Lock()
+	n.list = append(n.list, notes...)
+	n.mu.Unlock()
+}
+
+// take returns the notes gathered so far and forgets them.
+func (n *noteList) take() []string {
+	if n == nil {
+		return nil
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	list := n.list
+	n.list = nil
+	return list
+}
+
+// jsonRuns is what parseRuns needs to parse the runs of a JSON feed.
+type jsonRuns struct {
+	numbers []int32 // the element number of each span
+	dropped []droppedItem
+}
+
+// parse parses the run of spans [lo, hi), whose bytes joined by commas
+// are body; first says it is the feed's first run, given the head and
+// tail around it. It returns the run's notes: those of its items, and of
+// the elements dropped before its last item (after it, for the last run).
+func (j *jsonRuns) parse(head, body, tail []byte, lo, hi int, last bool) (*gofeed.Feed, []string, error) {
+	var doc []byte
+	if lo == 0 {
+		doc = make([]byte, 0, len(head)+len(body)+len(tail))
+		doc = append(append(append(doc, head...), body...), tail...)
+	} else {
+		doc = make([]byte, 0, len(body)+12)
+		doc = append(append(append(doc, `{"items":[`...), body...), "]}"...)
+	}
+	data, notes, err := normalizeJSONItems(doc, j.numbers[lo:hi])
+	if err != nil {
+		return nil, nil, err
+	}
+	var dropped []string
+	from, to := 0, int(j.numbers[hi-1])
+	if lo > 0 {
+		from = int(j.numbers[lo-1])
+	}
+	for _, d := range j.dropped {
+		if d.number > from && (d.number < to || last) {
+			dropped = append(dropped, d.note())
+		}
+	}
+	feed, err := parseFeed(&decoded{data: data, kind: kindJSON, normalized: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	return feed, append(dropped, notes...), nil
+}
+
+// joinSpans returns the spans [lo, hi) of run, which holds the bytes from
+// the first span's start to the last one's end, joined by commas: what
+// lies between two items (an element dropped) is left out.
+func joinSpans(run []byte, spans [][2]int64) []byte {
+	base := spans[0][0]
+	out := make([]byte, 0, len(run))
+	for k, sp := range spans {
+		if k > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, run[sp[0]-base:sp[1]-base]...)
+	}
+	return out
+}
+
+// jsonStart returns where a JSON object starts in the first bytes of a
+// document (after a byte order mark and white space), or -1.
+func jsonStart(buf []byte) int {
+	at := 0
+	if bytes.HasPrefix(buf, []byte("\xef\xbb\xbf")) {
+		at = 3
+	}
+	at = skipSpace(buf, at)
+	if at < len(buf) && buf[at] == '{' {
+		return at
+	}
+	return -1
+}
+
+// parseBigJSON parses a large JSON Feed: in runs when its items were
+// found, whole when they were not and it is small enough. The notes of a
+// lenient reading are in the items' notes, as the runs are taken.
+func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
+	read := func(lo, hi int64) ([]byte, error) {
+		buf := make([]byte, hi-lo)
+		if _, err := b.file.ReadAt(buf, lo); err != nil {
+			return nil, fmt.Errorf("reading the feed back: %w", err)
+		}
+		return validUTF8(buf, false), nil
+	}
+	notes := &noteList{}
+	whole := func() (*gofeed.Feed, error) {
+		if b.size-b.rootOff > int64(wholeMax) {
+			return nil, fmt.Errorf("at %d bytes it is %w", b.size, errWholeTooLarge)
+		}
+		data, err := read(b.rootOff, b.size)
+		if err != nil {
+			return nil, err
+		}
+		d := &decoded{data: data, kind: kindJSON}
+		feed, err := parseFeed(d)
+		notes.add(d.notes...)
+		return feed, err
+	}
+	wholeItems := func() (*gofeed.Feed, *items, error) {
+		feed, err := whole()
+		if err != nil {
+			return nil, nil, err
+		}
+		list := sliceItems(feed.Items)
+		feed.Items, list.notes = nil, notes
+		return feed, list, nil
+	}
+	js := b.json
+	if b.size-b.rootOff <= int64(memMax) || !js.ok() {
+		// Small once decoded (UTF-16), or items that could not be found:
+		// parsed whole, or too large to be.
+		feed, list, err := wholeItems()
+		if errors.Is(err, errWholeTooLarge) {
+			err = fmt.Errorf("a JSON Feed whose items could not be found for streaming (an \"items\" key spelled otherwise, or escaped), %w", err)
+		}
+		return feed, list, err
+	}
+	rd := &runDoc{spans: js.spans, owned: true, read: read, whole: whole, notes: notes,
+		json: &jsonRuns{numbers: js.numbers, dropped: js.dropped}}
+	var err error
+	if rd.head, err = read(b.rootOff, js.open+1); err != nil {
+		return nil, nil, err
+	}
+	if rd.tail, err = read(js.close, b.size); err != nil {
+		return nil, nil, err
+	}
+	if len(rd.head)+len(rd.tail) > partMax {
+		// The feed's own fields are too large to go with a run.
+		return wholeItems()
+	}
+	feed, list, err := parseRuns(rd, max(workers, 2), nil)
+	if errors.Is(err, errCut) {
+		if feed, list, werr := wholeItems(); werr == nil || !errors.Is(werr, errWholeTooLarge) {
+			return feed, list, werr
+		}
+		return nil, nil, fmt.Errorf("%w, and at %d bytes it is %w", err, b.size, errWholeTooLarge)
+	}
+	return feed, list, err
+}

@@ -1,0 +1,205 @@
+package convert
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// bigJSONFeed returns a JSON Feed of n items of about size bytes each,
+// with the feed's own fields before and after the items, strings that
+// hold brackets, quotes and escapes, and now and then an item with a
+// field of the wrong type or an element that is not an object.
+func bigJSONFeed(n, size int) string {
+	var b strings.Builder
+	b.WriteString("\ufeff {\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"Big \\\"JSON\\\" [feed]\",\n \"items\": [\n")
+	filler := strings.Repeat("Lorem ipsum dolor sit amet, {consectetur} [adipiscing] elit. ", size/60+1)[:size]
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteString(",\n  ")
+		}
+		switch {
+		case i%97 == 0:
+			b.WriteString(`"not an item ] }"`)
+			continue
+		case i%89 == 0:
+			b.WriteString(`[1, {"id": "x"}]`)
+			continue
+		case i%83 == 0:
+			b.WriteString(`null`)
+			continue
+		}
+		tags := `["news", "t\"ag"]`
+		if i%10 == 0 {
+			tags = `"one tag"` // a list of one, with a note
+		}
+		fmt.Fprintf(&b, `{"id": "urn:item:%d", "url": "https://big.example/p/%d?a=1&b=[2]", "title": "Post %d: \"quotes\", \\back\\slash, \u00e9t\u00e9 {x}",
+   "content_html": "<p>%s %d</p><p>\u65e5\u672c\u8a9e \\u00e9</p>", "date_published": "2026-01-%02dT10:00:00Z", "tags": %s,
+   "authors": [{"name": "A. Writer"}], "attachments": [{"url": "https://big.example/a%d.mp3", "mime_type": "audio/mpeg", "size_in_bytes": %d}]}`,
+			i, i, i, filler, i, i%28+1, tags, i, 1000+i)
+	}
+	b.WriteString("\n ],\n \"home_page_url\": \"https://big.example/\", \"author\": {\"name\": \"Feed Author\"}\n}\n")
+	return b.String()
+}
+
+// convertJSONBoth converts feed streamed (memMax below its size, wholeMax
+// too, so that a whole parse would fail) and in memory, and returns both
+// results and folders.
+func convertJSONBoth(t *testing.T, feed string, edit func(*Options)) (streamed, inMemory *Result, sdir, mdir string) {
+	t.Helper()
+	oldMem, oldWhole := memMax, wholeMax
+	t.Cleanup(func() { memMax, wholeMax = oldMem, oldWhole })
+	memMax, wholeMax = 64<<10, 128<<10
+	sdir = t.TempDir()
+	streamed = convertBytes(t, sdir, feed, edit)
+	memMax, wholeMax = 1<<30, 1<<30
+	mdir = t.TempDir()
+	inMemory = convertBytes(t, mdir, feed, edit)
+	return streamed, inMemory, sdir, mdir
+}
+
+// A JSON Feed larger than memMax is streamed, and gives the files and the
+// notes the same feed gives parsed whole.
+func TestStreamJSONFeed(t *testing.T) {
+	feed := bigJSONFeed(700, 4000) // about 3 MB: three runs
+	s, m, sdir, mdir := convertJSONBoth(t, feed, nil)
+	if s.Err != nil || len(s.Errors) > 0 {
+		t.Fatalf("streamed: %v %v", s.Err, s.Errors)
+	}
+	if m.Err != nil || m.New < 600 {
+		t.Fatalf("in memory: %d files, %v", m.New, m.Err)
+	}
+	if s.Items != m.Items || s.New != m.New {
+		t.Errorf("streamed %d items, %d files; in memory %d and %d", s.Items, s.New, m.Items, m.New)
+	}
+	sameFiles(t, "streamed JSON", readDir(t, mdir), readDir(t, sdir))
+	sn, mn := slices.Clone(s.Notes), slices.Clone(m.Notes)
+	slices.Sort(sn)
+	slices.Sort(mn)
+	if !slices.Equal(sn, mn) {
+		t.Errorf("notes streamed:\n%s\nin memory:\n%s", strings.Join(sn, "\n"), strings.Join(mn, "\n"))
+	}
+	for _, want := range []string{`item 97 is a string, not an object: dropped`, `item 89 is an array`, `item 83 is a null`,
+		`item 690 (https://big.example/p/690?a=1&b=[2]): "tags" is a string, read as a list of one`} {
+		if !strings.Contains(strings.Join(s.Notes, "\n"), want) {
+			t.Errorf("no note %q", want)
+		}
+	}
+	// The feed's fields after the items are read: its home page is the
+	// files' source.
+	data, err := os.ReadFile(filepath.Join(sdir, "post-1-quotes-back-slash-ete-x.md"))
+	if err != nil {
+		t.Fatalf("%v (files: %s)", err, names(readDir(t, sdir)))
+	}
+	if !strings.Contains(string(data), "\nsource: 'https://big.example/'\n") {
+		t.Errorf("the feed's home page (after the items) is not read:\n%s", data)
+	}
+}
+
+// -limit and -since read a streamed JSON Feed twice: the same files as in
+// memory, and the notes once.
+func TestStreamJSONFeedLimit(t *testing.T) {
+	feed := bigJSONFeed(500, 4000)
+	s, m, sdir, mdir := convertJSONBoth(t, feed, func(o *Options) { o.Limit = 30 })
+	if s.Err != nil || s.New != 30 || m.New != 30 {
+		t.Fatalf("streamed %d files (%v), in memory %d", s.New, s.Err, m.New)
+	}
+	sameFiles(t, "-limit", readDir(t, mdir), readDir(t, sdir))
+	if len(s.Notes) != len(m.Notes) {
+		t.Errorf("%d notes streamed, %d in memory", len(s.Notes), len(m.Notes))
+	}
+}
+
+// What the scanner cannot stream is parsed whole when small enough, and
+// fails with a clear error when not.
+func TestStreamJSONFeedNotStreamable(t *testing.T) {
+	feed := strings.Replace(bigJSONFeed(300, 4000), `"items"`, `"Items"`, 1) // encoding/json takes it for items
+	s, m, sdir, mdir := convertJSONBoth(t, feed, nil)
+	if m.Err != nil || m.New == 0 {
+		t.Fatalf("in memory: %d files, %v", m.New, m.Err)
+	}
+	if s.Err == nil || !strings.Contains(s.Err.Error(), "too large to be parsed whole") {
+		t.Errorf("streamed: %v", s.Err)
+	}
+	if len(readDir(t, sdir)) != 0 {
+		t.Error("files written")
+	}
+	// Under wholeMax, parsed whole: the same files.
+	oldMem := memMax
+	t.Cleanup(func() { memMax = oldMem })
+	memMax = 64 << 10
+	dir := t.TempDir()
+	if r := convertBytes(t, dir, feed, nil); r.Err != nil || r.New != m.New {
+		t.Fatalf("whole: %d files, %v", r.New, r.Err)
+	}
+	sameFiles(t, "whole", readDir(t, mdir), readDir(t, dir))
+	// Text after the document is ignored, with one note.
+	s, m, sdir, mdir = convertJSONBoth(t, bigJSONFeed(300, 4000)+"garbage ]}", nil)
+	if s.Err != nil || s.New != m.New {
+		t.Fatalf("trailing text: %d files (%v), in memory %d", s.New, s.Err, m.New)
+	}
+	sameFiles(t, "trailing text", readDir(t, mdir), readDir(t, sdir))
+	if n := strings.Count(strings.Join(s.Notes, "\n"), "after the JSON document"); n != 1 {
+		t.Errorf("%d notes of the trailing text: %q", n, s.Notes)
+	}
+}
+
+// FuzzJSONScanner checks the first pass of a streamed JSON Feed against
+// encoding/json: for a valid document whose items the scanner says it
+// found, its spans are the items array's objects, byte for byte, and its
+// dropped elements the others, whatever the pieces it is given.
+func FuzzJSONScanner(f *testing.F) {
+	f.Add([]byte(`{"items": [{"a": "]"}, 1, {"b": [{}]}, "x\"]", null]}`), uint8(3))
+	f.Add([]byte(`{"title": "{[", "items": [], "x": {"items": [1]}}`), uint8(1))
+	f.Add([]byte(`{"Items": [{}]}`), uint8(7))
+	f.Add([]byte(`{"it\u0065ms": [{}], "items": [{}]}`), uint8(2))
+	f.Add([]byte(`{"items": [{}]} trailing`), uint8(5))
+	f.Fuzz(func(t *testing.T, data []byte, piece uint8) {
+		s := newJSONScanner()
+		at := jsonStart(data)
+		if at < 0 {
+			return
+		}
+		step := int(piece)%16 + 1
+		for lo := at; lo < len(data); lo += step {
+			hi := min(lo+step, len(data))
+			if used := s.scan(data[lo:hi], int64(lo), hi == len(data)); used != hi-lo {
+				t.Fatalf("scan used %d of %d bytes", used, hi-lo)
+			}
+		}
+		if !s.ok() {
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(data[at:]))
+		var top map[string]json.RawMessage
+		if dec.Decode(&top) != nil {
+			return // not valid JSON: whatever the spans, the parse of a run fails
+		}
+		var elems []json.RawMessage
+		if err := json.Unmarshal(top["items"], &elems); err != nil {
+			t.Fatalf("spans found, but items is not an array: %v", err)
+		}
+		var objects [][]byte
+		dropped := 0
+		for _, e := range elems {
+			if e[0] == '{' {
+				objects = append(objects, e)
+			} else {
+				dropped++
+			}
+		}
+		if len(objects) != len(s.spans) || dropped != len(s.dropped) {
+			t.Fatalf("%d spans and %d dropped, want %d and %d", len(s.spans), len(s.dropped), len(objects), dropped)
+		}
+		for i, sp := range s.spans {
+			if got := data[sp[0]:sp[1]]; !bytes.Equal(got, objects[i]) {
+				t.Errorf("span %d: %q, want %q", i, got, objects[i])
+			}
+		}
+	})
+}
