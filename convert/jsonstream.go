@@ -30,6 +30,7 @@ type jsonScanner struct {
 	keyEsc    bool   // the key has an escape
 	expectKey bool   // at depth 1: the next string is a key
 	itemsNext bool   // the next value at depth 1 is the items'
+	itemsKey  bool   // an "items" key was seen
 	inItems   bool   // inside the items array: its elements are at depth 2
 	elem      int64  // where the current element of items starts; -1 when none
 	elemKind  byte   // its first byte
@@ -190,6 +191,7 @@ func (s *jsonScanner) isItemsKey() bool {
 		s.broken = true
 	case s.keyLong:
 	case string(s.key) == "items":
+		s.itemsKey = true
 		return true
 	case bytes.EqualFold(s.key, []byte("items")):
 		s.broken = true
@@ -365,6 +367,13 @@ func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 		return feed, list, nil
 	}
 	js := b.json
+	switch {
+	case js.broken || b.size-b.rootOff <= int64(memMax):
+	case !js.itemsKey:
+		return nil, nil, &NotFeedError{What: "a JSON object without items"}
+	case js.open < 0:
+		return nil, nil, &NotFeedError{What: "a JSON object whose \"items\" is not an array"}
+	}
 	if b.size-b.rootOff <= int64(memMax) || !js.ok() {
 		// Small once decoded (UTF-16), or items that could not be found:
 		// parsed whole, or too large to be.

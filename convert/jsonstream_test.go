@@ -3,6 +3,7 @@ package convert
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -202,4 +203,21 @@ func FuzzJSONScanner(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A large JSON document that is no feed says so, as a small one does.
+func TestStreamJSONNotAFeed(t *testing.T) {
+	withMemMax(t, 64<<10)
+	filler := strings.Repeat(`{"k": "v"}, `, 20000)
+	for doc, want := range map[string]string{
+		`{"data": [` + filler + `1]}`:               "a JSON object without items",
+		`{"items": {"a": [` + filler + `1]}}`:       `a JSON object whose "items" is not an array`,
+		`{"nested": {"items": [` + filler + `{}]}}`: "a JSON object without items",
+	} {
+		res := convertBytes(t, t.TempDir(), doc, nil)
+		var nf *NotFeedError
+		if !errors.As(res.Err, &nf) || !strings.Contains(res.Err.Error(), want) {
+			t.Errorf("%.30s…: %v, want %q", doc, res.Err, want)
+		}
+	}
 }
