@@ -337,18 +337,11 @@ func jsonStart(buf []byte) int {
 // lenient reading are in the items' notes, as the runs are taken.
 func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 	read := func(lo, hi int64) ([]byte, error) {
-		buf := make([]byte, hi-lo)
-		if _, err := b.file.ReadAt(buf, lo); err != nil {
-			return nil, fmt.Errorf("reading the feed back: %w", err)
-		}
-		return validUTF8(buf, false), nil
+		return b.readBack(lo, hi, func(buf []byte) []byte { return validUTF8(buf, false) })
 	}
 	notes := &noteList{}
 	whole := func() (*gofeed.Feed, error) {
-		if b.size-b.rootOff > int64(wholeMax) {
-			return nil, fmt.Errorf("at %d bytes it is %w", b.size, errWholeTooLarge)
-		}
-		data, err := read(b.rootOff, b.size)
+		data, err := b.wholeBack(read)
 		if err != nil {
 			return nil, err
 		}

@@ -322,22 +322,31 @@ func wholeDoc(ctx context.Context, r io.Reader, h hash.Hash, f *fetched) (*bigDo
 	return b, d, nil
 }
 
+// readBack returns the bytes [lo, hi) of the document, made valid by clean.
+func (b *bigDoc) readBack(lo, hi int64, clean func([]byte) []byte) ([]byte, error) {
+	buf := make([]byte, hi-lo)
+	if _, err := b.file.ReadAt(buf, lo); err != nil {
+		return nil, fmt.Errorf("reading the feed back: %w", err)
+	}
+	return clean(buf), nil
+}
+
+// wholeBack returns the document from its root on, by read, when it is
+// small enough to be parsed whole.
+func (b *bigDoc) wholeBack(read func(lo, hi int64) ([]byte, error)) ([]byte, error) {
+	if b.size-b.rootOff > int64(wholeMax) {
+		return nil, fmt.Errorf("at %d bytes it is %w", b.size, errWholeTooLarge)
+	}
+	return read(b.rootOff, b.size)
+}
+
 // runDoc returns the document as runs for parseRuns, reading each run from
 // the file. It fails when the items could not be cut and the document is
 // too large to be parsed whole.
 func (b *bigDoc) runDoc() (*runDoc, error) {
-	read := func(lo, hi int64) ([]byte, error) {
-		buf := make([]byte, hi-lo)
-		if _, err := b.file.ReadAt(buf, lo); err != nil {
-			return nil, fmt.Errorf("reading the feed back: %w", err)
-		}
-		return cleanXML(buf), nil
-	}
+	read := func(lo, hi int64) ([]byte, error) { return b.readBack(lo, hi, cleanXML) }
 	whole := func() (*gofeed.Feed, error) {
-		if b.size-b.rootOff > int64(wholeMax) {
-			return nil, fmt.Errorf("at %d bytes it is %w", b.size, errWholeTooLarge)
-		}
-		data, err := read(b.rootOff, b.size)
+		data, err := b.wholeBack(read)
 		if err != nil {
 			return nil, err
 		}
