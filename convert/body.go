@@ -137,7 +137,7 @@ type blankLines struct {
 }
 
 // write writes a token's bytes; text is true for a text token.
-func (b *blankLines) write(out *strings.Builder, p []byte, text bool) {
+func (b *blankLines) write(out *bytes.Buffer, p []byte, text bool) {
 	if !b.on {
 		out.Write(p)
 		return
@@ -205,7 +205,7 @@ func containsFold(p []byte, w string) bool {
 
 // endTag writes an end tag, on one line when its raw bytes hold a blank
 // line.
-func (b *blankLines) endTag(out *strings.Builder, tag string, raw []byte) {
+func (b *blankLines) endTag(out *bytes.Buffer, tag string, raw []byte) {
 	if !b.on {
 		out.Write(raw)
 		return

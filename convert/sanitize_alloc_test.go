@@ -1,9 +1,15 @@
 package convert
 
 import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mmcdole/gofeed"
+	"golang.org/x/net/html"
 )
 
 // BenchmarkBodyAlloc measures what the body stage allocates per real post:
@@ -47,4 +53,259 @@ func BenchmarkBodyAlloc(b *testing.B) {
 		}
 		report(b)
 	})
+}
+
+// TestFilterHTMLSameAsBefore holds filterHTML, which reuses its tokenizer
+// and buffers from call to call, to the output of the code it replaced
+// (filterHTMLRef, which made everything anew for each body), byte for
+// byte, with every combination of its flags, over the hostile vectors,
+// every body of the corpus and the goldens' feeds, in one goroutine and in
+// several at once.
+func TestFilterHTMLSameAsBefore(t *testing.T) {
+	inputs := hostileVectors(t)
+	inputs = append(inputs, "", "<", "</", "a<", "a</", "<p>x</p><", "<IMG SRC=/A.png>", "<img src=\"/a\x00b\">", "<p\x00>x</p\x00>",
+		"<DIV CLASS=A>x</DIV>", "<averyveryverylongelementname A=B>x</AVERYVERYVERYLONGELEMENTNAME>", "<x-Y z>x</X-y>")
+	inputs = append(inputs, allFeedBodies(t)...)
+	t.Logf("%d bodies", len(inputs))
+	check := func(t *testing.T, in string) {
+		for _, sanitize := range []bool{true, false} {
+			for _, noBlank := range []bool{true, false} {
+				got, gotImg := filterHTML(in, testBase, sanitize, noBlank)
+				want, wantImg := filterHTMLRef(in, testBase, sanitize, noBlank)
+				if got != want || gotImg != wantImg {
+					t.Fatalf("filterHTML(%q, sanitize %v, noBlank %v)\n got %q, %q\nwant %q, %q", in, sanitize, noBlank, got, gotImg, want, wantImg)
+				}
+			}
+		}
+	}
+	for _, in := range inputs {
+		check(t, in)
+	}
+	// Several goroutines at once, each keeping every result until the end:
+	// a result that shared a buffer given back would change under it.
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func() {
+			var kept []string
+			for i := g; i < len(inputs); i += 2 {
+				got, img := filterHTML(inputs[i], testBase, true, true)
+				kept = append(kept, got, img)
+			}
+			for k, i := 0, g; i < len(inputs); k, i = k+2, i+2 {
+				want, wantImg := filterHTMLRef(inputs[i], testBase, true, true)
+				if kept[k] != want || kept[k+1] != wantImg {
+					t.Errorf("filterHTML(%q) kept as %q, %q; want %q, %q", inputs[i], kept[k], kept[k+1], want, wantImg)
+				}
+			}
+			done <- true
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+}
+
+// FuzzFilterHTMLSameAsBefore is TestFilterHTMLSameAsBefore on any input.
+func FuzzFilterHTMLSameAsBefore(f *testing.F) {
+	for _, v := range []string{`<img src=x onerror=alert(1)>`, `<A HREF="/x" Title='a&amp;b'>x</A>`, "<p\n\n title=\"a\n\nb\">x</p>",
+		`<img srcset="/a.png 1x, /b.png 2x" src=/c>`, `<p style="x:expression(1)">`, `<svg><script>x</script>`, "<pre>a\n\nb</pre><"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		for _, sanitize := range []bool{true, false} {
+			for _, noBlank := range []bool{true, false} {
+				got, gotImg := filterHTML(in, testBase, sanitize, noBlank)
+				want, wantImg := filterHTMLRef(in, testBase, sanitize, noBlank)
+				if got != want || gotImg != wantImg {
+					t.Fatalf("filterHTML(%q, sanitize %v, noBlank %v)\n got %q, %q\nwant %q, %q", in, sanitize, noBlank, got, gotImg, want, wantImg)
+				}
+			}
+		}
+	})
+}
+
+// allFeedBodies returns the Content and Description of every item of the
+// feeds of ../shared/corpus and testdata that parse, whatever their size.
+func allFeedBodies(t testing.TB) []string {
+	var paths []string
+	for _, root := range []string{filepath.Join(sharedDir(t), "corpus"), filepath.Join("..", "testdata")} {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				paths = append(paths, path)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var bodies []string
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := decode(data, "", 0)
+		if err != nil || d.kind != kindXML {
+			continue
+		}
+		feed, err := parseFeed(d)
+		if err != nil {
+			continue
+		}
+		for _, it := range feed.Items {
+			for _, s := range []string{it.Content, it.Description} {
+				if s != "" {
+					bodies = append(bodies, s)
+				}
+			}
+		}
+	}
+	if len(bodies) < 1000 {
+		t.Fatalf("only %d bodies", len(bodies))
+	}
+	return bodies
+}
+
+// filterHTMLRef is filterHTML as it was before it reused its tokenizer and
+// buffers (commit 4745d10), writing to a bytes.Buffer as blankLines now
+// does: what filterHTML must still return.
+func filterHTMLRef(s, base string, sanitize, noBlank bool) (string, string) {
+	var out bytes.Buffer
+	out.Grow(len(s) + len(s)/16)
+	bl := blankLines{on: noBlank}
+	z := html.NewTokenizer(strings.NewReader(s))
+	drop := 0 // depth inside an element dropped with its content
+	var dropName string
+	var attrs []rawAttr
+	var rawCopy []byte
+	var firstImg string
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		raw := z.Raw()
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken && tt != html.EndTagToken {
+			switch {
+			case !sanitize:
+				bl.write(&out, raw, tt == html.TextToken)
+			case tt == html.TextToken && drop == 0:
+				if bytes.IndexByte(raw, 0) >= 0 {
+					raw = bytes.ReplaceAll(raw, []byte{0}, []byte("\uFFFD"))
+				}
+				bl.write(&out, raw, true)
+			}
+			continue
+		}
+		// TagName and TagAttr lowercase names inside the tokenizer's
+		// buffer: keep the raw bytes first when they have capitals.
+		if hasUpper(raw) {
+			rawCopy = append(rawCopy[:0], raw...)
+			raw = rawCopy
+		}
+		name, more := z.TagName()
+		tag := string(name) // short names; interned by the runtime for small strings
+		if tt == html.EndTagToken {
+			switch {
+			case !sanitize:
+				bl.endTag(&out, tag, raw)
+			case drop > 0:
+				if tag == dropName {
+					drop--
+				}
+			case allowedAttrs[tag] != nil:
+				bl.endTag(&out, tag, raw)
+			}
+			continue
+		}
+		if sanitize {
+			if drop > 0 {
+				if tag == dropName && tt == html.StartTagToken {
+					drop++
+				}
+				continue
+			}
+			if dropWithContent[tag] {
+				// A browser ignores the slash of <iframe/> or <script/>
+				// (only foreign elements such as <svg/> close themselves),
+				// and so does the tokenizer: what follows is their raw
+				// text, up to their end tag, and is dropped with them.
+				if !voidElements[tag] && (tt == html.StartTagToken || !selfClosingHonoured[tag]) {
+					drop, dropName = 1, tag
+				}
+				continue
+			}
+			if allowedAttrs[tag] == nil {
+				continue // unwrapped: the tag goes, its content stays
+			}
+		}
+		attrs = attrs[:0]
+		for more {
+			var k, v []byte
+			k, v, more = z.TagAttr()
+			attrs = append(attrs, rawAttr{k, v})
+		}
+		src := writeTagRef(&out, tag, tt == html.SelfClosingTagToken, attrs, raw, base, sanitize, bl.on && hasBlankLine(raw))
+		bl.startTag(tag, tt == html.SelfClosingTagToken, attrs)
+		if firstImg == "" && tag == "img" {
+			firstImg = src
+		}
+	}
+	res := out.String()
+	if sanitize && (strings.HasSuffix(res, "<") || strings.HasSuffix(res, "</")) {
+		// Text that ends the input with "<" or "</": what follows the
+		// body on a page ("</div>", "</article>") would turn it into
+		// markup ("</</div>" is a comment). Written &lt;, it stays text.
+		i := strings.LastIndexByte(res, '<')
+		res = res[:i] + "&lt;" + res[i+1:]
+	}
+	return res, firstImg
+}
+
+func writeTagRef(out *bytes.Buffer, tag string, selfClosing bool, attrs []rawAttr, raw []byte, base string, sanitize, rebuild bool) (src string) {
+	allowed := allowedAttrs[tag]
+	changed := rebuild
+	type kept struct {
+		key string
+		val string
+	}
+	var keep []kept
+	for _, a := range attrs {
+		key := string(a.key)
+		if sanitize && !globalAttrs[key] && !allowed[key] {
+			changed = true
+			continue
+		}
+		val, ok := keepAttr(tag, key, string(a.val), base, sanitize)
+		if !ok {
+			changed = true
+			continue
+		}
+		if val != string(a.val) {
+			changed = true
+		}
+		keep = append(keep, kept{key, val})
+		if key == "src" && src == "" {
+			src = val
+		}
+	}
+	if !changed {
+		out.Write(raw)
+		return src
+	}
+	out.WriteByte('<')
+	out.WriteString(tag)
+	for _, a := range keep {
+		out.WriteByte(' ')
+		out.WriteString(a.key)
+		out.WriteString(`="`)
+		out.WriteString(escapeAttr(a.val))
+		out.WriteByte('"')
+	}
+	if selfClosing {
+		out.WriteString(" /")
+	}
+	out.WriteByte('>')
+	return src
 }
