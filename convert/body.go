@@ -35,16 +35,10 @@ func (c *Converter) body(it *gofeed.Item, link string) (body, firstImg string, e
 		if err != nil {
 			return "", firstImg, err
 		}
-	} else {
-		s, firstImg = filterHTML(s, link, !c.opts.Raw, true)
+		s = strings.TrimSpace(EscapeShortcodes(s, true))
+		return s, firstImg, nil
 	}
-	s = strings.TrimSpace(EscapeShortcodes(s, c.opts.Body == BodyMarkdown))
-	if s == "" {
-		return "", firstImg, nil
-	}
-	if c.opts.Body != BodyMarkdown {
-		s = htmlBlock(s)
-	}
+	s, firstImg = htmlBody(s, link, !c.opts.Raw)
 	return s, firstImg, nil
 }
 

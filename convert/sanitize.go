@@ -41,6 +41,42 @@ func Sanitize(s, base string) string {
 func filterHTML(s, base string, sanitize, noBlank bool) (string, string) {
 	st := filterStates.Get().(*filterState)
 	defer st.release()
+	firstImg := st.filter(s, base, sanitize, noBlank)
+	return st.out.String(), firstImg
+}
+
+// htmlBody is the body stage of an HTML body after lf: filterHTML with no
+// blank line, shortcode delimiters escaped, trimmed, and htmlBlock. When
+// there is no delimiter to escape, as in most bodies, the result is made
+// straight from the filter's output, in one allocation.
+func htmlBody(s, base string, sanitize bool) (body, firstImg string) {
+	st := filterStates.Get().(*filterState)
+	defer st.release()
+	firstImg = st.filter(s, base, sanitize, true)
+	t := strings.TrimSpace(view(st.out.Bytes())) // read only: copied below
+	if strings.Contains(t, "{{") || strings.Contains(t, "}}") {
+		t = strings.TrimSpace(EscapeShortcodes(st.out.String(), false))
+		if t == "" {
+			return "", firstImg
+		}
+		return htmlBlock(t), firstImg
+	}
+	switch {
+	case t == "":
+		return "", firstImg
+	case startsHTMLBlock(t):
+		return strings.Clone(t), firstImg
+	}
+	var b strings.Builder
+	b.Grow(len("<div>") + len(t) + len("</div>"))
+	b.WriteString("<div>")
+	b.WriteString(t)
+	b.WriteString("</div>")
+	return b.String(), firstImg
+}
+
+// filter is filterHTML's work, its output left in st.out.
+func (st *filterState) filter(s, base string, sanitize, noBlank bool) (firstImg string) {
 	st.r.Reset(s)
 	st.z = st.fresh
 	z := &st.z
@@ -49,7 +85,6 @@ func filterHTML(s, base string, sanitize, noBlank bool) (string, string) {
 	bl := blankLines{on: noBlank}
 	drop := 0 // depth inside an element dropped with its content
 	var dropName string
-	var firstImg string
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
@@ -136,7 +171,7 @@ func filterHTML(s, base string, sanitize, noBlank bool) (string, string) {
 		out.Truncate(i)
 		out.WriteString("&lt;/"[:4+rest])
 	}
-	return out.String(), firstImg
+	return firstImg
 }
 
 // filterState is what a filterHTML call works in, kept for the next call

@@ -64,22 +64,12 @@ func BenchmarkBodyAlloc(b *testing.B) {
 func TestFilterHTMLSameAsBefore(t *testing.T) {
 	inputs := hostileVectors(t)
 	inputs = append(inputs, "", "<", "</", "a<", "a</", "<p>x</p><", "<IMG SRC=/A.png>", "<img src=\"/a\x00b\">", "<p\x00>x</p\x00>",
-		"<DIV CLASS=A>x</DIV>", "<averyveryverylongelementname A=B>x</AVERYVERYVERYLONGELEMENTNAME>", "<x-Y z>x</X-y>")
+		"<DIV CLASS=A>x</DIV>", "<averyveryverylongelementname A=B>x</AVERYVERYVERYLONGELEMENTNAME>", "<x-Y z>x</X-y>",
+		" \n x \n", "<p>{{< x >}}</p>", "{{% y", " <b>{{</b> ", "<div>}}</div>\n", "\u00a0<p>x</p>\u00a0", "<P>x</P>", "<pre>x</pre>")
 	inputs = append(inputs, allFeedBodies(t)...)
 	t.Logf("%d bodies", len(inputs))
-	check := func(t *testing.T, in string) {
-		for _, sanitize := range []bool{true, false} {
-			for _, noBlank := range []bool{true, false} {
-				got, gotImg := filterHTML(in, testBase, sanitize, noBlank)
-				want, wantImg := filterHTMLRef(in, testBase, sanitize, noBlank)
-				if got != want || gotImg != wantImg {
-					t.Fatalf("filterHTML(%q, sanitize %v, noBlank %v)\n got %q, %q\nwant %q, %q", in, sanitize, noBlank, got, gotImg, want, wantImg)
-				}
-			}
-		}
-	}
 	for _, in := range inputs {
-		check(t, in)
+		checkSameAsBefore(t, in)
 	}
 	// Several goroutines at once, each keeping every result until the end:
 	// a result that shared a buffer given back would change under it.
@@ -111,17 +101,32 @@ func FuzzFilterHTMLSameAsBefore(f *testing.F) {
 		`<img srcset="/a.png 1x, /b.png 2x" src=/c>`, `<p style="x:expression(1)">`, `<svg><script>x</script>`, "<pre>a\n\nb</pre><"} {
 		f.Add(v)
 	}
-	f.Fuzz(func(t *testing.T, in string) {
-		for _, sanitize := range []bool{true, false} {
-			for _, noBlank := range []bool{true, false} {
-				got, gotImg := filterHTML(in, testBase, sanitize, noBlank)
-				want, wantImg := filterHTMLRef(in, testBase, sanitize, noBlank)
-				if got != want || gotImg != wantImg {
-					t.Fatalf("filterHTML(%q, sanitize %v, noBlank %v)\n got %q, %q\nwant %q, %q", in, sanitize, noBlank, got, gotImg, want, wantImg)
-				}
+	for _, v := range []string{" <p>{{< x >}}</p> ", "\u00a0<b>x</b>", "<DIV>}}"} {
+		f.Add(v)
+	}
+	f.Fuzz(checkSameAsBefore)
+}
+
+// checkSameAsBefore compares filterHTML with filterHTMLRef, and htmlBody
+// with the steps of the body stage it replaced, on in.
+func checkSameAsBefore(t *testing.T, in string) {
+	for _, sanitize := range []bool{true, false} {
+		for _, noBlank := range []bool{true, false} {
+			got, gotImg := filterHTML(in, testBase, sanitize, noBlank)
+			want, wantImg := filterHTMLRef(in, testBase, sanitize, noBlank)
+			if got != want || gotImg != wantImg {
+				t.Fatalf("filterHTML(%q, sanitize %v, noBlank %v)\n got %q, %q\nwant %q, %q", in, sanitize, noBlank, got, gotImg, want, wantImg)
 			}
 		}
-	})
+		got, gotImg := htmlBody(in, testBase, sanitize)
+		want, wantImg := filterHTMLRef(in, testBase, sanitize, true)
+		if want = strings.TrimSpace(EscapeShortcodes(want, false)); want != "" {
+			want = htmlBlock(want)
+		}
+		if got != want || gotImg != wantImg {
+			t.Fatalf("htmlBody(%q, sanitize %v)\n got %q, %q\nwant %q, %q", in, sanitize, got, gotImg, want, wantImg)
+		}
+	}
 }
 
 // allFeedBodies returns the Content and Description of every item of the
