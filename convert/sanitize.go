@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"sync"
+	"unicode/utf8"
 	"unsafe"
 
 	"golang.org/x/net/html"
@@ -496,6 +497,9 @@ func fixURL(val, attr, tag, base string, sanitize bool) (string, bool) {
 
 // fixSrcset checks and resolves each candidate of a srcset list.
 func fixSrcset(val, base string, sanitize bool) (string, bool) {
+	if srcsetAsIs(val) {
+		return val, true
+	}
 	parts := strings.Split(val, ",")
 	out := make([]string, 0, len(parts))
 	for _, p := range parts {
@@ -524,11 +528,92 @@ func fixSrcset(val, base string, sanitize bool) (string, bool) {
 	return joined, true
 }
 
+// srcsetAsIs reports, without allocating, the common case in which
+// fixSrcset returns val itself: val is ASCII, every candidate's URL is
+// http or https (so none is dropped or resolved), there is one at least,
+// and val is what fixSrcset would write but for white space. That is, the
+// fields of val are those of the candidates in order, the last field of
+// each candidate but the last one with the comma that ends it.
+func srcsetAsIs(val string) bool {
+	for i := 0; i < len(val); i++ {
+		if val[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	vi := 0
+	next := func() string { // the next field of val, "" after the last
+		for vi < len(val) && asciiSpace(val[vi]) {
+			vi++
+		}
+		start := vi
+		for vi < len(val) && !asciiSpace(val[vi]) {
+			vi++
+		}
+		return val[start:vi]
+	}
+	// is reports whether t is f, followed by a comma when comma is set.
+	is := func(t, f string, comma bool) bool {
+		if comma {
+			return len(t) == len(f)+1 && t[len(f)] == ',' && t[:len(f)] == f
+		}
+		return t == f
+	}
+	pending := ""   // the last field of the candidates so far, not yet compared
+	crossed := true // a comma between pending and the next field
+	for part := range strings.SplitSeq(val, ",") {
+		first := true
+		for f := range strings.FieldsSeq(part) {
+			if first {
+				if scheme := urlScheme(f); scheme != "http" && scheme != "https" {
+					return false
+				}
+				first = false
+			}
+			if pending != "" && !is(next(), pending, crossed) {
+				return false
+			}
+			pending, crossed = f, false
+		}
+		crossed = true
+	}
+	return pending != "" && is(next(), pending, false) && next() == ""
+}
+
+// asciiSpace is the white space strings.Fields splits ASCII text at.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
 // urlScheme returns the lowercased scheme of a URL the way a browser reads
 // it: control characters and white space anywhere removed first (the
 // tokenizer has already decoded entities). It returns "" for a relative
 // URL, and "?" for something no browser would call a scheme.
+//
+// A URL whose scheme (or lack of one) shows before any character to remove
+// or any that is not ASCII, as most do, is read without allocating; the
+// scheme returned is then a substring of v when it is lowercase already.
 func urlScheme(v string) string {
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= utf8.RuneSelf || c <= 0x20 || c == 0x7f:
+			return urlSchemeSlow(v)
+		case c == ':':
+			s := v[:i]
+			for j := 0; j < len(s); j++ {
+				if c := s[j] | 0x20; !(c >= 'a' && c <= 'z' || s[j] >= '0' && s[j] <= '9' || s[j] == '+' || s[j] == '-' || s[j] == '.') {
+					return "?"
+				}
+			}
+			return strings.ToLower(s)
+		case c == '/' || c == '?' || c == '#':
+			return ""
+		}
+	}
+	return ""
+}
+
+// urlSchemeSlow is urlScheme for any v.
+func urlSchemeSlow(v string) string {
 	var b strings.Builder
 	for _, r := range v {
 		if r <= 0x20 || r == 0x7f || r == '\u00a0' || r == '\ufeff' || r == '\u200b' {
@@ -567,15 +652,48 @@ func rasterDataURL(v string) bool {
 // a URL: expression(), a script URL, a binding or behavior, url() or an
 // @import, read after CSS comments and escapes are undone.
 func dangerousStyle(v string) bool {
+	if len(v) <= 256 && !strings.Contains(v, "/*") && !strings.Contains(v, "\\") {
+		// Nothing to strip or unescape: when it is ASCII too, the text
+		// to search is v lowercased without its control characters and
+		// white space, made here without allocating.
+		var buf [256]byte
+		s := buf[:0]
+		for i := 0; i < len(v); i++ {
+			c := v[i]
+			if c >= utf8.RuneSelf {
+				s = nil
+				break
+			}
+			if c <= 0x20 || c == 0x7f {
+				continue
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			s = append(s, c)
+		}
+		if s != nil {
+			for _, bad := range dangerousCSS {
+				if bytes.Contains(s, bad) {
+					return true
+				}
+			}
+			return false
+		}
+	}
 	s := strings.ToLower(cssUnescape(stripCSSComments(v)))
 	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r <= 0x20 || r == 0x7f }), "")
-	for _, bad := range []string{"expression", "javascript:", "vbscript:", "behavior", "binding", "url(", "@import", "data:", "image-set("} {
-		if strings.Contains(s, bad) {
+	for _, bad := range dangerousCSS {
+		if strings.Contains(s, string(bad)) {
 			return true
 		}
 	}
 	return false
 }
+
+// dangerousCSS are what dangerousStyle looks for.
+var dangerousCSS = [][]byte{[]byte("expression"), []byte("javascript:"), []byte("vbscript:"), []byte("behavior"),
+	[]byte("binding"), []byte("url("), []byte("@import"), []byte("data:"), []byte("image-set(")}
 
 // stripCSSComments removes /* … */ comments (an unclosed one runs to the
 // end), which CSS ignores inside a token: "expr/**/ession".

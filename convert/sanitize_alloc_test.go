@@ -314,3 +314,139 @@ func writeTagRef(out *bytes.Buffer, tag string, selfClosing bool, attrs []rawAtt
 	out.WriteByte('>')
 	return src
 }
+
+// FuzzURLChecksSameAsBefore holds urlScheme, dangerousStyle and fixSrcset,
+// which now read the common cases without allocating, to the code they
+// replaced (urlSchemeRef, dangerousStyleRef, fixSrcsetRef).
+func FuzzURLChecksSameAsBefore(f *testing.F) {
+	for _, v := range urlCheckSeeds {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		checkURLSameAsBefore(t, v)
+	})
+}
+
+func TestURLChecksSameAsBefore(t *testing.T) {
+	for _, v := range urlCheckSeeds {
+		checkURLSameAsBefore(t, v)
+	}
+	// And every attribute value of the corpus's bodies.
+	for _, body := range allFeedBodies(t) {
+		z := html.NewTokenizer(strings.NewReader(body))
+		for tt := z.Next(); tt != html.ErrorToken; tt = z.Next() {
+			for more := true; more && (tt == html.StartTagToken || tt == html.SelfClosingTagToken); {
+				var v []byte
+				_, v, more = z.TagAttr()
+				checkURLSameAsBefore(t, string(v))
+			}
+		}
+	}
+}
+
+var urlCheckSeeds = []string{"", "http://a/b", "HTTPS://a", "javascript:x", "java\tscript:x", " javascript:x", "jAvA script:x", ":x", "/a:b", "a?b:c",
+	"mailto:x", "data:image/png;base64,xx", "\u00a0javascript:x", "x\x00y:z", "\xff:x", "a#b:c", "1a:b", "a_b:c",
+	"color: red", "x:expression(1)", "X:EXPRESSION(1)", "background: url(x)", "b/**/ehavior", "\\75rl(x)", "x:ex pression(1)", "\u212Aa", "exp\u0130ression",
+	"/a.png 1x, /b.png 2x", "https://a/a.png 1x, https://a/b.png 2x", "https://a/a.png 1x,https://a/b.png 2x", "https://a/a.png 1x ,https://a/b.png",
+	"https://a/a.png,", ",https://a/a.png", "https://a/a.png 1x, , https://a/b.png 2x", "https://a/a.png  1x,\n\thttps://a/b.png 2x ", " , ",
+	"https://a/a.png 1x, javascript:x 2x", "https://a/a.png\u00a01x", "HTTP://a/a.png 100w, https://a/b.png 200w", "https://a/a,b.png 1x"}
+
+func checkURLSameAsBefore(t *testing.T, v string) {
+	if got, want := urlScheme(v), urlSchemeRef(v); got != want {
+		t.Fatalf("urlScheme(%q) = %q, want %q", v, got, want)
+	}
+	if got, want := dangerousStyle(v), dangerousStyleRef(v); got != want {
+		t.Fatalf("dangerousStyle(%q) = %v, want %v", v, got, want)
+	}
+	for _, sanitize := range []bool{true, false} {
+		for _, base := range []string{testBase, ""} {
+			got, gotOK := fixSrcset(v, base, sanitize)
+			want, wantOK := fixSrcsetRef(v, base, sanitize)
+			if got != want || gotOK != wantOK {
+				t.Fatalf("fixSrcset(%q, %q, %v) = %q, %v; want %q, %v", v, base, sanitize, got, gotOK, want, wantOK)
+			}
+		}
+	}
+}
+
+// TestURLChecksAllocateNothing: the common cases allocate nothing.
+func TestURLChecksAllocateNothing(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		fn   func()
+	}{
+		{"urlScheme", func() { urlScheme("https://blog.example.com/a.png") }},
+		{"dangerousStyle", func() { dangerousStyle("color: red; font-weight: Bold") }},
+		{"fixSrcset", func() { fixSrcset("https://a.example/a.png 1x, https://a.example/b.png 2x", testBase, true) }},
+	} {
+		if n := testing.AllocsPerRun(100, c.fn); n != 0 {
+			t.Errorf("%s: %v allocations, want 0", c.name, n)
+		}
+	}
+}
+
+// The code urlScheme, dangerousStyle and fixSrcset replaced (commit
+// b398ae8), which they must agree with.
+
+func fixSrcsetRef(val, base string, sanitize bool) (string, bool) {
+	parts := strings.Split(val, ",")
+	out := make([]string, 0, len(parts))
+	for _, p := range parts {
+		fields := strings.Fields(p)
+		if len(fields) == 0 {
+			continue
+		}
+		switch urlSchemeRef(fields[0]) {
+		case "":
+			fields[0] = resolve(fields[0], base)
+		case "http", "https":
+		default:
+			if sanitize {
+				continue
+			}
+		}
+		out = append(out, strings.Join(fields, " "))
+	}
+	if len(out) == 0 {
+		return "", false
+	}
+	joined := strings.Join(out, ", ")
+	if strings.Join(strings.Fields(val), " ") == strings.Join(strings.Fields(joined), " ") {
+		return val, true
+	}
+	return joined, true
+}
+
+func urlSchemeRef(v string) string {
+	var b strings.Builder
+	for _, r := range v {
+		if r <= 0x20 || r == 0x7f || r == '\u00a0' || r == '\ufeff' || r == '\u200b' {
+			continue
+		}
+		if r == ':' {
+			s := strings.ToLower(b.String())
+			for _, c := range s {
+				if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
+					return "?"
+				}
+			}
+			return s
+		}
+		if r == '/' || r == '?' || r == '#' {
+			return ""
+		}
+		b.WriteRune(r)
+	}
+	return ""
+}
+
+func dangerousStyleRef(v string) bool {
+	s := strings.ToLower(cssUnescape(stripCSSComments(v)))
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r <= 0x20 || r == 0x7f }), "")
+	for _, bad := range []string{"expression", "javascript:", "vbscript:", "behavior", "binding", "url(", "@import", "data:", "image-set("} {
+		if strings.Contains(s, bad) {
+			return true
+		}
+	}
+	return false
+}
