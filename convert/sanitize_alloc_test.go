@@ -319,7 +319,8 @@ func writeTagRef(out *bytes.Buffer, tag string, selfClosing bool, attrs []rawAtt
 
 // FuzzURLChecksSameAsBefore holds urlScheme, dangerousStyle and fixSrcset,
 // which now read the common cases without allocating, to the code they
-// replaced (urlSchemeRef, dangerousStyleRef, fixSrcsetRef).
+// replaced (urlSchemeRef, dangerousStyleRef, fixSrcsetRef), and
+// writeEscapedAttr to escapeAttr.
 func FuzzURLChecksSameAsBefore(f *testing.F) {
 	for _, v := range urlCheckSeeds {
 		f.Add(v)
@@ -351,7 +352,7 @@ var urlCheckSeeds = []string{"", "http://a/b", "HTTPS://a", "javascript:x", "jav
 	"color: red", "x:expression(1)", "X:EXPRESSION(1)", "background: url(x)", "b/**/ehavior", "\\75rl(x)", "x:ex pression(1)", "\u212Aa", "exp\u0130ression",
 	"/a.png 1x, /b.png 2x", "https://a/a.png 1x, https://a/b.png 2x", "https://a/a.png 1x,https://a/b.png 2x", "https://a/a.png 1x ,https://a/b.png",
 	"https://a/a.png,", ",https://a/a.png", "https://a/a.png 1x, , https://a/b.png 2x", "https://a/a.png  1x,\n\thttps://a/b.png 2x ", " , ",
-	"https://a/a.png 1x, javascript:x 2x", "https://a/a.png\u00a01x", "HTTP://a/a.png 100w, https://a/b.png 200w", "https://a/a,b.png 1x"}
+	"https://a/a.png 1x, javascript:x 2x", "a&b<c>d\"e'f\rg\nh", "&amp;\r\n", "https://a/a.png\u00a01x", "HTTP://a/a.png 100w, https://a/b.png 200w", "https://a/a,b.png 1x"}
 
 func checkURLSameAsBefore(t *testing.T, v string) {
 	if got, want := urlScheme(v), urlSchemeRef(v); got != want {
@@ -359,6 +360,10 @@ func checkURLSameAsBefore(t *testing.T, v string) {
 	}
 	if got, want := dangerousStyle(v), dangerousStyleRef(v); got != want {
 		t.Fatalf("dangerousStyle(%q) = %v, want %v", v, got, want)
+	}
+	var b bytes.Buffer
+	if writeEscapedAttr(&b, v); b.String() != escapeAttr(v) {
+		t.Fatalf("writeEscapedAttr(%q) wrote %q, want %q", v, b.String(), escapeAttr(v))
 	}
 	for _, sanitize := range []bool{true, false} {
 		for _, base := range []string{testBase, ""} {
