@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"testing"
 
@@ -459,9 +460,9 @@ func dangerousStyleRef(v string) bool {
 }
 
 // BenchmarkLargeFeedHTMLAlloc is BenchmarkLargeFeed's HTML run alone, for
-// what it allocates per item (B/item, allocs/item): the first conversion
-// of the 10,000-item feeds into an empty folder, with the command's
-// collector settings.
+// what it allocates per item (B/item, allocs/item) and the collector's
+// share of the CPU (gc-cpu-%): the first conversion of the 10,000-item
+// feeds into an empty folder, with the command's collector settings.
 //
 //	TMPDIR=/dev/shm go test ./convert -run XXX -bench LargeFeedHTMLAlloc -benchtime 3x
 func BenchmarkLargeFeedHTMLAlloc(b *testing.B) {
@@ -475,13 +476,21 @@ func BenchmarkLargeFeedHTMLAlloc(b *testing.B) {
 			path, _ := c.feed(b)
 			var before, after runtime.MemStats
 			var bytes, objects uint64
+			var gc, busy float64 // seconds of CPU: the collector's, and all but idle
+			cpu := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/cpu/classes/total:cpu-seconds"}, {Name: "/cpu/classes/idle:cpu-seconds"}}
 			for b.Loop() {
 				dir := b.TempDir()
+				runtime.GC()
 				runtime.ReadMemStats(&before)
+				metrics.Read(cpu)
+				gc0, total0, idle0 := cpu[0].Value.Float64(), cpu[1].Value.Float64(), cpu[2].Value.Float64()
 				if res := realRun(b, path, dir, BodyHTML); res.New != largeItems {
 					b.Fatalf("html run wrote %d files", res.New)
 				}
 				runtime.ReadMemStats(&after)
+				metrics.Read(cpu)
+				gc += cpu[0].Value.Float64() - gc0
+				busy += cpu[1].Value.Float64() - total0 - (cpu[2].Value.Float64() - idle0)
 				bytes += after.TotalAlloc - before.TotalAlloc
 				objects += after.Mallocs - before.Mallocs
 			}
@@ -489,6 +498,9 @@ func BenchmarkLargeFeedHTMLAlloc(b *testing.B) {
 			b.ReportMetric(float64(bytes)/n, "B/item")
 			b.ReportMetric(float64(objects)/n, "allocs/item")
 			b.ReportMetric(n/b.Elapsed().Seconds(), "items/s")
+			// The runtime's estimates (runtime/metrics): the collector's
+			// share of the CPU time the run kept busy.
+			b.ReportMetric(100*gc/busy, "gc-cpu-%")
 		})
 	}
 }
