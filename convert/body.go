@@ -35,16 +35,10 @@ func (c *Converter) body(it *gofeed.Item, link string) (body, firstImg string, e
 		if err != nil {
 			return "", firstImg, err
 		}
-	} else {
-		s, firstImg = filterHTML(s, link, !c.opts.Raw, true)
+		s = strings.TrimSpace(EscapeShortcodes(s, true))
+		return s, firstImg, nil
 	}
-	s = strings.TrimSpace(EscapeShortcodes(s, c.opts.Body == BodyMarkdown))
-	if s == "" {
-		return "", firstImg, nil
-	}
-	if c.opts.Body != BodyMarkdown {
-		s = htmlBlock(s)
-	}
+	s, firstImg = htmlBody(s, link, !c.opts.Raw)
 	return s, firstImg, nil
 }
 
@@ -137,7 +131,7 @@ type blankLines struct {
 }
 
 // write writes a token's bytes; text is true for a text token.
-func (b *blankLines) write(out *strings.Builder, p []byte, text bool) {
+func (b *blankLines) write(out *bytes.Buffer, p []byte, text bool) {
 	if !b.on {
 		out.Write(p)
 		return
@@ -205,7 +199,7 @@ func containsFold(p []byte, w string) bool {
 
 // endTag writes an end tag, on one line when its raw bytes hold a blank
 // line.
-func (b *blankLines) endTag(out *strings.Builder, tag string, raw []byte) {
+func (b *blankLines) endTag(out *bytes.Buffer, tag string, raw []byte) {
 	if !b.on {
 		out.Write(raw)
 		return

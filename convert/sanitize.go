@@ -3,6 +3,9 @@ package convert
 import (
 	"bytes"
 	"strings"
+	"sync"
+	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/net/html"
 )
@@ -33,16 +36,56 @@ func Sanitize(s, base string) string {
 //
 // With noBlank true it also writes no blank line (see blankLines), so that
 // the body is one raw HTML block to Goldmark (body).
+//
+// It works in a filterState taken from filterStates and given back: the
+// two strings it returns are copies, and share no byte with it.
 func filterHTML(s, base string, sanitize, noBlank bool) (string, string) {
-	var out strings.Builder // String() without a copy
+	st := filterStates.Get().(*filterState)
+	defer st.release()
+	firstImg := st.filter(s, base, sanitize, noBlank)
+	return st.out.String(), firstImg
+}
+
+// htmlBody is the body stage of an HTML body after lf: filterHTML with no
+// blank line, shortcode delimiters escaped, trimmed, and htmlBlock. When
+// there is no delimiter to escape, as in most bodies, the result is made
+// straight from the filter's output, in one allocation.
+func htmlBody(s, base string, sanitize bool) (body, firstImg string) {
+	st := filterStates.Get().(*filterState)
+	defer st.release()
+	firstImg = st.filter(s, base, sanitize, true)
+	t := strings.TrimSpace(view(st.out.Bytes())) // read only: copied below
+	if strings.Contains(t, "{{") || strings.Contains(t, "}}") {
+		t = strings.TrimSpace(EscapeShortcodes(st.out.String(), false))
+		if t == "" {
+			return "", firstImg
+		}
+		return htmlBlock(t), firstImg
+	}
+	switch {
+	case t == "":
+		return "", firstImg
+	case startsHTMLBlock(t):
+		return strings.Clone(t), firstImg
+	}
+	var b strings.Builder
+	b.Grow(len("<div>") + len(t) + len("</div>"))
+	b.WriteString("<div>")
+	b.WriteString(t)
+	b.WriteString("</div>")
+	return b.String(), firstImg
+}
+
+// filter is filterHTML's work, its output left in st.out.
+func (st *filterState) filter(s, base string, sanitize, noBlank bool) (firstImg string) {
+	st.r.Reset(s)
+	st.z = st.fresh
+	z := &st.z
+	out := &st.out
 	out.Grow(len(s) + len(s)/16)
 	bl := blankLines{on: noBlank}
-	z := html.NewTokenizer(strings.NewReader(s))
 	drop := 0 // depth inside an element dropped with its content
 	var dropName string
-	var attrs []rawAttr
-	var rawCopy []byte
-	var firstImg string
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
@@ -52,33 +95,32 @@ func filterHTML(s, base string, sanitize, noBlank bool) (string, string) {
 		if tt != html.StartTagToken && tt != html.SelfClosingTagToken && tt != html.EndTagToken {
 			switch {
 			case !sanitize:
-				bl.write(&out, raw, tt == html.TextToken)
+				bl.write(out, raw, tt == html.TextToken)
 			case tt == html.TextToken && drop == 0:
 				if bytes.IndexByte(raw, 0) >= 0 {
 					raw = bytes.ReplaceAll(raw, []byte{0}, []byte("\uFFFD"))
 				}
-				bl.write(&out, raw, true)
+				bl.write(out, raw, true)
 			}
 			continue
 		}
-		// TagName and TagAttr lowercase names inside the tokenizer's
+		// Some versions of TagAttr lowercase names inside the tokenizer's
 		// buffer: keep the raw bytes first when they have capitals.
 		if hasUpper(raw) {
-			rawCopy = append(rawCopy[:0], raw...)
-			raw = rawCopy
+			st.rawCopy = append(st.rawCopy[:0], raw...)
+			raw = st.rawCopy
 		}
-		name, more := z.TagName()
-		tag := string(name) // short names; interned by the runtime for small strings
+		tag := tagName(z, raw)
 		if tt == html.EndTagToken {
 			switch {
 			case !sanitize:
-				bl.endTag(&out, tag, raw)
+				bl.endTag(out, tag, raw)
 			case drop > 0:
 				if tag == dropName {
 					drop--
 				}
 			case allowedAttrs[tag] != nil:
-				bl.endTag(&out, tag, raw)
+				bl.endTag(out, tag, raw)
 			}
 			continue
 		}
@@ -103,27 +145,127 @@ func filterHTML(s, base string, sanitize, noBlank bool) (string, string) {
 				continue // unwrapped: the tag goes, its content stays
 			}
 		}
-		attrs = attrs[:0]
-		for more {
-			var k, v []byte
-			k, v, more = z.TagAttr()
-			attrs = append(attrs, rawAttr{k, v})
+		st.attrs = st.attrs[:0]
+		for {
+			// A start tag's attributes, if any; a key is never empty.
+			k, v, more := z.TagAttr()
+			if k == nil {
+				break
+			}
+			st.attrs = append(st.attrs, rawAttr{k, v})
+			if !more {
+				break
+			}
 		}
-		src := writeTag(&out, tag, tt == html.SelfClosingTagToken, attrs, raw, base, sanitize, bl.on && hasBlankLine(raw))
-		bl.startTag(tag, tt == html.SelfClosingTagToken, attrs)
+		src := st.writeTag(tag, tt == html.SelfClosingTagToken, raw, base, sanitize, bl.on && hasBlankLine(raw))
+		bl.startTag(tag, tt == html.SelfClosingTagToken, st.attrs)
 		if firstImg == "" && tag == "img" {
-			firstImg = src
+			firstImg = strings.Clone(src) // src may share the attribute's bytes
 		}
 	}
-	res := out.String()
-	if sanitize && (strings.HasSuffix(res, "<") || strings.HasSuffix(res, "</")) {
+	if b := out.Bytes(); sanitize && (bytes.HasSuffix(b, []byte("<")) || bytes.HasSuffix(b, []byte("</"))) {
 		// Text that ends the input with "<" or "</": what follows the
 		// body on a page ("</div>", "</article>") would turn it into
 		// markup ("</</div>" is a comment). Written &lt;, it stays text.
-		i := strings.LastIndexByte(res, '<')
-		res = res[:i] + "&lt;" + res[i+1:]
+		i := bytes.LastIndexByte(b, '<')
+		rest := len(b) - i - 1 // "" or "/"
+		out.Truncate(i)
+		out.WriteString("&lt;/"[:4+rest])
 	}
-	return res, firstImg
+	return firstImg
+}
+
+// filterState is what a filterHTML call works in, kept for the next call
+// (filterStates) since most of it is the same size for every body: the
+// tokenizer with its 4 KB buffer, the output, the attribute lists.
+type filterState struct {
+	r strings.Reader // the body
+	// fresh is a tokenizer as html.NewTokenizer made it, reading r: a copy
+	// of it is a new tokenizer that reuses its buffer (and its map of the
+	// names of a tag's attributes, which it clears at every tag). It is
+	// never used itself, and only one copy of it is in use at a time.
+	fresh   html.Tokenizer
+	z       html.Tokenizer // the copy in use
+	out     bytes.Buffer
+	attrs   []rawAttr
+	keep    []keptAttr
+	rawCopy []byte
+}
+
+// filterStates hold filterStates between filterHTML calls.
+var filterStates = sync.Pool{New: func() any {
+	st := new(filterState)
+	st.fresh = *html.NewTokenizer(&st.r)
+	return st
+}}
+
+// maxKeptOutput caps the output buffer a filterState keeps: a body larger
+// than that is rare, and its buffer is left to the collector.
+const maxKeptOutput = 1 << 20
+
+// release drops what the state still refers to of the body just done and
+// gives it back to filterStates.
+func (st *filterState) release() {
+	st.r.Reset("")
+	st.z = html.Tokenizer{} // its buffer, if it grew beyond fresh's
+	if st.out.Cap() > maxKeptOutput {
+		st.out = bytes.Buffer{}
+	}
+	st.out.Reset()
+	clear(st.attrs)
+	st.attrs = st.attrs[:0]
+	clear(st.keep)
+	st.keep = st.keep[:0]
+	filterStates.Put(st)
+}
+
+// tagName returns the name of the tag token whose raw bytes are raw,
+// lowercased, as the tokenizer's TagName does, without the copy TagName
+// makes of it: the bytes after "<" or "</" up to white space, "/" or ">"
+// (readTagName). Names the sanitizer knows come from knownNames, so that
+// the common ones cost nothing.
+func tagName(z *html.Tokenizer, raw []byte) string {
+	i := 1
+	if len(raw) > 1 && raw[1] == '/' {
+		i = 2
+	}
+	j := i
+	upper := false
+scan:
+	for ; j < len(raw); j++ {
+		switch c := raw[j]; c {
+		case ' ', '\n', '\r', '\t', '\f', '/', '>':
+			break scan
+		case 0:
+			// TagName replaces it with U+FFFD: let it.
+			name, _ := z.TagName()
+			return string(name)
+		default:
+			upper = upper || 'A' <= c && c <= 'Z'
+		}
+	}
+	name := raw[i:j]
+	var low [16]byte
+	if upper && len(name) <= len(low) {
+		for k, c := range name {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			low[k] = c
+		}
+		name = low[:len(name)]
+	} else if upper {
+		name = bytes.Clone(name)
+		for k, c := range name {
+			if 'A' <= c && c <= 'Z' {
+				name[k] = c + 'a' - 'A'
+			}
+		}
+	}
+	if known, ok := knownNames[string(name)]; ok {
+		return known
+	}
+	return string(name)
 }
 
 // sanitizeTree applies filterHTML's rules to a parsed document, in place:
@@ -218,34 +360,46 @@ func hasUpper(b []byte) bool {
 	return false
 }
 
-// writeTag writes a start tag: its raw bytes when no attribute needs a
-// change (and rebuild is false), else the tag rebuilt from its kept
-// attributes, on one line. It returns the src it kept, if any.
-func writeTag(out *strings.Builder, tag string, selfClosing bool, attrs []rawAttr, raw []byte, base string, sanitize, rebuild bool) (src string) {
+// keptAttr is an attribute writeTag keeps, its value a view (see view)
+// or a new string.
+type keptAttr struct{ key, val string }
+
+// view returns the bytes of b as a string without a copy, for reading
+// them while they do not change: here, an attribute's bytes before the
+// tokenizer reads the next token. Nothing may keep the string.
+func view(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// writeTag writes a start tag, whose attributes are in st.attrs: its raw
+// bytes when no attribute needs a change (and rebuild is false), else the
+// tag rebuilt from its kept attributes, on one line. It returns the src it
+// kept, if any, which may be a view of the bytes of st.attrs: a caller
+// that keeps it must copy it.
+func (st *filterState) writeTag(tag string, selfClosing bool, raw []byte, base string, sanitize, rebuild bool) (src string) {
+	out := &st.out
 	allowed := allowedAttrs[tag]
 	changed := rebuild
-	type kept struct {
-		key string
-		val string
-	}
-	var keep []kept
-	for _, a := range attrs {
-		key := string(a.key)
-		if sanitize && !globalAttrs[key] && !allowed[key] {
+	st.keep = st.keep[:0]
+	for _, a := range st.attrs {
+		if sanitize && !globalAttrs[string(a.key)] && !allowed[string(a.key)] {
 			changed = true
 			continue
 		}
-		val, ok := keepAttr(tag, key, string(a.val), base, sanitize)
+		key := attrName(a.key)
+		val := view(a.val)
+		// keepAttr returns val itself, a substring of it or a new string.
+		v, ok := keepAttr(tag, key, val, base, sanitize)
 		if !ok {
 			changed = true
 			continue
 		}
-		if val != string(a.val) {
+		if v != val {
 			changed = true
 		}
-		keep = append(keep, kept{key, val})
+		st.keep = append(st.keep, keptAttr{key, v})
 		if key == "src" && src == "" {
-			src = val
+			src = v
 		}
 	}
 	if !changed {
@@ -254,11 +408,11 @@ func writeTag(out *strings.Builder, tag string, selfClosing bool, attrs []rawAtt
 	}
 	out.WriteByte('<')
 	out.WriteString(tag)
-	for _, a := range keep {
+	for _, a := range st.keep {
 		out.WriteByte(' ')
 		out.WriteString(a.key)
 		out.WriteString(`="`)
-		out.WriteString(escapeAttr(a.val))
+		writeEscapedAttr(out, a.val)
 		out.WriteByte('"')
 	}
 	if selfClosing {
@@ -266,6 +420,45 @@ func writeTag(out *strings.Builder, tag string, selfClosing bool, attrs []rawAtt
 	}
 	out.WriteByte('>')
 	return src
+}
+
+// writeEscapedAttr writes escapeAttr(v) to out, without the copies
+// escapeAttr makes.
+func writeEscapedAttr(out *bytes.Buffer, v string) {
+	last := 0
+	for i := 0; i < len(v); i++ {
+		var esc string
+		switch v[i] {
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '"':
+			esc = "&#34;"
+		case '\r':
+			esc = "&#13;"
+		case '\n':
+			esc = "&#10;"
+		default:
+			continue
+		}
+		out.WriteString(v[last:i])
+		out.WriteString(esc)
+		last = i + 1
+	}
+	out.WriteString(v[last:])
+}
+
+// attrName returns key as a string, from knownNames when it is there.
+func attrName(key []byte) string {
+	if known, ok := knownNames[string(key)]; ok {
+		return known
+	}
+	return string(key)
 }
 
 // keepAttr decides an attribute of a kept element that the allow-list
@@ -304,6 +497,9 @@ func fixURL(val, attr, tag, base string, sanitize bool) (string, bool) {
 
 // fixSrcset checks and resolves each candidate of a srcset list.
 func fixSrcset(val, base string, sanitize bool) (string, bool) {
+	if srcsetAsIs(val) {
+		return val, true
+	}
 	parts := strings.Split(val, ",")
 	out := make([]string, 0, len(parts))
 	for _, p := range parts {
@@ -332,11 +528,92 @@ func fixSrcset(val, base string, sanitize bool) (string, bool) {
 	return joined, true
 }
 
+// srcsetAsIs reports, without allocating, the common case in which
+// fixSrcset returns val itself: val is ASCII, every candidate's URL is
+// http or https (so none is dropped or resolved), there is one at least,
+// and val is what fixSrcset would write but for white space. That is, the
+// fields of val are those of the candidates in order, the last field of
+// each candidate but the last one with the comma that ends it.
+func srcsetAsIs(val string) bool {
+	for i := 0; i < len(val); i++ {
+		if val[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	vi := 0
+	next := func() string { // the next field of val, "" after the last
+		for vi < len(val) && asciiSpace(val[vi]) {
+			vi++
+		}
+		start := vi
+		for vi < len(val) && !asciiSpace(val[vi]) {
+			vi++
+		}
+		return val[start:vi]
+	}
+	// is reports whether t is f, followed by a comma when comma is set.
+	is := func(t, f string, comma bool) bool {
+		if comma {
+			return len(t) == len(f)+1 && t[len(f)] == ',' && t[:len(f)] == f
+		}
+		return t == f
+	}
+	pending := ""   // the last field of the candidates so far, not yet compared
+	crossed := true // a comma between pending and the next field
+	for part := range strings.SplitSeq(val, ",") {
+		first := true
+		for f := range strings.FieldsSeq(part) {
+			if first {
+				if scheme := urlScheme(f); scheme != "http" && scheme != "https" {
+					return false
+				}
+				first = false
+			}
+			if pending != "" && !is(next(), pending, crossed) {
+				return false
+			}
+			pending, crossed = f, false
+		}
+		crossed = true
+	}
+	return pending != "" && is(next(), pending, false) && next() == ""
+}
+
+// asciiSpace is the white space strings.Fields splits ASCII text at.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
 // urlScheme returns the lowercased scheme of a URL the way a browser reads
 // it: control characters and white space anywhere removed first (the
 // tokenizer has already decoded entities). It returns "" for a relative
 // URL, and "?" for something no browser would call a scheme.
+//
+// A URL whose scheme (or lack of one) shows before any character to remove
+// or any that is not ASCII, as most do, is read without allocating; the
+// scheme returned is then a substring of v when it is lowercase already.
 func urlScheme(v string) string {
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= utf8.RuneSelf || c <= 0x20 || c == 0x7f:
+			return urlSchemeSlow(v)
+		case c == ':':
+			s := v[:i]
+			for j := 0; j < len(s); j++ {
+				if c := s[j] | 0x20; !(c >= 'a' && c <= 'z' || s[j] >= '0' && s[j] <= '9' || s[j] == '+' || s[j] == '-' || s[j] == '.') {
+					return "?"
+				}
+			}
+			return strings.ToLower(s)
+		case c == '/' || c == '?' || c == '#':
+			return ""
+		}
+	}
+	return ""
+}
+
+// urlSchemeSlow is urlScheme for any v.
+func urlSchemeSlow(v string) string {
 	var b strings.Builder
 	for _, r := range v {
 		if r <= 0x20 || r == 0x7f || r == '\u00a0' || r == '\ufeff' || r == '\u200b' {
@@ -375,15 +652,48 @@ func rasterDataURL(v string) bool {
 // a URL: expression(), a script URL, a binding or behavior, url() or an
 // @import, read after CSS comments and escapes are undone.
 func dangerousStyle(v string) bool {
+	if len(v) <= 256 && !strings.Contains(v, "/*") && !strings.Contains(v, "\\") {
+		// Nothing to strip or unescape: when it is ASCII too, the text
+		// to search is v lowercased without its control characters and
+		// white space, made here without allocating.
+		var buf [256]byte
+		s := buf[:0]
+		for i := 0; i < len(v); i++ {
+			c := v[i]
+			if c >= utf8.RuneSelf {
+				s = nil
+				break
+			}
+			if c <= 0x20 || c == 0x7f {
+				continue
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			s = append(s, c)
+		}
+		if s != nil {
+			for _, bad := range dangerousCSS {
+				if bytes.Contains(s, bad) {
+					return true
+				}
+			}
+			return false
+		}
+	}
 	s := strings.ToLower(cssUnescape(stripCSSComments(v)))
 	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r <= 0x20 || r == 0x7f }), "")
-	for _, bad := range []string{"expression", "javascript:", "vbscript:", "behavior", "binding", "url(", "@import", "data:", "image-set("} {
-		if strings.Contains(s, bad) {
+	for _, bad := range dangerousCSS {
+		if strings.Contains(s, string(bad)) {
 			return true
 		}
 	}
 	return false
 }
+
+// dangerousCSS are what dangerousStyle looks for.
+var dangerousCSS = [][]byte{[]byte("expression"), []byte("javascript:"), []byte("vbscript:"), []byte("behavior"),
+	[]byte("binding"), []byte("url("), []byte("@import"), []byte("data:"), []byte("image-set(")}
 
 // stripCSSComments removes /* … */ comments (an unclosed one runs to the
 // end), which CSS ignores inside a token: "expr/**/ession".
@@ -516,5 +826,25 @@ var allowedAttrs = func() map[string]map[string]bool {
 	set("open", "details")
 	set("color size face", "font")
 	set("align", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "thead", "tbody", "tfoot", "caption")
+	return m
+}()
+
+// knownNames are the element and attribute names the sanitizer knows,
+// each its own key: tagName and attrName return these strings rather than
+// make new ones.
+var knownNames = func() map[string]string {
+	m := map[string]string{}
+	add := func(names map[string]bool) {
+		for n := range names {
+			m[n] = n
+		}
+	}
+	for tag, attrs := range allowedAttrs {
+		m[tag] = tag
+		add(attrs)
+	}
+	add(dropWithContent)
+	add(urlAttrs)
+	add(globalAttrs)
 	return m
 }()
