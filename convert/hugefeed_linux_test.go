@@ -61,9 +61,15 @@ func convertChild(spec string) int {
 	return 0
 }
 
-// runChild converts path into a new folder in a child process and returns
-// how long it took, its peak RSS in bytes and the files it wrote.
-func runChild(b *testing.B, path string) (time.Duration, int64, string) {
+// childRun is what one child conversion took.
+type childRun struct {
+	wall, cpu time.Duration // elapsed, and user + system time
+	rss       int64         // peak RSS in bytes
+	files     string        // the files it wrote, as it printed them
+}
+
+// runChild converts path into a new folder in a child process.
+func runChild(b *testing.B, path string) childRun {
 	exe, err := os.Executable()
 	if err != nil {
 		b.Fatal(err)
@@ -78,17 +84,30 @@ func runChild(b *testing.B, path string) (time.Duration, int64, string) {
 	if err != nil {
 		b.Fatalf("child converting %s: %v", path, err)
 	}
-	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024 // KiB on Linux
-	return elapsed, rss, strings.TrimSpace(string(stdout))
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return childRun{
+		wall:  elapsed,
+		cpu:   time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
+		rss:   ru.Maxrss * 1024, // KiB on Linux
+		files: strings.TrimSpace(string(stdout)),
+	}
 }
+
+// refRuns is how many times the reference feed is converted for each
+// conversion of the large one: it takes a fraction of a second, so that
+// one run of it is at the mercy of whatever else the machine does; the
+// fastest of refRuns is its speed.
+const refRuns = 5
 
 // BenchmarkHugeFeed converts a 1 GB feed of 200,000 real posts (written
 // at run time into TMPDIR, never committed; it skips loudly without
 // ../shared) in a child process, and reports its peak RSS and items/s
 // beside those of a 4,000-item feed of the same posts parsed in memory,
-// today's per-item speed, measured in the same run. per-item/ref is the
-// time per item of the 1 GB feed over the reference's: at most 1 is the
-// target, as is a peak RSS of at most 300 MB.
+// today's per-item speed, measured in the same run (the fastest of
+// refRuns). per-item/ref is the time per item of the 1 GB feed over the
+// reference's: at most 1 is the target, as is a peak RSS of at most 300
+// MB; cpu-per-item/ref is the same for CPU time (user and system), which
+// the machine's other work moves less.
 //
 // Run it alone, with room in TMPDIR for 2.5 GB (the feed and the files):
 //
@@ -122,30 +141,37 @@ func hugeBench(b *testing.B, writeFeed func(io.Writer, []string, int) error, ext
 	huge, size := write("huge."+ext, hugeItems)
 	ref, _ := write("ref."+ext, refItems)
 	b.ResetTimer()
-	var hugeTime, refTime time.Duration
+	var huge1, ref1 childRun // totals of the large runs, and of the fastest reference runs
 	var peak, refPeak int64
 	for i := 0; i < b.N; i++ {
-		d, rss, n := runChild(b, ref)
-		if n != fmt.Sprint(refItems) {
-			b.Fatalf("reference: %s files written", n)
+		best := childRun{wall: time.Hour, cpu: time.Hour}
+		for k := 0; k < refRuns; k++ {
+			r := runChild(b, ref)
+			if r.files != fmt.Sprint(refItems) {
+				b.Fatalf("reference: %s files written", r.files)
+			}
+			best.wall, best.cpu = min(best.wall, r.wall), min(best.cpu, r.cpu)
+			refPeak = max(refPeak, r.rss)
 		}
-		refTime += d
-		refPeak = max(refPeak, rss)
-		d, rss, n = runChild(b, huge)
-		if n != fmt.Sprint(hugeItems) {
-			b.Fatalf("1 GB feed: %s files written", n)
+		ref1.wall += best.wall
+		ref1.cpu += best.cpu
+		r := runChild(b, huge)
+		if r.files != fmt.Sprint(hugeItems) {
+			b.Fatalf("1 GB feed: %s files written", r.files)
 		}
-		hugeTime += d
-		peak = max(peak, rss)
+		huge1.wall += r.wall
+		huge1.cpu += r.cpu
+		peak = max(peak, r.rss)
 	}
 	nb := float64(b.N)
+	perItem := func(d time.Duration, n int) float64 { return d.Seconds() / float64(n) }
 	b.ReportMetric(float64(size)/1e6, "feed-MB")
 	b.ReportMetric(float64(peak)/1e6, "peak-RSS-MB")
 	b.ReportMetric(float64(refPeak)/1e6, "ref-peak-RSS-MB")
-	b.ReportMetric(hugeItems*nb/hugeTime.Seconds(), "items/s")
-	b.ReportMetric(refItems*nb/refTime.Seconds(), "ref-items/s")
-	b.ReportMetric((hugeTime.Seconds()/hugeItems)/(refTime.Seconds()/refItems), "per-item/ref")
+	b.ReportMetric(hugeItems*nb/huge1.wall.Seconds(), "items/s")
+	b.ReportMetric(refItems*nb/ref1.wall.Seconds(), "ref-items/s")
+	b.ReportMetric(perItem(huge1.wall, hugeItems)/perItem(ref1.wall, refItems), "per-item/ref")
+	b.ReportMetric(perItem(huge1.cpu, hugeItems)/perItem(ref1.cpu, refItems), "cpu-per-item/ref")
 }
-
 // childMain is TestMain's hook for the children of BenchmarkHugeFeed.
 var childMain = convertChild
