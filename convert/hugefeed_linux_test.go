@@ -173,5 +173,6 @@ func hugeBench(b *testing.B, writeFeed func(io.Writer, []string, int) error, ext
 	b.ReportMetric(perItem(huge1.wall, hugeItems)/perItem(ref1.wall, refItems), "per-item/ref")
 	b.ReportMetric(perItem(huge1.cpu, hugeItems)/perItem(ref1.cpu, refItems), "cpu-per-item/ref")
 }
+
 // childMain is TestMain's hook for the children of BenchmarkHugeFeed.
 var childMain = convertChild
