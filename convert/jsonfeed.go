@@ -96,7 +96,7 @@ func normalizeJSONItems(data []byte, numbers []int32) ([]byte, []string, error) 
 		items = append(items, it)
 	}
 	top["items"] = items
-	if len(n.list) == 0 && !n.renamed {
+	if len(n.list) == 0 && !n.changed {
 		return data, nil, nil
 	}
 	out, err := json.Marshal(top)
@@ -108,8 +108,12 @@ func normalizeJSONItems(data []byte, numbers []int32) ([]byte, []string, error) 
 
 // jsonNotes collects what normalizeJSONFeed changed.
 type jsonNotes struct {
-	list    []string
-	renamed bool // a key was spelled in other letter cases, which encoding/json also matches
+	list []string
+	// changed says the document was changed without a note: a key
+	// spelled in other letter cases (which encoding/json also matches),
+	// or a null author dropped (on which gofeed would crash). It is then
+	// given to gofeed re-encoded.
+	changed bool
 }
 
 // canon returns the fields of m that gofeed reads, under their own
@@ -132,7 +136,7 @@ func (n *jsonNotes) canon(m map[string]any, fields []string) map[string]any {
 	for _, k := range keys {
 		for _, f := range fields {
 			if k != f && strings.EqualFold(k, f) {
-				n.renamed = true
+				n.changed = true
 				if _, ok := out[f]; !ok {
 					out[f] = m[k]
 				}
@@ -213,6 +217,7 @@ func (n *jsonNotes) author(v any, where, key string) (map[string]any, bool) {
 		n.fields(a, jsonAuthorStrings, where+" "+key)
 		return a, true
 	case nil:
+		n.changed = true
 		return nil, false
 	}
 	if s, ok := coerceJSONString(v); ok {

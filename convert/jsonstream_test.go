@@ -221,3 +221,25 @@ func TestStreamJSONNotAFeed(t *testing.T) {
 		}
 	}
 }
+
+// A null author, dropped without a note, crashed gofeed when the document
+// went to it unchanged: in a small feed with no other note, and in any run
+// of a streamed feed without one.
+func TestJSONNullAuthor(t *testing.T) {
+	small := `{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": [
+		{"id": "1", "url": "https://n.example/1", "title": "One", "content_text": "x", "authors": [null]},
+		{"id": "2", "url": "https://n.example/2", "title": "Two", "content_text": "y", "author": null}]}`
+	if r := convertBytes(t, t.TempDir(), small, nil); r.Err != nil || r.New != 2 {
+		t.Errorf("small: %d files, %v", r.New, r.Err)
+	}
+	big := strings.Replace(bigJSONFeed(700, 4000), `"authors": [{"name": "A. Writer"}], "attachments": [{"url": "https://big.example/a600.mp3"`,
+		`"authors": [null], "attachments": [{"url": "https://big.example/a600.mp3"`, 1)
+	if !strings.Contains(big, `"authors": [null]`) {
+		t.Fatal("no null author in the feed")
+	}
+	s, m, sdir, mdir := convertJSONBoth(t, big, nil)
+	if s.Err != nil || len(s.Errors) > 0 || s.New != m.New {
+		t.Fatalf("streamed %d files (%v %v), in memory %d", s.New, s.Err, s.Errors, m.New)
+	}
+	sameFiles(t, "null author", readDir(t, mdir), readDir(t, sdir))
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/mmcdole/gofeed"
 )
@@ -25,9 +26,7 @@ func parseFeed(d *decoded) (*gofeed.Feed, error) {
 		}
 		d.data, d.notes, d.normalized = data, notes, true
 	}
-	p := gofeed.NewParser()
-	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-	feed, err := p.Parse(bytes.NewReader(d.data))
+	feed, err := gofeedParse(bytes.NewReader(d.data))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return nil, &NotFeedError{What: "no RSS, Atom or JSON Feed found"}
@@ -49,4 +48,19 @@ func rootError(d *decoded) error {
 		return &NotFeedError{What: fmt.Sprintf("an XML document with root element <%s>", d.root)}
 	}
 	return nil
+}
+
+// gofeedParse parses a document with gofeed's universal parser, its scan
+// of each item's HTML for a first image off (see parseFeed). A panic in
+// the parser (a shape of input it does not expect) is an error of this
+// feed, not the end of the run and of the other feeds.
+func gofeedParse(r io.Reader) (feed *gofeed.Feed, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			feed, err = nil, fmt.Errorf("the feed parser failed on this document: %v", v)
+		}
+	}()
+	p := gofeed.NewParser()
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	return p.Parse(r)
 }

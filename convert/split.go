@@ -180,9 +180,7 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, erro
 			}
 			body, bodies = stashBodiesFrom(body, src, prefix)
 		}
-		p := gofeed.NewParser()
-		p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-		feed, err := p.Parse(io.MultiReader(bytes.NewReader(rd.head), bytes.NewReader(body), bytes.NewReader(rd.tail)))
+		feed, err := gofeedParse(io.MultiReader(bytes.NewReader(rd.head), bytes.NewReader(body), bytes.NewReader(rd.tail)))
 		if err != nil {
 			// Said when the document is too large to be parsed whole
 			// instead: the parser's own words say where it is broken.
