@@ -41,13 +41,14 @@ func fieldSet(names ...string) []string {
 // takes, and a note for each field it had to coerce or drop. A document
 // that is not an object with an array of items is not a feed.
 func normalizeJSONFeed(data []byte) ([]byte, []string, error) {
-	return normalizeJSONItems(data, nil)
+	return normalizeJSONItems(data, nil, nil)
 }
 
 // normalizeJSONItems is normalizeJSONFeed for a document whose i-th item
-// is item numbers[i] of the feed (a run of a streamed feed, jsonstream.go);
-// nil numbers count from 1.
-func normalizeJSONItems(data []byte, numbers []int32) ([]byte, []string, error) {
+// is item numbers[i] of the feed (a run of a streamed feed, jsonstream.go;
+// nil numbers count from 1), and from which the elements dropped were
+// taken out already: their notes come in their places.
+func normalizeJSONItems(data []byte, numbers []int32, dropped []droppedItem) ([]byte, []string, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var doc any
@@ -74,11 +75,18 @@ func normalizeJSONItems(data []byte, numbers []int32) ([]byte, []string, error) 
 	n.fields(top, jsonFeedStrings, "the feed")
 	n.authors(top, "the feed")
 	items := make([]any, 0, len(list))
+	sayDropped := func(below int) {
+		for len(dropped) > 0 && (below < 0 || dropped[0].number < below) {
+			n.list = append(n.list, dropped[0].note())
+			dropped = dropped[1:]
+		}
+	}
 	for i, raw := range list {
 		number := i + 1
 		if i < len(numbers) {
 			number = int(numbers[i])
 		}
+		sayDropped(number)
 		obj, ok := raw.(map[string]any)
 		if !ok {
 			n.add("item %d is %s, not an object: dropped", number, aKind(raw))
@@ -95,6 +103,7 @@ func normalizeJSONItems(data []byte, numbers []int32) ([]byte, []string, error) 
 		n.attachments(it, where)
 		items = append(items, it)
 	}
+	sayDropped(-1)
 	top["items"] = items
 	if len(n.list) == 0 && !n.changed {
 		return data, nil, nil

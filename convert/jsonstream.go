@@ -2,8 +2,10 @@ package convert
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/mmcdole/gofeed"
@@ -18,15 +20,18 @@ import (
 // are just {"items":[…]}, which is all gofeed reads items from.
 
 // jsonScanner finds the items of a JSON document given to it a piece at a
-// time. It only reads structure: strings are skipped whole, and a value
-// is never decoded.
+// time. It reads structure only: strings are skipped whole, and a value is
+// not decoded, except for a top-level key with an escape and an element
+// of items that is not an object or an array. It checks what lies between
+// the elements of items, which a run leaves out; what lies inside an
+// element is checked when its run is parsed.
 type jsonScanner struct {
 	depth     int
 	inStr     bool
 	esc       bool
 	inKey     bool   // the string is a key of the top-level object
-	key       []byte // the key so far (up to 16 bytes)
-	keyLong   bool   // the key is longer than 16 bytes
+	key       []byte // the key so far, as written (up to keyMax bytes)
+	keyLong   bool   // the key is longer than keyMax bytes
 	keyEsc    bool   // the key has an escape
 	expectKey bool   // at depth 1: the next string is a key
 	itemsNext bool   // the next value at depth 1 is the items'
@@ -34,6 +39,9 @@ type jsonScanner struct {
 	inItems   bool   // inside the items array: its elements are at depth 2
 	elem      int64  // where the current element of items starts; -1 when none
 	elemKind  byte   // its first byte
+	scalar    []byte // an element that is a number, true, false or null, as written
+	afterElem bool   // an element of items ended: a comma or the end of the array follows
+	afterSep  bool   // a comma in items: an element follows
 	count     int    // elements of items seen
 	spans     [][2]int64
 	numbers   []int32 // the element number (1-based) of each span
@@ -41,12 +49,14 @@ type jsonScanner struct {
 	open      int64 // where the items array's [ is; -1 before it
 	close     int64 // where its ] is
 	end       int64 // just after the top-level object; -1 while it is open
-	// broken says the items cannot be streamed: no items array, one in
-	// a key spelled otherwise ("Items", which encoding/json also takes),
-	// two of them, or a document that does not end. The document is then
-	// parsed whole, when it is small enough.
-	broken bool
+	// why, when set, says why the items cannot be streamed; the document
+	// is then parsed whole, when it is small enough.
+	why string
 }
+
+// keyMax is the longest top-level key, as written, that can mean
+// "items": five characters, each at most a six-byte escape.
+const keyMax = 30
 
 // droppedItem is an element of items that is not an object: dropped, with
 // a note, as the whole parse does.
@@ -59,6 +69,13 @@ func newJSONScanner() *jsonScanner {
 	return &jsonScanner{elem: -1, open: -1, end: -1}
 }
 
+// broke records the first reason the items cannot be streamed.
+func (s *jsonScanner) broke(why string) {
+	if s.why == "" {
+		s.why = why
+	}
+}
+
 // scan reads buf, which starts at offset base of the document, and
 // returns how many of its bytes it is done with: all of them.
 func (s *jsonScanner) scan(buf []byte, base int64, atEOF bool) int {
@@ -69,6 +86,7 @@ func (s *jsonScanner) scan(buf []byte, base int64, atEOF bool) int {
 		if s.inStr {
 			if s.esc {
 				s.esc = false
+				s.keyBytes(buf[i : i+1])
 				continue
 			}
 			j := bytes.IndexAny(buf[i:], `"\`)
@@ -80,7 +98,10 @@ func (s *jsonScanner) scan(buf []byte, base int64, atEOF bool) int {
 			i += j
 			if buf[i] == '\\' {
 				s.esc = true
-				s.keyEsc = s.keyEsc || s.inKey
+				if s.inKey {
+					s.keyEsc = true
+					s.keyBytes(buf[i : i+1])
+				}
 				continue
 			}
 			s.inStr = false
@@ -92,7 +113,20 @@ func (s *jsonScanner) scan(buf []byte, base int64, atEOF bool) int {
 			continue
 		}
 		off := base + int64(i)
-		switch c := buf[i]; c {
+		c := buf[i]
+		if s.inItems && s.depth == 2 && s.elem >= 0 && s.scalar != nil {
+			// Inside a number, true, false or null.
+			if c != ',' && c != ']' && c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+				if len(s.scalar) < 64 {
+					s.scalar = append(s.scalar, c)
+				} else {
+					s.broke("an element of items that is a very long number")
+				}
+				continue
+			}
+			s.endElem(off)
+		}
+		switch c {
 		case ' ', '\t', '\r', '\n':
 		case '"':
 			s.inStr = true
@@ -102,7 +136,7 @@ func (s *jsonScanner) scan(buf []byte, base int64, atEOF bool) int {
 				s.key = s.key[:0]
 			case s.depth == 1 && s.itemsNext:
 				s.itemsNext = false // items is not an array
-			case s.inItems && s.depth == 2 && s.elem < 0:
+			case s.inItems && s.depth == 2:
 				s.startElem(off, c)
 			}
 		case '{', '[':
@@ -110,12 +144,9 @@ func (s *jsonScanner) scan(buf []byte, base int64, atEOF bool) int {
 			case s.depth == 1 && s.itemsNext:
 				s.itemsNext = false
 				if c == '[' {
-					if s.open >= 0 {
-						s.broken = true // two items arrays
-					}
 					s.inItems, s.open = true, off
 				}
-			case s.inItems && s.depth == 2 && s.elem < 0:
+			case s.inItems && s.depth == 2:
 				s.startElem(off, c)
 			}
 			s.depth++
@@ -123,13 +154,13 @@ func (s *jsonScanner) scan(buf []byte, base int64, atEOF bool) int {
 				s.expectKey = true
 			}
 		case '}', ']':
-			if s.inItems && s.depth == 2 && s.elem >= 0 && s.elemKind != '{' && s.elemKind != '[' {
-				s.endElem(off) // a number, true, false or null, last in the array
+			if s.inItems && s.depth == 2 && (s.afterSep || c != ']') {
+				s.broke("invalid JSON between the elements of items")
 			}
 			s.depth--
 			switch {
 			case s.depth < 0:
-				s.broken = true
+				s.broke("invalid JSON")
 				s.end = off
 				return len(buf)
 			case s.inItems && s.depth == 2 && s.elem >= 0:
@@ -142,81 +173,104 @@ func (s *jsonScanner) scan(buf []byte, base int64, atEOF bool) int {
 			}
 		case ',':
 			switch {
-			case s.inItems && s.depth == 2 && s.elem >= 0:
-				s.endElem(off)
+			case s.inItems && s.depth == 2:
+				if !s.afterElem {
+					s.broke("invalid JSON between the elements of items")
+				}
+				s.afterElem, s.afterSep = false, true
 			case s.depth == 1:
 				s.expectKey = true
 			}
 		case ':':
-			if s.depth == 1 {
+			switch {
+			case s.depth == 1:
 				s.itemsNext = s.isItemsKey()
+			case s.inItems && s.depth == 2:
+				s.broke("invalid JSON between the elements of items")
 			}
 		default:
 			switch {
 			case s.depth == 0:
-				s.broken = true // not an object
+				s.broke("not a JSON object")
 				s.end = off
 				return len(buf)
 			case s.depth == 1 && s.itemsNext:
 				s.itemsNext = false // items is not an array
-			case s.inItems && s.depth == 2 && s.elem < 0:
+			case s.inItems && s.depth == 2:
 				s.startElem(off, c)
+				s.scalar = append(s.scalar[:0:0], c)
 			}
 		}
 	}
 	if atEOF && (s.end < 0 || s.inItems) {
-		s.broken = true
+		s.broke("the document ends before its top-level object closes")
 	}
 	return len(buf)
 }
 
-// keyBytes keeps the bytes of a top-level key, up to 16.
+// keyBytes keeps the bytes of a top-level key, up to keyMax.
 func (s *jsonScanner) keyBytes(b []byte) {
-	if !s.inKey {
+	if !s.inKey || s.keyLong {
 		return
 	}
-	if len(s.key)+len(b) > 16 {
+	if len(s.key)+len(b) > keyMax {
 		s.keyLong = true
 		return
 	}
 	s.key = append(s.key, b...)
 }
 
-// isItemsKey reports whether the key just read is "items". A key that
-// encoding/json would also take for it ("Items", or one with an escape,
-// which is not decoded here) makes the document one to parse whole.
+// isItemsKey reports whether the key just read is "items", with its
+// escapes decoded. One that encoding/json would also take for it in
+// another letter case ("Items"), or a second one, makes the document one
+// to parse whole.
 func (s *jsonScanner) isItemsKey() bool {
+	if s.keyLong {
+		return false
+	}
+	key := string(s.key)
+	if s.keyEsc {
+		if err := json.Unmarshal([]byte(`"`+key+`"`), &key); err != nil {
+			s.broke("invalid JSON")
+			return false
+		}
+	}
 	switch {
-	case s.keyEsc:
-		s.broken = true
-	case s.keyLong:
-	case string(s.key) == "items":
+	case key == "items" && s.itemsKey:
+		s.broke(`two "items" keys`)
+	case key == "items":
 		s.itemsKey = true
 		return true
-	case bytes.EqualFold(s.key, []byte("items")):
-		s.broken = true
+	case strings.EqualFold(key, "items"):
+		s.broke(`an "items" key spelled in another letter case`)
 	}
 	return false
 }
 
 func (s *jsonScanner) startElem(off int64, c byte) {
-	s.elem, s.elemKind = off, c
+	if s.elem >= 0 || s.afterElem {
+		s.broke("invalid JSON between the elements of items")
+	}
+	s.elem, s.elemKind, s.afterSep = off, c, false
 	s.count++
 }
 
 func (s *jsonScanner) endElem(end int64) {
-	if s.elemKind == '{' {
+	switch {
+	case s.elemKind == '{':
 		s.spans = append(s.spans, [2]int64{s.elem, end})
 		s.numbers = append(s.numbers, int32(s.count))
-	} else {
+	case s.scalar != nil && !json.Valid(s.scalar):
+		s.broke("invalid JSON in items")
+	default:
 		s.dropped = append(s.dropped, droppedItem{s.count, s.elemKind})
 	}
-	s.elem = -1
+	s.elem, s.scalar, s.afterElem = -1, nil, true
 }
 
 // ok reports whether the items can be streamed.
 func (s *jsonScanner) ok() bool {
-	return !s.broken && s.open >= 0 && s.end >= 0 && len(s.spans) > 0
+	return s.why == "" && s.open >= 0 && s.end >= 0
 }
 
 // note says why a dropped element was dropped, in the whole parse's words.
@@ -270,9 +324,10 @@ type jsonRuns struct {
 }
 
 // parse parses the run of spans [lo, hi), whose bytes joined by commas
-// are body; first says it is the feed's first run, given the head and
-// tail around it. It returns the run's notes: those of its items, and of
-// the elements dropped before its last item (after it, for the last run).
+// are body; the first run (lo 0) is given the head and tail around it. It
+// returns the run's notes, in the whole parse's order: those of its items,
+// and of the elements dropped between the previous run's last item and
+// its own last one (and after it, for the last run).
 func (j *jsonRuns) parse(head, body, tail []byte, lo, hi int, last bool) (*gofeed.Feed, []string, error) {
 	var doc []byte
 	if lo == 0 {
@@ -282,25 +337,25 @@ func (j *jsonRuns) parse(head, body, tail []byte, lo, hi int, last bool) (*gofee
 		doc = make([]byte, 0, len(body)+12)
 		doc = append(append(append(doc, `{"items":[`...), body...), "]}"...)
 	}
-	data, notes, err := normalizeJSONItems(doc, j.numbers[lo:hi])
-	if err != nil {
-		return nil, nil, err
-	}
-	var dropped []string
 	from, to := 0, int(j.numbers[hi-1])
 	if lo > 0 {
 		from = int(j.numbers[lo-1])
 	}
+	var dropped []droppedItem
 	for _, d := range j.dropped {
 		if d.number > from && (d.number < to || last) {
-			dropped = append(dropped, d.note())
+			dropped = append(dropped, d)
 		}
+	}
+	data, notes, err := normalizeJSONItems(doc, j.numbers[lo:hi], dropped)
+	if err != nil {
+		return nil, nil, err
 	}
 	feed, err := parseFeed(&decoded{data: data, kind: kindJSON, normalized: true})
 	if err != nil {
 		return nil, nil, err
 	}
-	return feed, append(dropped, notes...), nil
+	return feed, notes, nil
 }
 
 // joinSpans returns the spans [lo, hi) of run, which holds the bytes from
@@ -361,18 +416,19 @@ func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 	}
 	js := b.json
 	switch {
-	case js.broken || b.size-b.rootOff <= int64(memMax):
-	case !js.itemsKey:
+	case b.size-b.rootOff <= int64(memMax):
+		// Small once decoded (UTF-16): parsed whole.
+		return wholeItems()
+	case js.why == "" && !js.itemsKey:
 		return nil, nil, &NotFeedError{What: "a JSON object without items"}
-	case js.open < 0:
+	case js.why == "" && js.open < 0:
 		return nil, nil, &NotFeedError{What: "a JSON object whose \"items\" is not an array"}
-	}
-	if b.size-b.rootOff <= int64(memMax) || !js.ok() {
-		// Small once decoded (UTF-16), or items that could not be found:
-		// parsed whole, or too large to be.
+	case js.why != "":
+		// Parsed whole when small enough: the parser says what is wrong,
+		// or reads what the first pass could not be sure of.
 		feed, list, err := wholeItems()
 		if errors.Is(err, errWholeTooLarge) {
-			err = fmt.Errorf("a JSON Feed whose items could not be found for streaming (an \"items\" key spelled otherwise, or escaped), %w", err)
+			err = fmt.Errorf("a JSON Feed that cannot be streamed (%s), %w", js.why, err)
 		}
 		return feed, list, err
 	}
@@ -388,6 +444,22 @@ func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 	if len(rd.head)+len(rd.tail) > partMax {
 		// The feed's own fields are too large to go with a run.
 		return wholeItems()
+	}
+	if len(js.spans) == 0 {
+		// No item: the feed is what surrounds its empty array.
+		doc := append(append([]byte{}, rd.head...), rd.tail...)
+		data, notes2, err := normalizeJSONItems(doc, nil, js.dropped)
+		if err != nil {
+			return nil, nil, err
+		}
+		feed, err := parseFeed(&decoded{data: data, kind: kindJSON, normalized: true})
+		if err != nil {
+			return nil, nil, err
+		}
+		notes.add(notes2...)
+		list := sliceItems(nil)
+		feed.Items, list.notes = nil, notes
+		return feed, list, nil
 	}
 	feed, list, err := parseRuns(rd, max(workers, 2), nil)
 	if errors.Is(err, errCut) {

@@ -79,11 +79,8 @@ func TestStreamJSONFeed(t *testing.T) {
 		t.Errorf("streamed %d items, %d files; in memory %d and %d", s.Items, s.New, m.Items, m.New)
 	}
 	sameFiles(t, "streamed JSON", readDir(t, mdir), readDir(t, sdir))
-	sn, mn := slices.Clone(s.Notes), slices.Clone(m.Notes)
-	slices.Sort(sn)
-	slices.Sort(mn)
-	if !slices.Equal(sn, mn) {
-		t.Errorf("notes streamed:\n%s\nin memory:\n%s", strings.Join(sn, "\n"), strings.Join(mn, "\n"))
+	if !slices.Equal(s.Notes, m.Notes) { // the same notes, in the same order
+		t.Errorf("notes streamed:\n%s\nin memory:\n%s", strings.Join(s.Notes, "\n"), strings.Join(m.Notes, "\n"))
 	}
 	for _, want := range []string{`item 97 is a string, not an object: dropped`, `item 89 is an array`, `item 83 is a null`,
 		`item 690 (https://big.example/p/690?a=1&b=[2]): "tags" is a string, read as a list of one`} {
@@ -160,6 +157,8 @@ func FuzzJSONScanner(f *testing.F) {
 	f.Add([]byte(`{"Items": [{}]}`), uint8(7))
 	f.Add([]byte(`{"it\u0065ms": [{}], "items": [{}]}`), uint8(2))
 	f.Add([]byte(`{"items": [{}]} trailing`), uint8(5))
+	f.Add([]byte(`{"items": [{} {}, 1, junk, {},]}`), uint8(4))
+	f.Add([]byte(`{"items": [{}], "items": 1}`), uint8(6))
 	f.Fuzz(func(t *testing.T, data []byte, piece uint8) {
 		s := newJSONScanner()
 		at := jsonStart(data)
@@ -176,10 +175,22 @@ func FuzzJSONScanner(f *testing.F) {
 		if !s.ok() {
 			return
 		}
+		// What lies between the items, which runs leave out, is checked
+		// here: the array with each item as {} is valid JSON.
+		var skeleton []byte
+		last := s.open
+		for _, sp := range s.spans {
+			skeleton = append(append(skeleton, data[last:sp[0]]...), "{}"...)
+			last = sp[1]
+		}
+		skeleton = append(skeleton, data[last:s.close+1]...)
+		if !json.Valid(skeleton) {
+			t.Fatalf("streamable, but the items array is not valid JSON: %q", skeleton)
+		}
 		dec := json.NewDecoder(bytes.NewReader(data[at:]))
 		var top map[string]json.RawMessage
 		if dec.Decode(&top) != nil {
-			return // not valid JSON: whatever the spans, the parse of a run fails
+			return // invalid inside an item or around the array: the parse of a run fails
 		}
 		var elems []json.RawMessage
 		if err := json.Unmarshal(top["items"], &elems); err != nil {
@@ -242,4 +253,56 @@ func TestJSONNullAuthor(t *testing.T) {
 		t.Fatalf("streamed %d files (%v %v), in memory %d", s.New, s.Err, s.Errors, m.New)
 	}
 	sameFiles(t, "null author", readDir(t, mdir), readDir(t, sdir))
+}
+
+// Between the items, which runs leave out, the first pass checks the JSON
+// itself: what the whole parse refuses is not converted streamed either.
+func TestStreamJSONInvalidBetweenItems(t *testing.T) {
+	feed := bigJSONFeed(300, 4000)
+	first := strings.Index(feed, "},\n  {")
+	for name, bad := range map[string]string{
+		"missing comma":  feed[:first+1] + " " + feed[first+2:],
+		"colon":          feed[:first+1] + ":" + feed[first+2:],
+		"junk":           feed[:first+2] + " junk," + feed[first+2:],
+		"two commas":     feed[:first+2] + "," + feed[first+2:],
+		"trailing comma": strings.Replace(feed, "}\n ],", "},\n ],", 1),
+		"two items keys": strings.Replace(feed, `"home_page_url"`, `"items": 1, "home_page_url"`, 1),
+	} {
+		if bad == feed {
+			t.Fatalf("%s: the feed is unchanged", name)
+		}
+		s, m, sdir, _ := convertJSONBoth(t, bad, nil)
+		if name == "two items keys" {
+			// encoding/json keeps the last: items is 1, not a feed.
+			if s.Err == nil || m.Err == nil {
+				t.Errorf("%s: streamed %v, in memory %v", name, s.Err, m.Err)
+			}
+			continue
+		}
+		if m.Err == nil {
+			t.Fatalf("%s: converted in memory", name)
+		}
+		if s.Err == nil || !strings.Contains(s.Err.Error(), "cannot be streamed") || len(readDir(t, sdir)) != 0 {
+			t.Errorf("%s: streamed %v, %d files", name, s.Err, len(readDir(t, sdir)))
+		}
+	}
+}
+
+// An escaped "items" key is items, as encoding/json reads it; an empty
+// items array is a feed of no items; both as in memory.
+func TestStreamJSONEscapedKeyAndEmpty(t *testing.T) {
+	feed := strings.Replace(bigJSONFeed(300, 4000), `"items"`, `"it\u0065ms"`, 1)
+	s, m, sdir, mdir := convertJSONBoth(t, feed, nil)
+	if s.Err != nil || s.New != m.New || m.New == 0 {
+		t.Fatalf("escaped key: streamed %d files (%v), in memory %d (%v)", s.New, s.Err, m.New, m.Err)
+	}
+	sameFiles(t, "escaped key", readDir(t, mdir), readDir(t, sdir))
+	filler := strings.Repeat(" ", 200<<10)
+	for _, items := range []string{"[]", "[1, null, \"x\"]"} {
+		doc := `{"version": "https://jsonfeed.org/version/1.1", "title": "Empty",` + filler + `"items": ` + items + `}`
+		s, m, _, _ := convertJSONBoth(t, doc, nil)
+		if s.Err != nil || m.Err != nil || s.Items != 0 || m.Items != 0 || !slices.Equal(s.Notes, m.Notes) {
+			t.Errorf("items %s: streamed %d items %v %q; in memory %d %v %q", items, s.Items, s.Err, s.Notes, m.Items, m.Err, m.Notes)
+		}
+	}
 }
