@@ -2,6 +2,7 @@ package convert
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -504,4 +505,46 @@ func TestPutOffItemWithAnotherFeedsID(t *testing.T) {
 	if m, _ := frontMatter(t, files["old-title.md"]); m["title"] != "New title" {
 		t.Errorf("old-title.md holds %v", m["title"])
 	}
+}
+
+// A feed whose id an earlier feed of the run has, and whose items then
+// share it among themselves, re-keys only its own files: the earlier
+// feed's file stays recorded under the id, with its own link and title.
+func TestSharedIDLeavesEarlierFeedsFile(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	paths := feedFiles(t, dir,
+		channel("https://a.example/", item{title: "A one", link: "https://a.example/a1", guid: "7"}),
+		channel("https://b.example/", item{title: "B one", link: "https://b.example/b1", guid: "7"},
+			item{title: "B two", link: "https://b.example/b2", guid: "7"}),
+	)
+	r := convertPaths(t, out, paths...)
+	if r[0].New != 1 || r[1].New != 2 {
+		t.Fatalf("A: %+v\nB: %+v", r[0], r[1])
+	}
+	ids, err := os.ReadFile(filepath.Join(out, idsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc idsDoc
+	if err := json.Unmarshal(ids, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if e, ok := doc.Items["guid:7"]; !ok || e.Slug != "a-one" || e.Title != titleSum("A one").String() {
+		t.Errorf("guid:7 is %+v in\n%s", e, ids)
+	}
+	for key, e := range doc.Items {
+		if e.Slug == "a-one" && key != "guid:7" {
+			t.Errorf("A's file is also recorded as %s: %+v", key, e)
+		}
+	}
+	// And the next run changes nothing.
+	before := readDir(t, out)
+	r = convertPaths(t, out, paths...)
+	if r[0].Unchanged != 1 || r[1].Unchanged != 2 {
+		t.Errorf("re-run: A %+v\nB %+v", r[0], r[1])
+	}
+	if after, _ := os.ReadFile(filepath.Join(out, idsFile)); string(after) != string(ids) {
+		t.Errorf("ids file rewritten:\n%s", after)
+	}
+	sameFiles(t, "re-run", before, readDir(t, out))
 }
