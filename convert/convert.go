@@ -414,8 +414,10 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		return l
 	}
 	if !c.opts.Since.IsZero() || c.opts.Limit > 0 {
+		notes := list.notes
 		if list, err = c.filter(ctx, list, res); err != nil {
 			res.Err = err
+			res.Notes = append(res.Notes, notes.take()...)
 			return l
 		}
 	}
@@ -454,6 +456,7 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 		if err := c.openFolder(ctx); err != nil {
 			l.items.stop()
 			res.Err = err
+			res.Notes = append(res.Notes, l.items.notes.take()...)
 			return res
 		}
 	}

@@ -29,20 +29,22 @@ type jsonScanner struct {
 	depth     int
 	inStr     bool
 	esc       bool
-	inKey     bool   // the string is a key of the top-level object
-	key       []byte // the key so far, as written (up to keyMax bytes)
-	keyLong   bool   // the key is longer than keyMax bytes
-	keyEsc    bool   // the key has an escape
-	expectKey bool   // at depth 1: the next string is a key
-	itemsNext bool   // the next value at depth 1 is the items'
-	itemsKey  bool   // an "items" key was seen
-	inItems   bool   // inside the items array: its elements are at depth 2
-	elem      int64  // where the current element of items starts; -1 when none
-	elemKind  byte   // its first byte
-	scalar    []byte // an element that is a number, true, false or null, as written
-	afterElem bool   // an element of items ended: a comma or the end of the array follows
-	afterSep  bool   // a comma in items: an element follows
-	count     int    // elements of items seen
+	inKey     bool     // the string is a key of the top-level object
+	key       []byte   // the key so far, as written (up to keyMax bytes)
+	keyLong   bool     // the key is longer than keyMax bytes
+	keyEsc    bool     // the key has an escape
+	expectKey bool     // at depth 1: the next string is a key
+	itemsNext bool     // the next value at depth 1 is the items'
+	itemsKey  bool     // an "items" key was seen
+	itemsKind byte     // the first byte of its value
+	keys      []string // the first top-level keys, for a message
+	inItems   bool     // inside the items array: its elements are at depth 2
+	elem      int64    // where the current element of items starts; -1 when none
+	elemKind  byte     // its first byte
+	scalar    []byte   // an element that is a number, true, false or null, as written
+	afterElem bool     // an element of items ended: a comma or the end of the array follows
+	afterSep  bool     // a comma in items: an element follows
+	count     int      // elements of items seen
 	spans     [][2]int64
 	numbers   []int32 // the element number (1-based) of each span
 	dropped   []droppedItem
@@ -135,14 +137,14 @@ func (s *jsonScanner) scan(buf []byte, base int64, atEOF bool) int {
 				s.inKey, s.expectKey, s.keyLong, s.keyEsc = true, false, false, false
 				s.key = s.key[:0]
 			case s.depth == 1 && s.itemsNext:
-				s.itemsNext = false // items is not an array
+				s.itemsNext, s.itemsKind = false, c // items is not an array
 			case s.inItems && s.depth == 2:
 				s.startElem(off, c)
 			}
 		case '{', '[':
 			switch {
 			case s.depth == 1 && s.itemsNext:
-				s.itemsNext = false
+				s.itemsNext, s.itemsKind = false, c
 				if c == '[' {
 					s.inItems, s.open = true, off
 				}
@@ -195,7 +197,7 @@ func (s *jsonScanner) scan(buf []byte, base int64, atEOF bool) int {
 				s.end = off
 				return len(buf)
 			case s.depth == 1 && s.itemsNext:
-				s.itemsNext = false // items is not an array
+				s.itemsNext, s.itemsKind = false, c // items is not an array
 			case s.inItems && s.depth == 2:
 				s.startElem(off, c)
 				s.scalar = append(s.scalar[:0:0], c)
@@ -243,6 +245,8 @@ func (s *jsonScanner) isItemsKey() bool {
 		return true
 	case strings.EqualFold(key, "items"):
 		s.broke(`an "items" key spelled in another letter case`)
+	case len(s.keys) < 64:
+		s.keys = append(s.keys, key)
 	}
 	return false
 }
@@ -275,18 +279,25 @@ func (s *jsonScanner) ok() bool {
 
 // note says why a dropped element was dropped, in the whole parse's words.
 func (d droppedItem) note() string {
-	kind := "a number"
-	switch d.kind {
+	return fmt.Sprintf("item %d is %s, not an object: dropped", d.number, kindOf(d.kind))
+}
+
+// kindOf names the JSON type of a value from its first byte, with its
+// article, as aKind does for a decoded one.
+func kindOf(first byte) string {
+	switch first {
 	case '"':
-		kind = "a string"
+		return "a string"
 	case '[':
-		kind = "an array"
+		return "an array"
+	case '{':
+		return "an object"
 	case 't', 'f':
-		kind = "a boolean"
+		return "a boolean"
 	case 'n':
-		kind = "a null"
+		return "a null"
 	}
-	return fmt.Sprintf("item %d is %s, not an object: dropped", d.number, kind)
+	return "a number"
 }
 
 // noteList gathers the notes of a streamed feed's runs, in feed order, as
@@ -420,9 +431,13 @@ func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 		// Small once decoded (UTF-16): parsed whole.
 		return wholeItems()
 	case js.why == "" && !js.itemsKey:
-		return nil, nil, &NotFeedError{What: "a JSON object without items"}
+		keys := map[string]any{}
+		for _, k := range js.keys {
+			keys[k] = nil
+		}
+		return nil, nil, &NotFeedError{What: "a JSON object without items" + keysSaid(keys)}
 	case js.why == "" && js.open < 0:
-		return nil, nil, &NotFeedError{What: "a JSON object whose \"items\" is not an array"}
+		return nil, nil, &NotFeedError{What: "a JSON object whose \"items\" is " + kindOf(js.itemsKind) + ", not an array"}
 	case js.why != "":
 		// Parsed whole when small enough: the parser says what is wrong,
 		// or reads what the first pass could not be sure of.
