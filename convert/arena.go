@@ -67,15 +67,6 @@ func (r sref) sub(i int) sref {
 	return sref{r.c, r.o + uint32(i), r.n - uint32(i)}
 }
 
-// size returns the bytes the arena holds.
-func (a *arena) size() int {
-	n := 0
-	for _, c := range a.chunks {
-		n += cap(c)
-	}
-	return n
-}
-
 // digest is a 128-bit hash of a string, under seeds chosen at random for
 // each process: a map key that holds no pointer. Collisions are not a
 // practical concern (two seeded 64-bit hashes, the seeds unknown to a

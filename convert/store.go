@@ -133,8 +133,11 @@ func (s *store) slugRec(slug string) int32 {
 }
 
 // keyRec returns the file remembered under key, or -1.
-func (s *store) keyRec(key string) int32 {
-	if i, ok := s.byKey[digestOf(key)]; ok && s.strs.eq(s.recs[i].key, key) {
+func (s *store) keyRec(key string) int32 { return s.keyRecD(key, digestOf(key)) }
+
+// keyRecD is keyRec with the key's digest kd already taken.
+func (s *store) keyRecD(key string, kd digest) int32 {
+	if i, ok := s.byKey[kd]; ok && s.strs.eq(s.recs[i].key, key) {
 		return i
 	}
 	return -1
@@ -319,7 +322,6 @@ func (s *store) readIDs() error {
 		}
 		s.idsDirt = true // rewritten in the current version
 	}
-	data = nil
 	keys := make([]string, 0, len(doc.Items))
 	for key := range doc.Items {
 		keys = append(keys, key)
@@ -503,19 +505,18 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (f *stored,
 	take := func(i int32) (*stored, string, error) {
 		s.recs[i].flags |= recTaken
 		s.claimedBy[kd] = claimer{link, sum}
-		s.remember(i, key, id)
+		s.remember(i, key, kd, id, sum)
 		return s.handle(i), key, nil
 	}
-	if i := s.keyRec(key); i >= 0 && s.isOwned(i) {
+	remembered := s.keyRecD(key, kd)
+	if remembered >= 0 && s.isOwned(remembered) {
 		// A feed that was not modified owns this item in this run.
 		return nil, key, nil
 	}
-	if !strings.HasPrefix(key, keyLink) {
+	if !strings.HasPrefix(key, keyLink) && usable(remembered) {
 		// A link key alone does not say the title is the same: the steps
 		// below look at both.
-		if i := s.keyRec(key); usable(i) {
-			return take(i)
-		}
+		return take(remembered)
 	}
 	if id.link != "" {
 		files, ok := s.byLink[link]
@@ -553,9 +554,9 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (f *stored,
 	return take(i)
 }
 
-// remember records that file i is the file of the item id, known by key.
-// The caller holds mu.
-func (s *store) remember(i int32, key string, id *itemID) {
+// remember records that file i is the file of the item id, known by key
+// (whose digest is kd), its title's sum being title. The caller holds mu.
+func (s *store) remember(i int32, key string, kd digest, id *itemID, title sum) {
 	r := &s.recs[i]
 	same := s.keyIs(i, key)
 	if r.key.n != 0 && !same {
@@ -563,10 +564,9 @@ func (s *store) remember(i int32, key string, id *itemID) {
 			delete(s.byKey, digestOf(old))
 		}
 	}
-	if other := s.keyRec(key); other >= 0 && other != i {
+	if other := s.keyRecD(key, kd); other >= 0 && other != i {
 		s.recs[other].key = sref{}
 	}
-	title := titleSum(id.title)
 	sameLink := s.strs.eq(r.link, id.link)
 	if !same || r.title != title || r.feed != id.feed || !sameLink {
 		s.idsDirt = true
@@ -585,7 +585,7 @@ func (s *store) remember(i int32, key string, id *itemID) {
 		}
 	}
 	r.title, r.feed = title, id.feed
-	s.byKey[digestOf(key)] = i
+	s.byKey[kd] = i
 }
 
 // belongs reports whether the remembered file i may be the item id's by
@@ -616,8 +616,9 @@ func (s *store) rekey(key, final string, id *itemID) {
 	if i < 0 || s.recs[i].flags&recTaken == 0 {
 		return
 	}
-	s.claimedBy[digestOf(final)] = claimer{digestOf(id.link), titleSum(id.title)}
-	s.remember(i, final, id)
+	fd, title := digestOf(final), titleSum(id.title)
+	s.claimedBy[fd] = claimer{digestOf(id.link), title}
+	s.remember(i, final, fd, id, title)
 }
 
 // write puts data into the file f names, unless it already holds exactly
