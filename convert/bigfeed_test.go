@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
 )
 
 // words is the vocabulary of generated posts.
@@ -81,45 +83,57 @@ func bigFeed(n int, seed uint64) []byte {
 // 1 KB, in a fixed order.
 func realBodies(t testing.TB) []string {
 	root := filepath.Join(sharedDir(t), "corpus", "realworld")
-	var paths []string
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			paths = append(paths, path)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(paths)
 	var bodies []string
-	for _, path := range paths {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
+	xmlFeedItems(t, func(it *gofeed.Item) {
+		body := it.Content
+		if body == "" {
+			body = it.Description
 		}
-		d, err := decode(data, "", 0)
-		if err != nil || d.kind != kindXML {
-			continue
+		if len(body) >= 1024 && utf8.ValidString(body) {
+			bodies = append(bodies, body)
 		}
-		feed, err := parseFeed(d)
-		if err != nil {
-			continue
-		}
-		for _, it := range feed.Items {
-			body := it.Content
-			if body == "" {
-				body = it.Description
-			}
-			if len(body) >= 1024 && utf8.ValidString(body) {
-				bodies = append(bodies, body)
-			}
-		}
-	}
+	}, root)
 	if len(bodies) < 100 {
 		t.Fatalf("only %d real bodies of 1 KB or more in %s", len(bodies), root)
 	}
 	return bodies
+}
+
+// xmlFeedItems calls fn with each item of each XML feed under roots, in
+// the order of the roots and of the files' paths; files that are not XML
+// feeds gofeed reads are passed over.
+func xmlFeedItems(t testing.TB, fn func(*gofeed.Item), roots ...string) {
+	t.Helper()
+	for _, root := range roots {
+		var paths []string
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				paths = append(paths, path)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sort.Strings(paths)
+		for _, path := range paths {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := decode(data, "", 0)
+			if err != nil || d.kind != kindXML {
+				continue
+			}
+			feed, err := parseFeed(d)
+			if err != nil {
+				continue
+			}
+			for _, it := range feed.Items {
+				fn(it)
+			}
+		}
+	}
 }
 
 // realFeed builds an RSS feed of n items whose bodies are real blog posts

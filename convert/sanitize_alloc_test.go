@@ -2,7 +2,6 @@ package convert
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -143,40 +142,14 @@ func allFeedBodies(t testing.TB) []string {
 	} else {
 		t.Logf("SKIPPED part: %s is missing: only testdata bodies are compared", corpus)
 	}
-	var paths []string
-	for _, root := range roots {
-		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				paths = append(paths, path)
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	var bodies []string
-	for _, path := range paths {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := decode(data, "", 0)
-		if err != nil || d.kind != kindXML {
-			continue
-		}
-		feed, err := parseFeed(d)
-		if err != nil {
-			continue
-		}
-		for _, it := range feed.Items {
-			for _, s := range []string{it.Content, it.Description} {
-				if s != "" {
-					bodies = append(bodies, s)
-				}
+	xmlFeedItems(t, func(it *gofeed.Item) {
+		for _, s := range []string{it.Content, it.Description} {
+			if s != "" {
+				bodies = append(bodies, s)
 			}
 		}
-	}
+	}, roots...)
 	if len(bodies) < least {
 		t.Fatalf("only %d bodies in %v", len(bodies), roots)
 	}
