@@ -66,13 +66,7 @@ func TestHugoSite(t *testing.T) {
 			for k, v := range hugoLayouts {
 				files[k] = v
 			}
-			for name, text := range files {
-				p := filepath.Join(site, name)
-				os.MkdirAll(filepath.Dir(p), 0o755)
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeFiles(t, site, files)
 			posts := filepath.Join(site, "content", "posts")
 			// The HTML bodies, outside the site: what each page must show.
 			htmlBodies := t.TempDir()

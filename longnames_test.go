@@ -47,15 +47,7 @@ func TestHugoLongNames(t *testing.T) {
 			for k, v := range hugoLayouts {
 				files[k] = v
 			}
-			for name, text := range files {
-				p := filepath.Join(site, name)
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeFiles(t, site, files)
 			posts := filepath.Join(site, "content", "posts")
 			args := []string{"-q", "-no-cache", "-body", "markdown", "-o", posts, "-"}
 			if bundle {

@@ -62,13 +62,7 @@ func hugoMigratedBlog(t *testing.T, hugo, body string) {
 	for k, v := range hugoLayouts {
 		files[k] = v
 	}
-	for name, text := range files {
-		p := filepath.Join(site, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, site, files)
 	posts := filepath.Join(site, "content", "posts")
 	var stdout, stderr bytes.Buffer
 	args := []string{"-no-cache", "-body", body, "-bundle", "-images", "download", "-aliases", "-tags", "feed", "-o", posts, srv.URL + "/site/blog.xml"}

@@ -162,15 +162,7 @@ func TestHugoReadsDatesAsChecked(t *testing.T) {
 			files[fmt.Sprintf("content/p/%d.md", n)] = "---\ntitle: \"p\"\ndate: " + s + "\n---\n"
 		}
 	}
-	for name, text := range files {
-		p := filepath.Join(site, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, site, files)
 	if out, err := exec.Command(hugo, "--source", site).CombinedOutput(); err != nil {
 		t.Fatalf("hugo: %v\n%s", err, out)
 	}

@@ -90,15 +90,7 @@ func hugoPages(t *testing.T, bodies []string, mode string) []string {
 		}
 		files[fmt.Sprintf("content/posts/v%d.md", i)] = fmt.Sprintf("---\ntitle: 'v%d'\ndraft: false\n---\n%s\n", i, b)
 	}
-	for name, text := range files {
-		p := filepath.Join(site, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, site, files)
 	out, err := exec.Command(hugo, "--source", site, "--destination", filepath.Join(site, "public")).CombinedOutput()
 	if err != nil {
 		t.Fatalf("hugo failed: %v\n%s", err, out)
