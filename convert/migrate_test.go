@@ -224,18 +224,9 @@ func TestImagesFailedRetried(t *testing.T) {
 	out, cache := t.TempDir(), t.TempDir()
 	run := func() *Result {
 		t.Helper()
-		c := newTestConverter(t, out, func(o *Options) {
+		return convertSource(t, context.Background(), out, path, func(o *Options) {
 			o.Images, o.CacheDir, o.Retries = ImagesDownload, cache, -1
 		})
-		src, err := ParseSource(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := c.Convert(context.Background(), src)
-		if err := c.Close(); err != nil {
-			t.Fatal(err)
-		}
-		return res
 	}
 	res := run()
 	if res.Failed() || res.New != 1 || res.ImagesSaved != 0 || res.ImagesFailed != 1 || len(res.ImageErrors) != 1 {
