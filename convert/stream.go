@@ -258,13 +258,8 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 			return nil, nil, fmt.Errorf("spool file for a large feed: %w", err)
 		}
 	}
-	switch {
-	case b.json != nil:
-		if b.json.ok() {
-			b.spans = b.json.spans
-		}
-	case !sc.broken && sc.open < 0:
-		b.spans = sc.spans
+	if sc != nil && !sc.broken && sc.open < 0 {
+		b.spans = sc.spans // a JSON Feed's are b.json's
 	}
 	if h != nil {
 		b.sum = hex.EncodeToString(h.Sum(nil))
