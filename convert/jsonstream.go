@@ -272,7 +272,8 @@ func (s *jsonScanner) endElem(end int64) {
 	s.elem, s.scalar, s.afterElem = -1, nil, true
 }
 
-// ok reports whether the items can be streamed.
+// ok reports whether the items can be streamed: the first pass found the
+// items array and nothing that needs a whole parse.
 func (s *jsonScanner) ok() bool {
 	return s.why == "" && s.open >= 0 && s.end >= 0
 }
@@ -430,14 +431,8 @@ func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 	case b.size-b.rootOff <= int64(memMax):
 		// Small once decoded (UTF-16): parsed whole.
 		return wholeItems()
-	case js.why == "" && !js.itemsKey:
-		keys := map[string]any{}
-		for _, k := range js.keys {
-			keys[k] = nil
-		}
-		return nil, nil, &NotFeedError{What: "a JSON object without items" + keysSaid(keys)}
-	case js.why == "" && js.open < 0:
-		return nil, nil, &NotFeedError{What: "a JSON object whose \"items\" is " + kindOf(js.itemsKind) + ", not an array"}
+	case js.ok():
+		// Streamed below.
 	case js.why != "":
 		// Parsed whole when small enough: the parser says what is wrong,
 		// or reads what the first pass could not be sure of.
@@ -446,6 +441,14 @@ func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 			err = fmt.Errorf("a JSON Feed that cannot be streamed (%s), %w", js.why, err)
 		}
 		return feed, list, err
+	case !js.itemsKey:
+		keys := map[string]any{}
+		for _, k := range js.keys {
+			keys[k] = nil
+		}
+		return nil, nil, &NotFeedError{What: "a JSON object without items" + keysSaid(keys)}
+	default:
+		return nil, nil, &NotFeedError{What: "a JSON object whose \"items\" is " + kindOf(js.itemsKind) + ", not an array"}
 	}
 	rd := &runDoc{spans: js.spans, owned: true, read: read, whole: whole, notes: notes,
 		json: &jsonRuns{numbers: js.numbers, dropped: js.dropped}}
