@@ -792,7 +792,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		}()
 	}
 	handled := 0 // items taken in order; after an interrupt, the rest are not
-	ids := newFeedIDs()
+	ids := newFeedIDs(fi.scope)
 	type later struct {
 		i    int
 		p    *prepared

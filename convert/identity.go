@@ -63,7 +63,7 @@ type feedIDs struct {
 	texts   map[digest]struct{} // link-and-title pairs seen
 	hashes  map[digest]struct{} // hash keys seen
 	byLink  map[digest]int32    // link → the item known by it, in firsts
-	feed    sum                 // the feed's sum (itemID.feed)
+	feed    sum                 // the feed's sum (the itemID.feed of its items)
 	repeats int
 }
 
@@ -74,8 +74,10 @@ type firstItem struct {
 	pair                    digest // digestOf2(link, title)
 }
 
-func newFeedIDs() *feedIDs {
+// newFeedIDs returns the tracker of the feed whose sum is feed.
+func newFeedIDs(feed sum) *feedIDs {
 	return &feedIDs{
+		feed:   feed,
 		byGUID: map[digest]int32{}, shared: map[digest]int32{}, links: map[digest]int32{},
 		texts: map[digest]struct{}{}, hashes: map[digest]struct{}{}, byLink: map[digest]int32{},
 	}
@@ -83,7 +85,6 @@ func newFeedIDs() *feedIDs {
 
 // keep records id as a first item and returns its index in firsts.
 func (f *feedIDs) keep(id *itemID, pair digest) int32 {
-	f.feed = id.feed
 	f.firsts = append(f.firsts, firstItem{
 		guid: f.strs.add(id.guid), link: f.strs.add(id.link),
 		title: f.strs.add(id.title), hash: f.strs.add(id.hash), pair: pair,
