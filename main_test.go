@@ -130,7 +130,7 @@ func checkJSONLines(ts *testscript.TestScript, out, want string) {
 			}
 		}
 		switch obj["status"] {
-		case statusConverted, statusNotModified, statusUnchanged, statusFailed:
+		case statusConverted, statusNotModified, statusUnchanged, statusFailed, statusWaiting:
 		default:
 			ts.Fatalf("line %d: unknown status %v", i+1, obj["status"])
 		}
