@@ -128,10 +128,10 @@ type fetcher struct {
 	timeout     time.Duration
 	maxSize     int64
 	maxFileSize int64
-	retries     int           // extra attempts for a transient failure
-	retryDelay  time.Duration // the first backoff; it doubles
-	maxWait     time.Duration // the longest Retry-After waited for in the run; a longer one ends the attempts
-	now         func() time.Time                                  // the clock Retry-After dates are read against
+	retries     int                                              // extra attempts for a transient failure
+	retryDelay  time.Duration                                    // the first backoff; it doubles
+	maxWait     time.Duration                                    // the longest Retry-After waited for in the run; a longer one ends the attempts
+	now         func() time.Time                                 // the clock Retry-After dates are read against
 	sleep       func(ctx context.Context, d time.Duration) error // waits between attempts (tests replace it); nil for a timer
 	stdin       io.Reader
 	// image marks the fetcher of images (-images download): a body is
