@@ -130,7 +130,7 @@ func checkJSONLines(ts *testscript.TestScript, out, want string) {
 			}
 		}
 		switch obj["status"] {
-		case statusConverted, statusNotModified, statusUnchanged, statusFailed:
+		case statusConverted, statusNotModified, statusUnchanged, statusFailed, statusWaiting:
 		default:
 			ts.Fatalf("line %d: unknown status %v", i+1, obj["status"])
 		}
@@ -152,9 +152,13 @@ func mustAbs(p string) string {
 //	/status/N            HTTP status N
 //	/flaky/KEY           500 the first time for each KEY, then the feed
 //	/ratelimited/KEY     429 with Retry-After: 1 the first time for each KEY, then the feed
+//	/retry/SECONDS       429 with Retry-After: SECONDS, always
+//	/retrydate           503 with Retry-After: a date two hours away, always
 //	/moved, /found       a 301 and a 302 to /feed.xml
+//	/tofile, /toftp      a 302 to file:///etc/passwd and a 301 to an ftp: URL
 //	/loop                a redirect to itself
 //	/blog/               an HTML page that links to /feed.xml
+//	/selfpage/           an HTML page whose feed link is itself
 //	/big                 a feed larger than 1 MiB
 //	/page.html           an HTML page with no feed link
 //	/slow                a feed after 4 seconds
@@ -216,6 +220,20 @@ func newTestServer(feed []byte) *httptest.Server {
 		}
 		serveFeed(w)
 	})
+	mux.HandleFunc("/retry/{secs}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", r.PathValue("secs"))
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	mux.HandleFunc("/retrydate", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", time.Now().Add(2*time.Hour).UTC().Format(http.TimeFormat))
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	mux.HandleFunc("/tofile", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+	})
+	mux.HandleFunc("/toftp", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "ftp://ftp.example.test/feed.xml", http.StatusMovedPermanently)
+	})
 	mux.HandleFunc("/moved", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/feed.xml", http.StatusMovedPermanently)
 	})
@@ -230,6 +248,12 @@ func newTestServer(feed []byte) *httptest.Server {
 		w.Write([]byte(`<!DOCTYPE html><html><head><title>Blog</title>
 <link rel="stylesheet" href="/style.css">
 <link rel="alternate" type="application/rss+xml" title="RSS" href="../feed.xml">
+</head><body><p>Posts</p></body></html>`))
+	})
+	mux.HandleFunc("/selfpage/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<!DOCTYPE html><html><head><title>Blog</title>
+<link rel="alternate" type="application/rss+xml" title="RSS" href="/selfpage/">
 </head><body><p>Posts</p></body></html>`))
 	})
 	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"feed2md/convert"
 )
@@ -45,7 +46,9 @@ func notices(res *convert.Result) []notice {
 	if res.MovedTo != "" {
 		ns = append(ns, notice{noticeMoved, res.MovedTo, "moved permanently to " + res.MovedTo + ": update your feed list"})
 	}
-	if res.Discovered != "" {
+	if res.Discovered != "" && res.Err == nil {
+		// Only when the feed found converted: a page whose link leads
+		// nowhere useful has its error line, not this.
 		ns = append(ns, notice{noticeDiscovered, res.Discovered, "is a page; converted the feed it links to, " + res.Discovered + ": use that URL in your list"})
 	}
 	var he *convert.HTTPError
@@ -163,6 +166,10 @@ func summary(label string, res *convert.Result, dryRun bool) string {
 		b.WriteString("dry run: ")
 	}
 	b.WriteString(label)
+	if !res.NotBefore.IsZero() {
+		fmt.Fprintf(&b, ": not fetched: waiting until %s, as the server asked (Retry-After)", convert.FormatTime(res.NotBefore))
+		return b.String()
+	}
 	if res.NotModified {
 		fmt.Fprintf(&b, ": not modified (%s)", plural(res.Items, "item", "items"))
 	} else {
@@ -203,6 +210,7 @@ const (
 	statusNotModified = "not_modified" // the server answered 304: nothing read, nothing written
 	statusUnchanged   = "unchanged"    // the same bytes as last run, with the same options and files: nothing parsed
 	statusFailed      = "failed"       // the feed as a whole failed: nothing of it written
+	statusWaiting     = "waiting"      // not fetched: the server asked for no request before not_before
 )
 
 // jsonFeed is the -json report of one feed: one line of JSON on stdout.
@@ -214,6 +222,7 @@ type jsonFeed struct {
 	Status     string     `json:"status"`                // statusConverted, ...
 	DryRun     bool       `json:"dry_run,omitempty"`     // -dry-run: files says what would be done
 	HTTPStatus int        `json:"http_status,omitempty"` // the status of a failed HTTP request
+	NotBefore  string     `json:"not_before,omitempty"`  // RFC 3339: the server's Retry-After, before which no run asks again
 	Counts     jsonCounts `json:"counts"`
 	Files      []jsonFile `json:"files"`   // each file created or updated
 	Errors     []string   `json:"errors"`  // the feed's error, or each failed item's
@@ -265,6 +274,13 @@ func jsonReport(f *feed, res *convert.Result, dryRun bool) jsonFeed {
 		if errors.As(res.Err, &he) {
 			j.HTTPStatus = he.StatusCode
 		}
+		var later *convert.RetryLaterError
+		if errors.As(res.Err, &later) {
+			j.NotBefore = later.Until.UTC().Format(time.RFC3339)
+		}
+	case !res.NotBefore.IsZero():
+		j.Status = statusWaiting
+		j.NotBefore = res.NotBefore.UTC().Format(time.RFC3339)
 	case res.NotModified:
 		j.Status = statusNotModified
 	case res.SameBytes:

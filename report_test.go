@@ -34,6 +34,8 @@ func TestSummary(t *testing.T) {
 		{convert.Result{Items: 5, New: 1, Skipped: 1, Filtered: 2, Errors: []error{errors.New("x")}}, false,
 			"L: 5 items: 1 new, 0 updated, 0 unchanged, 1 failed, 2 left out by -limit/-since, 1 duplicate skipped"},
 		{convert.Result{Items: 4, Skipped: 2}, true, "dry run: L: 4 items: 0 new, 0 updated, 0 unchanged, 2 duplicates skipped"},
+		{convert.Result{NotBefore: time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)}, false,
+			"L: not fetched: waiting until " + time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC).Local().Format("2006-01-02 15:04:05 -07:00") + ", as the server asked (Retry-After)"},
 	} {
 		if got := summary("L", &c.res, c.dry); got != c.want {
 			t.Errorf("summary:\n got %q\nwant %q", got, c.want)
@@ -58,6 +60,22 @@ func TestJSONReport(t *testing.T) {
 		`"notices":[{"kind":"moved","url":"https://e.test/new","message":"moved permanently to https://e.test/new: update your feed list"}]}`
 	if got, _ := json.Marshal(j); string(got) != want {
 		t.Errorf("converted:\n got %s\nwant %s", got, want)
+	}
+	// The server's Retry-After: the time, in UTC, on the failed run and
+	// on a run that waits.
+	until := time.Date(2026, 11, 25, 13, 0, 0, 0, time.FixedZone("X", 3600))
+	later := &convert.Result{Err: &convert.AttemptsError{Attempts: 2, Err: &convert.RetryLaterError{Until: until, Err: &convert.HTTPError{StatusCode: 429}}}}
+	if j := jsonReport(&feed{}, later, false); j.Status != statusFailed || j.HTTPStatus != 429 || j.NotBefore != "2026-11-25T12:00:00Z" {
+		t.Errorf("retry later: %+v", j)
+	}
+	waiting := &convert.Result{NotBefore: until}
+	if j := jsonReport(&feed{}, waiting, false); j.Status != statusWaiting || j.NotBefore != "2026-11-25T12:00:00Z" || len(j.Errors) != 0 {
+		t.Errorf("waiting: %+v", j)
+	}
+	// A page whose found feed failed has no discovered notice.
+	failed := &convert.Result{Discovered: "https://e.test/feed", Err: &convert.NotFeedError{What: "an HTML page"}}
+	if ns := notices(failed); len(ns) != 0 {
+		t.Errorf("notices of a failed discovery: %+v", ns)
 	}
 	for res, status := range map[*convert.Result]string{
 		{NotModified: true}: statusNotModified, {SameBytes: true}: statusUnchanged, {}: statusConverted,

@@ -49,9 +49,9 @@ type Options struct {
 	MaxFileSize int64            // the most bytes read from a local file (default DefaultMaxFileSize)
 	Retries     int              // extra attempts on a transient HTTP failure; negative for none (default 2)
 	RetryWait   time.Duration    // the first backoff, doubled each time (default 1s)
-	MaxWait     time.Duration    // the cap on a server's Retry-After (default 60s)
+	MaxWait     time.Duration    // the longest Retry-After waited for in the run (default Timeout); a longer one is a *RetryLaterError, recorded in the state
 	Stdin       io.Reader        // what "-" reads
-	Now         func() time.Time // the clock, for undated items (default time.Now)
+	Now         func() time.Time // the clock, for undated items and Retry-After (default time.Now)
 	Workers     int              // cores used: items prepared, runs of a large feed parsed (default: the number of CPUs)
 
 	CacheDir string           // where the state file of conditional requests lives ("" for none)
@@ -141,7 +141,7 @@ func New(opts Options) (*Converter, error) {
 		opts.RetryWait = time.Second
 	}
 	if opts.MaxWait <= 0 {
-		opts.MaxWait = 60 * time.Second
+		opts.MaxWait = opts.Timeout
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -174,7 +174,7 @@ func New(opts Options) (*Converter, error) {
 		state:     &state{},
 		fetch: &fetcher{
 			client: opts.Client, userAgent: opts.UserAgent, timeout: opts.Timeout, maxSize: opts.MaxSize, maxFileSize: opts.MaxFileSize,
-			retries: opts.Retries, retryDelay: opts.RetryWait, maxWait: opts.MaxWait, stdin: opts.Stdin,
+			retries: opts.Retries, retryDelay: opts.RetryWait, maxWait: opts.MaxWait, now: opts.Now, stdin: opts.Stdin,
 		},
 	}
 	if opts.Body == BodyMarkdown {
@@ -263,7 +263,12 @@ type Result struct {
 	NotModified bool   // the server answered 304 to a conditional request: nothing parsed
 	SameBytes   bool   // the feed's bytes, the options and the files are as last time: nothing parsed
 	MovedTo     string // the feed's new URL after a permanent redirect: update the list
-	Discovered  string // the feed URL found in the HTML page the source is
+	Discovered  string // the feed URL found in the HTML page the source is, when that feed converted
+
+	// NotBefore is set when the feed was not fetched because an earlier
+	// run's server asked, with Retry-After, for no request before then
+	// (see RetryLaterError). Nothing failed and nothing was written.
+	NotBefore time.Time
 
 	ImagesSaved  int     // images downloaded into bundles (-images download)
 	ImagesFailed int     // images left as absolute URLs because they failed; tried again next run
@@ -337,6 +342,14 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 	l := &loaded{res: &Result{Source: src}, key: stateKey(src)}
 	res := l.res
 	prev := c.state.get(l.key)
+	if !prev.NotBefore.IsZero() {
+		if c.opts.Now().Before(prev.NotBefore) {
+			// The server asked not to be asked yet (Retry-After).
+			l.prev, res.NotBefore = prev, prev.NotBefore
+			return l
+		}
+		prev.NotBefore = time.Time{} // past: forgotten when the state is next put
+	}
 	// The last run's memory counts only if it was made with the same
 	// options and every file it wrote is still there (a deleted file must
 	// come back).
@@ -366,7 +379,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		compare, fileSum = err != nil, h
 	}
 	f, err := c.fetch.read(ctx, target, validators)
-	if err != nil && prev.URL != "" {
+	if err != nil && prev.URL != "" && !errors.As(err, new(*RetryLaterError)) {
 		// The discovered feed failed: discover it again from the page.
 		prev.URL, validators = "", Validators{}
 		f, err = c.fetch.read(ctx, src, validators)
@@ -397,7 +410,6 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 			res.Err = &NotFeedError{What: "an HTML page that links to no feed"}
 			return l
 		}
-		res.Discovered = found
 		fs, _ := ParseSource(found)
 		if f, err = c.fetch.read(ctx, fs, Validators{}); err != nil {
 			res.Err = fmt.Errorf("the feed %s found in the page: %w", found, err)
@@ -405,12 +417,19 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		}
 		l.f = f
 		feed, list, err = c.parse(ctx, f, l, false, "")
+		if err != nil {
+			// Not a feed either (a page whose link points back to
+			// itself): no notice to use it.
+			err = fmt.Errorf("the feed %s found in the page: %w", found, err)
+		} else {
+			res.Discovered = found
+		}
 	}
 	// The parsed items (or the stream, which keeps what it needs) hold
 	// their own copies of the text: the raw bytes can go.
 	f.body = nil
 	if err != nil {
-		res.Err = err
+		res.Err, res.Discovered = err, ""
 		return l
 	}
 	if !c.opts.Since.IsZero() || c.opts.Limit > 0 {
@@ -430,7 +449,20 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 // records its state. Feeds are finished one at a time.
 func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 	res := l.res
-	if res.Err != nil {
+	var later *RetryLaterError
+	switch {
+	case errors.As(res.Err, &later) && c.state.path != "" && !c.opts.DryRun:
+		// Runs before then skip the feed; the rest of its state stays,
+		// so that the request after is still conditional.
+		prev := l.prev
+		prev.NotBefore, later.Kept = later.Until, true
+		c.state.put(l.key, prev)
+		return res
+	case res.Err != nil:
+		return res
+	case !res.NotBefore.IsZero():
+		// Its files are this feed's in this run, as for a 304.
+		c.store.claimFiles(l.prev.Files)
 		return res
 	}
 	if l.fast {

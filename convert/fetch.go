@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -20,6 +21,59 @@ const maxRedirects = 10
 
 // errRedirectLoop ends a redirect chain longer than maxRedirects.
 var errRedirectLoop = errors.New("redirect loop")
+
+// RedirectSchemeError is a redirect to a URL that is not http or https
+// (file:, ftp:, …). It is never followed and never retried: the server
+// answers the same way every time.
+type RedirectSchemeError struct {
+	Scheme string // the scheme redirected to, lower case, e.g. "file"
+}
+
+func (e *RedirectSchemeError) Error() string {
+	return fmt.Sprintf("redirected to a %s: URL, which feed2md does not follow (only http and https): check the address", e.Scheme)
+}
+
+// maxRetryAfter caps a server's Retry-After: a longer one (a
+// misconfigured server, milliseconds sent as seconds) is taken as this,
+// so that a feed is never left unread for more than a day.
+const maxRetryAfter = 24 * time.Hour
+
+// RetryLaterError is a 429 or 503 whose Retry-After asks for a longer
+// wait than Options.MaxWait: no other attempt is made in this run. A
+// Converter with a state records Until, and runs before it skip the feed
+// without a request (Result.NotBefore).
+type RetryLaterError struct {
+	Until time.Time // the server's Retry-After, as a time (at most a day away)
+	Err   error     // the response that said so (an *HTTPError)
+	// Kept is set when Until was recorded in the state, so that the runs
+	// before it skip the feed.
+	Kept bool
+}
+
+func (e *RetryLaterError) Error() string {
+	what := e.Err.Error()
+	var he *HTTPError
+	if errors.As(e.Err, &he) {
+		// The status alone: its usual hint ("run less often") is this.
+		what = "HTTP " + he.Status
+		if he.Status == "" {
+			what = fmt.Sprintf("HTTP %d %s", he.StatusCode, http.StatusText(he.StatusCode))
+		}
+	}
+	msg := fmt.Sprintf("%s: the server asks for no request before %s (Retry-After)", what, FormatTime(e.Until))
+	if e.Kept {
+		msg += ": runs until then skip this feed"
+	}
+	return msg
+}
+
+func (e *RetryLaterError) Unwrap() error { return e.Err }
+
+// FormatTime writes a time for a message: local time, to the second, with
+// its offset from UTC, e.g. "2026-11-25 13:00:00 +01:00".
+func FormatTime(t time.Time) string {
+	return t.Local().Format("2006-01-02 15:04:05 -07:00")
+}
 
 // Validators are the cache validators of a previous response, sent back as
 // If-None-Match and If-Modified-Since.
@@ -74,9 +128,11 @@ type fetcher struct {
 	timeout     time.Duration
 	maxSize     int64
 	maxFileSize int64
-	retries     int           // extra attempts for a transient failure
-	retryDelay  time.Duration // the first backoff; it doubles
-	maxWait     time.Duration // the cap on a server's Retry-After
+	retries     int                                              // extra attempts for a transient failure
+	retryDelay  time.Duration                                    // the first backoff; it doubles
+	maxWait     time.Duration                                    // the longest Retry-After waited for in the run; a longer one ends the attempts
+	now         func() time.Time                                 // the clock Retry-After dates are read against
+	sleep       func(ctx context.Context, d time.Duration) error // waits between attempts (tests replace it); nil for a timer
 	stdin       io.Reader
 	// image marks the fetcher of images (-images download): a body is
 	// no feed, so it is not sniffed as one, and it is read whole up to
@@ -346,6 +402,15 @@ func (f *fetcher) read(ctx context.Context, src Source, prev Validators) (*fetch
 			return res, nil
 		}
 		lastErr = err
+		if wait > f.maxWait {
+			// Too long to wait in the run: the next run past it asks.
+			until := f.now().Add(wait)
+			if whole := until.Truncate(time.Second); whole.Before(until) {
+				until = whole.Add(time.Second) // to the second, never earlier than asked
+			}
+			lastErr = &RetryLaterError{Until: until, Err: err}
+			break
+		}
 		if wait < 0 || attempt >= f.retries || ctx.Err() != nil {
 			break
 		}
@@ -354,18 +419,29 @@ func (f *fetcher) read(ctx context.Context, src Source, prev Validators) (*fetch
 			d := f.retryDelay << attempt
 			wait = d/2 + rand.N(d/2+1)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if err := f.pause(ctx, wait); err != nil {
 			return nil, &AttemptsError{Attempts: attempt + 1, Err: lastErr}
-		case <-t.C:
 		}
 	}
 	if attempt == 0 {
 		return nil, lastErr
 	}
 	return nil, &AttemptsError{Attempts: attempt + 1, Err: lastErr}
+}
+
+// pause waits d, or less when ctx ends (its error).
+func (f *fetcher) pause(ctx context.Context, d time.Duration) error {
+	if f.sleep != nil {
+		return f.sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // AttemptsError is the last failure of a URL tried more than once.
@@ -408,6 +484,10 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 		if len(via) >= maxRedirects {
 			return fmt.Errorf("%w: more than %d redirects, from %s", errRedirectLoop, maxRedirects, via[0].URL)
 		}
+		if s := r.URL.Scheme; s != "http" && s != "https" {
+			// Checked before the request is made: nothing is read.
+			return &RedirectSchemeError{Scheme: s}
+		}
 		if code := r.Response.StatusCode; code != http.StatusMovedPermanently && code != http.StatusPermanentRedirect {
 			permanent = false
 		}
@@ -422,7 +502,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 		switch {
 		case ctx.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded):
 			return nil, 0, fmt.Errorf("no answer within %s, the -timeout of one attempt: the server is slow or down (raise -timeout)", f.timeout)
-		case errors.Is(err, context.Canceled), errors.Is(err, errRedirectLoop):
+		case errors.Is(err, context.Canceled), errors.Is(err, errRedirectLoop), errors.As(err, new(*RedirectSchemeError)):
 			return nil, -1, err
 		}
 		return nil, 0, err
@@ -501,23 +581,26 @@ type closerFunc func() error
 
 func (c closerFunc) Close() error { return c() }
 
-// retryAfter reads a Retry-After header (seconds or an HTTP date), capped
-// at maxWait; 0 when absent or unreadable, so the usual backoff applies.
+// retryAfter reads a Retry-After header: a number of seconds or an HTTP
+// date. It is 0 when absent, unreadable, zero or past, so that the usual
+// backoff applies, and at most maxRetryAfter.
 func (f *fetcher) retryAfter(h string) time.Duration {
+	h = strings.TrimSpace(h)
 	if h == "" {
 		return 0
 	}
 	var d time.Duration
-	if secs, err := strconv.Atoi(h); err == nil {
+	if secs, err := strconv.ParseUint(h, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		// Digits only; too many for a uint64 are as long as the cap.
+		if err != nil || secs > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
 		d = time.Duration(secs) * time.Second
 	} else if t, err := http.ParseTime(h); err == nil {
-		d = time.Until(t)
+		d = t.Sub(f.now())
 	}
 	if d <= 0 {
 		return 0
 	}
-	if d > f.maxWait {
-		d = f.maxWait
-	}
-	return d
+	return min(d, maxRetryAfter)
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"time"
 )
 
 // stateVersion is written into the state file; another version is ignored.
@@ -27,6 +28,11 @@ type feedState struct {
 	Items    int      `json:"items,omitempty"`    // how many items it had, repeats and filtered ones included
 	Repeats  []string `json:"repeats,omitempty"`  // the items it listed twice (Result.Repeats)
 	Filtered int      `json:"filtered,omitempty"` // how many items Limit and Since left out
+
+	// NotBefore is the server's Retry-After, when it asked for a longer
+	// wait than a run makes (RetryLaterError): runs before it skip the
+	// feed without a request.
+	NotBefore time.Time `json:"not_before,omitzero"`
 }
 
 // stateFile is the JSON document kept in the cache directory.
