@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/yuin/goldmark"
+	"go.yaml.in/yaml/v3"
 	nethtml "golang.org/x/net/html"
 )
 
@@ -246,4 +247,44 @@ func FuzzSummary(f *testing.F) {
 		}
 		checkSummary(t, desc)
 	})
+}
+
+// TestSummaryKeys converts an item whose description is markup as text
+// with the built-in layout (renderDefault) and with a user's template:
+// summary (and .Summary) is the escaped text, description (and
+// .Description) the plain one; a description with nothing to escape is
+// written the same in both keys.
+func TestSummaryKeys(t *testing.T) {
+	const feed = `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://example.com/</link>
+<item><title>One</title><link>https://example.com/1</link><description>Why &amp;lt;b&amp;gt; is *bold*</description></item>
+<item><title>Two</title><link>https://example.com/2</link><description>U.S. envoy's "talks" -- Putin...</description></item>
+</channel></rss>`
+	user, err := ParseTemplate(mapFS{"fm.tmpl": "---\ntitle: {{dq .Title}}\nsummary: {{dq .Summary}}\ndescription: {{dq .Description}}\n---\n"}, "fm.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]string{ // slug: description, summary
+		"one": {"Why <b> is *bold*", `Why \<b> is \*bold\*`},
+		"two": {`U.S. envoy's "talks" -- Putin...`, `U.S. envoy's "talks" -- Putin...`},
+	}
+	for name, edit := range map[string]func(*Options){"default": nil, "template": func(o *Options) { o.Template = user }} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			convertBytes(t, dir, feed, edit)
+			files := readDir(t, dir)
+			for slug, w := range want {
+				data, ok := files[slug+".md"]
+				if !ok {
+					t.Fatalf("no %s.md in %v", slug, files)
+				}
+				var fm struct{ Description, Summary string }
+				if err := yaml.Unmarshal(bytes.SplitN(data, []byte("\n---\n"), 2)[0][4:], &fm); err != nil {
+					t.Fatal(err)
+				}
+				if fm.Description != w[0] || fm.Summary != w[1] {
+					t.Errorf("%s.md: description %q, summary %q; want %q, %q", slug, fm.Description, fm.Summary, w[0], w[1])
+				}
+			}
+		})
+	}
 }
