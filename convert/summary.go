@@ -29,7 +29,8 @@ import "strings"
 //     after).
 //
 // Characters that only the typographer changes (quotes, dashes, ellipses,
-// << and >>) are not escaped: they are typography, not markup. A text
+// >>) are not escaped: they are typography, not markup (< is, as it may
+// open raw HTML, so << stays as it is). A text
 // with none of the characters above, like FORMAT.md's reference item,
 // comes back as it is (the same string, without a copy).
 func SummaryText(s string) string {
