@@ -132,7 +132,7 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 		}
 		fm.Description = d
 	}
-	fm.Summary = fm.Description
+	fm.Summary = SummaryText(fm.Description)
 
 	if t, ok := itemTime(it); ok {
 		p.hasDate, p.when = true, t

@@ -151,21 +151,19 @@ func newMarkdownPool(n int) markdownPool {
 
 // markdown converts an HTML body to CommonMark: it is parsed, sanitized
 // as a tree (sanitizeTree; with sanitize false only its URLs are made
-// absolute), and converted with the item's link as the domain that
-// relative links resolve against. It also returns the src of the first
-// <img> kept.
+// absolute, against the item's link), and converted. The converter is
+// given no domain: sanitizeTree has made the URLs absolute already, but
+// for a fragment ("#fn1"), which must stay one, and the library would
+// resolve it, and an empty href, against the domain. It also returns the
+// src of the first <img> kept.
 func (c *Converter) markdown(s, link string, sanitize bool) (md, firstImg string, err error) {
 	doc, err := html.Parse(strings.NewReader(s))
 	if err != nil {
 		return "", "", fmt.Errorf("parsing the body: %w", err)
 	}
 	firstImg = sanitizeTree(doc, link, sanitize)
-	var opts []converter.ConvertOptionFunc
-	if link != "" {
-		opts = append(opts, converter.WithDomain(link))
-	}
 	conv := <-c.md
-	out, err := conv.ConvertNode(doc, opts...)
+	out, err := conv.ConvertNode(doc)
 	c.md <- conv
 	if err != nil {
 		return "", firstImg, fmt.Errorf("converting the body to Markdown: %w", err)

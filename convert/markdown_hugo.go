@@ -133,6 +133,7 @@ func listNumber(s string) bool {
 //     library would write "**a****b**", which prints the asterisks;
 //   - <sup> and <sub>, which the library drops (2<sup>l+1</sup> would read
 //     "2l+1"), are spelled in text (supSub);
+//   - an <a> without an href is unwrapped: its text is not a link;
 //   - a | in inline code inside a table cell is written \|, which GFM
 //     tables read as a | of the code rather than a new cell.
 type hugoPlugin struct{}
@@ -147,7 +148,18 @@ func (hugoPlugin) Init(conv *converter.Converter) error {
 	return nil
 }
 
-// hugoTree merges adjacent emphasis and spells sup and sub.
+// hasAttr reports whether n has the attribute key.
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// hugoTree merges adjacent emphasis, spells sup and sub, and unwraps
+// anchors without an href.
 func hugoTree(_ converter.Context, doc *html.Node) {
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
@@ -175,6 +187,18 @@ func hugoTree(_ converter.Context, doc *html.Node) {
 				}
 				walk(c)
 				flank(c)
+			case "a":
+				// An anchor without an href (<a name="top">, <a id=x>)
+				// is a place, not a link: the library would write it as
+				// a link to the item's page. Its content stays as text.
+				if !hasAttr(c, "href") {
+					if c.FirstChild != nil {
+						next = c.FirstChild
+					}
+					unwrapNode(c)
+				} else {
+					walk(c)
+				}
 			case "br":
 				// A GFM table cell is one line: a line break in one
 				// is a space.

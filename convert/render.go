@@ -23,7 +23,7 @@ type FrontMatter struct {
 	Date        string    // the date as the -date-format layout writes it
 	Time        time.Time // the same date as a time, in the output zone
 	Description string    // plain-text description, or the start of the content
-	Summary     string    // the same as Description
+	Summary     string    // Description escaped for Markdown (SummaryText): Hugo shows it as exactly that text
 	Slug        string    // the slug, as in the file name
 	Image       string    // absolute image URL, or ""
 	Link        string    // absolute item link, or ""

@@ -476,7 +476,10 @@ func keepAttr(tag, key, val, base string, sanitize bool) (string, bool) {
 }
 
 // fixURL checks a URL attribute and makes it absolute. It reports false
-// when the attribute must go.
+// when the attribute must go. An href that is only a fragment ("#fn1")
+// names a place in the page itself, which is now the Hugo page: it stays
+// as it is (trimmed), so that footnotes and tables of contents do not jump
+// to the old site.
 func fixURL(val, attr, tag, base string, sanitize bool) (string, bool) {
 	if attr == "srcset" {
 		return fixSrcset(val, base, sanitize)
@@ -484,7 +487,11 @@ func fixURL(val, attr, tag, base string, sanitize bool) (string, bool) {
 	scheme := urlScheme(val)
 	switch scheme {
 	case "":
-		return resolve(strings.TrimSpace(val), base), true
+		ref := strings.TrimSpace(val)
+		if attr == "href" && ref != "" && ref[0] == '#' {
+			return ref, true
+		}
+		return resolve(ref, base), true
 	case "http", "https":
 		return val, true
 	case "mailto", "tel":

@@ -1,0 +1,82 @@
+package convert
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestFragmentLinks: an href that is only a fragment stays one in both
+// body modes (a footnote jumps within the Hugo page, not to the old site),
+// other relative URLs are still made absolute, and in Markdown mode an
+// anchor without an href is its text, not a link to the article.
+func TestFragmentLinks(t *testing.T) {
+	html := newTestConverter(t, t.TempDir(), nil)
+	md := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
+	cases := []struct {
+		name, in, html, md string
+	}{
+		{"footnote",
+			`<p>Claim<sup><a href="#fn1" id="r1">1</a></sup>.</p><ol><li id="fn1">Source. <a href="#r1">↩</a></li></ol>`,
+			`<p>Claim<sup><a href="#fn1" id="r1">1</a></sup>.</p><ol><li id="fn1">Source. <a href="#r1">↩</a></li></ol>`,
+			"Claim[¹](#fn1).\n\n1. Source. [↩](#r1)"}, // sup spelled as in docs/bodies.md
+		{"fragment with spaces",
+			`<p><a href="  #top ">up</a></p>`,
+			`<p><a href="#top">up</a></p>`,
+			"[up](#top)"},
+		{"bare hash",
+			`<p><a href="#">x</a></p>`,
+			`<p><a href="#">x</a></p>`,
+			"[x](#)"},
+		{"named anchor",
+			`<p><a name="top">Top</a> of the page</p>`,
+			`<p><a name="top">Top</a> of the page</p>`,
+			"Top of the page"},
+		{"anchor with an id and markup",
+			`<p>A <a id="s2"><em>section</em></a> here</p>`,
+			`<p>A <a id="s2"><em>section</em></a> here</p>`,
+			"A *section* here"},
+		{"relative path still absolute",
+			`<p><a href="../2/#c">next</a></p>`,
+			`<p><a href="https://blog.example.com/posts/2/#c">next</a></p>`,
+			"[next](https://blog.example.com/posts/2/#c)"},
+		{"query and fragment still absolute",
+			`<p><a href="?p=2#c">p2</a></p>`,
+			`<p><a href="https://blog.example.com/posts/1/?p=2#c">p2</a></p>`,
+			"[p2](https://blog.example.com/posts/1/?p=2#c)"},
+		{"image src of a fragment is resolved",
+			`<p><img src="#x" alt="a"></p>`,
+			`<p><img src="https://blog.example.com/posts/1/#x" alt="a"></p>`,
+			"![a](https://blog.example.com/posts/1/#x)"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := written(t, html, tc.in); got != tc.html {
+				t.Errorf("HTML mode:\n got %q\nwant %q", got, tc.html)
+			}
+			if got := written(t, md, tc.in); got != tc.md {
+				t.Errorf("Markdown mode:\n got %q\nwant %q", got, tc.md)
+			}
+		})
+	}
+}
+
+// TestFragmentLinksRendered renders a footnote body written in each mode
+// with Hugo's Goldmark: the links on the page point into the page.
+func TestFragmentLinksRendered(t *testing.T) {
+	in := `<p>Claim<a href="#fn1">[1]</a> and <a name="top">Top</a>.</p><p id="fn1">1. Source.</p>`
+	for _, mode := range []struct {
+		name string
+		edit func(*Options)
+	}{{"html", nil}, {"markdown", func(o *Options) { o.Body = BodyMarkdown }}} {
+		t.Run(mode.name, func(t *testing.T) {
+			c := newTestConverter(t, t.TempDir(), mode.edit)
+			page := hugoRender(t, hugoMarkdown(true), written(t, c, in))
+			if !strings.Contains(page, `href="#fn1"`) {
+				t.Errorf("rendered %q: no link to #fn1", page)
+			}
+			if strings.Contains(page, testBase) {
+				t.Errorf("rendered %q: a link leaves the page for %s", page, testBase)
+			}
+		})
+	}
+}
