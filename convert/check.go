@@ -30,6 +30,13 @@ func (o *Options) Check() error {
 		if len(c) > maxNameBytes {
 			return fmt.Errorf("category %q: %d bytes, more than %d: Hugo makes a folder of it, and file systems cap names", capBytes(c, 40)+"…", len(c), maxNameBytes)
 		}
+		if Term(c) == "" {
+			why := "Hugo would put its page at the taxonomy's own folder or above it"
+			if !hasLetterOrDigit(PlainText(c)) {
+				why = "it has no letter or digit, and Hugo makes no page of such a term or puts it outside categories/"
+			}
+			return fmt.Errorf("category %q makes no taxonomy term: %s; give a name with letters or digits", c, why)
+		}
 	}
 	if o.Source != "" {
 		if err := checkText("source", o.Source); err != nil {

@@ -66,9 +66,15 @@ func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string, opts *Options) 
 	}
 	switch {
 	case len(opts.Categories) > 0:
-		fi.categories = opts.Categories
-	case hostOf(fi.source) != "":
-		fi.categories = []string{hostOf(fi.source)}
+		// Options.Check refused a -category that makes no term; one
+		// with '/' or markup becomes its term here.
+		for _, c := range opts.Categories {
+			if t := Term(c); t != "" {
+				fi.categories = append(fi.categories, t)
+			}
+		}
+	case hostTerm(fi.source) != "":
+		fi.categories = []string{hostTerm(fi.source)}
 	}
 	fi.scope = sumOf(fi.source)
 	return fi
@@ -140,8 +146,10 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 
 	fm.Image = imageURL(it, firstImg, link)
 	fm.Source, fm.Categories = fi.source, fi.categories
-	if fm.Categories == nil && hostOf(link) != "" {
-		fm.Categories = []string{hostOf(link)}
+	if fm.Categories == nil {
+		if h := hostTerm(link); h != "" {
+			fm.Categories = []string{h}
+		}
 	}
 	fm.Tags = c.itemTags(it, fm.Title)
 	fm.Draft = c.opts.Draft
