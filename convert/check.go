@@ -31,11 +31,11 @@ func (o *Options) Check() error {
 			return fmt.Errorf("category %q: %d bytes, more than %d: Hugo makes a folder of it, and file systems cap names", capBytes(c, 40)+"…", len(c), maxNameBytes)
 		}
 		if Term(c) == "" {
-			why := "Hugo would put its page at the taxonomy's own folder or above it"
+			why := "a browser reads its page's link (percent escapes decoded, up to '#') as categories/ itself or a folder above; write the name without escapes"
 			if !hasLetterOrDigit(PlainText(c)) {
-				why = "it has no letter or digit, and Hugo makes no page of such a term or puts it outside categories/"
+				why = "it has no letter or digit, and Hugo makes no page of such a term or puts it outside categories/; give a name with letters or digits"
 			}
-			return fmt.Errorf("category %q makes no taxonomy term: %s; give a name with letters or digits", c, why)
+			return fmt.Errorf("category %q makes no taxonomy term: %s", c, why)
 		}
 	}
 	if o.Source != "" {
