@@ -39,12 +39,16 @@ func (o *Options) Check() error {
 		}
 	}
 	if o.Source != "" {
-		if err := checkText("source", o.Source); err != nil {
+		// Messages show the source without credentials (RedactURL).
+		if err := checkText("source", RedactURL(o.Source)); err != nil {
 			return err
+		}
+		if err := checkText("source", o.Source); err != nil {
+			return errors.New("source: the user name, password or a secret parameter holds a control character or is not UTF-8")
 		}
 		src, err := ParseSource(o.Source)
 		if err != nil || src.URL == nil {
-			return fmt.Errorf("source %q: not an http(s) URL", o.Source)
+			return fmt.Errorf("source %q: not an http(s) URL", RedactURL(o.Source))
 		}
 	}
 	return nil

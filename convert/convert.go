@@ -262,8 +262,8 @@ type Result struct {
 
 	NotModified bool   // the server answered 304 to a conditional request: nothing parsed
 	SameBytes   bool   // the feed's bytes, the options and the files are as last time: nothing parsed
-	MovedTo     string // the feed's new URL after a permanent redirect: update the list
-	Discovered  string // the feed URL found in the HTML page the source is
+	MovedTo     string // the feed's new URL after a permanent redirect: update the list (may hold credentials: show it with RedactURL)
+	Discovered  string // the feed URL found in the HTML page the source is (may hold credentials: show it with RedactURL)
 
 	ImagesSaved  int     // images downloaded into bundles (-images download)
 	ImagesFailed int     // images left as absolute URLs because they failed; tried again next run
@@ -373,7 +373,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 	}
 	l.prev = prev
 	if err != nil {
-		res.Err = err
+		res.Err = maskCredentials(err, src.URL)
 		return l
 	}
 	l.f = f
@@ -400,7 +400,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		res.Discovered = found
 		fs, _ := ParseSource(found)
 		if f, err = c.fetch.read(ctx, fs, Validators{}); err != nil {
-			res.Err = fmt.Errorf("the feed %s found in the page: %w", found, err)
+			res.Err = maskCredentials(fmt.Errorf("the feed %s found in the page: %w", RedactURL(found), err), fs.URL)
 			return l
 		}
 		l.f = f
@@ -793,6 +793,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 	}
 	handled := 0 // items taken in order; after an interrupt, the rest are not
 	ids := newFeedIDs(fi.scope)
+	c.store.knowOldScope(fi.scope, fi.oldScope)
 	type later struct {
 		i    int
 		p    *prepared
