@@ -18,6 +18,7 @@ var climbingCategories = []string{
 	"..", ".", "/", "a/../../b", "../../../etc", "%2e%2e", "%2E%2E", "..%2f..", `\..\`, `..\..`, " ",
 	"#", "?", "😀🎉", "．．", "..\u200b", "..\u0300", "%252e%252e", "..#x", "a%2f..", "%2f", ". .", ". a",
 	strings.Repeat("ж", 70) + "/../x", "Go &amp; <b>Hugo</b>", "C#", "News/World", "x %2e%2e", "日本語",
+	"a - b", "Ünïcode", "  lead", "@_~+1", "%41bc", "a?b",
 }
 
 // TestHugoTerms builds real Hugo sites (the bare layout, and the PaperMod
@@ -85,7 +86,7 @@ func hugoTermsSite(t *testing.T, hugo, themes, theme, tags string) {
 			t.Errorf("a term with path %q was written", bad)
 		}
 	}
-	for _, good := range []string{"go-hugo", "c#", "news-world", "x-%2e%2e", "日本語", ".-a"} {
+	for _, good := range []string{"go-hugo", "c#", "news-world", "x-%2e%2e", "日本語", ".-a", "a-b", "ünïcode", "lead", "@_~+1", "%41bc", "ab"} {
 		if !want["tags"][good] {
 			t.Errorf("no tag with path %q: %q", good, sortedKeys(want["tags"]))
 		}

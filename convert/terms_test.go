@@ -55,10 +55,10 @@ func TestTerm(t *testing.T) {
 	}
 }
 
-// TestHugoTermPath: the model of Hugo's path for a term, against the
-// folders Hugo 0.111 wrote for these terms in a real build (the list in
-// the commit that added this test; TestHugoTerms checks the model on
-// every build).
+// TestHugoTermPath: the model of Hugo's path for a term (read from
+// Hugo's helpers.UnicodeSanitize), on cases whose folders were seen in
+// real Hugo 0.111 builds (the first ten or so; the rest follow from the
+// same code). TestHugoTerms holds the model to every term it builds.
 func TestHugoTermPath(t *testing.T) {
 	for in, want := range map[string]string{
 		"%2E%2E":   "%2e%2e",
