@@ -132,3 +132,18 @@ func percentDecode(s string) string {
 	}
 	return b.String()
 }
+
+// Terms returns each category as its Term, in order, leaving out those
+// that make none and repeats: the template function "terms", for a
+// -template that writes a post's own categories as a taxonomy.
+func Terms(categories []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range categories {
+		if t := Term(c); t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}

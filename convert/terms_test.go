@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"unicode"
 	"unicode/utf8"
 )
@@ -172,5 +173,24 @@ func checkTermInvariants(t *testing.T, tag string) {
 	}
 	if c := path.Clean(strings.ReplaceAll(link, `\`, "/")); !strings.HasPrefix(c, "/tags/") {
 		t.Fatalf("term %q: the link %q is read as %s", tag, "/tags/"+p+"/", c)
+	}
+}
+
+// TestTermsTemplateFunc: a -template writing the item's own categories
+// as a taxonomy gets terms through "terms".
+func TestTermsTemplateFunc(t *testing.T) {
+	if got, want := Terms([]string{"..", "Go", "a/b", "%2e%2e", "Go", " ", "go"}), []string{"Go", "a-b", "go"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Terms = %q, want %q", got, want)
+	}
+	tmpl, err := ParseTemplate(fstest.MapFS{"t.tmpl": {Data: []byte("---\ntitle: {{dq .Title}}\ncategories:{{range terms .ItemCategories}}\n- {{dq .}}{{end}}\n---\n")}}, "t.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := tmpl.Execute(&b, &FrontMatter{Title: "T", ItemCategories: []string{"..", "News/World", "/"}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "---\ntitle: \"T\"\ncategories:\n- \"News-World\"\n---\n"; b.String() != want {
+		t.Errorf("template wrote %q, want %q", b.String(), want)
 	}
 }
