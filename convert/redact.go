@@ -43,14 +43,20 @@ func redactURL(u *url.URL) string {
 func hasCredentials(s string) bool { return SourceURL(s) != s }
 
 func stripCredentials(s string, drop bool) string {
-	if i := strings.Index(s, "://"); i >= 0 {
-		auth := s[i+3:]
+	start := -1 // where the authority begins
+	if strings.HasPrefix(s, "//") {
+		start = 2
+	} else if i := strings.Index(s, "://"); i >= 0 {
+		start = i + 3
+	}
+	if start >= 0 {
+		auth := s[start:]
 		end := strings.IndexAny(auth, "/?#")
 		if end < 0 {
 			end = len(auth)
 		}
 		if at := strings.LastIndexByte(auth[:end], '@'); at >= 0 {
-			s = s[:i+3] + auth[at+1:]
+			s = s[:start] + auth[at+1:]
 		}
 	}
 	if strings.IndexByte(s, '=') < 0 {

@@ -161,3 +161,41 @@ func TestStateKeyNoCredentials(t *testing.T) {
 		t.Errorf("cache folder mode %v (%v), want 0700", fi.Mode().Perm(), err)
 	}
 }
+
+// FuzzRedactURL: SourceURL and RedactURL leave no user name or password
+// and no secret parameter's value that url.Parse would find, and applying
+// them again changes nothing (the state file's keys rely on it).
+func FuzzRedactURL(f *testing.F) {
+	for _, s := range []string{"https://u:p@h/f?access_token=T&x=1", "http://a@b@h/?a=1;key=K#sig=S", "https://h/f?%74oken=T",
+		"feed:https://u:p@h/f", "https://h/f?x=1 sha256:0011", "https://h/?token", "https://h/?a=&&token=T&"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range []struct {
+			name string
+			fn   func(string) string
+		}{{"SourceURL", SourceURL}, {"RedactURL", RedactURL}} {
+			out := c.fn(s)
+			if again := c.fn(out); again != out {
+				t.Fatalf("%s(%q) = %q, again %q", c.name, s, out, again)
+			}
+			u, err := url.Parse(out)
+			if err != nil {
+				continue
+			}
+			if u.User != nil {
+				t.Fatalf("%s(%q) = %q keeps user info", c.name, s, out)
+			}
+			for _, raw := range []string{u.RawQuery, u.Fragment} {
+				vals, _ := url.ParseQuery(raw)
+				for name, vs := range vals {
+					for _, v := range vs {
+						if SecretParam(name) && v != Redacted && v != "" {
+							t.Fatalf("%s(%q) = %q keeps %s=%s", c.name, s, out, name, v)
+						}
+					}
+				}
+			}
+		}
+	})
+}
