@@ -276,7 +276,7 @@ func async(sum func() string) func() string {
 func optionsFingerprint(o *Options) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%d|%s|%t|%t|%t|%s|%v|%q|%s|%d|%d|", o.MaxTags, o.Body, o.Raw, o.Bundle, o.Draft,
-		o.DateFormat, o.Location, o.Categories, o.Source, o.Limit, o.Since.Unix())
+		o.DateFormat, o.Location, o.Categories, SourceURL(o.Source), o.Limit, o.Since.Unix()) // the source as written, no token summed
 	words := make([]string, 0, len(o.Stopwords))
 	for w := range o.Stopwords {
 		words = append(words, w)
@@ -286,6 +286,12 @@ func optionsFingerprint(o *Options) string {
 	if o.Images == ImagesDownload || o.Aliases || (o.Tags != "" && o.Tags != TagsTitle) {
 		// Only when set, so that a default run keeps its fingerprint.
 		fmt.Fprintf(h, "%s|%d|%t|%s|\n", o.Images, o.MaxImageSize, o.Aliases, o.Tags)
+	}
+	if o.Tags == TagsFeed || o.Tags == TagsBoth {
+		// Feed categories became terms by FORMAT.md's rule (terms.go): a
+		// feed whose bytes did not change is converted again once, so
+		// that a tag "..", which stopped Hugo, is gone from its files.
+		fmt.Fprintln(h, "terms1")
 	}
 	for _, t := range o.Template.Templates() {
 		if t.Tree != nil {
