@@ -71,7 +71,7 @@ func collectFeeds(args []string, listFile string, stdin io.Reader) ([]feed, erro
 	labels := convert.Labels(srcs)
 	for i := range feeds {
 		if feeds[i].err != nil {
-			feeds[i].label = feeds[i].arg
+			feeds[i].label = convert.RedactURL(feeds[i].arg)
 			continue
 		}
 		feeds[i].label, labels = labels[0], labels[1:]

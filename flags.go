@@ -313,7 +313,7 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 	if cfg.source != "" {
 		src, err := convert.ParseSource(cfg.source)
 		if err != nil || src.URL == nil {
-			return opts, fmt.Errorf("-source %q: give an http(s) URL", cfg.source)
+			return opts, fmt.Errorf("-source %q: give an http(s) URL", convert.RedactURL(cfg.source))
 		}
 		opts.Source = cfg.source
 	}

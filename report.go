@@ -43,13 +43,17 @@ type notice struct {
 // notices lists the notices of a feed's result.
 func notices(res *convert.Result) []notice {
 	var ns []notice
+	// A URL's user name, password and tokens are never printed
+	// (RedactURL): the user puts them back from the list they keep.
 	if res.MovedTo != "" {
-		ns = append(ns, notice{noticeMoved, res.MovedTo, "moved permanently to " + res.MovedTo + ": update your feed list"})
+		u := convert.RedactURL(res.MovedTo)
+		ns = append(ns, notice{noticeMoved, u, "moved permanently to " + u + ": update your feed list"})
 	}
 	if res.Discovered != "" && res.Err == nil {
 		// Only when the feed found converted: a page whose link leads
 		// nowhere useful has its error line, not this.
-		ns = append(ns, notice{noticeDiscovered, res.Discovered, "is a page; converted the feed it links to, " + res.Discovered + ": use that URL in your list"})
+		u := convert.RedactURL(res.Discovered)
+		ns = append(ns, notice{noticeDiscovered, u, "is a page; converted the feed it links to, " + u + ": use that URL in your list"})
 	}
 	var he *convert.HTTPError
 	if errors.As(res.Err, &he) && he.StatusCode == http.StatusGone {
@@ -217,7 +221,7 @@ const (
 // Keys are only ever added, never renamed or removed.
 type jsonFeed struct {
 	Label      string     `json:"label"`                 // the feed's label, unique in the run
-	Source     string     `json:"source"`                // the URL, path or "-" as given
+	Source     string     `json:"source"`                // the URL (credentials masked: RedactURL), path or "-" as given
 	List       string     `json:"list,omitempty"`        // "FILE:LINE" for a feed of a -feeds list
 	Status     string     `json:"status"`                // statusConverted, ...
 	DryRun     bool       `json:"dry_run,omitempty"`     // -dry-run: files says what would be done
@@ -252,7 +256,7 @@ type jsonFile struct {
 // jsonReport builds the -json object of a feed.
 func jsonReport(f *feed, res *convert.Result, dryRun bool) jsonFeed {
 	j := jsonFeed{
-		Label: f.label, Source: f.arg, List: f.where, DryRun: dryRun,
+		Label: f.label, Source: convert.RedactURL(f.arg), List: f.where, DryRun: dryRun,
 		Counts: jsonCounts{
 			Items: res.Items, New: res.New, Updated: res.Updated, Unchanged: res.Unchanged,
 			Skipped: res.Skipped, Filtered: res.Filtered, Failed: len(res.Errors),

@@ -30,14 +30,25 @@ func (o *Options) Check() error {
 		if len(c) > maxNameBytes {
 			return fmt.Errorf("category %q: %d bytes, more than %d: Hugo makes a folder of it, and file systems cap names", capBytes(c, 40)+"…", len(c), maxNameBytes)
 		}
+		if Term(c) == "" {
+			why := "a browser reads its page's link (percent escapes decoded, up to '#') as categories/ itself or a folder above; write the name without escapes"
+			if !hasLetterOrDigit(PlainText(c)) {
+				why = "it has no letter or digit, and Hugo makes no page of such a term or puts it outside categories/; give a name with letters or digits"
+			}
+			return fmt.Errorf("category %q makes no taxonomy term: %s", c, why)
+		}
 	}
 	if o.Source != "" {
-		if err := checkText("source", o.Source); err != nil {
+		// Messages show the source without credentials (RedactURL).
+		if err := checkText("source", RedactURL(o.Source)); err != nil {
 			return err
+		}
+		if err := checkText("source", o.Source); err != nil {
+			return errors.New("source: the user name, password or a secret parameter holds a control character or is not UTF-8")
 		}
 		src, err := ParseSource(o.Source)
 		if err != nil || src.URL == nil {
-			return fmt.Errorf("source %q: not an http(s) URL", o.Source)
+			return fmt.Errorf("source %q: not an http(s) URL", RedactURL(o.Source))
 		}
 	}
 	return nil

@@ -262,8 +262,8 @@ type Result struct {
 
 	NotModified bool   // the server answered 304 to a conditional request: nothing parsed
 	SameBytes   bool   // the feed's bytes, the options and the files are as last time: nothing parsed
-	MovedTo     string // the feed's new URL after a permanent redirect: update the list
-	Discovered  string // the feed URL found in the HTML page the source is, when that feed converted
+	MovedTo     string // the feed's new URL after a permanent redirect: update the list (may hold credentials: show it with RedactURL)
+	Discovered  string // the feed URL found in the HTML page the source is, when that feed converted (may hold credentials: show it with RedactURL)
 
 	// NotBefore is set when the feed was not fetched because an earlier
 	// run's server asked, with Retry-After, for no request before then
@@ -386,7 +386,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 	}
 	l.prev = prev
 	if err != nil {
-		res.Err = err
+		res.Err = maskCredentials(err, src.URL)
 		return l
 	}
 	l.f = f
@@ -412,7 +412,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		}
 		fs, _ := ParseSource(found)
 		if f, err = c.fetch.read(ctx, fs, Validators{}); err != nil {
-			res.Err = fmt.Errorf("the feed %s found in the page: %w", found, err)
+			res.Err = maskCredentials(fmt.Errorf("the feed %s found in the page: %w", RedactURL(found), err), fs.URL)
 			return l
 		}
 		l.f = f
@@ -420,7 +420,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		if err != nil {
 			// Not a feed either (a page whose link points back to
 			// itself): no notice to use it.
-			err = fmt.Errorf("the feed %s found in the page: %w", found, err)
+			err = maskCredentials(fmt.Errorf("the feed %s found in the page: %w", RedactURL(found), err), fs.URL)
 		} else {
 			res.Discovered = found
 		}
@@ -825,6 +825,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 	}
 	handled := 0 // items taken in order; after an interrupt, the rest are not
 	ids := newFeedIDs(fi.scope)
+	c.store.knowOldScope(fi.scope, fi.oldScope)
 	type later struct {
 		i    int
 		p    *prepared

@@ -482,7 +482,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 	client := *f.client
 	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
 		if len(via) >= maxRedirects {
-			return fmt.Errorf("%w: more than %d redirects, from %s", errRedirectLoop, maxRedirects, via[0].URL)
+			return fmt.Errorf("%w: more than %d redirects, from %s", errRedirectLoop, maxRedirects, redactURL(via[0].URL))
 		}
 		if s := r.URL.Scheme; s != "http" && s != "https" {
 			// Checked before the request is made: nothing is read.

@@ -22,6 +22,7 @@ type feedInfo struct {
 	base       string   // what relative item links resolve against
 	title      string   // the feed's title as plain text
 	scope      sum      // sum of source: which feed an item came from, in the folder's memory
+	oldScope   sum      // the scope a release that wrote credentials into source gave (unset when the same)
 }
 
 // prepared is one item after the clean-up and body stages, before it has a
@@ -57,18 +58,35 @@ func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string, opts *Options) 
 	if from == "" {
 		from = fi.source
 	}
-	fi.base = absHTTP(feed.Link, from)
+	// A base with a user name and password would give them to every
+	// relative link (ResolveReference keeps them).
+	from = SourceURL(from)
+	fi.base = SourceURL(absHTTP(feed.Link, from))
 	if fi.base == "" {
 		fi.base = from
 	}
 	if opts.Source != "" {
 		fi.source = opts.Source
 	}
+	// No user name, password or token in a file: the source key is the
+	// URL without them. Releases before wrote them, and summed that
+	// source into the folder's memory: items they wrote are still known
+	// by that sum (oldScope).
+	if clean := SourceURL(fi.source); clean != fi.source {
+		fi.oldScope = sumOf(fi.source)
+		fi.source = clean
+	}
 	switch {
 	case len(opts.Categories) > 0:
-		fi.categories = opts.Categories
-	case hostOf(fi.source) != "":
-		fi.categories = []string{hostOf(fi.source)}
+		// Options.Check refused a -category that makes no term; one
+		// with '/' or markup becomes its term here.
+		for _, c := range opts.Categories {
+			if t := Term(c); t != "" {
+				fi.categories = append(fi.categories, t)
+			}
+		}
+	case hostTerm(fi.source) != "":
+		fi.categories = []string{hostTerm(fi.source)}
 	}
 	fi.scope = sumOf(fi.source)
 	return fi
@@ -140,8 +158,10 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 
 	fm.Image = imageURL(it, firstImg, link)
 	fm.Source, fm.Categories = fi.source, fi.categories
-	if fm.Categories == nil && hostOf(link) != "" {
-		fm.Categories = []string{hostOf(link)}
+	if fm.Categories == nil {
+		if h := hostTerm(link); h != "" {
+			fm.Categories = []string{h}
+		}
 	}
 	fm.Tags = c.itemTags(it, fm.Title)
 	fm.Draft = c.opts.Draft

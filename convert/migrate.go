@@ -81,9 +81,10 @@ func (c *Converter) itemTags(it *gofeed.Item, title string) []string {
 }
 
 // FeedTags turns an item's own categories into tags: each as plain text
-// (markup stripped, entities decoded, white space folded), lowercased;
-// empty ones and repeats dropped, feed order kept; at most max (none when
-// max is 0 or less).
+// (markup stripped, entities decoded, white space folded), lowercased,
+// made a taxonomy term by Term's rule (a Hugo folder name that stays
+// under tags/); categories that make no term and repeats dropped, feed
+// order kept; at most max (none when max is 0 or less).
 func FeedTags(categories []string, max int) []string {
 	if max <= 0 {
 		return nil
@@ -91,7 +92,7 @@ func FeedTags(categories []string, max int) []string {
 	var tags []string
 	seen := map[string]bool{}
 	for _, c := range categories {
-		t := capBytes(strings.ToLower(PlainText(c)), maxNameBytes) // a Hugo folder name, like title tags
+		t := termOf(strings.ToLower(PlainText(c)))
 		if t == "" || seen[t] {
 			continue
 		}

@@ -55,7 +55,7 @@ type Enclosure struct {
 // templates: dq and sq quote a string as a YAML double- or single-quoted
 // scalar that reads back as exactly that string.
 func TemplateFuncs() template.FuncMap {
-	return template.FuncMap{"dq": DoubleQuote, "sq": SingleQuote}
+	return template.FuncMap{"dq": DoubleQuote, "sq": SingleQuote, "terms": Terms}
 }
 
 // ParseTemplate parses a front-matter template from fsys, with

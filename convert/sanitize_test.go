@@ -264,9 +264,12 @@ func TestSanitizeRemoves(t *testing.T) {
 	}
 }
 
+// TestRelativeURLsMadeAbsolute: relative URLs resolve against the item's
+// link, except an href that is only a fragment, which names a place in
+// the same page (a footnote) and stays one (issue 18).
 func TestRelativeURLsMadeAbsolute(t *testing.T) {
 	in := `<a href="../2/">a</a><img src="/img/x.png" srcset="/a.png 1x, b.png 2x"><video poster="p.jpg" src="https://cdn.test/v.mp4"></video><a href="#frag">f</a><a href="https://other.test/x?a=1&amp;b=2">abs</a>`
-	want := `<a href="https://blog.example.com/posts/2/">a</a><img src="https://blog.example.com/img/x.png" srcset="https://blog.example.com/a.png 1x, https://blog.example.com/posts/1/b.png 2x"><video poster="https://blog.example.com/posts/1/p.jpg" src="https://cdn.test/v.mp4"></video><a href="https://blog.example.com/posts/1/#frag">f</a><a href="https://other.test/x?a=1&amp;b=2">abs</a>`
+	want := `<a href="https://blog.example.com/posts/2/">a</a><img src="https://blog.example.com/img/x.png" srcset="https://blog.example.com/a.png 1x, https://blog.example.com/posts/1/b.png 2x"><video poster="https://blog.example.com/posts/1/p.jpg" src="https://cdn.test/v.mp4"></video><a href="#frag">f</a><a href="https://other.test/x?a=1&amp;b=2">abs</a>`
 	if got := Sanitize(in, testBase); got != want {
 		t.Errorf("sanitize:\n got %s\nwant %s", got, want)
 	}

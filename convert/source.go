@@ -39,26 +39,32 @@ func ParseSource(arg string) (Source, error) {
 	if strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
 		u, err := url.Parse(trimmed)
 		if err != nil {
-			return s, fmt.Errorf("bad URL %q: %w", arg, err)
+			// url.Error quotes the whole URL, password and token included.
+			var uerr *url.Error
+			if errors.As(err, &uerr) {
+				err = uerr.Err
+			}
+			return s, fmt.Errorf("bad URL %q: %v", RedactURL(arg), RedactURL(err.Error()))
 		}
 		if u.Host == "" {
-			return s, fmt.Errorf("bad URL %q: no host", arg)
+			return s, fmt.Errorf("bad URL %q: no host", RedactURL(arg))
 		}
 		s.URL = u
 		return s, nil
 	}
 	if i := strings.Index(trimmed, "://"); i > 0 && !strings.ContainsAny(trimmed[:i], `/\.`) {
-		return s, fmt.Errorf("unsupported URL scheme %q in %q: use http or https", trimmed[:i], arg)
+		return s, fmt.Errorf("unsupported URL scheme %q in %q: use http or https", trimmed[:i], RedactURL(arg))
 	}
 	s.Path = arg
 	return s, nil
 }
 
-// Name is how messages name the feed: the URL, the path, or "stdin".
+// Name is how messages name the feed: the URL (without its credentials:
+// RedactURL), the path, or "stdin".
 func (s Source) Name() string {
 	switch {
 	case s.URL != nil:
-		return s.URL.String()
+		return redactURL(s.URL)
 	case s.Stdin:
 		return "stdin"
 	}
@@ -78,14 +84,14 @@ func (s Source) label(level int) string {
 	case s.URL != nil:
 		u := s.URL
 		if level >= 2 {
-			return u.String()
+			return redactURL(u)
 		}
 		l := u.Host
 		if p := u.EscapedPath(); p != "" && p != "/" {
 			l += p
 		}
 		if level == 1 && u.RawQuery != "" {
-			l += "?" + u.RawQuery
+			l += "?" + stripParams(u.RawQuery, false)
 		}
 		return l
 	case s.Stdin:

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -92,8 +93,31 @@ func loadState(cacheDir, outDir string) (*state, error) {
 		return nil, &StateError{Path: s.path, Err: err}
 	}
 	f.Folder = abs
+	if scrubCredentials(f) {
+		s.dirty = true // rewritten without them, even if this run records nothing
+	}
 	s.file = *f
 	return s, nil
+}
+
+// scrubCredentials drops the feeds a release before this one recorded
+// under a URL with credentials, and the discovered URLs that hold some
+// (stateKey and put no longer write them), reporting whether it dropped
+// any. Those feeds are fetched in full once.
+func scrubCredentials(f *stateFile) bool {
+	dropped := false
+	for key, fs := range f.Feeds {
+		lower := strings.ToLower(key)
+		isURL := strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://")
+		if isURL && hasCredentials(key) {
+			delete(f.Feeds, key)
+			dropped = true
+		} else if fs != nil && fs.URL != "" && hasCredentials(fs.URL) {
+			fs.URL = ""
+			dropped = true
+		}
+	}
+	return dropped
 }
 
 // errDamaged is a state file that is not one this version wrote.
@@ -131,6 +155,11 @@ func (s *state) put(key string, fs feedState) {
 		return
 	}
 	sort.Strings(fs.Files)
+	if hasCredentials(fs.URL) {
+		// A feed found in a page whose link holds a token is found
+		// again next run rather than written down.
+		fs.URL = ""
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.file.Feeds[key] = &fs
@@ -151,13 +180,15 @@ func (s *state) save() error {
 	if !s.dirty {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+	// Private: the state names the feeds a user follows.
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
 		return &StateError{Path: s.path, Err: err}
 	}
 	// Another run on the same folder may have saved since this one read
 	// the file (runs that write nothing take no lock): keep its feeds, and
 	// put this run's over them.
 	if cur, err := readStateFile(s.path); err == nil {
+		scrubCredentials(cur)
 		for key, fs := range s.file.Feeds {
 			if s.putKeys[key] {
 				cur.Feeds[key] = fs
@@ -170,7 +201,7 @@ func (s *state) save() error {
 	if err != nil {
 		return err
 	}
-	if err := atomicWrite(s.path, append(data, '\n')); err != nil {
+	if err := atomicWritePrivate(s.path, append(data, '\n')); err != nil {
 		return &StateError{Path: s.path, Err: err}
 	}
 	s.dirty = false
@@ -178,11 +209,18 @@ func (s *state) save() error {
 }
 
 // stateKey names a source in the state file: its URL, its absolute path,
-// or "-" for standard input.
+// or "-" for standard input. A URL with credentials (a user name and
+// password, a secret parameter) is named without them, followed by a sum
+// of the whole URL, which tells apart two feeds that differ only in
+// their tokens and gives no token back.
 func stateKey(src Source) string {
 	switch {
 	case src.URL != nil:
-		return src.URL.String()
+		u := src.URL.String()
+		if clean := SourceURL(u); clean != u {
+			return clean + " sha256:" + hashBytes([]byte(u))[:16]
+		}
+		return u
 	case src.Stdin:
 		return "-"
 	}
@@ -244,7 +282,7 @@ func async(sum func() string) func() string {
 func optionsFingerprint(o *Options) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%d|%s|%t|%t|%t|%s|%v|%q|%s|%d|%d|", o.MaxTags, o.Body, o.Raw, o.Bundle, o.Draft,
-		o.DateFormat, o.Location, o.Categories, o.Source, o.Limit, o.Since.Unix())
+		o.DateFormat, o.Location, o.Categories, SourceURL(o.Source), o.Limit, o.Since.Unix()) // the source as written, no token summed
 	words := make([]string, 0, len(o.Stopwords))
 	for w := range o.Stopwords {
 		words = append(words, w)
@@ -254,6 +292,12 @@ func optionsFingerprint(o *Options) string {
 	if o.Images == ImagesDownload || o.Aliases || (o.Tags != "" && o.Tags != TagsTitle) {
 		// Only when set, so that a default run keeps its fingerprint.
 		fmt.Fprintf(h, "%s|%d|%t|%s|\n", o.Images, o.MaxImageSize, o.Aliases, o.Tags)
+	}
+	if o.Tags == TagsFeed || o.Tags == TagsBoth {
+		// Feed categories became terms by FORMAT.md's rule (terms.go): a
+		// feed whose bytes did not change is converted again once, so
+		// that a tag "..", which stopped Hugo, is gone from its files.
+		fmt.Fprintln(h, "terms1")
 	}
 	for _, t := range o.Template.Templates() {
 		if t.Tree != nil {

@@ -97,6 +97,7 @@ type store struct {
 	idsDirt   bool                // byKey differs from idsFile, which flush writes from it
 	claimedBy map[digest]claimer  // identities written in this run, with the link and title of the item that has each
 	owned     map[digest]struct{} // names of files claimed by name (a feed that was not modified)
+	oldScopes map[sum]sum         // a feed's scope → the scope releases that wrote its credentials gave it
 
 	listOnce sync.Once
 	listed   map[string]bool // the folder's names, read once (see listing)
@@ -589,11 +590,30 @@ func (s *store) remember(i int32, key string, kd digest, id *itemID, title sum) 
 }
 
 // belongs reports whether the remembered file i may be the item id's by
-// its id alone: it was written for the same feed, or with the same link
-// or title, or by a release that did not record which feed.
+// its id alone: it was written for the same feed (under its scope, or
+// the scope a release that wrote the feed's credentials gave it), or with
+// the same link or title, or by a release that did not record which feed.
 func (s *store) belongs(i int32, id *itemID, sum sum) bool {
 	r := &s.recs[i]
+	if old, ok := s.oldScopes[id.feed]; ok && r.feed == old {
+		return true
+	}
 	return !r.feed.ok || r.feed == id.feed || (r.link.n != 0 && s.strs.eq(r.link, id.link)) || (r.title.ok && r.title == sum)
+}
+
+// knowOldScope records that files remembered under the scope old are of
+// the feed whose scope is now scope (see feedInfo.oldScope). Remembering
+// them again (remember) records the new scope.
+func (s *store) knowOldScope(scope, old sum) {
+	if !old.ok || old == scope {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.oldScopes == nil {
+		s.oldScopes = map[sum]sum{}
+	}
+	s.oldScopes[scope] = old
 }
 
 // unclaim frees key, claimed for an item put off to the end of its feed,
@@ -666,11 +686,33 @@ func atomicWrite(path string, data []byte) error {
 	})
 }
 
+// atomicWritePrivate is atomicWrite of a file only its owner may read
+// (mode 0600), from its first byte on.
+func atomicWritePrivate(path string, data []byte) error {
+	return atomicWriteMode(path, 0o600, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
 // atomicWriteFunc is atomicWrite with the bytes written by write.
 func atomicWriteFunc(path string, write func(io.Writer) error) (err error) {
+	return atomicWriteMode(path, 0, write)
+}
+
+// atomicWriteMode is atomicWriteFunc with the file's mode set to perm
+// (0 for the usual 0644 less the umask) before anything is written.
+func atomicWriteMode(path string, perm os.FileMode, write func(io.Writer) error) (err error) {
 	tmp, err := createTemp(filepath.Dir(path), randomTempName)
 	if err != nil {
 		return err
+	}
+	if perm != 0 {
+		if err = tmp.Chmod(perm); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return err
+		}
 	}
 	defer func() {
 		if err != nil {
