@@ -185,3 +185,28 @@ func TestHugoDate(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseDate: parseDate never panics, and a date it reads is written
+// by the rule as text Hugo reads back, not later than the date, in every
+// layout that matters (the day, RFC 3339, a clock without a zone).
+func FuzzParseDate(f *testing.F) {
+	for _, tc := range dateForms {
+		f.Add(tc.in)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := parseDate(s)
+		if !ok {
+			return
+		}
+		for _, layout := range []string{defaultDateLayout, time.RFC3339, "2006-01-02 15:04:05", "02 Jan 2006"} {
+			w := hugoDate(d, layout)
+			got, ok := hugoParseDate(w)
+			if !ok || got.After(d) {
+				t.Fatalf("%q read as %s, written %q with %q: Hugo reads %s (%v)", s, d.Format(time.RFC3339Nano), w, layout, got, ok)
+			}
+			if err := plainScalar(w); err != nil {
+				t.Fatalf("%q written %q: %v", s, w, err)
+			}
+		}
+	})
+}

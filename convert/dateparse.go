@@ -65,10 +65,10 @@ func parseDate(s string) (time.Time, bool) {
 		if n := len(w); n > 1 && w[n-1] == '.' && isDigit(w[n-2]) {
 			w = w[:n-1]
 		}
-		if n := len(lw); n > 2 && isDigit(lw[n-3]) {
-			switch lw[n-2:] {
+		if n := len(w); n > 2 && isDigit(w[n-3]) {
+			switch suffix := string([]byte{w[n-2] | 0x20, w[n-1] | 0x20}); suffix {
 			case "am", "pm":
-				out = append(out, w[:n-2], strings.ToUpper(lw[n-2:]))
+				out = append(out, w[:n-2], strings.ToUpper(suffix))
 				continue
 			case "st", "nd", "rd", "th":
 				w = w[:n-2]
@@ -83,7 +83,7 @@ func parseDate(s string) (time.Time, bool) {
 	}
 	var found time.Time
 	ok := false
-	for _, l := range dateLayouts {
+	for _, l := range layoutsByShape[dateShape(text)] {
 		t, err := time.ParseInLocation(l.layout, text, loc)
 		if err != nil || t.Year() < 1 {
 			continue
@@ -266,3 +266,51 @@ var dateLayouts = func() []dateLayout {
 	}
 	return out
 }()
+
+// layoutsByShape are dateLayouts by their dateShape, in order: a text is
+// tried on the few of its shape only, not on all.
+var layoutsByShape = func() map[string][]dateLayout {
+	m := map[string][]dateLayout{}
+	for _, l := range dateLayouts {
+		k := dateShape(l.layout)
+		m[k] = append(m[k], l)
+	}
+	return m
+}()
+
+// dateShape is s with each run of digits written 9 and each run of
+// letters a, a fraction of a second left out: "21 Jan 2008 8:56 AM" and
+// "2 Jan 2006 3:04 PM" are both "9 a 9 9:9 a".
+func dateShape(s string) string {
+	b := make([]byte, 0, len(s))
+	colons := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isDigit(c):
+			if len(b) > 0 && b[len(b)-1] == '9' {
+				continue
+			}
+			c = '9'
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			if len(b) > 0 && b[len(b)-1] == 'a' {
+				continue
+			}
+			c = 'a'
+		case c == ':':
+			colons++
+		case c == '.' && colons == 2 && i+1 < len(s) && isDigit(s[i+1]):
+			// The fraction after a clock's seconds, which time.Parse
+			// takes without a layout for it.
+			for i+1 < len(s) && isDigit(s[i+1]) {
+				i++
+			}
+			colons = 0
+			continue
+		case c == ' ':
+			colons = 0
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
