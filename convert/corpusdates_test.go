@@ -89,6 +89,9 @@ func TestCorpusDates(t *testing.T) {
 				noted++
 				continue
 			}
+			if bad != "" && !strings.Contains(notes, link+`: date "`) {
+				t.Errorf("%s: %s: publication date %q not read, dated by its update date, and no note says so", rel, link, bad)
+			}
 			if it.PublishedParsed == nil && it.UpdatedParsed == nil {
 				read++ // gofeed left it unread
 			}

@@ -17,7 +17,13 @@ import (
 // string that could not be read, for a note: the publication date when
 // the update date stood in for it, or the one date the item has.
 func itemTime(it *gofeed.Item) (t time.Time, ok bool, bad string) {
-	if t, ok := readDate(it.PublishedParsed, it.Published); ok {
+	published := it.PublishedParsed
+	if published != nil && published == it.UpdatedParsed && strings.TrimSpace(it.Published) != strings.TrimSpace(it.Updated) {
+		// gofeed's Atom translator puts the update time in place of a
+		// published date it could not parse, and keeps the text.
+		published = nil
+	}
+	if t, ok := readDate(published, it.Published); ok {
 		return t, true, ""
 	}
 	if strings.TrimSpace(it.Published) != "" {

@@ -107,20 +107,33 @@ func xmlEscape(s string) string {
 }
 
 // TestItemTimeFallsBack: an unreadable publication date gives way to a
-// readable update date, and is still reported.
+// readable update date, and is still reported; an Atom published date
+// gofeed does not read (it puts the update time in its place) is read.
 func TestItemTimeFallsBack(t *testing.T) {
-	doc := `{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"a","content_text":"x","date_published":"soon","date_modified":"2018-01-06T08:00"}]}`
-	d, err := decode([]byte(doc), "", 0)
-	if err != nil {
-		t.Fatal(err)
+	atom := func(published string) string {
+		return `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>a</title><id>a</id><published>` + published +
+			`</published><updated>2019-03-01T10:00:00+01:00</updated></entry></feed>`
 	}
-	feed, err := parseFeed(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, ok, bad := itemTime(feed.Items[0])
-	if !ok || got.Format(time.RFC3339) != "2018-01-06T08:00:00Z" || bad != "soon" {
-		t.Errorf("itemTime: %s %v %q", got.Format(time.RFC3339), ok, bad)
+	for _, tc := range []struct{ name, doc, want, bad string }{
+		{"JSON Feed, unreadable", `{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"a","content_text":"x","date_published":"soon","date_modified":"2018-01-06T08:00"}]}`,
+			"2018-01-06T08:00:00Z", "soon"},
+		{"Atom, read by parseDate", atom("2018-01-06T08:00"), "2018-01-06T08:00:00Z", ""},
+		{"Atom, unreadable", atom("soon"), "2019-03-01T10:00:00+01:00", "soon"},
+		{"Atom, read by gofeed", atom("2018-01-06T08:00:00+09:00"), "2018-01-06T08:00:00+09:00", ""},
+		{"Atom, no published", atom(""), "2019-03-01T10:00:00+01:00", ""},
+	} {
+		d, err := decode([]byte(tc.doc), "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		feed, err := parseFeed(d)
+		if err != nil || len(feed.Items) != 1 {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got, ok, bad := itemTime(feed.Items[0])
+		if !ok || got.Format(time.RFC3339) != tc.want || bad != tc.bad {
+			t.Errorf("%s: itemTime %s %v %q, want %s %q", tc.name, got.Format(time.RFC3339), ok, bad, tc.want, tc.bad)
+		}
 	}
 }
 
