@@ -492,9 +492,12 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 			return res
 		}
 	}
-	c.writeItems(ctx, l.items, l.info, res)
+	dateNotes := c.writeItems(ctx, l.items, l.info, res)
 	l.items.stop()
+	// The notes of the parse first, then the items', whichever way the
+	// feed was read.
 	res.Notes = append(res.Notes, l.items.notes.take()...)
+	res.Notes = append(res.Notes, dateNotes...)
 	l.items = nil
 	next := feedState{URL: res.Discovered, Options: c.fingerprint, Items: res.Items, Repeats: res.Repeats, Filtered: res.Filtered}
 	for _, ch := range res.Changes {
@@ -631,7 +634,7 @@ func (c *Converter) filter(ctx context.Context, list *items, res *Result) (*item
 			continue
 		}
 		dates[i].present = true
-		dates[i].t, dates[i].ok = itemTime(it)
+		dates[i].t, dates[i].ok, _ = itemTime(it)
 		if all != nil {
 			all[i] = it
 		}
@@ -762,8 +765,9 @@ func (c *Converter) pipeline(ctx context.Context, list *items, fi feedInfo, use 
 
 // writeItems gives each item a file and writes it. Files are claimed and
 // rendered in feed order, so that slugs and output are deterministic;
-// the writes themselves run on a few goroutines.
-func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, res *Result) {
+// the writes themselves run on a few goroutines. It returns the items'
+// notes (a date that could not be read), in feed order.
+func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, res *Result) (notes []string) {
 	n := list.total
 	// What each item came to is kept without pointers until the feed is
 	// written (see arena.go): the names in an arena, errors aside.
@@ -850,6 +854,9 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			return
 		}
 		outcomes[i].name = strs.add(p.name)
+		if p.note != "" {
+			notes = append(notes, p.note)
+		}
 		if p.err != nil {
 			fail(i, p.err)
 			return
@@ -942,6 +949,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		// Interrupted: every file so far is whole; the rest is not written.
 		res.Errors = append(res.Errors, fmt.Errorf("interrupted: %d items not written", unwritten))
 	}
+	return notes
 }
 
 // maxDeferred bounds the items of one feed held to its end (see
@@ -963,9 +971,12 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (f *stored
 	fm := p.fm
 	fm.Slug = f.slug
 	if !p.hasDate && f.date != "" {
-		// An undated item keeps the date its file was first written with.
+		// An undated item keeps the date its file was first written with,
+		// which hugoDate may have written in full.
 		fm.Date = f.date
 		if t, err := time.Parse(c.opts.DateFormat, f.date); err == nil {
+			fm.Time = t
+		} else if t, ok := hugoParseDate(f.date); ok {
 			fm.Time = t
 		}
 	} else {
@@ -976,7 +987,7 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (f *stored
 		if c.opts.Location != nil {
 			t = t.In(c.opts.Location)
 		}
-		fm.Time, fm.Date = t, t.Format(c.opts.DateFormat)
+		fm.Time, fm.Date = t, hugoDate(t, c.opts.DateFormat)
 	}
 	if c.images.wants(f) {
 		// Rendered by a writer once its images are in its bundle.

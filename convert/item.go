@@ -3,6 +3,7 @@ package convert
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"time"
 
@@ -34,6 +35,7 @@ type prepared struct {
 	hasDate bool
 	when    time.Time
 	name    string // how messages name the item: its link, GUID or title
+	note    string // a date string that could not be read, for Result.Notes
 	err     error
 }
 
@@ -152,9 +154,8 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	}
 	fm.Summary = SummaryText(fm.Description)
 
-	if t, ok := itemTime(it); ok {
-		p.hasDate, p.when = true, t
-	}
+	when, hasDate, badDate := itemTime(it)
+	p.hasDate, p.when = hasDate, when
 
 	fm.Image = imageURL(it, firstImg, link)
 	fm.Source, fm.Categories = fi.source, fi.categories
@@ -183,6 +184,14 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 		p.name = fm.GUID
 	default:
 		p.name = fm.Title
+	}
+	if badDate != "" {
+		// Never silent: the item would be dated otherwise than the feed meant.
+		dated := "dated by its update date instead"
+		if !hasDate {
+			dated = "dated as its file already is, else as of this run"
+		}
+		p.note = fmt.Sprintf("%s: date %q not read: %s", p.name, capBytes(strings.TrimSpace(badDate), 100), dated)
 	}
 	fallback := fm.GUID
 	if fallback == "" {

@@ -146,7 +146,7 @@ func (c *Converter) migrateData(it *gofeed.Item, link string, fi feedInfo, fm *F
 			fm.Authors = append(fm.Authors, name)
 		}
 	}
-	if it.UpdatedParsed != nil {
-		fm.Updated = *it.UpdatedParsed
+	if t, ok := readDate(it.UpdatedParsed, it.Updated); ok {
+		fm.Updated = t
 	}
 }

@@ -1,0 +1,225 @@
+package convert
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// dateForms are date strings as real feeds write them and the moment each
+// means, in the offset written (worked out by hand). A date without a
+// zone is UTC, as gofeed and Hugo read it. want "" means unreadable.
+var dateForms = []struct{ in, want string }{
+	// The four of issue 18, from real feeds.
+	{"2018-01-06T08:00", "2018-01-06T08:00:00Z"},
+	{"Sat Oct 06 2018 00:00:00 GMT", "2018-10-06T00:00:00Z"},
+	{"2020/1/10 14:33:00", "2020-01-10T14:33:00Z"},
+	{"Mon, 21 Jan 2008 8:56 am PST", "2008-01-21T08:56:00-08:00"},
+	// Their kin.
+	{"2018-01-06T08:00:00", "2018-01-06T08:00:00Z"},
+	{"2018-01-06 08:00", "2018-01-06T08:00:00Z"},
+	{"2018-01-06T08:00:00.250", "2018-01-06T08:00:00Z"}, // the fraction is kept, RFC 3339 does not show it
+	{"06 Jan 2018", "2018-01-06T00:00:00Z"},
+	{"January 6, 2018", "2018-01-06T00:00:00Z"},
+	{"January 6th, 2018", "2018-01-06T00:00:00Z"},
+	{"Jan 6, 2018 8:00 PM EST", "2018-01-06T20:00:00-05:00"},
+	{"Jan 6, 2018, 8:00pm", "2018-01-06T20:00:00Z"},
+	{"2018-01-06T08:00+02:00", "2018-01-06T08:00:00+02:00"},
+	{"2018-01-06T08:00Z", "2018-01-06T08:00:00Z"},
+	{"2018-01-06 08:00 -05", "2018-01-06T08:00:00-05:00"},
+	{"Sat, 06 Jan 18 08:00 GMT", "2018-01-06T08:00:00Z"},           // RFC 822: two-digit year, no seconds
+	{"Sat, 06 Jan 18 08:00:00 +0530", "2018-01-06T08:00:00+05:30"}, // RFC 822 with an offset
+	{"6 jan 2018 08:00:00 +0100", "2018-01-06T08:00:00+01:00"},     // lower-case month
+	{"SAT, 06 JAN 2018 08:00:00 GMT", "2018-01-06T08:00:00Z"},
+	{"Sat Oct 06 2018 00:00:00 GMT+0200 (Central European Summer Time)", "2018-10-06T00:00:00+02:00"},
+	{"Sat Oct 06 2018 09:30:00 GMT-0700 (Pacific Daylight Time)", "2018-10-06T09:30:00-07:00"},
+	{"Sun, 20 Apr 2014 8:19 pm CEST", "2014-04-20T20:19:00+02:00"},
+	{"Mon, 02 Jan 2006 15:04:05 JST", "2006-01-02T15:04:05+09:00"},
+	{"Mon, 02 Jan 2006 15:04:05 IST", "2006-01-02T15:04:05+05:30"},
+	{"Sat, 06 Jan 2018 08:00:00 +0100 GMT", "2018-01-06T08:00:00+01:00"}, // the offset wins over the name
+	{"Sat Jan  6 08:00:00 2018", "2018-01-06T08:00:00Z"},                 // ANSI C
+	{"2018.01.06", "2018-01-06T00:00:00Z"},
+	{"06.01.2018 08:00", "2018-01-06T08:00:00Z"}, // day first, as with dots
+	{"2018-1-6 8:00 PM", "2018-01-06T20:00:00Z"},
+	{"13/1/2020", "2020-01-13T00:00:00Z"},                            // only day-first is a date
+	{"1/13/2020 2:33 PM", "2020-01-13T14:33:00Z"},                    // only month-first is a date
+	{"1/1/2020", "2020-01-01T00:00:00Z"},                             // both readings agree
+	{"Seg, 24 Set 2018 19:22:00 -0300", "2018-09-24T19:22:00-03:00"}, // Portuguese
+	{"24 de setembro de 2018", "2018-09-24T00:00:00Z"},
+	{"Mar, 24 Sep 2018 10:00:00 +0200", "2018-09-24T10:00:00+02:00"}, // Spanish Tuesday, not March
+	{"Di, 5. März 2019 10:00:00 +0100", "2019-03-05T10:00:00+01:00"},
+	{"5 févr. 2019", "2019-02-05T00:00:00Z"},
+	// Unreadable: never guessed.
+	{"", ""},
+	{"yesterday", ""},
+	{"not a date at all", ""},
+	{"2018-13-45", ""},
+	{"32 Jan 2018", ""},
+	{"1/10/2020 14:33", ""}, // January 10 or October 1
+	{"2018-01-06T25:00", ""},
+	{"2018-01-06T08:00+25:00", ""},
+}
+
+// TestParseDate reads each form with parseDate, and as an RSS pubDate
+// and a JSON Feed date_published through gofeed and itemTime, as items
+// are read: the same moment in the same offset, or unreadable.
+func TestParseDate(t *testing.T) {
+	for _, tc := range dateForms {
+		t.Run(tc.in, func(t *testing.T) {
+			got, ok := parseDate(tc.in)
+			if tc.want == "" {
+				if ok {
+					t.Fatalf("parseDate read %s", got.Format(time.RFC3339))
+				}
+			} else if !ok || got.Format(time.RFC3339) != tc.want {
+				t.Fatalf("parseDate: %s %v, want %s", got.Format(time.RFC3339), ok, tc.want)
+			}
+			if tc.in == "" {
+				return
+			}
+			rss := `<rss version="2.0"><channel><title>t</title><item><title>a</title><link>https://example.com/a</link><pubDate>` +
+				xmlEscape(tc.in) + `</pubDate></item></channel></rss>`
+			json := fmt.Sprintf(`{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"a","url":"https://example.com/a","content_text":"x","date_published":%q}]}`, tc.in)
+			for name, doc := range map[string]string{"rss": rss, "json": json} {
+				d, err := decode([]byte(doc), "", 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				feed, err := parseFeed(d)
+				if err != nil || len(feed.Items) != 1 {
+					t.Fatalf("%s: %v", name, err)
+				}
+				got, ok, bad := itemTime(feed.Items[0])
+				switch {
+				case tc.want == "" && (ok || bad != tc.in):
+					t.Errorf("%s: itemTime read %s (%v), bad %q", name, got.Format(time.RFC3339), ok, bad)
+				case tc.want != "" && (!ok || bad != "" || got.Format(time.RFC3339) != tc.want):
+					t.Errorf("%s: itemTime %s %v (bad %q), want %s", name, got.Format(time.RFC3339), ok, bad, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func xmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// TestItemTimeFallsBack: an unreadable publication date gives way to a
+// readable update date, and is still reported; an Atom published date
+// gofeed does not read (it puts the update time in its place) is read.
+func TestItemTimeFallsBack(t *testing.T) {
+	atom := func(published string) string {
+		return `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>a</title><id>a</id><published>` + published +
+			`</published><updated>2019-03-01T10:00:00+01:00</updated></entry></feed>`
+	}
+	for _, tc := range []struct{ name, doc, want, bad string }{
+		{"JSON Feed, unreadable", `{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"a","content_text":"x","date_published":"soon","date_modified":"2018-01-06T08:00"}]}`,
+			"2018-01-06T08:00:00Z", "soon"},
+		{"Atom, read by parseDate", atom("2018-01-06T08:00"), "2018-01-06T08:00:00Z", ""},
+		{"Atom, unreadable", atom("soon"), "2019-03-01T10:00:00+01:00", "soon"},
+		{"Atom, read by gofeed", atom("2018-01-06T08:00:00+09:00"), "2018-01-06T08:00:00+09:00", ""},
+		{"Atom, no published", atom(""), "2019-03-01T10:00:00+01:00", ""},
+	} {
+		d, err := decode([]byte(tc.doc), "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		feed, err := parseFeed(d)
+		if err != nil || len(feed.Items) != 1 {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got, ok, bad := itemTime(feed.Items[0])
+		if !ok || got.Format(time.RFC3339) != tc.want || bad != tc.bad {
+			t.Errorf("%s: itemTime %s %v %q, want %s %q", tc.name, got.Format(time.RFC3339), ok, bad, tc.want, tc.bad)
+		}
+	}
+}
+
+// TestHugoDate checks the rule of FORMAT.md's date key: the layout's text
+// unless Hugo would read it as later than the item's moment, then RFC
+// 3339 in the item's offset. Each want was worked out by hand; the test
+// also reads every result back as Hugo 0.111 does (hugoParseDate).
+func TestHugoDate(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// 07:39:27 +09:00 on 4 December is 22:39:27 UTC on 3 December.
+	east := at("2026-12-04T07:39:27+09:00")
+	cases := []struct {
+		name   string
+		t      time.Time
+		layout string
+		want   string
+	}{
+		{"east, before its offset's hour", east, defaultDateLayout, "2026-12-04T07:39:27+09:00"},
+		{"east, at its offset's hour", at("2026-12-04T09:00:00+09:00"), defaultDateLayout, "2026-12-04"},
+		{"east, after its offset's hour", at("2026-12-04T10:00:00+09:00"), defaultDateLayout, "2026-12-04"},
+		{"east, midnight exactly", at("2026-12-04T00:00:00+01:00"), defaultDateLayout, "2026-12-04T00:00:00+01:00"},
+		{"east, a fraction of a second", at("2026-12-04T07:39:27.9+09:00"), defaultDateLayout, "2026-12-04T07:39:27+09:00"},
+		{"the seed: west, morning", at("2026-01-21T10:22:37-05:00"), defaultDateLayout, "2026-01-21"},
+		{"west, evening", at("2026-01-21T22:00:00-05:00"), defaultDateLayout, "2026-01-21"},
+		{"UTC, midnight exactly", at("2026-12-04T00:00:00Z"), defaultDateLayout, "2026-12-04"},
+		{"UTC, a second before midnight", at("2026-12-03T23:59:59Z"), defaultDateLayout, "2026-12-03"},
+		{"-tz Asia/Tokyo", east.In(tokyo), defaultDateLayout, "2026-12-04T07:39:27+09:00"},
+		{"-tz America/New_York", east.In(newYork), defaultDateLayout, "2026-12-03"},
+		{"-tz UTC", east.UTC(), defaultDateLayout, "2026-12-03"},
+		{"a clock without a zone, east", east, "2006-01-02 15:04:05", "2026-12-04T07:39:27+09:00"},
+		{"a clock without a zone, west", at("2026-01-21T20:00:00-05:00"), "2006-01-02 15:04:05", "2026-01-21 20:00:00"},
+		{"a clock without a zone, UTC", at("2026-12-04T07:39:27Z"), "2006-01-02T15:04:05", "2026-12-04T07:39:27"},
+		{"a clock with a zone, east", east, "2006-01-02 15:04:05 -0700", "2026-12-04 07:39:27 +0900"},
+		{"RFC 3339, east", east, time.RFC3339, "2026-12-04T07:39:27+09:00"},
+		{"a day first, east", east, "02 Jan 2006", "2026-12-04T07:39:27+09:00"},
+		{"a day first, west", at("2026-01-21T10:00:00-05:00"), "02 Jan 2006", "21 Jan 2026"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := hugoDate(tc.t, tc.layout)
+			if got != tc.want {
+				t.Errorf("hugoDate(%s, %q) = %q, want %q", tc.t.Format(time.RFC3339Nano), tc.layout, got, tc.want)
+			}
+			read, ok := hugoParseDate(got)
+			if !ok || read.After(tc.t) {
+				t.Errorf("Hugo reads %q as %s (%v), after %s", got, read, ok, tc.t)
+			}
+		})
+	}
+}
+
+// FuzzParseDate: parseDate never panics, and a date it reads is written
+// by the rule as text Hugo reads back, not later than the date, in every
+// layout that matters (the day, RFC 3339, a clock without a zone).
+func FuzzParseDate(f *testing.F) {
+	for _, tc := range dateForms {
+		f.Add(tc.in)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := parseDate(s)
+		if !ok {
+			return
+		}
+		for _, layout := range []string{defaultDateLayout, time.RFC3339, "2006-01-02 15:04:05", "02 Jan 2006"} {
+			w := hugoDate(d, layout)
+			got, ok := hugoParseDate(w)
+			if !ok || got.After(d) {
+				t.Fatalf("%q read as %s, written %q with %q: Hugo reads %s (%v)", s, d.Format(time.RFC3339Nano), w, layout, got, ok)
+			}
+			if err := plainScalar(w); err != nil {
+				t.Fatalf("%q written %q: %v", s, w, err)
+			}
+		}
+	})
+}
