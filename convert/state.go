@@ -249,6 +249,9 @@ func optionsFingerprint(o *Options) string {
 		// Only when set, so that a default run keeps its fingerprint.
 		fmt.Fprintf(h, "%s|%d|%t|%s|\n", o.Images, o.MaxImageSize, o.Aliases, o.Tags)
 	}
+	if o.Theme != "" {
+		fmt.Fprintf(h, "theme|%s|\n", o.Theme)
+	}
 	for _, t := range o.Template.Templates() {
 		if t.Tree != nil {
 			fmt.Fprintln(h, t.Name(), t.Tree.Root.String())
