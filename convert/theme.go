@@ -109,12 +109,9 @@ var themeFolders = map[string]string{
 
 // ThemeNotice returns a notice when dir lies inside a Hugo site whose
 // configuration names a theme that Options.Theme knows, and theme (the
-// Theme option) is empty: the flag that makes item images show in it.
-// It returns "" otherwise, or when no site is found.
+// Theme option) is empty or another: the flag that makes item images
+// show in it. It returns "" otherwise, or when no site is found.
 func ThemeNotice(dir, theme string) string {
-	if theme != "" {
-		return ""
-	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return ""
@@ -122,7 +119,16 @@ func ThemeNotice(dir, theme string) string {
 	for d := abs; ; d = filepath.Dir(d) {
 		if files := siteConfigFiles(d); len(files) > 0 {
 			for _, f := range files {
-				if name := siteTheme(f); name != "" {
+				name := siteTheme(f)
+				switch {
+				case name == "":
+					continue
+				case name == theme:
+					return ""
+				case theme != "":
+					return fmt.Sprintf("the site uses the %s theme (%s), not %s: use -theme %s so that item images show on its pages and lists",
+						themeTitles[name], filepath.Base(f), theme, name)
+				default:
 					return fmt.Sprintf("the site uses the %s theme (%s): add -theme %s so that item images show on its pages and lists",
 						themeTitles[name], filepath.Base(f), name)
 				}

@@ -242,8 +242,20 @@ func TestThemeNotice(t *testing.T) {
 			if c.want != "" && !strings.Contains(got, "so that item images show") {
 				t.Errorf("notice %q does not say why", got)
 			}
-			if n := ThemeNotice(posts, "papermod"); n != "" {
-				t.Errorf("with -theme: %q", n)
+			if c.want == "" {
+				return
+			}
+			// The right -theme: no notice; another: one naming the right one.
+			right := strings.TrimPrefix(c.want, "-theme ")
+			if n := ThemeNotice(posts, right); n != "" {
+				t.Errorf("with -theme %s: %q", right, n)
+			}
+			other := "stack"
+			if right == "stack" {
+				other = "ananke"
+			}
+			if n := ThemeNotice(posts, other); !strings.Contains(n, ", not "+other+": use "+c.want+" ") {
+				t.Errorf("with -theme %s: %q, want one naming %s", other, n, c.want)
 			}
 		})
 	}
