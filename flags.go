@@ -119,7 +119,7 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	fs.Var((*sizeValue)(&cfg.maxImageSize), "max-image-size", "the largest image downloaded, a `size`; a larger one keeps its URL")
 	fs.BoolVar(&cfg.aliases, "aliases", false, "write the item link's path as Hugo aliases, when it is on the feed's own host")
 	fs.Func("tags", "where tags come from, a `source`: title (its words), feed (the item's categories), or both (default title)", oneOf(&cfg.tags, convert.TagsTitle, convert.TagsFeed, convert.TagsBoth))
-	fs.StringVar(&cfg.theme, "theme", "", "the site's Hugo `theme`: "+strings.Join(convert.Themes, ", ")+"; adds the keys it reads for the item's image (and Hugo's images)")
+	fs.StringVar(&cfg.theme, "theme", "", "also write the keys that the Hugo theme `name` reads for the item's image, and Hugo's images: "+orList(convert.Themes))
 	return fs
 }
 
