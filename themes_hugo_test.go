@@ -37,13 +37,17 @@ func sharedThemes(t *testing.T) string {
 }
 
 // themeFeed has the images a theme must show: a plain one, one whose URL
-// holds a quote, an ampersand and brackets, and an item with none.
+// holds a quote, an ampersand and brackets, one whose URL is a glob that
+// does not compile (PaperMod and Ananke match the key as a pattern), and
+// an item with none.
 const themeFeed = `<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Pictures</title><link>https://blog.test/</link>
-<item><title>Plain picture</title><link>https://blog.test/1</link><guid>1</guid><pubDate>Mon, 05 Jan 2026 10:00:00 +0000</pubDate>
+<item><title>Plain picture</title><link>https://blog.test/1</link><guid>1</guid><pubDate>Thu, 08 Jan 2026 10:00:00 +0000</pubDate>
 <media:content url="https://img.test/photos/plain.jpg" medium="image"/><description>A plain picture.</description></item>
-<item><title>Odd picture</title><link>https://blog.test/2</link><guid>2</guid><pubDate>Mon, 05 Jan 2026 09:00:00 +0000</pubDate>
+<item><title>Odd picture</title><link>https://blog.test/2</link><guid>2</guid><pubDate>Tue, 06 Jan 2026 10:00:00 +0000</pubDate>
 <media:content url="https://img.test/it's [odd].png?w=1&amp;h=2" medium="image"/><description>An odd URL.</description></item>
-<item><title>No picture</title><link>https://blog.test/3</link><guid>3</guid><pubDate>Mon, 05 Jan 2026 08:00:00 +0000</pubDate><description>Words only.</description></item>
+<item><title>Glob picture</title><link>https://blog.test/4</link><guid>4</guid><pubDate>Wed, 07 Jan 2026 10:00:00 +0000</pubDate>
+<media:content url="https://img.test/a[b{c\d.png" medium="image"/><description>A URL that is no glob.</description></item>
+<item><title>No picture</title><link>https://blog.test/3</link><guid>3</guid><pubDate>Mon, 05 Jan 2026 10:00:00 +0000</pubDate><description>Words only.</description></item>
 </channel></rss>
 `
 
@@ -160,6 +164,7 @@ func TestThemesShowImages(t *testing.T) {
 			images := map[string]string{ // slug: the image URL Hugo must print
 				"plain-picture": "https://img.test/photos/plain.jpg",
 				"odd-picture":   readImage(t, filepath.Join(posts, "odd-picture.md")),
+				"glob-picture":  `https://img.test/a[b{c\d.png`,
 			}
 			if !strings.Contains(images["odd-picture"], "'") || !strings.Contains(images["odd-picture"], "&") {
 				t.Fatalf("the odd URL lost its quote or ampersand: %q", images["odd-picture"])
@@ -181,7 +186,7 @@ func TestThemesShowImages(t *testing.T) {
 					}
 				}
 				if home[img] != (w.home && expect) {
-					// Ananke's home page shows the three newest posts: these.
+					// Ananke's home page shows the three newest posts: those.
 					t.Errorf("the home page shows %q: %t, want %t (%v)", img, home[img], w.home && expect, keys(home))
 				}
 				if section[img] != (w.section && expect) {

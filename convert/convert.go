@@ -969,7 +969,8 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (f *stored
 func (c *Converter) renderItem(fm *FrontMatter, body string) ([]byte, error) {
 	fm.Theme = c.opts.Theme
 	if fm.Image != "" && (fm.Theme != "" || !c.fastRender) {
-		fm.Images = socialImages(fm.Image)
+		fm.ThemeImage = themeImage(fm.Image)
+		fm.Images = socialImages(fm.ThemeImage)
 	}
 	if c.fastRender {
 		buf := c.buffers.Get().(*[]byte)

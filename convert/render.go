@@ -46,8 +46,13 @@ type FrontMatter struct {
 	// the embedded template then also writes the keys that theme reads
 	// for the image. A user's template given with a theme must use it.
 	Theme string
+	// ThemeImage is Image as the keys of a theme carry it: with the
+	// characters that Hugo's resource matching reads as a pattern ([, ],
+	// {, }, \) percent-encoded, since a pattern that does not compile
+	// stops a site's build; "" without an image.
+	ThemeImage string
 	// Images is Hugo's images key, read by its social-card templates:
-	// Image when it is an absolute URL, else empty.
+	// ThemeImage when it is an absolute URL, else empty.
 	Images []string
 }
 

@@ -147,7 +147,7 @@ func FuzzDefaultLayout(f *testing.F) {
 		}
 		// Without a theme, then with each (-theme): the theme's keys too.
 		for _, theme := range append([]string{""}, Themes...) {
-			fm.Theme, fm.Images = theme, socialImages(image)
+			fm.Theme, fm.ThemeImage, fm.Images = theme, themeImage(image), socialImages(themeImage(image))
 			if link != "" {
 				fm.Images = append(fm.Images, link)
 			}

@@ -42,7 +42,7 @@ func checkTheme(theme string, t *template.Template) error {
 	}
 	// An image URL as hostile as YAML allows on one line (see ParseTemplate).
 	image := `https://example.com/i.png?x=1: 'y': #z`
-	sample := FrontMatter{Title: "Sample", Date: "2006-01-02", Slug: "sample", Image: image, Images: []string{image}}
+	sample := FrontMatter{Title: "Sample", Date: "2006-01-02", Slug: "sample", Image: image, ThemeImage: image, Images: []string{image}}
 	var without, with bytes.Buffer
 	if err := t.Execute(&without, &sample); err != nil {
 		return err
@@ -72,6 +72,29 @@ func socialImages(image string) []string {
 	return nil
 }
 
+// themeImage returns an image as the themes' keys carry it: PaperMod and
+// Ananke look the value up among the page's resources as a glob pattern,
+// and a pattern that does not compile ("a[b.png") stops the whole site's
+// build. So '[', ']', '{', '}' and '\' are percent-encoded (as a browser
+// sends them), except in the host of an absolute URL ("[::1]"): what is
+// left of glob syntax, '*' and '?', always compiles.
+func themeImage(image string) string {
+	if !strings.ContainsAny(image, `[]{}\`) {
+		return image
+	}
+	head := ""
+	if i := strings.Index(image, "://"); i >= 0 {
+		end := len(image)
+		if j := strings.IndexAny(image[i+3:], "/?#"); j >= 0 {
+			end = i + 3 + j
+		}
+		head, image = image[:end], image[end:]
+	}
+	return head + globEscaper.Replace(image)
+}
+
+var globEscaper = strings.NewReplacer("[", "%5B", "]", "%5D", "{", "%7B", "}", "%7D", `\`, "%5C")
+
 // appendThemeKeys appends the keys of fm.Theme for the item's image, as
 // the embedded template writes them (renderDefault's part of it).
 func appendThemeKeys(b []byte, fm *FrontMatter) []byte {
@@ -85,16 +108,16 @@ func appendThemeKeys(b []byte, fm *FrontMatter) []byte {
 			b = append(b, SingleQuote(im)...)
 		}
 	}
-	if fm.Image == "" {
+	if fm.ThemeImage == "" {
 		return b
 	}
 	switch fm.Theme {
 	case "papermod":
 		b = append(b, "\ncover:\n  image: "...)
-		b = append(b, SingleQuote(fm.Image)...)
+		b = append(b, SingleQuote(fm.ThemeImage)...)
 	case "ananke":
 		b = append(b, "\nfeatured_image: "...)
-		b = append(b, SingleQuote(fm.Image)...)
+		b = append(b, SingleQuote(fm.ThemeImage)...)
 	}
 	return b
 }

@@ -60,6 +60,7 @@ func themeFrontMatter(t testing.TB, data []byte, theme string) map[string]any {
 	if img == "" {
 		return m
 	}
+	img = themeImage(img)
 	if ims, ok := m["images"].([]any); ok && (len(ims) != 1 || ims[0] != img) {
 		t.Errorf("images %v, want [%s]", ims, img)
 	}
@@ -84,13 +85,19 @@ func TestThemeKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const img = `https://img.example/a'b: "c" #d.png?x=1&y=[2]`
-	const q = `'https://img.example/a''b: "c" #d.png?x=1&y=[2]'`
+	const img = `https://img.example/a'b: "c" #d.png?x=1&y=2`
+	const q = `'https://img.example/a''b: "c" #d.png?x=1&y=2'`
+	// Glob syntax that does not compile, which PaperMod and Ananke would
+	// stop the site's build on: encoded in the theme's keys only.
+	const glob = `https://[::1]:8080/a[b{c}\d].png?q=[x]`
+	const globQ = `'https://[::1]:8080/a%5Bb%7Bc%7D%5Cd%5D.png?q=%5Bx%5D'`
 	cases := []struct{ theme, image, want string }{
 		{"", img, "tags:\n- 'bots'\n\ndraft: false\n"},
 		{"papermod", img, "tags:\n- 'bots'\nimages:\n- " + q + "\ncover:\n  image: " + q + "\n\ndraft: false\n"},
 		{"ananke", img, "tags:\n- 'bots'\nimages:\n- " + q + "\nfeatured_image: " + q + "\n\ndraft: false\n"},
 		{"stack", img, "tags:\n- 'bots'\nimages:\n- " + q + "\n\ndraft: false\n"},
+		{"papermod", glob, "tags:\n- 'bots'\nimages:\n- " + globQ + "\ncover:\n  image: " + globQ + "\n\ndraft: false\n"},
+		{"ananke", glob, "tags:\n- 'bots'\nimages:\n- " + globQ + "\nfeatured_image: " + globQ + "\n\ndraft: false\n"},
 		{"papermod", "", "tags:\n- 'bots'\n\ndraft: false\n"},
 		{"ananke", "", "tags:\n- 'bots'\n\ndraft: false\n"},
 		// A file downloaded into the bundle: the theme finds it among the
@@ -102,7 +109,7 @@ func TestThemeKeys(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.theme+" "+c.image, func(t *testing.T) {
 			fm := FrontMatter{Title: "T", Date: "2026-01-02", Slug: "t", Image: c.image, Tags: []string{"bots"},
-				Theme: c.theme, Images: socialImages(c.image)}
+				Theme: c.theme, ThemeImage: themeImage(c.image), Images: socialImages(themeImage(c.image))}
 			viaTemplate, err := render(tmpl, &fm, "")
 			if err != nil {
 				t.Fatal(err)
@@ -114,6 +121,9 @@ func TestThemeKeys(t *testing.T) {
 			tail := string(fast[bytes.Index(fast, []byte("tags:")):])
 			if tail != c.want+"---\n" {
 				t.Errorf("wrote\n%s\nwant\n%s---", tail, c.want)
+			}
+			if !strings.Contains(string(fast), "\nimage: "+SingleQuote(c.image)+"\n") {
+				t.Errorf("the image key is not the image as given:\n%s", fast)
 			}
 			if c.theme != "" {
 				themeFrontMatter(t, fast, c.theme)
