@@ -220,7 +220,7 @@ func TestThemesShowDownloadedImages(t *testing.T) {
 	if err := os.WriteFile(feedFile, []byte(feed), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, theme := range convert.Themes {
+	for _, theme := range convert.Themes() {
 		t.Run(theme, func(t *testing.T) {
 			site := t.TempDir()
 			writeFiles(t, site, map[string]string{"hugo.toml": themeConfig(theme, themes)})

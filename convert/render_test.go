@@ -146,7 +146,7 @@ func FuzzDefaultLayout(f *testing.F) {
 			fm.Tags = []string{tag}
 		}
 		// Without a theme, then with each (-theme): the theme's keys too.
-		for _, theme := range append([]string{""}, Themes...) {
+		for _, theme := range append([]string{""}, Themes()...) {
 			fm.Theme, fm.ThemeImage, fm.Images = theme, themeImage(image), socialImages(themeImage(image))
 			if link != "" {
 				fm.Images = append(fm.Images, link)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -13,15 +14,15 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Themes are the Hugo themes Options.Theme knows, and the front-matter
-// keys each reads for a page's image (besides Hugo's images, written for
-// all of them):
+// Themes returns the Hugo themes Options.Theme knows, in a new slice.
+// The front-matter keys each reads for a page's image (besides Hugo's
+// images, written for all of them):
 //
 //   - papermod (adityatelange/hugo-PaperMod): cover.image;
 //   - ananke (theNewDynamic/gohugo-theme-ananke): featured_image;
 //   - stack (CaiJimmy/hugo-theme-stack): image, which FORMAT.md's layout
 //     already has.
-var Themes = []string{"papermod", "ananke", "stack"}
+func Themes() []string { return []string{"papermod", "ananke", "stack"} }
 
 // themeTitles name the known themes as their authors do, for messages.
 var themeTitles = map[string]string{"papermod": "PaperMod", "ananke": "Ananke", "stack": "Stack"}
@@ -30,12 +31,8 @@ var themeTitles = map[string]string{"papermod": "PaperMod", "ananke": "Ananke", 
 // ignore it (its output is the same whatever .Theme says) or writes
 // invalid YAML with it.
 func checkTheme(theme string, t *template.Template) error {
-	known := false
-	for _, k := range Themes {
-		known = known || theme == k
-	}
-	if !known {
-		return fmt.Errorf("unknown theme %q: use %s", theme, strings.Join(Themes, ", "))
+	if !slices.Contains(Themes(), theme) {
+		return fmt.Errorf("unknown theme %q: use %s", theme, strings.Join(Themes(), ", "))
 	}
 	if t == nil || isDefaultLayout(t) {
 		return nil

@@ -210,7 +210,7 @@ func TestThemeFingerprint(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := map[string]string{}
-	for _, theme := range append([]string{""}, Themes...) {
+	for _, theme := range append([]string{""}, Themes()...) {
 		o := Options{Template: tmpl, Theme: theme, Stopwords: DefaultStopwords()}
 		fp := optionsFingerprint(&o)
 		if other, ok := seen[fp]; ok {
