@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -69,6 +70,7 @@ type config struct {
 	maxImageSize int64  // -max-image-size
 	aliases      bool   // -aliases
 	tags         string // -tags
+	theme        string // -theme
 }
 
 // newFlagSet registers every flag. The FlagSet prints nothing itself:
@@ -117,6 +119,7 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	fs.Var((*sizeValue)(&cfg.maxImageSize), "max-image-size", "the largest image downloaded, a `size`; a larger one keeps its URL")
 	fs.BoolVar(&cfg.aliases, "aliases", false, "write the item link's path as Hugo aliases, when it is on the feed's own host")
 	fs.Func("tags", "where tags come from, a `source`: title (its words), feed (the item's categories), or both (default title)", oneOf(&cfg.tags, convert.TagsTitle, convert.TagsFeed, convert.TagsBoth))
+	fs.StringVar(&cfg.theme, "theme", "", "also write the keys that the Hugo theme `name` reads for the item's image, and Hugo's images: "+orList(convert.Themes()))
 	return fs
 }
 
@@ -254,6 +257,12 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 		opts.MaxFileSize = cfg.maxSize // given: it caps local files too
 	}
 	opts.Images, opts.MaxImageSize, opts.Aliases, opts.Tags = cfg.images, cfg.maxImageSize, cfg.aliases, cfg.tags
+	if cfg.theme != "" {
+		opts.Theme = strings.ToLower(cfg.theme)
+		if !slices.Contains(convert.Themes(), opts.Theme) {
+			return opts, fmt.Errorf("-theme %q: use %s (-template writes the keys of any other theme)", cfg.theme, orList(convert.Themes()))
+		}
+	}
 	if cfg.quiet && cfg.verbose {
 		return opts, errors.New("-q and -v cannot go together: -q prints errors only, -v every file")
 	}

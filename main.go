@@ -110,6 +110,9 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if w := convert.HugoWarning(opts.OutputDir, opts.Body); w != "" {
 		warn(w)
 	}
+	if n := convert.ThemeNotice(opts.OutputDir, opts.Theme); n != "" {
+		warn(n)
+	}
 	rep := &reporter{stdout: stdout, stderr: stderr, quiet: cfg.quiet, verbose: cfg.verbose,
 		dryRun: cfg.dryRun, json: cfg.jsonOut, noticed: map[string]bool{}}
 	code := exitOK

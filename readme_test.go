@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // readme returns README.md.
@@ -134,29 +136,38 @@ func TestReadmeFirstCommands(t *testing.T) {
 	}
 }
 
-// TestReadmeHugoQuickStart runs the README's Hugo quick start with the
-// installed Hugo: the theme is a local stand-in (no network), the feed
-// a testdata file, "hugo server" a build. The theme line must land in
-// the configuration file that holds the site's title, whichever Hugo
-// made (config.toml before 0.112, hugo.toml since), and the post must
-// be built.
+// TestReadmeHugoQuickStart runs the README's Hugo quick start literally
+// with the installed Hugo and the real Ananke v2.9.2 of
+// ../shared/themes/ananke: only the steps that need the network change
+// (the submodule is a copy of that folder, the tag it checks out is the
+// one the copy is at, the feed a testdata file, "hugo server" a build).
+// The theme line must land in the configuration file that holds the
+// site's title, whichever Hugo made (config.toml before 0.112, hugo.toml
+// since); the post's page, the home page (with the item's image and
+// summary) and the tag pages must be built.
 func TestReadmeHugoQuickStart(t *testing.T) {
 	hugo := hugoBin(t)
+	themes := sharedThemes(t)
 	blocks := codeBlocks(t, readme(t), "## Hugo quick start")
 	if len(blocks) == 0 {
 		t.Fatal("no code block in the Hugo quick start")
 	}
 	script := blocks[0]
-	theme := t.TempDir()
-	for name, text := range hugoLayouts {
-		p := filepath.Join(theme, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	// The tag the README checks out is the copy's release.
+	tag := regexp.MustCompile(`(?m)^git -C themes/ananke checkout -q (v[0-9.]+)`).FindStringSubmatch(script)
+	if tag == nil {
+		t.Fatal("the quick start does not check out an Ananke release: update this test with the README")
+	}
+	shared, err := os.ReadFile(filepath.Join(themes, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^\| ananke \|.*\| ` + regexp.QuoteMeta(tag[1]) + ` \|`).Match(shared) {
+		t.Fatalf("the README checks out Ananke %s, which ../shared/themes/ananke is not", tag[1])
 	}
 	for _, r := range []struct{ re, with string }{
-		{`git init && git submodule add \S+ themes/ananke`, `cp -r "$THEME" themes/ananke`},
+		{`git submodule add \S+ themes/ananke`, `cp -R "$THEME" themes/ananke && chmod -R u+w themes/ananke`},
+		{`(?m)^git -C themes/ananke checkout -q v[0-9.]+`, `:`},
 		{`https://example\.com/feed\.xml`, `"$FEED"`},
 		{`(?m)^hugo server$`, `"$HUGO" --quiet --buildFuture`},
 		{`(?m)^hugo new site`, `"$HUGO" new site`},
@@ -170,8 +181,10 @@ func TestReadmeHugoQuickStart(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command("sh", "-euc", "feed2md() { FEED2MD_RUN_MAIN=1 \"$TESTBIN\" \"$@\"; }\n"+script)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "THEME="+theme, "FEED="+mustAbs("testdata/foxnews-latest.xml"),
-		"HUGO="+hugo, "TESTBIN="+os.Args[0], "XDG_CACHE_HOME="+t.TempDir())
+	// botframework.xml: three posts, two with an image.
+	cmd.Env = append(os.Environ(), "THEME="+filepath.Join(themes, "ananke"), "FEED="+mustAbs("testdata/botframework.xml"),
+		"HUGO="+hugo, "TESTBIN="+os.Args[0], "XDG_CACHE_HOME="+t.TempDir(),
+		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("the quick start failed: %v\n%s\n%s", err, script, out)
@@ -189,13 +202,59 @@ func TestReadmeHugoQuickStart(t *testing.T) {
 	if !bytes.Contains(config, []byte("title")) || !bytes.Contains(config, []byte("theme = 'ananke'")) {
 		t.Errorf("the site's configuration lost its title or has no theme:\n%s", config)
 	}
-	page, err := os.ReadFile(filepath.Join(site, "public/posts/witkoff-and-kushner-scheduled-to-meet-putin-in-moscow/index.html"))
+	const (
+		slug  = "more-ways-to-make-smart-bots"
+		title = "More Ways to Make Smart Bots"
+		img   = "http://blog.botframework.com/images/12-13-2016-smart-bots/1qna_faqtobot.png"
+	)
+	page := readPage(t, site, "posts/"+slug+"/index.html")
+	_, cards := pageImages(t, page)
+	// The body shows the same image: the header is the theme's.
+	header := regexp.MustCompile(`<header class="cover[^>]*style="background-image: url\('([^']*)'\)`).FindSubmatch(page)
+	if !bytes.Contains(page, []byte(title)) || header == nil || string(header[1]) != img || !cards["og:image "+img] {
+		t.Errorf("the post's page lacks its title, its image in the header or its og:image (header %q, cards %v)", header, keys(cards))
+	}
+	home := readPage(t, site, "index.html")
+	shown, _ := pageImages(t, home)
+	if !bytes.Contains(home, []byte(title)) || !shown[img] || !bytes.Contains(home, []byte("/posts/"+slug+"/")) {
+		t.Errorf("the home page lacks the post, its link or its image (images %v)", keys(shown))
+	}
+	fm := yamlFile(t, filepath.Join(site, "content", "posts", slug+".md"))
+	if words := strings.Fields(fm.Summary); len(words) < 3 || !strings.Contains(pageText(string(home)), strings.Join(words[:3], " ")) {
+		t.Errorf("the home page lacks the summary %q", fm.Summary)
+	}
+	tags := pageText(string(readPage(t, site, "tags/index.html")))
+	for _, tag := range fm.Tags {
+		if !strings.Contains(strings.ToLower(tags), strings.ToLower(tag)) {
+			t.Errorf("the tags page does not list %q", tag)
+		}
+		if term := readPage(t, site, "tags/"+strings.ToLower(tag)+"/index.html"); !bytes.Contains(term, []byte(title)) {
+			t.Errorf("the page of tag %q does not list the post", tag)
+		}
+	}
+	if len(fm.Tags) == 0 {
+		t.Error("the post has no tags")
+	}
+}
+
+// yamlFile reads a written file's summary and tags.
+func yamlFile(t *testing.T, path string) (fm struct {
+	Summary string
+	Tags    []string
+}) {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("the post was not built: %v\n%s", err, out)
+		t.Fatal(err)
 	}
-	if !bytes.Contains(page, []byte("Witkoff and Kushner scheduled to meet Putin in Moscow")) {
-		t.Errorf("the post's page has no title:\n%s", page)
+	head, _, ok := strings.Cut(strings.TrimPrefix(string(data), "---\n"), "\n---\n")
+	if !ok {
+		t.Fatalf("%s: no front matter", path)
 	}
+	if err := yaml.Unmarshal([]byte(head), &fm); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return fm
 }
 
 // TestFormatCopy: docs/FORMAT.md is the spec the project was given,

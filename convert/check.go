@@ -12,7 +12,8 @@ import (
 
 // Check reports a value of o that would reach the front matter as
 // something Hugo or a YAML parser cannot read: a date layout whose dates
-// Hugo does not parse back, a category or source that is not clean text.
+// Hugo does not parse back, a category or source that is not clean text,
+// an unknown theme or a template that ignores it.
 // New calls it; a command calls it first to fail as a usage error, before
 // any network or disk work. Values quoted with dq or sq need no more than
 // clean text: the date is written unquoted (the seed's `date: 2026-01-21`),
@@ -49,6 +50,11 @@ func (o *Options) Check() error {
 		src, err := ParseSource(o.Source)
 		if err != nil || src.URL == nil {
 			return fmt.Errorf("source %q: not an http(s) URL", RedactURL(o.Source))
+		}
+	}
+	if o.Theme != "" {
+		if err := checkTheme(o.Theme, o.Template); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -72,6 +72,12 @@ type Options struct {
 	MaxImageSize int64  // the largest image downloaded (default 20 MiB)
 	Aliases      bool   // write the item link's path as Hugo aliases when it is on the feed's own host
 	Tags         string // where tags come from: TagsTitle (default), TagsFeed or TagsBoth
+
+	// Theme names the Hugo theme of the site (one of Themes; default
+	// none): the front matter also carries the keys that theme reads for
+	// the item's image, and Hugo's images. A user's Template must use
+	// .Theme (Check says so).
+	Theme string
 }
 
 // Converter converts feeds into one output folder.
@@ -1005,6 +1011,11 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (f *stored
 // buffer (the writer gives it back), or the user's template, which also
 // gets the body as .Content.
 func (c *Converter) renderItem(fm *FrontMatter, body string) ([]byte, error) {
+	fm.Theme = c.opts.Theme
+	if fm.Image != "" && (fm.Theme != "" || !c.fastRender) {
+		fm.ThemeImage = themeImage(fm.Image)
+		fm.Images = socialImages(fm.ThemeImage)
+	}
 	if c.fastRender {
 		buf := c.buffers.Get().(*[]byte)
 		return renderDefault((*buf)[:0], fm, body), nil

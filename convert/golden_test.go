@@ -22,7 +22,8 @@ type goldenCase struct {
 	feed   string // file in ../testdata
 	golden string // folder in ../testdata/golden
 	edit   func(*Options)
-	custom bool // a user template: not FORMAT.md's layout
+	custom bool   // a user template: not FORMAT.md's layout
+	theme  string // -theme: FORMAT.md's layout and the theme's keys (theme_test.go)
 }
 
 var goldenCases = []goldenCase{
@@ -48,6 +49,12 @@ var goldenCases = []goldenCase{
 		o.DateFormat = "2006-01-02 15:04:05 -0700" // Hugo reads it (not 15:04 MST)
 		o.Location, _ = time.LoadLocation("Asia/Tokyo")
 	}},
+	// -theme: the keys each theme reads for the image, on a feed where two
+	// items of three have one (checked by hand against the themes'
+	// templates in ../shared/themes).
+	{feed: "botframework.xml", golden: "botframework-papermod", edit: func(o *Options) { o.Theme = "papermod" }, theme: "papermod"},
+	{feed: "botframework.xml", golden: "botframework-ananke", edit: func(o *Options) { o.Theme = "ananke" }, theme: "ananke"},
+	{feed: "botframework.xml", golden: "botframework-stack", edit: func(o *Options) { o.Theme = "stack" }, theme: "stack"},
 }
 
 // customTemplate uses testdata/templates/custom.tmpl, which reads every
@@ -107,7 +114,10 @@ func TestGolden(t *testing.T) {
 				if !bytes.Equal(g, w) {
 					t.Errorf("%s differs from its golden file:\n%s", name, lineDiff(string(w), string(g)))
 				}
-				if !gc.custom {
+				switch {
+				case gc.theme != "":
+					themeFrontMatter(t, g, gc.theme)
+				case !gc.custom:
 					frontMatter(t, g)
 				}
 			}

@@ -41,6 +41,19 @@ type FrontMatter struct {
 	Authors        []string    // the names of the item's authors, as plain text
 	Content        string      // the body as written into the file (a user's template only)
 	Updated        time.Time   // when the item was last updated; zero when the feed does not say
+
+	// Theme is the Hugo theme of Options.Theme (one of Themes), or "":
+	// the embedded template then also writes the keys that theme reads
+	// for the image. A user's template given with a theme must use it.
+	Theme string
+	// ThemeImage is Image as the keys of a theme carry it: with the
+	// characters that Hugo's resource matching reads as a pattern ([, ],
+	// {, }, \) percent-encoded, since a pattern that does not compile
+	// stops a site's build; "" without an image.
+	ThemeImage string
+	// Images is Hugo's images key, read by its social-card templates:
+	// ThemeImage when it is an absolute URL, else empty.
+	Images []string
 }
 
 // Enclosure is a file attached to an item: RSS enclosure, Atom
@@ -284,6 +297,7 @@ func renderDefault(b []byte, fm *FrontMatter, body string) []byte {
 			b = append(b, SingleQuote(a)...)
 		}
 	}
+	b = appendThemeKeys(b, fm)
 	b = append(b, "\n\ndraft: "...)
 	if fm.Draft {
 		b = append(b, "true"...)

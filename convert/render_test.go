@@ -127,6 +127,7 @@ func TestParseTemplateAccepts(t *testing.T) {
 func FuzzDefaultLayout(f *testing.F) {
 	f.Add("Title", "2026-01-02", "desc", "sum", "slug", "https://i", "https://l", "https://s", "cat", "tag", true, "<p>body</p>\n")
 	f.Add("", "", "", "", "", "", "", "", "", "", false, "")
+	f.Add("T", "d", "", "", "s", "https://i.example/a'b: #c", "", "", "", "", false, "")
 	f.Add("\"'\\\n", "x", "\u2028", "\x00", "-", "'", "''", "\t", "a'b", "\ufeff", false, "{{< x >}}")
 	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
@@ -144,12 +145,19 @@ func FuzzDefaultLayout(f *testing.F) {
 		if tag != "" {
 			fm.Tags = []string{tag}
 		}
-		want, err := render(tmpl, &fm, body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := renderDefault(nil, &fm, body); string(got) != string(want) {
-			t.Fatalf("renderDefault wrote\n%q\nthe template\n%q", got, want)
+		// Without a theme, then with each (-theme): the theme's keys too.
+		for _, theme := range append([]string{""}, Themes()...) {
+			fm.Theme, fm.ThemeImage, fm.Images = theme, themeImage(image), socialImages(themeImage(image))
+			if link != "" {
+				fm.Images = append(fm.Images, link)
+			}
+			want, err := render(tmpl, &fm, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := renderDefault(nil, &fm, body); string(got) != string(want) {
+				t.Fatalf("theme %q: renderDefault wrote\n%q\nthe template\n%q", theme, got, want)
+			}
 		}
 	})
 }

@@ -299,6 +299,9 @@ func optionsFingerprint(o *Options) string {
 		// that a tag "..", which stopped Hugo, is gone from its files.
 		fmt.Fprintln(h, "terms1")
 	}
+	if o.Theme != "" {
+		fmt.Fprintf(h, "theme|%s|\n", o.Theme)
+	}
 	for _, t := range o.Template.Templates() {
 		if t.Tree != nil {
 			fmt.Fprintln(h, t.Name(), t.Tree.Root.String())
