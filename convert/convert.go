@@ -212,25 +212,68 @@ func (c *Converter) Close() error {
 	if c.opts.DryRun {
 		return nil
 	}
+	var errs []error
 	if c.lock != nil {
 		// Without the lock, no item was given a file: nothing to flush.
-		if err := c.store.flush(); err != nil {
+		if err := c.flushIDs(); err != nil && !isFull(err) {
 			return err
+		} else if err != nil {
+			// The files of this run that only idsFile could identify are
+			// gone (see flushIDs): what the state says of their feeds is
+			// right, and it may be saved on another file system.
+			errs = append(errs, err)
 		}
-	}
-	if c.lock != nil {
 		if err := c.images.save(); err != nil {
-			return err
+			return errors.Join(append(errs, err)...)
 		}
 	}
 	err := c.state.save()
 	var se *StateError
 	if errors.As(err, &se) && !c.opts.CacheStrict {
 		c.opts.Warn(cacheOff(se))
-		return nil
+		err = nil
 	}
-	return err
+	return errors.Join(append(errs, err)...)
 }
+
+// flushIDs saves idsFile (see store.flush). When the file system is too
+// full (or read-only), the files created in this run that only the new
+// idsFile could identify are removed (store.rollBack), to make room and
+// so that the next run does not write them twice under other names, and
+// the save is tried once more. The error then says what was done, in one
+// line; it wraps the system's error.
+func (c *Converter) flushIDs() error {
+	err := c.store.flush()
+	what, hint, full := fullCause(err)
+	if !full {
+		return err
+	}
+	removed, kept := c.store.rollBack()
+	if removed > 0 {
+		if err2 := c.store.flush(); err2 == nil {
+			return &idsFullError{err, fmt.Sprintf("%s writing %s: removed %d files of this run that only %s could identify, to make room to save it; %s and run again to write them", what, c.opts.OutputDir, removed, idsFile, hint)}
+		}
+	}
+	msg := fmt.Sprintf("%s writing %s: %s not saved; the files of this run are found again by their links", what, c.opts.OutputDir, idsFile)
+	if removed > 0 {
+		msg += fmt.Sprintf(", but %d that only it could identify were removed", removed)
+	}
+	if kept > 0 {
+		msg += fmt.Sprintf(", but %d that only it could identify could not be removed and may be written twice", kept)
+	}
+	return &idsFullError{err, msg + "; " + hint + " and run again"}
+}
+
+// idsFullError is idsFile not saved for a full or read-only file system,
+// with what flushIDs did about it.
+type idsFullError struct {
+	err error // the system's
+	msg string
+}
+
+func (e *idsFullError) Error() string { return e.msg }
+
+func (e *idsFullError) Unwrap() error { return e.err }
 
 // cacheOff is the warning for a state file that cannot be used.
 func cacheOff(err *StateError) string {
@@ -257,8 +300,13 @@ type Result struct {
 	Notes     []string // what a lenient reading changed, such as a JSON Feed field of the wrong type
 	Filtered  int      // items left out by Limit or Since
 	Changes   []Change // one per item written or left alone, in feed order
-	Errors    []error  // one per failed item (ItemError)
+	Errors    []error  // one per failed item (ItemError); a full file system adds one FullError for the rest
 	Err       error    // set when the feed as a whole failed; nothing was written
+
+	// NotWritten is the items not written because the output folder's
+	// file system is full or read-only (a FullError in Errors says so):
+	// the next run writes them.
+	NotWritten int
 
 	NotModified bool   // the server answered 304 to a conditional request: nothing parsed
 	SameBytes   bool   // the feed's bytes, the options and the files are as last time: nothing parsed
@@ -733,6 +781,17 @@ func (c *Converter) pipeline(ctx context.Context, list *items, fi feedInfo, use 
 // the writes themselves run on a few goroutines.
 func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, res *Result) {
 	n := list.total
+	if err := c.store.full(); err != nil {
+		// An earlier feed found the file system full: this one would hit
+		// the same wall with each item. One error says it.
+		res.NotWritten = n
+		res.Errors = append(res.Errors, &FullError{Dir: c.opts.OutputDir, Err: err, Items: n})
+		return
+	}
+	// A full file system stops the feed at the first file that does not
+	// fit: the items after it are neither prepared nor claimed.
+	pctx, stop := context.WithCancel(ctx)
+	defer stop()
 	// What each item came to is kept without pointers until the feed is
 	// written (see arena.go): the names in an arena, errors aside.
 	type outcome struct {
@@ -741,6 +800,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		action uint8 // 1 + index in actions once written
 		dup    bool
 		failed bool // its error is in errs
+		full   bool // not written: the file system is full (see FullError)
 	}
 	actions := [...]string{ActionNew, ActionUpdated, ActionUnchanged}
 	outcomes := make([]outcome, n)
@@ -752,6 +812,16 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		errs[i] = err
 		outcomes[i].failed = true
 		errMu.Unlock()
+	}
+	// notWritten records that item i, claimed as f, is not written
+	// because the file system is full (err, when its write said so).
+	notWritten := func(i int, f *stored, err error) {
+		if err != nil {
+			c.store.setFull(err)
+			stop()
+		}
+		c.store.drop(f)
+		outcomes[i].full = true
 	}
 	type job struct {
 		i    int
@@ -765,19 +835,30 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		go func() {
 			defer wg.Done()
 			for j := range writes {
+				if j.data == nil && c.store.full() != nil {
+					// The file system filled up: its images are not
+					// fetched. (A rendered item is still compared with
+					// its file: one that holds it is unchanged.)
+					notWritten(j.i, j.f, nil)
+					continue
+				}
 				if j.data == nil {
 					// -images download: the item's images go into its
 					// bundle first, then it is rendered (download.go).
 					var err error
-					if j.data, err = c.images.finish(ctx, j.f, res); err != nil {
+					if j.data, err = c.images.finish(ctx, j.f, res); isFull(err) {
+						notWritten(j.i, j.f, err)
+						continue
+					} else if err != nil {
 						fail(j.i, err)
 						continue
 					}
 				}
 				action, err := c.store.write(j.f, j.data)
-				if c.fastRender {
-					data := j.data[:0]
-					c.buffers.Put(&data)
+				c.releaseBuffer(j.data)
+				if isFull(err) {
+					notWritten(j.i, j.f, err)
+					continue
 				}
 				if err != nil {
 					fail(j.i, err)
@@ -808,8 +889,8 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		outcomes[i].file = strs.add(f.name)
 		writes <- job{i, f, data}
 	}
-	c.pipeline(ctx, list, fi, func(i int, p *prepared) {
-		if ctx.Err() != nil {
+	c.pipeline(pctx, list, fi, func(i int, p *prepared) {
+		if pctx.Err() != nil {
 			return
 		}
 		handled = i + 1
@@ -848,7 +929,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			send(i, key, used, f, data)
 		}
 	})
-	if ctx.Err() == nil {
+	if pctx.Err() == nil {
 		// The whole feed is read: items that may take a file by their link
 		// alone get it if no other item has that link.
 		for _, d := range deferred {
@@ -878,8 +959,9 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 	}
 	ids, claimed = nil, nil
 	unwritten := n - handled
-	if ctx.Err() != nil {
-		// Interrupted: the items put off are not written either.
+	if pctx.Err() != nil {
+		// Interrupted, or the file system is full: the items put off are
+		// not written either.
 		unwritten += len(deferred)
 	}
 	deferred = nil
@@ -889,6 +971,8 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		switch {
 		case o.failed:
 			res.Errors = append(res.Errors, &ItemError{Link: strs.str(o.name), Err: errs[i]})
+		case o.full:
+			unwritten++
 		case o.dup:
 			res.Skipped++
 		case o.action > 0:
@@ -905,9 +989,23 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			}
 		}
 	}
-	if unwritten > 0 {
+	switch err := c.store.full(); {
+	case err != nil:
+		// Every file so far is whole; the next run writes the rest.
+		res.NotWritten = unwritten
+		res.Errors = append(res.Errors, &FullError{Dir: c.opts.OutputDir, Err: err, Written: res.New + res.Updated + res.Unchanged, Items: n})
+	case unwritten > 0:
 		// Interrupted: every file so far is whole; the rest is not written.
 		res.Errors = append(res.Errors, fmt.Errorf("interrupted: %d items not written", unwritten))
+	}
+}
+
+// releaseBuffer gives back the buffer of a rendered file once written
+// (or not), when it came from c.buffers (see renderItem).
+func (c *Converter) releaseBuffer(data []byte) {
+	if c.fastRender && data != nil {
+		data = data[:0]
+		c.buffers.Put(&data)
 	}
 }
 
