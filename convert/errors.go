@@ -90,7 +90,10 @@ type FullError struct {
 }
 
 func (e *FullError) Error() string {
-	what, hint, _ := fullCause(e.Err)
+	what, hint, ok := fullCause(e.Err)
+	if !ok {
+		what, hint = fmt.Sprint(e.Err), "free some space"
+	}
 	return fmt.Sprintf("%s writing %s: %d of %d items written; %s and run again to write the rest", what, e.Dir, e.Written, e.Items, hint)
 }
 

@@ -741,13 +741,17 @@ func (s *store) setFull(err error) {
 
 // drop forgets the file f claimed in this run under a new name, when its
 // item was not written and nothing is at that name: the next run claims
-// the item afresh, and idsFile records only files there are. A bundle
-// folder made for it (its images saved, its index.md not) stays its.
+// the item afresh, and idsFile records only files there are. The bundle
+// folder made for it goes when empty; one that holds its images stays
+// its, for the next run to put its index.md in.
 func (s *store) drop(f *stored) {
 	if !f.new || s.dryRun {
 		return
 	}
-	top, _, _ := strings.Cut(filepath.ToSlash(f.name), "/")
+	top, _, bundle := strings.Cut(filepath.ToSlash(f.name), "/")
+	if bundle {
+		os.Remove(filepath.Join(s.dir, top)) // only if empty: made in this run
+	}
 	if _, err := os.Lstat(filepath.Join(s.dir, top)); !errors.Is(err, fs.ErrNotExist) {
 		return
 	}
