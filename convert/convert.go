@@ -224,6 +224,9 @@ func (c *Converter) Close() error {
 			errs = append(errs, err)
 		}
 		if err := c.images.save(); err != nil {
+			if what, hint, ok := fullCause(err); ok {
+				err = &idsFullError{err, fmt.Sprintf("%s writing %s: %s not saved; the next run may fetch some images again; %s and run again", what, c.opts.OutputDir, imagesFile, hint)}
+			}
 			return errors.Join(append(errs, err)...)
 		}
 	}
@@ -264,8 +267,8 @@ func (c *Converter) flushIDs() error {
 	return &idsFullError{err, msg + "; " + hint + " and run again"}
 }
 
-// idsFullError is idsFile not saved for a full or read-only file system,
-// with what flushIDs did about it.
+// idsFullError is idsFile (or imagesFile) not saved for a full or
+// read-only file system, with what was done about it.
 type idsFullError struct {
 	err error // the system's
 	msg string

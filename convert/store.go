@@ -841,16 +841,19 @@ func (s *store) rollBack() (removed, kept int) {
 		if link != "" && s.strs.eq(r.link, link) && hasTitle && r.title.ok && titleSum(title) == r.title {
 			continue
 		}
+		_, err := os.Lstat(path)
+		written := err == nil
 		top := path
 		if r.flags&recDir != 0 {
-			// A bundle made in this run: its images go with it.
+			// A bundle made in this run: its images go with it, and one
+			// that has only images (its item not written) goes too.
 			top = filepath.Join(s.dir, s.strs.str(r.slug))
 		}
-		if _, err := os.Lstat(top); err == nil {
-			if err := os.RemoveAll(top); err != nil {
-				kept++
-				continue
-			}
+		if err := os.RemoveAll(top); err != nil && written {
+			kept++
+			continue
+		}
+		if written {
 			removed++
 		}
 		s.forget(int32(i))
