@@ -34,9 +34,6 @@ func TestSummary(t *testing.T) {
 		{convert.Result{Items: 5, New: 1, Skipped: 1, Filtered: 2, Errors: []error{errors.New("x")}}, false,
 			"L: 5 items: 1 new, 0 updated, 0 unchanged, 1 failed, 2 left out by -limit/-since, 1 duplicate skipped"},
 		{convert.Result{Items: 4, Skipped: 2}, true, "dry run: L: 4 items: 0 new, 0 updated, 0 unchanged, 2 duplicates skipped"},
-		// A full disk: the error that says so is no failed item.
-		{convert.Result{Items: 3000, New: 64, NotWritten: 2935, Errors: []error{errors.New("item x: bad"), &convert.FullError{Written: 64, Items: 3000}}}, false,
-			"L: 3000 items: 64 new, 0 updated, 0 unchanged, 1 failed, 2935 not written (disk full)"},
 	} {
 		if got := summary("L", &c.res, c.dry); got != c.want {
 			t.Errorf("summary:\n got %q\nwant %q", got, c.want)
@@ -61,10 +58,6 @@ func TestJSONReport(t *testing.T) {
 		`"notices":[{"kind":"moved","url":"https://e.test/new","message":"moved permanently to https://e.test/new: update your feed list"}]}`
 	if got, _ := json.Marshal(j); string(got) != want {
 		t.Errorf("converted:\n got %s\nwant %s", got, want)
-	}
-	full := &convert.Result{Items: 10, New: 4, NotWritten: 6, Errors: []error{&convert.FullError{Dir: "o", Err: errors.New("no space"), Written: 4, Items: 10}}}
-	if j := jsonReport(&feed{}, full, false); j.Counts.Failed != 0 || j.Counts.NotWritten != 6 || len(j.Errors) != 1 || j.Status != statusConverted {
-		t.Errorf("full disk: %+v", j)
 	}
 	for res, status := range map[*convert.Result]string{
 		{NotModified: true}: statusNotModified, {SameBytes: true}: statusUnchanged, {}: statusConverted,
