@@ -784,15 +784,11 @@ func (c *Converter) pipeline(ctx context.Context, list *items, fi feedInfo, use 
 // the writes themselves run on a few goroutines.
 func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, res *Result) {
 	n := list.total
-	if err := c.store.full(); err != nil {
-		// An earlier feed found the file system full: this one would hit
-		// the same wall with each item. One error says it.
-		res.NotWritten = n
-		res.Errors = append(res.Errors, &FullError{Dir: c.opts.OutputDir, Err: err, Items: n})
-		return
-	}
 	// A full file system stops the feed at the first file that does not
-	// fit: the items after it are neither prepared nor claimed.
+	// fit: the items after it are neither prepared nor claimed. A feed
+	// after it in the run stops at its first file to write (the store
+	// writes nothing more); its files that hold their items already are
+	// unchanged, as in any run.
 	pctx, stop := context.WithCancel(ctx)
 	defer stop()
 	// What each item came to is kept without pointers until the feed is
@@ -993,7 +989,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		}
 	}
 	switch err := c.store.full(); {
-	case err != nil:
+	case err != nil && unwritten > 0:
 		// Every file so far is whole; the next run writes the rest.
 		res.NotWritten = unwritten
 		res.Errors = append(res.Errors, &FullError{Dir: c.opts.OutputDir, Err: err, Written: res.New + res.Updated + res.Unchanged, Items: n})

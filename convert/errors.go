@@ -78,10 +78,10 @@ func FormatSize(n int64) string {
 
 // FullError is the output folder's file system filling up (or its quota
 // running out, or it turning read-only) during a run. The feed's writing
-// stopped at the first file that did not fit, and the feeds after it in
-// the run write nothing into the folder: every file written is whole, and
-// the next run, once there is space, writes the rest. It is one of a
-// Result's Errors, beside the counts of what was written.
+// stopped at the first file that did not fit (for a feed after it in the
+// run, at its first file to write): every file written is whole, and the
+// next run, once there is space, writes the rest. It is one of a Result's
+// Errors, beside the counts of what was written.
 type FullError struct {
 	Dir     string // the output folder
 	Err     error  // the system's error, e.g. ENOSPC

@@ -46,17 +46,18 @@ func fullAfter(dir string, n int, errno syscall.Errno) func(path string) error {
 	}
 }
 
-// feedOf writes an RSS feed of n items to a file and returns its source.
-// Every item has a link and a title; with noLinks, every other item has
-// only an id (the folder's ids file is all that tells its file).
-func feedOf(t *testing.T, n int, noLinks bool) Source {
+// feedOf writes an RSS feed of n items, titled "NAME 0", "NAME 1", …, to
+// a file and returns its source. Every item has a link and a title; with
+// noLinks, every other item has only an id (the folder's ids file is all
+// that tells its file).
+func feedOf(t *testing.T, name string, n int, noLinks bool) Source {
 	t.Helper()
 	items := make([]item, n)
 	for i := range items {
-		items[i] = item{title: fmt.Sprintf("Post %d", i), link: fmt.Sprintf("https://example.com/p/%d", i),
+		items[i] = item{title: fmt.Sprintf("%s %d", name, i), link: fmt.Sprintf("https://example.com/%s/%d", name, i),
 			date: "Mon, 02 Jan 2026 10:00:00 +0000", body: fmt.Sprintf("<p>Body %d</p>", i)}
 		if noLinks && i%2 == 1 {
-			items[i].link, items[i].guid = "", fmt.Sprintf("id-%d", i)
+			items[i].link, items[i].guid = "", fmt.Sprintf("%s-id-%d", name, i)
 		}
 	}
 	path := filepath.Join(t.TempDir(), "feed.xml")
@@ -103,7 +104,7 @@ func byLink(t *testing.T, dir string) (linked, unlinked []string) {
 
 // twice matches the name of a second file for one of feedOf's items:
 // post-N-2.md, post-N-2/.
-var twice = regexp.MustCompile(`^post-\d+-\d+(\.md|/|$)`)
+var twice = regexp.MustCompile(`^[a-z]+-\d+-\d+(\.md|/|$)`)
 
 // idsSlugs returns the slugs the folder's ids file records, sorted.
 func idsSlugs(t *testing.T, dir string) []string {
@@ -145,7 +146,7 @@ func TestFullDiskStopsTheFeed(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			src := feedOf(t, total, false)
+			src := feedOf(t, "post", total, false)
 			out := filepath.Join(t.TempDir(), "out")
 			cache := t.TempDir()
 			open := func() *Converter {
@@ -226,31 +227,44 @@ func TestFullDiskStopsTheFeed(t *testing.T) {
 	}
 }
 
-// TestFullDiskLaterFeeds: once the folder is full, the feeds after it in
-// the run write nothing there, each with one error and no file claimed;
-// a feed that only has to compare its files still finds them unchanged.
+// TestFullDiskLaterFeeds: once the folder is full, a feed after it in
+// the run stops at its first file to write, with one error and no file
+// claimed; a feed whose files are all there already is unchanged, and no
+// failure.
 func TestFullDiskLaterFeeds(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
-	first, second := feedOf(t, 50, false), feedOf(t, 20, false)
-	setFault(t, fullAfter(out, 10, syscall.ENOSPC))
+	done, first, last := feedOf(t, "done", 20, false), feedOf(t, "first", 50, false), feedOf(t, "last", 20, false)
+	// done's items are in the folder already.
 	conv := newTestConverter(t, out, nil)
+	if res := conv.Convert(context.Background(), done); res.New != 20 || res.Failed() {
+		t.Fatalf("done: %d new, errors %v", res.New, res.Errors)
+	}
+	if err := conv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	setFault(t, fullAfter(out, 10, syscall.ENOSPC))
+	conv = newTestConverter(t, out, nil)
+	b := conv.Convert(context.Background(), done)
 	a := conv.Convert(context.Background(), first)
-	b := conv.Convert(context.Background(), second)
+	c := conv.Convert(context.Background(), last)
 	if err := conv.Close(); !isFull(err) {
 		t.Errorf("Close: %v, want the ids file not saved for a full disk (see TestFullDiskIDsFile)", err)
 	}
+	if b.Unchanged != 20 || b.Failed() {
+		t.Errorf("a feed whose files are there: %d unchanged, errors %v", b.Unchanged, b.Errors)
+	}
 	if a.New != 10 || a.NotWritten != 40 || len(a.Errors) != 1 {
-		t.Fatalf("first feed: %d new, %d not written, errors %v", a.New, a.NotWritten, a.Errors)
+		t.Fatalf("the feed that filled the disk: %d new, %d not written, errors %v", a.New, a.NotWritten, a.Errors)
 	}
 	var fe *FullError
-	if len(b.Errors) != 1 || !errors.As(b.Errors[0], &fe) || b.New != 0 || b.NotWritten != 20 || len(b.Changes) != 0 {
-		t.Fatalf("second feed: %d new, %d not written, errors %v", b.New, b.NotWritten, b.Errors)
+	if len(c.Errors) != 1 || !errors.As(c.Errors[0], &fe) || c.New+c.Unchanged != 0 || c.NotWritten != 20 || len(c.Changes) != 0 {
+		t.Fatalf("the feed after it: %d new, %d unchanged, %d not written, errors %v", c.New, c.Unchanged, c.NotWritten, c.Errors)
 	}
 	if want := "no space left on device writing " + out + ": 0 of 20 items written; free some space and run again to write the rest"; fe.Error() != want {
-		t.Errorf("second feed's error\n got %q\nwant %q", fe.Error(), want)
+		t.Errorf("its error\n got %q\nwant %q", fe.Error(), want)
 	}
-	if n := len(mdFiles(t, out)); n != 10 {
-		t.Errorf("%d files, want 10", n)
+	if n := len(mdFiles(t, out)); n != 30 {
+		t.Errorf("%d files, want 30", n)
 	}
 }
 
@@ -264,7 +278,7 @@ func TestFullDiskIDsFile(t *testing.T) {
 	const total, room = 40, 20
 	t.Run("room made", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "out")
-		src := feedOf(t, total, true)
+		src := feedOf(t, "post", total, true)
 		// room files fit: once they are written, the ids file fits only
 		// when some are removed.
 		items := fullAfter(out, room, syscall.ENOSPC)
@@ -322,7 +336,7 @@ func TestFullDiskIDsFile(t *testing.T) {
 	})
 	t.Run("no room", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "out")
-		src := feedOf(t, total, true)
+		src := feedOf(t, "post", total, true)
 		setFault(t, fullAfter(out, room, syscall.ENOSPC))
 		conv := newTestConverter(t, out, nil)
 		conv.Convert(context.Background(), src)
