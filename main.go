@@ -127,7 +127,13 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	convertFeeds(ctx, conv.ConvertAll, feeds, cfg.jobs, each)
 	prog.clear()
 	if err := conv.Close(); err != nil {
-		fmt.Fprintf(stderr, "feed2md: %v\n", err)
+		errs := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = j.Unwrap() // a line each
+		}
+		for _, err := range errs {
+			fmt.Fprintf(stderr, "feed2md: %v\n", err)
+		}
 		code = exitFailed
 	}
 	if ctx.Err() != nil {

@@ -182,8 +182,11 @@ func summary(label string, res *convert.Result, dryRun bool) string {
 			b.WriteString(" (feed unchanged)")
 		}
 	}
-	if n := len(res.Errors); n > 0 {
+	if n := failedItems(res); n > 0 {
 		fmt.Fprintf(&b, ", %d failed", n)
+	}
+	if res.NotWritten > 0 {
+		fmt.Fprintf(&b, ", %d not written (disk full)", res.NotWritten)
 	}
 	if res.Filtered > 0 {
 		fmt.Fprintf(&b, ", %d left out by -limit/-since", res.Filtered)
@@ -198,6 +201,18 @@ func summary(label string, res *convert.Result, dryRun bool) string {
 		fmt.Fprintf(&b, ", %s failed (kept as links; -v says why)", plural(res.ImagesFailed, "image", "images"))
 	}
 	return b.String()
+}
+
+// failedItems is how many of a feed's items failed: its errors, less the
+// one that says the file system is full (NotWritten counts those items).
+func failedItems(res *convert.Result) int {
+	n := len(res.Errors)
+	for _, err := range res.Errors {
+		if _, ok := err.(*convert.FullError); ok {
+			n--
+		}
+	}
+	return n
 }
 
 // plural writes n and the noun in the right number: "1 item", "2 items".
@@ -243,6 +258,8 @@ type jsonCounts struct {
 	Filtered  int `json:"filtered"`  // items left out by -limit or -since
 	Failed    int `json:"failed"`    // items that failed
 
+	NotWritten int `json:"not_written,omitempty"` // items not written because the disk is full (or read-only): the next run writes them
+
 	ImagesSaved  int `json:"images_saved,omitempty"`  // images downloaded into bundles (-images download)
 	ImagesFailed int `json:"images_failed,omitempty"` // images that failed and kept their URLs
 }
@@ -259,7 +276,7 @@ func jsonReport(f *feed, res *convert.Result, dryRun bool) jsonFeed {
 		Label: f.label, Source: convert.RedactURL(f.arg), List: f.where, DryRun: dryRun,
 		Counts: jsonCounts{
 			Items: res.Items, New: res.New, Updated: res.Updated, Unchanged: res.Unchanged,
-			Skipped: res.Skipped, Filtered: res.Filtered, Failed: len(res.Errors),
+			Skipped: res.Skipped, Filtered: res.Filtered, Failed: failedItems(res), NotWritten: res.NotWritten,
 			ImagesSaved: res.ImagesSaved, ImagesFailed: res.ImagesFailed,
 		},
 		Files: []jsonFile{}, Errors: []string{}, Notices: notices(res),

@@ -218,25 +218,71 @@ func (c *Converter) Close() error {
 	if c.opts.DryRun {
 		return nil
 	}
+	var errs []error
 	if c.lock != nil {
 		// Without the lock, no item was given a file: nothing to flush.
-		if err := c.store.flush(); err != nil {
+		if err := c.flushIDs(); err != nil && !isFull(err) {
 			return err
+		} else if err != nil {
+			// The files of this run that only idsFile could identify are
+			// gone (see flushIDs): what the state says of their feeds is
+			// right, and it may be saved on another file system.
+			errs = append(errs, err)
 		}
-	}
-	if c.lock != nil {
 		if err := c.images.save(); err != nil {
-			return err
+			if what, hint, ok := fullCause(err); ok {
+				err = &idsFullError{err, fmt.Sprintf("%s writing %s: %s not saved; the next run may fetch some images again; %s and run again", what, c.opts.OutputDir, imagesFile, hint)}
+			}
+			return errors.Join(append(errs, err)...)
 		}
 	}
 	err := c.state.save()
 	var se *StateError
 	if errors.As(err, &se) && !c.opts.CacheStrict {
 		c.opts.Warn(cacheOff(se))
-		return nil
+		err = nil
 	}
-	return err
+	return errors.Join(append(errs, err)...)
 }
+
+// flushIDs saves idsFile (see store.flush). When the file system is too
+// full (or read-only), the files created in this run that only the new
+// idsFile could identify are removed (store.rollBack), to make room and
+// so that the next run does not write them twice under other names, and
+// the save is tried once more. The error then says what was done, in one
+// line; it wraps the system's error.
+func (c *Converter) flushIDs() error {
+	err := c.store.flush()
+	what, hint, full := fullCause(err)
+	if !full {
+		return err
+	}
+	removed, kept := c.store.rollBack()
+	if removed > 0 {
+		if err2 := c.store.flush(); err2 == nil {
+			return &idsFullError{err, fmt.Sprintf("%s writing %s: removed %d files of this run that only %s could identify, to make room to save it; %s and run again to write them", what, c.opts.OutputDir, removed, idsFile, hint)}
+		}
+	}
+	msg := fmt.Sprintf("%s writing %s: %s not saved; the files of this run are found again by their links", what, c.opts.OutputDir, idsFile)
+	if removed > 0 {
+		msg += fmt.Sprintf(", but %d that only it could identify were removed", removed)
+	}
+	if kept > 0 {
+		msg += fmt.Sprintf(", but %d that only it could identify could not be removed and may be written twice", kept)
+	}
+	return &idsFullError{err, msg + "; " + hint + " and run again"}
+}
+
+// idsFullError is idsFile (or imagesFile) not saved for a full or
+// read-only file system, with what was done about it.
+type idsFullError struct {
+	err error // the system's
+	msg string
+}
+
+func (e *idsFullError) Error() string { return e.msg }
+
+func (e *idsFullError) Unwrap() error { return e.err }
 
 // cacheOff is the warning for a state file that cannot be used.
 func cacheOff(err *StateError) string {
@@ -263,8 +309,13 @@ type Result struct {
 	Notes     []string // what a lenient reading changed, such as a JSON Feed field of the wrong type
 	Filtered  int      // items left out by Limit or Since
 	Changes   []Change // one per item written or left alone, in feed order
-	Errors    []error  // one per failed item (ItemError)
+	Errors    []error  // one per failed item (ItemError); a full file system adds one FullError for the rest
 	Err       error    // set when the feed as a whole failed; nothing was written
+
+	// NotWritten is the items not written because the output folder's
+	// file system is full or read-only (a FullError in Errors says so):
+	// the next run writes them.
+	NotWritten int
 
 	NotModified bool   // the server answered 304 to a conditional request: nothing parsed
 	SameBytes   bool   // the feed's bytes, the options and the files are as last time: nothing parsed
@@ -775,6 +826,13 @@ func (c *Converter) pipeline(ctx context.Context, list *items, fi feedInfo, use 
 // notes (a date that could not be read), in feed order.
 func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, res *Result) (notes []string) {
 	n := list.total
+	// A full file system stops the feed at the first file that does not
+	// fit: the items after it are neither prepared nor claimed. A feed
+	// after it in the run stops at its first file to write (the store
+	// writes nothing more); its files that hold their items already are
+	// unchanged, as in any run.
+	pctx, stop := context.WithCancel(ctx)
+	defer stop()
 	// What each item came to is kept without pointers until the feed is
 	// written (see arena.go): the names in an arena, errors aside.
 	type outcome struct {
@@ -783,6 +841,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		action uint8 // 1 + index in actions once written
 		dup    bool
 		failed bool // its error is in errs
+		full   bool // not written: the file system is full (see FullError)
 	}
 	actions := [...]string{ActionNew, ActionUpdated, ActionUnchanged}
 	outcomes := make([]outcome, n)
@@ -794,6 +853,16 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		errs[i] = err
 		outcomes[i].failed = true
 		errMu.Unlock()
+	}
+	// notWritten records that item i, claimed as f, is not written
+	// because the file system is full (err, when its write said so).
+	notWritten := func(i int, f *stored, err error) {
+		if err != nil {
+			c.store.setFull(err)
+			stop()
+		}
+		c.store.drop(f)
+		outcomes[i].full = true
 	}
 	type job struct {
 		i    int
@@ -807,19 +876,30 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		go func() {
 			defer wg.Done()
 			for j := range writes {
+				if j.data == nil && c.store.full() != nil {
+					// The file system filled up: its images are not
+					// fetched. (A rendered item is still compared with
+					// its file: one that holds it is unchanged.)
+					notWritten(j.i, j.f, nil)
+					continue
+				}
 				if j.data == nil {
 					// -images download: the item's images go into its
 					// bundle first, then it is rendered (download.go).
 					var err error
-					if j.data, err = c.images.finish(ctx, j.f, res); err != nil {
+					if j.data, err = c.images.finish(ctx, j.f, res); isFull(err) {
+						notWritten(j.i, j.f, err)
+						continue
+					} else if err != nil {
 						fail(j.i, err)
 						continue
 					}
 				}
 				action, err := c.store.write(j.f, j.data)
-				if c.fastRender {
-					data := j.data[:0]
-					c.buffers.Put(&data)
+				c.releaseBuffer(j.data)
+				if isFull(err) {
+					notWritten(j.i, j.f, err)
+					continue
 				}
 				if err != nil {
 					fail(j.i, err)
@@ -851,8 +931,8 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		outcomes[i].file = strs.add(f.name)
 		writes <- job{i, f, data}
 	}
-	c.pipeline(ctx, list, fi, func(i int, p *prepared) {
-		if ctx.Err() != nil {
+	c.pipeline(pctx, list, fi, func(i int, p *prepared) {
+		if pctx.Err() != nil {
 			return
 		}
 		handled = i + 1
@@ -894,7 +974,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			send(i, key, used, f, data)
 		}
 	})
-	if ctx.Err() == nil {
+	if pctx.Err() == nil {
 		// The whole feed is read: items that may take a file by their link
 		// alone get it if no other item has that link.
 		for _, d := range deferred {
@@ -924,8 +1004,9 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 	}
 	ids, claimed = nil, nil
 	unwritten := n - handled
-	if ctx.Err() != nil {
-		// Interrupted: the items put off are not written either.
+	if pctx.Err() != nil {
+		// Interrupted, or the file system is full: the items put off are
+		// not written either.
 		unwritten += len(deferred)
 	}
 	deferred = nil
@@ -935,6 +1016,8 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		switch {
 		case o.failed:
 			res.Errors = append(res.Errors, &ItemError{Link: strs.str(o.name), Err: errs[i]})
+		case o.full:
+			unwritten++
 		case o.dup:
 			res.Skipped++
 		case o.action > 0:
@@ -951,11 +1034,25 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 			}
 		}
 	}
-	if unwritten > 0 {
+	switch err := c.store.full(); {
+	case err != nil && unwritten > 0:
+		// Every file so far is whole; the next run writes the rest.
+		res.NotWritten = unwritten
+		res.Errors = append(res.Errors, &FullError{Dir: c.opts.OutputDir, Err: err, Written: res.New + res.Updated + res.Unchanged, Items: n})
+	case unwritten > 0:
 		// Interrupted: every file so far is whole; the rest is not written.
 		res.Errors = append(res.Errors, fmt.Errorf("interrupted: %d items not written", unwritten))
 	}
 	return notes
+}
+
+// releaseBuffer gives back the buffer of a rendered file once written
+// (or not), when it came from c.buffers (see renderItem).
+func (c *Converter) releaseBuffer(data []byte) {
+	if c.fastRender && data != nil {
+		data = data[:0]
+		c.buffers.Put(&data)
+	}
 }
 
 // maxDeferred bounds the items of one feed held to its end (see

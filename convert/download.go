@@ -122,6 +122,16 @@ func (im *images) finish(ctx context.Context, f *stored, res *Result) ([]byte, e
 	}
 	bundle := filepath.ToSlash(filepath.Dir(f.name))
 	saved, failed, errs := im.itemImages(ctx, bundle, filepath.Dir(im.c.store.path(f)), &p.fm, &p.body)
+	for _, err := range errs {
+		if isFull(err) {
+			// The item is not written either: its images are not failures
+			// of theirs, and the next run saves them.
+			im.mu.Lock()
+			res.ImagesSaved += saved
+			im.mu.Unlock()
+			return nil, err
+		}
+	}
 	im.mu.Lock()
 	res.ImagesSaved += saved
 	res.ImagesFailed += failed
@@ -294,7 +304,7 @@ func (im *images) write(bundle, dir, u string, data []byte) (string, error) {
 		return "", err
 	}
 	name := im.mem.reserve(bundle, dir, u, ext)
-	if err := atomicWrite(filepath.Join(dir, name), data); err != nil {
+	if err := im.c.store.atomicWrite(filepath.Join(dir, name), data); err != nil {
 		im.mem.forget(bundle, name)
 		return "", err
 	}

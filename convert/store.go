@@ -46,6 +46,7 @@ type stored struct {
 	slug string // the slug its name carries
 	date string // its date key as written; "" for a new file
 	new  bool   // claimed in this run under a name the folder did not have
+	rec  int32  // its index in the store's recs
 }
 
 // rec is what the store keeps of one name in the folder, without a
@@ -101,6 +102,9 @@ type store struct {
 
 	listOnce sync.Once
 	listed   map[string]bool // the folder's names, read once (see listing)
+
+	fullMu  sync.Mutex
+	fullErr error // the first write that failed for a full or read-only file system (see isFull)
 }
 
 // openStore returns the store of dir. The folder is read the first time
@@ -181,7 +185,7 @@ func (s *store) name(i int32) string {
 // handle returns file i as claim hands it out.
 func (s *store) handle(i int32) *stored {
 	r := &s.recs[i]
-	return &stored{name: s.name(i), slug: s.strs.str(r.slug), date: s.strs.str(r.date), new: r.flags&recNew != 0}
+	return &stored{name: s.name(i), slug: s.strs.str(r.slug), date: s.strs.str(r.date), new: r.flags&recNew != 0, rec: i}
 }
 
 // isOwned reports whether file i is claimed by name in this run.
@@ -652,7 +656,7 @@ func (s *store) write(f *stored, data []byte) (string, error) {
 		if s.dryRun {
 			return ActionNew, nil
 		}
-		return ActionNew, atomicWrite(path, data)
+		return ActionNew, s.atomicWrite(path, data)
 	}
 	old, err := os.ReadFile(path)
 	switch {
@@ -661,18 +665,38 @@ func (s *store) write(f *stored, data []byte) (string, error) {
 	case err == nil && s.dryRun:
 		return ActionUpdated, nil
 	case err == nil:
-		return ActionUpdated, atomicWrite(path, data)
+		return ActionUpdated, s.atomicWrite(path, data)
 	case errors.Is(err, fs.ErrNotExist) && s.dryRun:
 		return ActionNew, nil
 	case errors.Is(err, fs.ErrNotExist):
 		if s.bundle {
+			if err := s.full(); err != nil {
+				return "", err
+			}
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				if isFull(err) {
+					s.setFull(err)
+				}
 				return "", err
 			}
 		}
-		return ActionNew, atomicWrite(path, data)
+		return ActionNew, s.atomicWrite(path, data)
 	}
 	return "", err
+}
+
+// atomicWrite is atomicWrite for an item's file, unless a write found the
+// file system full (or read-only) before: from then on nothing is
+// written, and every write fails with that first error.
+func (s *store) atomicWrite(path string, data []byte) error {
+	if err := s.full(); err != nil {
+		return err
+	}
+	err := atomicWrite(path, data)
+	if isFull(err) {
+		s.setFull(err)
+	}
+	return err
 }
 
 // atomicWrite writes data to a temporary file beside path and renames it
@@ -720,6 +744,11 @@ func atomicWriteMode(path string, perm os.FileMode, write func(io.Writer) error)
 			os.Remove(tmp.Name())
 		}
 	}()
+	if writeFault != nil {
+		if err = writeFault(path); err != nil {
+			return err
+		}
+	}
 	if err = write(tmp); err != nil {
 		return err
 	}
@@ -727,6 +756,63 @@ func atomicWriteMode(path string, perm os.FileMode, write func(io.Writer) error)
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// writeFault, when a test sets it, is called with the path of each file
+// about to be written, its temporary file made, and an error it returns
+// fails the write there, as a full disk does. It is always nil otherwise.
+var writeFault func(path string) error
+
+// full returns the error that stopped the writing into the folder: a full
+// or read-only file system (nil while there is none).
+func (s *store) full() error {
+	s.fullMu.Lock()
+	defer s.fullMu.Unlock()
+	return s.fullErr
+}
+
+// setFull records err, a write that failed for a full or read-only file
+// system, unless an earlier one is recorded: nothing is written after it.
+func (s *store) setFull(err error) {
+	s.fullMu.Lock()
+	defer s.fullMu.Unlock()
+	if s.fullErr == nil {
+		s.fullErr = err
+	}
+}
+
+// drop forgets the file f claimed in this run under a new name, when its
+// item was not written and nothing is at that name: the next run claims
+// the item afresh, and idsFile records only files there are. The bundle
+// folder made for it goes when empty; one that holds its images stays
+// its, for the next run to put its index.md in.
+func (s *store) drop(f *stored) {
+	if !f.new || s.dryRun {
+		return
+	}
+	top, _, bundle := strings.Cut(filepath.ToSlash(f.name), "/")
+	if bundle {
+		os.Remove(filepath.Join(s.dir, top)) // only if empty: made in this run
+	}
+	if _, err := os.Lstat(filepath.Join(s.dir, top)); !errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.forget(f.rec)
+}
+
+// forget drops the identity file i is remembered under. The caller holds mu.
+func (s *store) forget(i int32) {
+	r := &s.recs[i]
+	if r.key.n == 0 {
+		return
+	}
+	if kd := digestOf(s.strs.str(r.key)); s.byKey[kd] == i {
+		delete(s.byKey, kd)
+	}
+	r.key = sref{}
+	s.idsDirt = true
 }
 
 // createTemp creates a new temporary file in dir under a name from name,
@@ -774,6 +860,47 @@ func (s *store) flush() error {
 	}
 	s.idsDirt = false
 	return nil
+}
+
+// rollBack removes the files created in this run that the next run could
+// not tell as their items' without this run's idsFile, when it cannot be
+// saved (see Converter.Close): an item known by its id or hash alone, or
+// written by a template without the link or title keys, would otherwise
+// be written again next run under another name. A file whose front matter
+// has its item's link and title is found by them, and stays. Each file
+// removed is forgotten, and written again by the next run. rollBack
+// returns how many files it removed, and how many it could not.
+func (s *store) rollBack() (removed, kept int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.recs {
+		r := &s.recs[i]
+		if r.flags&recNew == 0 || r.key.n == 0 {
+			continue
+		}
+		path := filepath.Join(s.dir, s.name(int32(i)))
+		link, _, title, hasTitle := readFrontMatter(path)
+		if link != "" && s.strs.eq(r.link, link) && hasTitle && r.title.ok && titleSum(title) == r.title {
+			continue
+		}
+		_, err := os.Lstat(path)
+		written := err == nil
+		top := path
+		if r.flags&recDir != 0 {
+			// A bundle made in this run: its images go with it, and one
+			// that has only images (its item not written) goes too.
+			top = filepath.Join(s.dir, s.strs.str(r.slug))
+		}
+		if err := os.RemoveAll(top); err != nil && written {
+			kept++
+			continue
+		}
+		if written {
+			removed++
+		}
+		s.forget(int32(i))
+	}
+	return removed, kept
 }
 
 // idsOrder returns the files idsFile records, in the order of their keys.
