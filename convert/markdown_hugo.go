@@ -32,10 +32,10 @@ var hugoChars = func() (t [256]bool) {
 
 // hugoEscape reports whether text[i] needs a backslash for Hugo to show
 // it as it is:
-//   - at the start of a text node, which may start a line: #, +, *, =, a
-//   - and a . or ) after a number (headings, lists, setext underlines,
-//     thematic breaks), where the library's own check misses it (after
-//     <br>, in a quote);
+//   - at the start of a text node, which may start a line: #, +, *, =,
+//     "-", and a . or ) after a number (headings, lists, setext
+//     underlines, thematic breaks), where the library's own check misses
+//     it (after <br>, in a quote);
 //   - {, which at the end of a heading starts an attribute list (and
 //     keeps "{{<" from looking like a shortcode to Hugo);
 //   - & before what may be a character reference ("&amp;lt;" in the HTML
