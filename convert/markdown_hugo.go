@@ -40,7 +40,8 @@ var hugoChars = func() (t [256]bool) {
 //     keeps "{{<" from looking like a shortcode to Hugo);
 //   - & before what may be a character reference ("&amp;lt;" in the HTML
 //     is the text "&lt;", which Markdown would read as "<");
-//   - < and > inside a URL that linkify would make a link of (inURL).
+//   - < and > inside a URL that linkify would make a link of: renderText
+//     asks urlScan, which keeps track along the text node.
 //
 // Nothing that only the typographer changes is escaped: ' and ", "--",
 // "---" and "..." are curled, dashed and joined on the page as on every
@@ -61,20 +62,32 @@ func hugoEscape(text string, i int, n *html.Node) bool {
 			d := text[i+1]
 			return d == '#' || d >= 'a' && d <= 'z' || d >= 'A' && d <= 'Z'
 		}
-	case '<', '>':
-		return inURL(text[:i])
 	}
 	return false
 }
 
-// inURL reports whether the last word of s (what follows its last white
-// space) holds "://" or "www.": a URL that Hugo's linkify would extend
-// over the entity &lt; or &gt; of a < or > right after, showing the
-// entity's letters as the link's text ("http://x/"&gt;" of the text
-// http://x/">). A backslash ends the link instead: \< and \>.
-func inURL(s string) bool {
-	word := s[strings.LastIndexAny(s, " \t\n")+1:]
-	return strings.Contains(word, "://") || strings.Contains(word, "www.")
+// urlScan tells, for each < and > of one text node in order, whether the
+// word it ends (what follows the last white space before it) holds "://"
+// or "www.": a URL that Hugo's linkify would extend over the entity &lt;
+// or &gt; written for it, showing the entity's letters as the link's text
+// ("http://x/"&gt;" for the text http://x/">). A backslash ends the link
+// instead: \< and \>. Each byte is looked at once however many < and >
+// the text holds (a hostile body may be nothing else).
+type urlScan struct {
+	from int  // the byte after the last < or > asked about
+	in   bool // whether the word up to from holds a URL's start
+}
+
+// at answers for the < or > at text[i]. The markers hold no < or >, so
+// none straddles from.
+func (u *urlScan) at(text string, i int) bool {
+	seg := text[u.from:i]
+	if j := strings.LastIndexAny(seg, " \t\n"); j >= 0 {
+		u.in, seg = false, seg[j+1:]
+	}
+	u.in = u.in || strings.Contains(seg, "://") || strings.Contains(seg, "www.")
+	u.from = i + 1
+	return u.in
 }
 
 // startsLine reports whether the text node wrapped in n may start a line
