@@ -40,6 +40,9 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 //	-timeout         duration  more than 0
 //	-lock-wait       duration  0 or more (0: do not wait for another run)
 //
+// (-since also takes a duration back from now, 0 or more, in parseSince:
+// 0 is now, which keeps only items dated in the future.)
+//
 // TestSizeAndDurationFlags holds them to it.
 
 // sizeValue is a flag.Value of a byte count, read by parseSize and
