@@ -41,7 +41,7 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 //	-lock-wait       duration  0 or more (0: do not wait for another run)
 //
 // (-since also takes a duration back from now, 0 or more, in parseSince:
-// 0 is now, which keeps only items dated in the future.)
+// 0 is now, which keeps only undated items and those dated in the future.)
 //
 // TestSizeAndDurationFlags holds them to it.
 
