@@ -20,7 +20,8 @@ const usageText = `Usage: feed2md [flags] FEED...
 
 Converts each item of RSS, Atom and JSON feeds into a Markdown file with YAML
 front matter (for Hugo) in the output folder. FEED is an http(s) URL, a file,
-or - for standard input. Re-runs rewrite only what changed.
+or - for standard input. Re-runs rewrite only what changed. "feed2md help"
+prints this, as -h does (unless a file named help is here: it is a feed).
 
 Flags:
 `
@@ -83,9 +84,11 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	fs.StringVar(&cfg.output, "o", ".", "the output `folder` (created when missing)")
 	fs.StringVar(&cfg.output, "output", ".", "the output `folder` (same as -o)")
 	fs.IntVar(&cfg.maxTags, "max-tags", 5, "the most tags taken from a title (0 for none)")
-	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "the limit for one attempt of an HTTP request, body included (failed attempts are retried twice)")
+	cfg.timeout = 30 * time.Second
+	fs.Var(durationValue{d: &cfg.timeout, example: "30s"}, "timeout", "the limit for one attempt of an HTTP request, body included, a `duration` above 0 such as 30s or 2m (failed attempts are retried twice)")
 	cfg.maxSize = 32 << 20
-	fs.Var(givenSize{(*sizeValue)(&cfg.maxSize), &cfg.maxSizeSet}, "max-size", "the largest feed read, a `size` such as 500KB or 64MiB (a local file is capped at 8GiB unless -max-size is given); a larger one fails")
+	fs.Var(sizeValue{n: &cfg.maxSize, given: &cfg.maxSizeSet, zero: "a feed of 0 B is no feed: give a size such as 32MiB"},
+		"max-size", "the largest feed read, a `size` above 0 such as 500KB or 64MiB (a local file is capped at 8 GiB unless -max-size is given); a larger one fails")
 	fs.BoolVar(&cfg.quiet, "q", false, "print errors and notices that ask you to act only: no paths, no summary")
 	fs.BoolVar(&cfg.verbose, "v", false, "print a line for every file, unchanged ones too")
 	fs.BoolVar(&cfg.version, "version", false, "print the version (release or commit, and its date) and exit")
@@ -113,10 +116,12 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	fs.IntVar(&cfg.limit, "limit", 0, "keep only the `N` newest items of each feed (0: all)")
 	fs.StringVar(&cfg.since, "since", "", "skip items older than a date (2026-01-02) or a duration (72h, 7d)")
 	fs.BoolVar(&cfg.dryRun, "dry-run", false, "say what would be created or updated, and change nothing")
-	fs.DurationVar(&cfg.lockWait, "lock-wait", 10*time.Minute, "how long to wait for another run writing to the same folder")
+	cfg.lockWait = 10 * time.Minute
+	fs.Var(durationValue{d: &cfg.lockWait, example: "10m", zeroMeans: "do not wait"}, "lock-wait", "how long to wait for another run writing to the same folder, a `duration` such as 10m (0: do not wait)")
 	fs.Func("images", "`mode` of images: link (keep their URLs), or download (into each item's bundle; implies -bundle)", oneOf(&cfg.images, convert.ImagesLink, convert.ImagesDownload))
 	cfg.maxImageSize = convert.DefaultMaxImageSize
-	fs.Var((*sizeValue)(&cfg.maxImageSize), "max-image-size", "the largest image downloaded, a `size`; a larger one keeps its URL")
+	fs.Var(sizeValue{n: &cfg.maxImageSize, zero: "an image of 0 B is no image: give a size such as 20MiB, or leave out -images download to download none"},
+		"max-image-size", "the largest image downloaded, a `size` above 0 (for no images, leave out -images download); a larger one keeps its URL")
 	fs.BoolVar(&cfg.aliases, "aliases", false, "write the item link's path as Hugo aliases, when it is on the feed's own host")
 	fs.Func("tags", "where tags come from, a `source`: title (its words), feed (the item's categories), or both (default title)", oneOf(&cfg.tags, convert.TagsTitle, convert.TagsFeed, convert.TagsBoth))
 	fs.StringVar(&cfg.theme, "theme", "", "also write the keys that the Hugo theme `name` reads for the item's image, and Hugo's images: "+orList(convert.Themes()))
@@ -286,12 +291,6 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 		opts.MaxTags = -1
 	default:
 		opts.MaxTags = cfg.maxTags
-	}
-	if cfg.timeout <= 0 {
-		return opts, errors.New("-timeout must be positive, e.g. 30s")
-	}
-	if cfg.maxSize <= 0 {
-		return opts, errors.New("-max-size must be positive, e.g. 32MiB")
 	}
 	switch cfg.body {
 	case convert.BodyHTML, convert.BodyMarkdown:

@@ -79,8 +79,6 @@ func TestOptionsConflicts(t *testing.T) {
 	}{
 		{[]string{"-q", "-v"}, "-q and -v cannot go together"},
 		{[]string{"-jobs", "0"}, "-jobs must be 1 or more"},
-		{[]string{"-timeout", "0s"}, "-timeout must be positive"},
-		{[]string{"-max-size", "0"}, "-max-size must be positive"},
 		{[]string{"-date-format", "today"}, "has no Go layout element"},
 		{[]string{"-since", "soon"}, "give a date"},
 	} {
@@ -98,5 +96,63 @@ func TestOptionsConflicts(t *testing.T) {
 	}
 	if _, err := cfg.options(now); err != nil {
 		t.Errorf("-q -json -dry-run: %v", err)
+	}
+}
+
+// TestSizeAndDurationFlags holds every size and duration flag to one
+// rule: negative is refused, zero is refused where it makes no sense
+// (-lock-wait 0, do not wait, is accepted), and each refusal is one line
+// that quotes the value, names the flag and gives an example with a unit.
+func TestSizeAndDurationFlags(t *testing.T) {
+	for _, c := range []struct {
+		flag, value string
+		want        string // the error, "" when accepted
+		check       func(config) bool
+	}{
+		{"-max-size", "10", "", func(c config) bool { return c.maxSize == 10 && c.maxSizeSet }},
+		{"-max-size", "1.5MB", "", func(c config) bool { return c.maxSize == 1500000 }},
+		{"-max-size", "32 MiB", "", func(c config) bool { return c.maxSize == 32<<20 }},
+		{"-max-size", "0", `invalid value "0" for flag -max-size: a feed of 0 B is no feed: give a size such as 32MiB`, nil},
+		{"-max-size", "0.1", `invalid value "0.1" for flag -max-size: a feed of 0 B is no feed`, nil},
+		{"-max-size", "-1MiB", `invalid value "-1MiB" for flag -max-size: "-1MiB": a size cannot be negative: give one such as 32MiB`, nil},
+		{"-max-size", "lots", `invalid value "lots" for flag -max-size: "lots" is not a size such as 32MiB`, nil},
+		{"-max-image-size", "1KiB", "", func(c config) bool { return c.maxImageSize == 1024 }},
+		{"-max-image-size", "0", `invalid value "0" for flag -max-image-size: an image of 0 B is no image: give a size such as 20MiB, or leave out -images download to download none`, nil},
+		{"-max-image-size", "-5", `invalid value "-5" for flag -max-image-size: "-5": a size cannot be negative`, nil},
+		{"-timeout", "2m", "", func(c config) bool { return c.timeout == 2*time.Minute }},
+		{"-timeout", "0", `invalid value "0" for flag -timeout: a duration of 0 makes no sense here: give one such as 30s`, nil},
+		{"-timeout", "0s", `invalid value "0s" for flag -timeout: a duration of 0 makes no sense here`, nil},
+		{"-timeout", "-1s", `invalid value "-1s" for flag -timeout: a duration cannot be negative: give one such as 30s`, nil},
+		{"-timeout", "30", `invalid value "30" for flag -timeout: "30" is not a duration such as 30s (units: ms, s, m, h)`, nil},
+		{"-lock-wait", "0", "", func(c config) bool { return c.lockWait == 0 }},
+		{"-lock-wait", "200ms", "", func(c config) bool { return c.lockWait == 200*time.Millisecond }},
+		{"-lock-wait", "-1s", `invalid value "-1s" for flag -lock-wait: a duration cannot be negative: give one such as 10m`, nil},
+		{"-lock-wait", "soon", `invalid value "soon" for flag -lock-wait: "soon" is not a duration such as 10m (units: ms, s, m, h)`, nil},
+	} {
+		t.Run(c.flag+"="+c.value, func(t *testing.T) {
+			var cfg config
+			_, err := parseArgs(newFlagSet(&cfg), []string{c.flag, c.value, "x.xml"})
+			switch {
+			case c.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case c.want == "" && !c.check(cfg):
+				t.Errorf("accepted, but the config is %+v", cfg)
+			case c.want != "" && (err == nil || !strings.HasPrefix(err.Error(), c.want) || strings.Contains(err.Error(), "\n")):
+				t.Errorf("err %v\nwant %s…", err, c.want)
+			}
+			if c.want == "" {
+				if _, err := cfg.options(time.Now()); err != nil {
+					t.Errorf("options: %v", err)
+				}
+			}
+		})
+	}
+	// The defaults as -h prints them: with their units.
+	var cfg config
+	fs := newFlagSet(&cfg)
+	for name, want := range map[string]string{"max-size": "32 MiB", "max-image-size": "20 MiB", "timeout": "30s", "lock-wait": "10m"} {
+		if got := fs.Lookup(name).DefValue; got != want {
+			t.Errorf("-%s default %q, want %q", name, got, want)
+		}
 	}
 }

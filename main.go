@@ -17,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"os"
 	"os/signal"
@@ -58,7 +59,7 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	var cfg config
 	fs := newFlagSet(&cfg)
 	args, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
+	if errors.Is(err, flag.ErrHelp) || err == nil && cfg.feedsFile == "" && helpAsked(args) {
 		printUsage(stdout, fs)
 		return exitOK
 	}
@@ -94,7 +95,7 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	opts.Stdin = stdin
 	opts.Warn = warn
 	opts.OnWait = func(pid string) {
-		warn(fmt.Sprintf("another feed2md run (pid %s) is writing to %s: waiting up to %s for it", pid, opts.OutputDir, cfg.lockWait))
+		warn(fmt.Sprintf("another feed2md run (pid %s) is writing to %s: waiting up to %s (-lock-wait) for it", pid, opts.OutputDir, convert.FormatDuration(cfg.lockWait)))
 	}
 	if !cfg.noCache {
 		if opts.CacheDir, err = cacheDir(cfg.cacheDir); err != nil {
@@ -141,6 +142,17 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		code = exitFailed
 	}
 	return code
+}
+
+// helpAsked reports whether the arguments are the single word "help"
+// ("feed2md help"), and no file of that name is in the current folder: a
+// file named help is a feed like any other.
+func helpAsked(args []string) bool {
+	if len(args) != 1 || args[0] != "help" {
+		return false
+	}
+	_, err := os.Lstat("help")
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // cacheDir returns the folder of the state file: the flag's, else the

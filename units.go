@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -29,39 +30,87 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("-since %q: give a date (2026-01-02) or a duration (72h, 7d)", s)
 }
 
-// givenSize is a sizeValue that also records that the flag was given.
-type givenSize struct {
-	v     *sizeValue
-	given *bool
+// The size and duration flags share one rule: a value is refused when it
+// is negative, or zero where zero makes no sense (a cap of nothing, a
+// timeout of nothing); the message quotes the value, names the flag (the
+// flag package adds it) and gives an example with its unit.
+//
+//	-max-size        size      more than 0
+//	-max-image-size  size      more than 0 (no images: leave out -images download)
+//	-timeout         duration  more than 0
+//	-lock-wait       duration  0 or more (0: do not wait for another run)
+//
+// (-since also takes a duration back from now, 0 or more, in parseSince:
+// 0 is now, which keeps only undated items and those dated in the future.)
+//
+// TestSizeAndDurationFlags holds them to it.
+
+// sizeValue is a flag.Value of a byte count, read by parseSize and
+// written by convert.FormatSize; zero is refused.
+type sizeValue struct {
+	n     *int64
+	given *bool  // set when the flag is given; nil when nobody asks
+	zero  string // the message for 0: why it makes no sense, what to give
 }
 
-func (g givenSize) String() string {
-	if g.v == nil {
+func (v sizeValue) String() string {
+	if v.n == nil { // the flag package's zero value, for its default check
 		return ""
 	}
-	return g.v.String()
+	return convert.FormatSize(*v.n)
 }
 
-func (g givenSize) Set(s string) error {
-	*g.given = true
-	return g.v.Set(s)
-}
-
-// sizeValue is a flag.Value of a byte count, written as -max-size takes it.
-type sizeValue int64
-
-func (v *sizeValue) String() string { return convert.FormatSize(int64(*v)) }
-
-func (v *sizeValue) Set(s string) error {
+func (v sizeValue) Set(s string) error {
 	n, err := parseSize(s)
-	*v = sizeValue(n)
-	return err
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errors.New(v.zero)
+	}
+	*v.n = n
+	if v.given != nil {
+		*v.given = true
+	}
+	return nil
+}
+
+// durationValue is a flag.Value of a time.Duration: negative is refused,
+// and so is zero unless zero says something (zeroMeans).
+type durationValue struct {
+	d         *time.Duration
+	example   string // a good value, for the message
+	zeroMeans string // what 0 means, "" when it is refused
+}
+
+func (v durationValue) String() string {
+	if v.d == nil {
+		return ""
+	}
+	return convert.FormatDuration(*v.d)
+}
+
+func (v durationValue) Set(s string) error {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a duration such as %s (units: ms, s, m, h)", s, v.example)
+	case d < 0:
+		return fmt.Errorf("a duration cannot be negative: give one such as %s", v.example)
+	case d == 0 && v.zeroMeans == "":
+		return fmt.Errorf("a duration of 0 makes no sense here: give one such as %s", v.example)
+	}
+	*v.d = d
+	return nil
 }
 
 // parseSize reads a byte count: a number with an optional unit (B, KB,
 // KiB, MB, MiB, GB, GiB; K, M and G are binary).
 func parseSize(s string) (int64, error) {
 	t := strings.TrimSpace(s)
+	if strings.HasPrefix(t, "-") {
+		return 0, fmt.Errorf("%q: a size cannot be negative: give one such as 32MiB", s)
+	}
 	i := 0
 	for i < len(t) && (t[i] >= '0' && t[i] <= '9' || t[i] == '.') {
 		i++

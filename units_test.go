@@ -22,9 +22,13 @@ func TestParseSize(t *testing.T) {
 			t.Errorf("parseSize(%q) = %d, want an error", in, got)
 		}
 	}
-	var v sizeValue
-	if err := v.Set("64MiB"); err != nil || v.String() != "64MiB" {
+	var n int64
+	v := sizeValue{n: &n, zero: "zero"}
+	if err := v.Set("64MiB"); err != nil || v.String() != "64 MiB" {
 		t.Errorf("sizeValue 64MiB: %v, String %q", err, v.String())
+	}
+	if err := v.Set(v.String()); err != nil || n != 64<<20 {
+		t.Errorf("sizeValue does not read back its String: %v, %d", err, n)
 	}
 }
 

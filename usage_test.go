@@ -42,7 +42,10 @@ func TestReadmeFlagTable(t *testing.T) {
 			return
 		}
 		delete(documented, f.Name)
-		cell := strings.Trim(strings.Fields(def + " x")[0], "`")
+		cell := strings.Fields(def + " x")[0]
+		if q, ok := strings.CutPrefix(def, "`"); ok {
+			cell, _, _ = strings.Cut(q, "`") // a default with a space: `32 MiB`
+		}
 		switch f.DefValue {
 		case "false":
 			if def != "off" {

@@ -293,9 +293,12 @@ func (im *images) land(u string) {
 // write checks that data is a raster image by its bytes, and writes it
 // whole into the bundle under a free name, which it returns.
 func (im *images) write(bundle, dir, u string, data []byte) (string, error) {
-	ext, ok := rasterTypes[http.DetectContentType(data)]
+	sniffed := http.DetectContentType(data)
+	ext, ok := rasterTypes[sniffed]
 	if !ok {
-		return "", fmt.Errorf("%w: the server sent %s", errNotRaster, http.DetectContentType(data))
+		// Bytes copied from another bundle; a download is judged in
+		// download, which knows what the server said.
+		return "", fmt.Errorf("%w: its bytes read as %s", errNotRaster, sniffed)
 	}
 	if info, err := os.Lstat(dir); err == nil && !info.IsDir() {
 		return "", errors.New("the bundle is not a folder")
@@ -333,10 +336,30 @@ func (im *images) download(ctx context.Context, u string) ([]byte, error) {
 	}
 	defer func() { <-im.slots }()
 	f, err := im.fetch.read(ctx, Source{URL: parsed}, Validators{})
+	if tl := (*TooLargeError)(nil); errors.As(err, &tl) {
+		tl.Image = true // capped by -max-image-size, not -max-size
+	}
 	if err != nil {
 		return nil, err
 	}
+	if err := rasterCheck(f.body, f.contentType); err != nil {
+		return nil, err
+	}
 	return f.body, nil
+}
+
+// rasterCheck fails for data that is not a PNG, JPEG, GIF or WebP image
+// by its bytes, saying what the bytes look like (sniffed) and, apart,
+// what the server declared, which may be either the same or a lie.
+func rasterCheck(data []byte, declared string) error {
+	sniffed := http.DetectContentType(data)
+	if _, ok := rasterTypes[sniffed]; ok {
+		return nil
+	}
+	if declared == "" {
+		declared = "no type"
+	}
+	return fmt.Errorf("%w: its bytes read as %s (the server declared %s)", errNotRaster, sniffed, declared)
 }
 
 // hostSlots returns the semaphore of a host.

@@ -501,7 +501,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 		}
 		switch {
 		case ctx.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded):
-			return nil, 0, fmt.Errorf("no answer within %s, the -timeout of one attempt: the server is slow or down (raise -timeout)", f.timeout)
+			return nil, 0, fmt.Errorf("no answer within %s, the -timeout of one attempt: the server is slow or down (raise -timeout)", FormatDuration(f.timeout))
 		case errors.Is(err, context.Canceled), errors.Is(err, errRedirectLoop), errors.As(err, new(*RedirectSchemeError)):
 			return nil, -1, err
 		}
@@ -542,7 +542,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 	res.validators = Validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
 	timedOut := func(err error) error {
 		if ctx.Err() == context.DeadlineExceeded {
-			return fmt.Errorf("no complete answer within %s, the -timeout of one attempt: the server is slow (raise -timeout)", f.timeout)
+			return fmt.Errorf("no complete answer within %s, the -timeout of one attempt: the server is slow (raise -timeout)", FormatDuration(f.timeout))
 		}
 		return fmt.Errorf("reading the response: %w", err)
 	}

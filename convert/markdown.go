@@ -95,8 +95,8 @@ var escapedChars = func() (t [256]bool) {
 // transforms would: < and > as entities; each character in escapedChars
 // preceded by the escaping marker, which the library's unescape step
 // later keeps as a backslash or drops; NUL as U+FFFD; inside a link, a
-// marked ] as \]. With p.hugo, the characters hugoEscape names get a
-// backslash that stays.
+// marked ] as \]. With p.hugo, the characters hugoEscape names, and a <
+// or > in a URL (urlScan), get a backslash that stays.
 func (p textPlugin) renderText(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
 	if n.Type != html.ElementNode || n.Data != textTag {
 		return converter.RenderTryNext
@@ -107,6 +107,7 @@ func (p textPlugin) renderText(ctx converter.Context, w converter.Writer, n *htm
 	text := n.FirstChild.Data
 	inLink, _ := ctx.Value("is_inside_link").(bool)
 	last := 0 // text[last:i] is still to be written as it is
+	var url urlScan
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		if c != 0 && c != '<' && c != '>' && !escapedChars[c] && !(p.hugo && hugoChars[c]) {
@@ -115,7 +116,7 @@ func (p textPlugin) renderText(ctx converter.Context, w converter.Writer, n *htm
 		w.WriteString(text[last:i])
 		last = i + 1
 		switch {
-		case p.hugo && hugoEscape(text, i, n):
+		case p.hugo && hugoEscape(text, i, n), p.hugo && (c == '<' || c == '>') && url.at(text, i):
 			w.WriteByte('\\')
 			w.WriteByte(c)
 		case c == 0:

@@ -11,17 +11,20 @@ import (
 )
 
 // Markdown bodies are read back by Hugo's Goldmark, which does more than
-// CommonMark: its typographer turns straight quotes into curly ones, "--"
-// into an en dash, "..." into an ellipsis; its attribute syntax reads a
-// heading's final "{…}" as attributes; its table extension splits a row at
-// every "|", even inside code. What the library writes for plain
-// CommonMark would lose those marks on a Hugo page. The text plugin
-// escapes the characters (hugoEscape), and hugoPlugin changes the tree
-// where the library's Markdown cannot say what the HTML says.
+// CommonMark: its attribute syntax reads a heading's final "{…}" as
+// attributes; its table extension splits a row at every "|", even inside
+// code. What the library writes for plain CommonMark would lose those
+// marks on a Hugo page. The text plugin escapes the characters
+// (hugoEscape), and hugoPlugin changes the tree where the library's
+// Markdown cannot say what the HTML says.
+//
+// Its typographer (curly quotes, en and em dashes, ellipses) is left to
+// do its work: it styles a migrated post as it styles every page of the
+// site, and a body without "\'" and "\"" is one a person can edit.
 
 // hugoChars are the characters hugoEscape looks at.
 var hugoChars = func() (t [256]bool) {
-	for _, c := range "'\"-.{&" {
+	for _, c := range "-.{&" {
 		t[c] = true
 	}
 	return t
@@ -29,35 +32,29 @@ var hugoChars = func() (t [256]bool) {
 
 // hugoEscape reports whether text[i] needs a backslash for Hugo to show
 // it as it is:
-//   - ' and ", which the typographer curls (also between letters: "it's");
-//   - a - next to another one ("--", "---": en and em dashes), or at
-//     either end of the text node, where the next node may hold another;
-//   - a . in a run of two or more ("...": an ellipsis);
-//   - at the start of a text node, which may start a line: #, +, *, =
-//     and a . or ) after a number (headings, lists, setext underlines);
+//   - at the start of a text node, which may start a line: #, +, *, =,
+//     "-", and a . or ) after a number (headings, lists, setext
+//     underlines, thematic breaks), where the library's own check misses
+//     it (after <br>, in a quote);
 //   - {, which at the end of a heading starts an attribute list (and
 //     keeps "{{<" from looking like a shortcode to Hugo);
 //   - & before what may be a character reference ("&amp;lt;" in the HTML
-//     is the text "&lt;", which Markdown would read as "<").
+//     is the text "&lt;", which Markdown would read as "<");
+//   - < and > inside a URL that linkify would make a link of: renderText
+//     asks urlScan, which keeps track along the text node.
 //
-// "<<" and ">>" (angle quotes) need nothing: < and > are written as
-// entities.
+// Nothing that only the typographer changes is escaped: ' and ", "--",
+// "---" and "..." are curled, dashed and joined on the page as on every
+// other page of the site. "<<" and ">>" (angle quotes) are entities
+// already: < and > are always written &lt; and &gt;.
 func hugoEscape(text string, i int, n *html.Node) bool {
 	switch c := text[i]; c {
-	case '\'', '"', '{':
+	case '{':
 		return true
 	case '-':
-		switch {
-		case i > 0 && text[i-1] == '-' || i+1 < len(text) && text[i+1] == '-':
-			return true
-		case i == 0:
-			return startsLine(n) || strings.HasSuffix(siblingText(n.PrevSibling), "-")
-		case i == len(text)-1:
-			return strings.HasPrefix(siblingText(n.NextSibling), "-")
-		}
+		return i == 0 && startsLine(n)
 	case '.', ')':
-		return c == '.' && (i > 0 && text[i-1] == '.' || i+1 < len(text) && text[i+1] == '.') ||
-			listNumber(text[:i]) && startsLine(n)
+		return listNumber(text[:i]) && startsLine(n)
 	case '#', '+', '*', '=':
 		return strings.TrimLeft(text[:i], " \t\n") == "" && startsLine(n)
 	case '&':
@@ -69,12 +66,28 @@ func hugoEscape(text string, i int, n *html.Node) bool {
 	return false
 }
 
-// siblingText is the text of a sibling node, "" for none.
-func siblingText(n *html.Node) string {
-	if n == nil {
-		return ""
+// urlScan tells, for each < and > of one text node in order, whether the
+// word it ends (what follows the last white space before it) holds "://"
+// or "www.": a URL that Hugo's linkify would extend over the entity &lt;
+// or &gt; written for it, showing the entity's letters as the link's text
+// ("http://x/"&gt;" for the text http://x/">). A backslash ends the link
+// instead: \< and \>. Each byte is looked at once however many < and >
+// the text holds (a hostile body may be nothing else).
+type urlScan struct {
+	from int  // the byte after the last < or > asked about
+	in   bool // whether the word up to from holds a URL's start
+}
+
+// at answers for the < or > at text[i]. The markers hold no < or >, so
+// none straddles from.
+func (u *urlScan) at(text string, i int) bool {
+	seg := text[u.from:i]
+	if j := strings.LastIndexAny(seg, " \t\n"); j >= 0 {
+		u.in, seg = false, seg[j+1:]
 	}
-	return nodeText(n)
+	u.in = u.in || strings.Contains(seg, "://") || strings.Contains(seg, "www.")
+	u.from = i + 1
+	return u.in
 }
 
 // startsLine reports whether the text node wrapped in n may start a line

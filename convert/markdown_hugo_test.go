@@ -3,6 +3,7 @@ package convert
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -13,10 +14,18 @@ import (
 // configures it to the text of the HTML.
 func TestMarkdownForHugo(t *testing.T) {
 	cases := []struct{ name, in, want string }{
-		{"typographer dashes and ellipsis",
-			`<p>a -- b --- c ... d</p>`, `a \-\- b \-\-\- c \.\.\. d`},
-		{"straight quotes and apostrophes",
-			`<p>"q" it's</p>`, `\"q\" it\'s`},
+		{"dashes and ellipsis are left to the typographer",
+			`<p>a -- b --- c ... d</p>`, `a -- b --- c ... d`},
+		{"quotes and apostrophes are left to the typographer",
+			`<p>"q" it's 'x'</p>`, `"q" it's 'x'`},
+		{"dashes across elements too",
+			`<p>a-<b>-b</b> <i>c...</i></p>`, `a-**-b** *c...*`},
+		{"a line of dashes after <br> is no thematic break nor underline",
+			`<p>a<br>---<br>- b<br>-</p>`, "a  \n\\---  \n\\- b  \n\\-"},
+		{"a > ending a URL that linkify would extend is escaped, not an entity",
+			`<p>&lt;a href="http://x.com/a/"&gt;I</a> a&gt;b www.x.org/a&lt;b</p>`, `&lt;a href="http://x.com/a/"\>I a&gt;b www.x.org/a\<b`},
+		{"every > of the URL, none after white space",
+			`<p>http://x.org/a&gt;b&gt;c d&gt;e</p>`, `http://x.org/a\>b\>c d&gt;e`},
 		{"angle quotes are entities already",
 			`<p>&lt;&lt;x&gt;&gt;</p>`, `&lt;&lt;x&gt;&gt;`},
 		{"a quoted paragraph that looks like a list",
@@ -53,7 +62,7 @@ func TestMarkdownForHugo(t *testing.T) {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}
 			page := hugoRender(t, stock, got)
-			if g, w := visibleText(t, page), visibleText(t, treeHTML(t, tc.in)); g != w {
+			if g, w := untypographed(visibleText(t, page)), untypographed(visibleText(t, treeHTML(t, tc.in))); g != w {
 				t.Errorf("rendered %q\n shows %q\n  want %q", page, g, w)
 			}
 		})
@@ -87,5 +96,41 @@ func TestSpellSupSub(t *testing.T) {
 		if b.String() != want {
 			t.Errorf("%s: got %s, want %s", in, b.String(), want)
 		}
+	}
+}
+
+// TestURLScan: urlScan answers for each < and > of a text in order as a
+// scan of the whole word before it would, and in linear time: a hostile
+// text of nothing but < after a URL is one pass (a quadratic scan of a
+// megabyte would take minutes).
+func TestURLScan(t *testing.T) {
+	for text, want := range map[string]string{
+		"a<b>c":             "00",
+		"http://x/<a>b c>d": "110",
+		"www.x.org/a>b\t<c": "10",
+		"x>http://y<z w<":   "010",
+		"go<www.x>y":        "01",
+		"ftp:/</x>":         "00", // the marker may not hold a <
+		"<>http://x/\n<>":   "0000",
+	} {
+		var u urlScan
+		got := ""
+		for i := 0; i < len(text); i++ {
+			if text[i] == '<' || text[i] == '>' {
+				got += map[bool]string{false: "0", true: "1"}[u.at(text, i)]
+			}
+		}
+		if got != want {
+			t.Errorf("%q: %s, want %s", text, got, want)
+		}
+	}
+	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
+	start := time.Now()
+	out := written(t, c, "<p>http://x.org/"+strings.Repeat("&lt;", 1<<20)+"</p>")
+	if strings.Count(out, `\<`) != 1<<20 {
+		t.Errorf("%d of %d < escaped", strings.Count(out, `\<`), 1<<20)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("a megabyte of < after a URL took %v", d)
 	}
 }

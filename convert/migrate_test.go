@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -555,5 +556,57 @@ func TestFailedSharedImageRequestedOnce(t *testing.T) {
 	}
 	if n := requests.Load(); n != 1 {
 		t.Errorf("%d requests for one failing image", n)
+	}
+}
+
+// TestImageErrorsNameTheirCause: an image over MaxImageSize is reported
+// as an image with its cap, naming -max-image-size (not the feed's
+// -max-size); one whose bytes are no raster image says what the bytes
+// read as and, apart, what the server declared.
+func TestImageErrorsNameTheirCause(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/big.png":
+			w.Write(append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 1000)...)) // over the cap of 100 B
+		case "/page.png":
+			w.Header().Set("Content-Type", "image/png")
+			io.WriteString(w, "<html><body>Not found</body></html>")
+		case "/untyped.png":
+			w.Header()["Content-Type"] = nil // no type, nor a sniffed one
+			w.Write([]byte("plain words here"))
+		}
+	}))
+	defer srv.Close()
+	feed := `<rss version="2.0"><channel><title>b</title><link>https://blog.example/</link>
+<item><title>A post</title><link>https://blog.example/a</link><guid>a</guid>
+<description><![CDATA[<p><img src="` + srv.URL + `/big.png"><img src="` + srv.URL + `/page.png"><img src="` + srv.URL + `/untyped.png"></p>]]></description></item></channel></rss>`
+	path := filepath.Join(t.TempDir(), "feed.xml")
+	if err := os.WriteFile(path, []byte(feed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := convertSource(t, context.Background(), t.TempDir(), path, func(o *Options) {
+		o.Images, o.MaxImageSize, o.Retries = ImagesDownload, 100, -1
+	})
+	if res.New != 1 || res.ImagesFailed != 3 || len(res.ImageErrors) != 3 {
+		t.Fatalf("new %d, failed images %d, errors %v", res.New, res.ImagesFailed, res.ImageErrors)
+	}
+	want := map[string]string{
+		"/big.png":     "image is larger than the 100 B limit: raise -max-image-size to download it (its URL is kept)",
+		"/page.png":    "not a raster image: its bytes read as text/html; charset=utf-8 (the server declared image/png) (its URL is kept)",
+		"/untyped.png": "not a raster image: its bytes read as text/plain; charset=utf-8 (the server declared no type) (its URL is kept)",
+	}
+	for _, err := range res.ImageErrors {
+		var ie *ImageError
+		if !errors.As(err, &ie) {
+			t.Fatalf("%v is no ImageError", err)
+		}
+		path := strings.TrimPrefix(ie.URL, srv.URL)
+		if w := fmt.Sprintf("image %s of https://blog.example/a: %s", ie.URL, want[path]); err.Error() != w {
+			t.Errorf("%s:\n got %s\nwant %s", path, err, w)
+		}
+		var tl *TooLargeError
+		if errors.As(err, &tl) != (path == "/big.png") || tl != nil && (tl.Flag() != "-max-image-size" || tl.Limit != 100) {
+			t.Errorf("%s: TooLargeError %+v", path, tl)
+		}
 	}
 }

@@ -327,12 +327,21 @@ func TestNothingToConvertCreatesNothing(t *testing.T) {
 // lock, the message says what it can.
 func TestLockedErrorWithoutPID(t *testing.T) {
 	e := &LockedError{Dir: "out", Wait: time.Second}
-	if got := e.Error(); !strings.HasPrefix(got, "another feed2md run is still writing to out after 1s: this run changed nothing") {
+	if got := e.Error(); !strings.HasPrefix(got, "another feed2md run is still writing to out after 1s (-lock-wait): this run changed nothing") {
 		t.Errorf("%q", got)
 	}
 	e.PID = "42"
-	if got := e.Error(); !strings.HasPrefix(got, "another feed2md run (pid 42) is still writing to out after 1s") {
+	if got := e.Error(); !strings.HasPrefix(got, "another feed2md run (pid 42) is still writing to out after 1s (-lock-wait)") {
 		t.Errorf("%q", got)
+	}
+	// The duration with its unit, without Go's zero units; 0 said as such.
+	e.Wait = 10 * time.Minute
+	if got := e.Error(); !strings.Contains(got, " after 10m (-lock-wait): ") {
+		t.Errorf("%q", got)
+	}
+	e.Wait = 0
+	if got, want := e.Error(), "another feed2md run (pid 42) is writing to out, and -lock-wait is 0 (do not wait): this run changed nothing; give -lock-wait a duration such as 10m, or run less often"; got != want {
+		t.Errorf("%q\nwant %q", got, want)
 	}
 }
 

@@ -87,10 +87,10 @@ func TestSummaryTextShares(t *testing.T) {
 	}
 }
 
-// typography maps what Goldmark's typographer writes, and the characters
+// summaryTypography maps what Goldmark's typographer writes, and the characters
 // it writes them for, to one spelling, so that a text and the text shown
 // compare equal whatever the typographer did.
-var typography = strings.NewReplacer("\u2018", "'", "\u2019", "'", "\u201c", `"`, "\u201d", `"`,
+var summaryTypography = strings.NewReplacer("\u2018", "'", "\u2019", "'", "\u201c", `"`, "\u201d", `"`,
 	"\u2014", "---", "\u2013", "--", "\u2026", "...", "\u00ab", "<<", "\u00bb", ">>", "\x00", "\ufffd")
 
 // summaryProblem renders SummaryText(desc) with md and says what is wrong
@@ -124,8 +124,8 @@ func summaryProblem(t testing.TB, md goldmark.Markdown, desc string) string {
 	if len(elems) > 0 {
 		return "elements " + strings.Join(elems, ", ") + " in " + page
 	}
-	got := typography.Replace(visibleText(t, page))
-	want := typography.Replace(foldSpace(desc))
+	got := summaryTypography.Replace(visibleText(t, page))
+	want := summaryTypography.Replace(foldSpace(desc))
 	if got != want {
 		return "shows " + got + "\nwant  " + want + "\npage  " + page
 	}
