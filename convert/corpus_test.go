@@ -15,6 +15,7 @@ import (
 // layout, or fails with one line that names the reason. A second run over
 // the same folder changes nothing.
 func TestCorpus(t *testing.T) {
+	t.Parallel() // see TestMain
 	root := filepath.Join(sharedDir(t), "corpus")
 	var feeds []string
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
