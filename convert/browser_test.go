@@ -131,7 +131,8 @@ func stopBrowser() {
 // few offenders (in the order of bodies). The pages are shared among
 // browserTabs tabs of the shared browser, each loading its pages one
 // after the other and counting its own dialogs; a page loaded before
-// (the same HTML) is not loaded again (verdicts).
+// (the same HTML, since TestBrowserRunsNoHostileScript began) is not
+// loaded again (verdicts).
 func scriptsRun(t *testing.T, bodies []string) (int, []string) {
 	t.Helper()
 	parent := sharedBrowser(t)
@@ -254,6 +255,11 @@ func TestBrowserRunsNoHostileScript(t *testing.T) {
 	if testing.Short() {
 		t.Skip("SKIPPED: -short: the browser test takes a minute")
 	}
+	// Verdicts are kept within one run of the test: with -count=2, every
+	// page is loaded again.
+	verdicts.Lock()
+	clear(verdicts.ran)
+	verdicts.Unlock()
 	vectors := hostileVectors(t)
 	md := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
 	var bodies []string
