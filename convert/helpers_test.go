@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -164,4 +165,48 @@ func writeFiles(t testing.TB, dir string, files map[string]string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// feedText is what the body tests read of a feed file: whether it parses
+// as the tool decodes it (ok), whether it is XML, and the content and
+// description of each item, in order.
+type feedText struct {
+	ok, xml bool
+	items   [][2]string // content, description
+}
+
+// feedTexts holds feedText by path: the corpus is parsed once per test
+// binary, not once per test that reads its bodies (TestRenderHTMLBodies,
+// TestRenderMarkdownBodies, TestFilterHTMLSameAsBefore,
+// TestURLChecksSameAsBefore, TestTextPluginMatchesLibrary).
+var feedTexts sync.Map
+
+// readFeedText returns the feedText of the file at path. Tests share it;
+// a benchmark parses afresh, so that no cache weighs on what it measures.
+func readFeedText(t testing.TB, path string) *feedText {
+	t.Helper()
+	_, bench := t.(*testing.B)
+	if !bench {
+		if ft, ok := feedTexts.Load(path); ok {
+			return ft.(*feedText)
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ft := &feedText{}
+	if d, err := decode(data, "", 0); err == nil {
+		ft.xml = d.kind == kindXML
+		if feed, err := parseFeed(d); err == nil {
+			ft.ok = true
+			for _, it := range feed.Items {
+				ft.items = append(ft.items, [2]string{it.Content, it.Description})
+			}
+		}
+	}
+	if !bench {
+		feedTexts.Store(path, ft)
+	}
+	return ft
 }

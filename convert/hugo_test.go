@@ -5,7 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -69,9 +71,33 @@ func hugoBin(t *testing.T) string {
 // it with the real hugo, and returns what Hugo made of each body (the
 // page's .Content), in order. Mode "" writes the bodies as they are,
 // under unsafe = true: what the tool must not do.
+//
+// The pages of a list of bodies in a mode are built once per test binary
+// (builtPages): the browser test and TestHugoRendersHostileBodies render
+// the same sites.
 func hugoPages(t *testing.T, bodies []string, mode string) []string {
 	t.Helper()
 	hugo := hugoBin(t)
+	key := mode + "\x00" + strings.Join(bodies, "\x00")
+	builtPages.Lock()
+	defer builtPages.Unlock()
+	if pages, ok := builtPages.m[key]; ok {
+		return slices.Clone(pages)
+	}
+	pages := buildHugoPages(t, hugo, bodies, mode)
+	builtPages.m[key] = pages
+	return slices.Clone(pages)
+}
+
+// builtPages holds what hugoPages returned, by mode and bodies.
+var builtPages = struct {
+	sync.Mutex
+	m map[string][]string
+}{m: map[string][]string{}}
+
+// buildHugoPages is hugoPages without the cache.
+func buildHugoPages(t *testing.T, hugo string, bodies []string, mode string) []string {
+	t.Helper()
 	site := t.TempDir()
 	config := "baseURL = 'https://example.org/'\ntitle = 'Test'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT', '404']\n"
 	if mode != BodyMarkdown {
@@ -115,6 +141,7 @@ func hugoPages(t *testing.T, bodies []string, mode string) []string {
 // and every page shows the text it should (TestRenderHTMLBodies and
 // TestRenderMarkdownBodies do the same with Goldmark alone).
 func TestHugoRendersHostileBodies(t *testing.T) {
+	t.Parallel() // see TestMain
 	bodies := testdataBodies(t)
 	for _, mode := range []string{BodyHTML, BodyMarkdown} {
 		pages := hugoPages(t, bodies, mode)

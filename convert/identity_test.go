@@ -414,6 +414,7 @@ func TestRerunSharedKeysTouchesNothing(t *testing.T) {
 // More retitled items than are held to the feed's end: each still keeps
 // its file (those past maxDeferred are decided at once).
 func TestManyRetitledItems(t *testing.T) {
+	t.Parallel() // see TestMain
 	out := t.TempDir()
 	n := maxDeferred + 50
 	var items []item

@@ -6,7 +6,15 @@ import (
 )
 
 // TestMain removes the large benchmark feeds, which are written once per
-// test binary and shared by the benchmarks.
+// test binary and shared by the benchmarks, and stops the browser the
+// browser tests share.
+//
+// The slow tests that only read (the corpus, the renders, the browser
+// tests) call t.Parallel: Go runs them two at a time on two cores, beside
+// the browser's waits, after every other test has returned. So a test
+// that sets a package variable for its own run (withMemMax) or counts
+// allocations (testing.AllocsPerRun) must stay sequential, and a
+// parallel test must set none.
 //
 // Started by BenchmarkHugeFeed as a child (childEnv set), it converts one
 // feed instead and exits.
@@ -15,6 +23,7 @@ func TestMain(m *testing.M) {
 		os.Exit(childMain(spec))
 	}
 	code := m.Run()
+	stopBrowser()
 	if benchDir != "" {
 		os.RemoveAll(benchDir)
 	}

@@ -49,6 +49,7 @@ func stockConverter() *converter.Converter {
 // byte, sanitized and raw. The bodies are the cases above, the hostile vectors, the bodies of
 // the testdata feeds, and the real posts of ../shared/corpus when present.
 func TestTextPluginMatchesLibrary(t *testing.T) {
+	t.Parallel() // see TestMain
 	bodies := append([]string{}, textCases...)
 	bodies = append(bodies, hostileVectors(t)...)
 	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "*.*"))

@@ -25,10 +25,11 @@ import (
 // folder in Chromium: every image must load from the bundle by its
 // relative name, and no script (the SVG's) may run.
 func TestBrowserLoadsBundlePage(t *testing.T) {
+	t.Parallel() // see TestMain
 	if testing.Short() {
 		t.Skip("SKIPPED: -short: the browser test starts Chromium")
 	}
-	exe := chromium(t)
+	browser := sharedBrowser(t)
 	img := image.NewRGBA(image.Rect(0, 0, 6, 4))
 	for x := 0; x < 6; x++ {
 		for y := 0; y < 4; y++ {
@@ -75,16 +76,11 @@ func TestBrowserLoadsBundlePage(t *testing.T) {
 	}))
 	defer site.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU,
-		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(alloc)
+	ctx, cancel := chromedp.NewContext(browser)
 	defer cancel()
+	if err := chromedp.Do(ctx); err != nil { // opens the tab
+		t.Fatal(err)
+	}
 	ctx, cancelRun := context.WithTimeout(ctx, 60*time.Second)
 	defer cancelRun()
 	xss, err := visit(ctx, site.URL+"/pictures/")

@@ -133,14 +133,14 @@ func feedBodies(t testing.TB, paths []string) []string {
 	t.Helper()
 	var bodies []string
 	for _, path := range paths {
-		feed := readFeedFile(t, path)
-		if feed == nil {
+		feed := readFeedText(t, path)
+		if !feed.ok {
 			continue
 		}
-		for _, it := range feed.Items {
-			body := strings.TrimSpace(it.Content)
+		for _, it := range feed.items {
+			body := strings.TrimSpace(it[0])
 			if body == "" {
-				body = strings.TrimSpace(it.Description)
+				body = strings.TrimSpace(it[1])
 			}
 			if body != "" && utf8.ValidString(body) {
 				bodies = append(bodies, body)
@@ -181,6 +181,7 @@ func written(t testing.TB, c *Converter, body string) string {
 // through Goldmark as Hugo configures it with unsafe = true: the page must
 // show exactly the text of the sanitized HTML, and hold no script.
 func TestRenderHTMLBodies(t *testing.T) {
+	t.Parallel() // see TestMain
 	c := newTestConverter(t, t.TempDir(), nil)
 	md := hugoMarkdown(true)
 	bodies := append(testdataBodies(t), corpusBodies(t)...)
@@ -213,6 +214,7 @@ func TestRenderHTMLBodies(t *testing.T) {
 // on. No body gains a \' or \" that its HTML's text does not hold: quotes
 // are left to the typographer.
 func TestRenderMarkdownBodies(t *testing.T) {
+	t.Parallel() // see TestMain
 	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
 	stock, unsafe := hugoMarkdown(false), hugoMarkdown(true)
 	bodies := append(testdataBodies(t), corpusBodies(t)...)
