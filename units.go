@@ -109,7 +109,7 @@ func (v durationValue) Set(s string) error {
 func parseSize(s string) (int64, error) {
 	t := strings.TrimSpace(s)
 	if strings.HasPrefix(t, "-") {
-		return 0, fmt.Errorf("%q: a size cannot be negative: give one such as 32MiB", s)
+		return 0, errors.New("a size cannot be negative: give one such as 32MiB")
 	}
 	i := 0
 	for i < len(t) && (t[i] >= '0' && t[i] <= '9' || t[i] == '.') {
