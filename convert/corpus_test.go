@@ -3,7 +3,6 @@ package convert
 import (
 	"context"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -18,16 +17,7 @@ import (
 func TestCorpus(t *testing.T) {
 	t.Parallel() // see TestMain
 	root := filepath.Join(sharedDir(t), "corpus")
-	var feeds []string
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".tsv") {
-			feeds = append(feeds, path)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	feeds := corpusFiles(t, root)
 	if len(feeds) < 100 {
 		t.Fatalf("only %d feeds under %s", len(feeds), root)
 	}

@@ -2,7 +2,6 @@ package convert
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,16 +18,7 @@ import (
 // would have hidden.
 func TestCorpusDates(t *testing.T) {
 	root := filepath.Join(sharedDir(t), "corpus")
-	var feeds []string
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".tsv") {
-			feeds = append(feeds, path)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	feeds := corpusFiles(t, root)
 	if len(feeds) < 100 {
 		t.Fatalf("only %d feeds under %s", len(feeds), root)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -131,6 +132,24 @@ func sharedDir(t testing.TB) string {
 		t.Skipf("SKIPPED: %s is missing: this test needs the shared spec and corpus beside the clone", dir)
 	}
 	return dir
+}
+
+// corpusFiles lists the files under root (the corpus of real feeds) in
+// the order of their paths, leaving out its MANIFEST.tsv.
+func corpusFiles(t testing.TB, root string) []string {
+	t.Helper()
+	var paths []string
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".tsv") {
+			paths = append(paths, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(paths)
+	return paths
 }
 
 // readFeedFile parses the feed file at path whole, decoded as the tool

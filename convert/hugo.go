@@ -73,13 +73,12 @@ func isFile(p string) bool {
 	return err == nil && info.Mode().IsRegular()
 }
 
-// unsafeHTMLAllowed reports whether a configuration file sets
-// markup.goldmark.renderer.unsafe to true (a markup.* file holds the
-// markup table itself).
-func unsafeHTMLAllowed(path string) bool {
+// readSiteConfig reads a Hugo configuration file (TOML, JSON, or YAML by
+// its extension) into a map; nil when it cannot be read or parsed.
+func readSiteConfig(path string) map[string]any {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return false
+		return nil
 	}
 	var m map[string]any
 	switch strings.ToLower(filepath.Ext(path)) {
@@ -91,6 +90,17 @@ func unsafeHTMLAllowed(path string) bool {
 		err = yaml.Unmarshal(data, &m)
 	}
 	if err != nil {
+		return nil
+	}
+	return m
+}
+
+// unsafeHTMLAllowed reports whether a configuration file sets
+// markup.goldmark.renderer.unsafe to true (a markup.* file holds the
+// markup table itself).
+func unsafeHTMLAllowed(path string) bool {
+	m := readSiteConfig(path)
+	if m == nil {
 		return false
 	}
 	keys := []string{"markup", "goldmark", "renderer", "unsafe"}

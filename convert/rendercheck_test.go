@@ -2,10 +2,8 @@ package convert
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -113,18 +111,7 @@ func corpusBodies(t testing.TB) []string {
 		t.Logf("SKIPPED part: %s is missing: only testdata bodies are rendered", root)
 		return nil
 	}
-	var paths []string
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".tsv") {
-			paths = append(paths, path)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(paths)
-	return feedBodies(t, paths)
+	return feedBodies(t, corpusFiles(t, root))
 }
 
 // feedBodies returns the item bodies of the feeds at paths, skipping the

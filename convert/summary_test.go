@@ -2,10 +2,8 @@ package convert
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -197,17 +195,7 @@ func TestSummaryRendersAsText(t *testing.T) {
 	if _, err := os.Stat(root); err != nil {
 		t.Logf("SKIPPED part: %s is missing: only testdata descriptions are rendered", root)
 	} else {
-		var corpus []string
-		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".tsv") {
-				corpus = append(corpus, path)
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sort.Strings(corpus)
+		corpus := corpusFiles(t, root)
 		n := len(descs)
 		descs = append(descs, feedDescriptions(t, corpus)...)
 		if len(descs)-n < 1000 {

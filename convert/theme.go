@@ -2,16 +2,11 @@ package convert
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"text/template"
-
-	"github.com/pelletier/go-toml/v2"
-	"go.yaml.in/yaml/v3"
 )
 
 // Themes returns the Hugo themes Options.Theme knows, in a new slice.
@@ -164,20 +159,8 @@ func ThemeNotice(dir, theme string) string {
 // siteTheme returns the known theme that a configuration file's theme key
 // names (a string, or the first known one of a list), or "".
 func siteTheme(path string) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	var m map[string]any
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".toml":
-		err = toml.Unmarshal(data, &m)
-	case ".json":
-		err = json.Unmarshal(data, &m)
-	default:
-		err = yaml.Unmarshal(data, &m)
-	}
-	if err != nil {
+	m := readSiteConfig(path)
+	if m == nil {
 		return ""
 	}
 	var names []any
