@@ -18,12 +18,15 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// trapPage wraps bodies in a page whose own first script counts every
-// alert, confirm, prompt and print into window.__xss, and which, once
-// loaded, fires the events that hostile handlers wait for on every
-// element, and clicks every link (navigation to a real URL is cancelled,
-// a javascript: URL runs).
-const trapPage = `<!DOCTYPE html><html><head><meta charset="utf-8"><script>
+// trapPage wraps bodies in a page whose own first script is trapScript.
+const trapPage = `<!DOCTYPE html><html><head><meta charset="utf-8">` + trapScript + `</head><body>%s</body></html>`
+
+// trapScript counts every alert, confirm, prompt and print into
+// window.__xss, and gives the page window.__fire, which fires the events
+// that hostile handlers wait for on every element of the body, and
+// clicks every link (navigation to a real URL is cancelled, a
+// javascript: URL runs). It holds no '%' (trapPage is a format).
+const trapScript = `<script>
 window.__xss = 0;
 ["alert", "confirm", "prompt", "print"].forEach(function (f) { window[f] = function () { window.__xss++; }; });
 document.addEventListener("click", function (e) {
@@ -38,7 +41,7 @@ window.__fire = function () {
   });
   return true;
 };
-</script></head><body>%s</body></html>`
+</script>`
 
 // chromium finds a Chromium binary, skipping the test loudly when there
 // is none; in CI (CI=true) a missing browser fails the test instead.
