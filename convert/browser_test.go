@@ -112,7 +112,8 @@ func sharedBrowser(t *testing.T) context.Context {
 	return browser.ctx
 }
 
-// verdicts holds whether each page scriptsRun loaded ran script.
+// verdicts holds whether each page verdictsFor loaded ran script, by its
+// key (a body, or a whole page of TestThemeSitesRunNoScript).
 var verdicts = struct {
 	sync.Mutex
 	ran map[string]bool

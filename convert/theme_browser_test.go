@@ -67,7 +67,9 @@ var themeSummaryTexts = []string{
 	"see https://evil.example/x, www.evil.example and mail@evil.example",
 	"{{&lt; youtube abc &gt;}} and {{&lt;/* x */&gt;}} and {{% notice %}}",
 	"Tom &amp;amp; Jerry's \"show\" -- now... &amp;copy; 2026",
+	"- not an item | a | b",
 	"&gt; not a quote [^1] [ ] task",
+	"2026) was: *the* year_of_the_snake_",
 }
 
 // hostileTitles are item titles as the feed's text: markup, escaped
@@ -122,9 +124,9 @@ var hostileImages = []string{
 const vectorBreak = "\n<!-- --></textarea></title></style></xmp></noembed></noframes></noscript></iframe></select></template><hr>\n"
 
 // themeSiteFeed is an RSS feed of themeSiteItems items that carry every
-// vector of bodies (in turn, several to a body), of themeSummaryTexts and
-// then bodies as descriptions, of hostileTitles, hostileCategories and
-// hostileImages.
+// vector of bodies (in turn, several to a body), of themeSummaryTexts (in
+// descriptions, each followed by one of bodies as markup), of
+// hostileTitles, hostileCategories and hostileImages.
 func themeSiteFeed(bodies []string) string {
 	xmlText := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 	var b strings.Builder
@@ -142,10 +144,12 @@ func themeSiteFeed(bodies []string) string {
 		for j := i; j < len(bodies); j += themeSiteItems {
 			body = append(body, bodies[j])
 		}
-		desc := bodies[(i*7)%len(bodies)] // markup
-		if i < len(themeSummaryTexts) {
-			desc = themeSummaryTexts[i] // text
+		// Text vectors, then a body vector as markup.
+		var desc []string
+		for j := i; j < len(themeSummaryTexts); j += themeSiteItems {
+			desc = append(desc, themeSummaryTexts[j])
 		}
+		desc = append(desc, bodies[(i*7)%len(bodies)])
 		fmt.Fprintf(&b, "<item><title>%s</title><link>https://old.example/post/%d/</link><guid>v%d</guid><pubDate>%s</pubDate>",
 			xmlText.Replace(title), i, i, day.Add(time.Duration(i)*time.Hour).Format(time.RFC1123Z))
 		for _, c := range []string{hostileCategories[i%len(hostileCategories)], hostileCategories[(i+5)%len(hostileCategories)]} {
@@ -158,7 +162,7 @@ func themeSiteFeed(bodies []string) string {
 		case 1:
 			b.WriteString(`<media:content url="` + img + `" medium="image"/>`)
 		}
-		b.WriteString("<description>" + xmlText.Replace(desc) + "</description>")
+		b.WriteString("<description>" + xmlText.Replace(strings.Join(desc, " ")) + "</description>")
 		b.WriteString("<content:encoded>" + xmlText.Replace(strings.Join(body, vectorBreak)) + "</content:encoded></item>\n")
 	}
 	b.WriteString("</channel></rss>\n")
