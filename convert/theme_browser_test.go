@@ -223,19 +223,19 @@ func TestThemeSitesRunNoScript(t *testing.T) {
 	var sites []*themeSite
 	for _, th := range names {
 		for _, mode := range []string{BodyHTML, BodyMarkdown} {
-			// The parent's folder: the pages are loaded once every site is built.
+			// The test's folder, not a subtest's: the pages are loaded
+			// once every site is built.
 			sites = append(sites, &themeSite{theme: th, mode: mode, dir: t.TempDir()})
 		}
 	}
 	start := time.Now()
-	t.Run("build", func(t *testing.T) {
-		for _, s := range sites {
-			t.Run(s.theme+"/"+s.mode, func(t *testing.T) {
-				t.Parallel()
-				buildThemeSite(t, hugo, themes, feed, s)
-			})
-		}
-	})
+	// One after the other: Hugo uses every core, and parallel subtests
+	// would wait for the slots of the package's other parallel tests.
+	for _, s := range sites {
+		t.Run("build "+s.theme+"/"+s.mode, func(t *testing.T) {
+			buildThemeSite(t, hugo, themes, feed, s)
+		})
+	}
 	if t.Failed() {
 		return
 	}
