@@ -18,12 +18,15 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// trapPage wraps bodies in a page whose own first script counts every
-// alert, confirm, prompt and print into window.__xss, and which, once
-// loaded, fires the events that hostile handlers wait for on every
-// element, and clicks every link (navigation to a real URL is cancelled,
-// a javascript: URL runs).
-const trapPage = `<!DOCTYPE html><html><head><meta charset="utf-8"><script>
+// trapPage wraps bodies in a page whose own first script is trapScript.
+const trapPage = `<!DOCTYPE html><html><head><meta charset="utf-8">` + trapScript + `</head><body>%s</body></html>`
+
+// trapScript counts every alert, confirm, prompt and print into
+// window.__xss, and gives the page window.__fire, which fires the events
+// that hostile handlers wait for on every element of the body, and
+// clicks every link (navigation to a real URL is cancelled, a
+// javascript: URL runs). It holds no '%' (trapPage is a format).
+const trapScript = `<script>
 window.__xss = 0;
 ["alert", "confirm", "prompt", "print"].forEach(function (f) { window[f] = function () { window.__xss++; }; });
 document.addEventListener("click", function (e) {
@@ -38,7 +41,7 @@ window.__fire = function () {
   });
   return true;
 };
-</script></head><body>%s</body></html>`
+</script>`
 
 // chromium finds a Chromium binary, skipping the test loudly when there
 // is none; in CI (CI=true) a missing browser fails the test instead.
@@ -109,7 +112,8 @@ func sharedBrowser(t *testing.T) context.Context {
 	return browser.ctx
 }
 
-// verdicts holds whether each page scriptsRun loaded ran script.
+// verdicts holds whether each page verdictsFor loaded ran script, by its
+// key (a body, or a whole page of TestThemeSitesRunNoScript).
 var verdicts = struct {
 	sync.Mutex
 	ran map[string]bool
@@ -126,52 +130,103 @@ func stopBrowser() {
 	}
 }
 
-// scriptsRun loads each body in headless Chromium, one page per body, and
-// returns how many of them ran script or opened a dialog, with the first
-// few offenders (in the order of bodies). The pages are shared among
-// browserTabs tabs of the shared browser, each loading its pages one
-// after the other and counting its own dialogs; a page loaded before
+// scriptsRun loads each body in headless Chromium, one trap page per
+// body, and returns how many of them ran script or opened a dialog, with
+// the first few offenders (in the order of bodies). A body loaded before
 // (the same HTML, since TestBrowserRunsNoHostileScript began) is not
-// loaded again (verdicts).
+// loaded again (verdictsFor).
 func scriptsRun(t *testing.T, bodies []string) (int, []string) {
 	t.Helper()
-	parent := sharedBrowser(t)
-	// A page the browser has loaded already (the same body, byte for
-	// byte, in this call or an earlier one: many vectors sanitize to the
-	// same HTML, and Hugo renders many bodies as Goldmark does) has its
-	// verdict: only the others are loaded.
-	verdicts.Lock()
-	var todo []string
-	queued := map[string]bool{}
-	for _, b := range bodies {
-		if _, seen := verdicts.ran[b]; !seen && !queued[b] {
-			queued[b] = true
-			todo = append(todo, b)
-		}
-	}
-	verdicts.Unlock()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		i, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/"))
-		if err != nil || i < 0 || i >= len(todo) {
+		if err != nil || i < 0 || i >= len(bodies) {
 			http.NotFound(w, r)
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, trapPage, todo[i])
+		fmt.Fprintf(w, trapPage, bodies[i])
 	}))
 	defer srv.Close()
+	// A page the browser has loaded already (the same body, byte for
+	// byte, in this call or an earlier one: many vectors sanitize to the
+	// same HTML, and Hugo renders many bodies as Goldmark does) has its
+	// verdict: only the others are loaded.
+	ranBody := verdictsFor(t, bodies, func(i int) string { return fmt.Sprintf("%s/%d", srv.URL, i) })
+	ran := 0
+	var offenders []string
+	for i, b := range bodies {
+		if ranBody[i] {
+			ran++
+			if len(offenders) < 5 {
+				offenders = append(offenders, b)
+			}
+		}
+	}
+	return ran, offenders
+}
 
-	ranBody := make([]bool, len(todo))
+// verdictsFor returns whether the page of each key ran script or opened
+// a dialog. The page of keys[i] is served at url(i); a key with a verdict
+// in verdicts is not loaded again, nor is a key twice, and the verdicts
+// of the pages loaded are kept there. The keys name what decides a
+// page's verdict: a body, or a whole page's path and HTML.
+func verdictsFor(t *testing.T, keys []string, url func(i int) string) []bool {
+	t.Helper()
+	parent := sharedBrowser(t)
+	// Known verdicts are copied out, so that a test clearing verdicts
+	// meanwhile (TestBrowserRunsNoHostileScript, as it begins) cannot
+	// turn one into "ran none".
+	known := map[string]bool{}
+	var todo []int // the index in keys of each page to load
+	verdicts.Lock()
+	for i, k := range keys {
+		if _, ok := known[k]; ok {
+			continue
+		}
+		if v, seen := verdicts.ran[k]; seen {
+			known[k] = v
+			continue
+		}
+		known[k] = false
+		todo = append(todo, i)
+	}
+	verdicts.Unlock()
+	urls := make([]string, len(todo))
+	for j, i := range todo {
+		urls[j] = url(i)
+	}
+	ran := loadPages(t, parent, urls)
+	verdicts.Lock()
+	for j, i := range todo {
+		verdicts.ran[keys[i]] = ran[j]
+		known[keys[i]] = ran[j]
+	}
+	verdicts.Unlock()
+	t.Logf("%d pages, %d loaded in the browser", len(keys), len(todo))
+	out := make([]bool, len(keys))
+	for i, k := range keys {
+		out[i] = known[k]
+	}
+	return out
+}
+
+// loadPages loads each URL in a tab of the browser parent (visit), and
+// returns whether each ran script or opened a dialog. The pages are
+// shared among browserTabs tabs, each loading its pages one after the
+// other and counting its own dialogs.
+func loadPages(t *testing.T, parent context.Context, urls []string) []bool {
+	t.Helper()
+	ranPage := make([]bool, len(urls))
 	next := make(chan int)
 	go func() {
-		for i := range todo {
+		for i := range urls {
 			next <- i
 		}
 		close(next)
 	}()
 	var wg sync.WaitGroup
 	var tabErr atomic.Value
-	for range min(browserTabs, len(todo)) {
+	for range min(browserTabs, len(urls)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -193,14 +248,14 @@ func scriptsRun(t *testing.T, bodies []string) (int, []string) {
 			for i := range next {
 				before := dialogs.Load()
 				runCtx, cancelRun := context.WithTimeout(ctx, 20*time.Second)
-				n, err := visit(runCtx, fmt.Sprintf("%s/%d", srv.URL, i))
+				n, err := visit(runCtx, urls[i])
 				cancelRun()
 				if err != nil {
-					// A body that navigated the page away (a meta refresh, a
+					// A page that navigated away (a meta refresh, a
 					// javascript: URL replacing the document) counts as running.
 					n = 1
 				}
-				ranBody[i] = n > 0 || dialogs.Load() > before
+				ranPage[i] = n > 0 || dialogs.Load() > before
 			}
 		}()
 	}
@@ -208,23 +263,7 @@ func scriptsRun(t *testing.T, bodies []string) (int, []string) {
 	if err, _ := tabErr.Load().(error); err != nil {
 		t.Fatalf("opening a tab: %v", err)
 	}
-	t.Logf("%d pages, %d loaded in the browser", len(bodies), len(todo))
-	verdicts.Lock()
-	defer verdicts.Unlock()
-	for i, b := range todo {
-		verdicts.ran[b] = ranBody[i]
-	}
-	ran := 0
-	var offenders []string
-	for _, b := range bodies {
-		if verdicts.ran[b] {
-			ran++
-			if len(offenders) < 5 {
-				offenders = append(offenders, b)
-			}
-		}
-	}
-	return ran, offenders
+	return ranPage
 }
 
 // visit loads the trap page, fires the events and returns window.__xss,
