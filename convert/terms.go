@@ -11,7 +11,8 @@ import (
 // replaced by '-', at most maxNameBytes bytes (cut at a rune boundary).
 // It returns "" for a category that makes no term: one with no letter or
 // digit, or one whose page Hugo would put at ".", ".." or an empty path
-// segment once its URL is read (see termPathOK). Case is kept: Hugo
+// segment once its URL is read, or where the taxonomy's own index.html
+// or index.xml is (see termPathOK). Case is kept: Hugo
 // lowercases a term's path itself, and FeedTags lowercases tags.
 func Term(category string) string {
 	return termOf(PlainText(category))
@@ -100,7 +101,10 @@ func termPathOK(p string) bool {
 }
 
 // segmentsOK reports whether no segment of p, split at '/' or '\', is
-// empty, "." or "..".
+// empty, "." or "..", or a name such as "index.html" or "index.xml": the
+// taxonomy's own list page and feed are files of those names in its
+// folder, and a term page is a folder, so Hugo would stop the build
+// ("is a directory").
 func segmentsOK(p string) bool {
 	for {
 		i := strings.IndexAny(p, `/\`)
@@ -108,7 +112,7 @@ func segmentsOK(p string) bool {
 		if i >= 0 {
 			seg = p[:i]
 		}
-		if seg == "" || seg == "." || seg == ".." {
+		if seg == "" || seg == "." || seg == ".." || strings.HasPrefix(seg, "index.") {
 			return false
 		}
 		if i < 0 {

@@ -18,7 +18,7 @@ var climbingCategories = []string{
 	"..", ".", "/", "a/../../b", "../../../etc", "%2e%2e", "%2E%2E", "..%2f..", `\..\`, `..\..`, " ",
 	"#", "?", "😀🎉", "．．", "..\u200b", "..\u0300", "%252e%252e", "..#x", "a%2f..", "%2f", ". .", ". a",
 	strings.Repeat("ж", 70) + "/../x", "Go &amp; <b>Hugo</b>", "C#", "News/World", "x %2e%2e", "日本語",
-	"a - b", "Ünïcode", "  lead", "@_~+1", "%41bc", "a?b",
+	"a - b", "Ünïcode", "  lead", "@_~+1", "%41bc", "a?b", "index.html", "Index.XML", "index%2exml",
 }
 
 // TestHugoTerms builds real Hugo sites (the bare layout, and the PaperMod
@@ -27,7 +27,8 @@ var climbingCategories = []string{
 // -tags both: the build succeeds, every term written gets its page
 // exactly where hugoTermPath says, and no file of public/ lies outside
 // the places a site with harmless categories uses. Items whose links
-// have ".." as host try the same through the categories key.
+// have "..", "." or "index.xml" as host try the same through the
+// categories key.
 func TestHugoTerms(t *testing.T) {
 	hugo := hugoBin(t)
 	themes, err := filepath.Abs(filepath.Join("..", "..", "shared", "themes"))
@@ -81,7 +82,7 @@ func hugoTermsSite(t *testing.T, hugo, themes, theme, tags string) {
 			}
 		}
 	}
-	for _, bad := range []string{"..", ".", "", "%2e%2e"} {
+	for _, bad := range []string{"..", ".", "", "%2e%2e", "index.html", "index.xml", "index%2exml"} {
 		if want["tags"][bad] || want["categories"][bad] {
 			t.Errorf("a term with path %q was written", bad)
 		}
@@ -154,6 +155,7 @@ func buildTermsSiteAt(t *testing.T, site, hugo, themes, theme, tags string, cats
 	hostile := `<?xml version="1.0"?><rss version="2.0"><channel><title>H</title>` +
 		`<item><title>Dots host</title><link>http://../x</link><guid>h1</guid><pubDate>Mon, 02 Jan 2006 15:04:05 GMT</pubDate></item>` +
 		`<item><title>Dot host</title><link>http://./y</link><guid>h2</guid><pubDate>Mon, 02 Jan 2006 15:04:05 GMT</pubDate></item>` +
+		`<item><title>Index host</title><link>http://index.xml/z</link><guid>h3</guid><pubDate>Mon, 02 Jan 2006 15:04:05 GMT</pubDate></item>` +
 		`</channel></rss>`
 	convertBytes(t, filepath.Join(site, "content", "other"), hostile, func(o *Options) { o.Tags = tags })
 
