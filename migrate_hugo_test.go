@@ -15,7 +15,8 @@ import (
 
 // migrateFeed is a blog's feed for blogServer: relative and absolute
 // images, a cover in media:content, an SVG with a script, a missing
-// image, categories.
+// image, categories, and two links whose aliases would clash with the
+// files Hugo writes for the site (left out, so the build goes on).
 const migrateFeed = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/">
 <channel><title>A blog</title><link>@BLOG@/</link>
@@ -29,6 +30,12 @@ const migrateFeed = `<?xml version="1.0" encoding="UTF-8"?>
 <pubDate>Fri, 01 Feb 2019 10:00:00 +0000</pubDate>
 <category>News</category>
 <content:encoded><![CDATA[<p><img src="/missing/gone.png"> <img src="/img/fine.gif"></p>]]></content:encoded>
+</item>
+<item><title>Old index path</title><link>@BLOG@/posts/index.html/old</link>
+<pubDate>Sat, 02 Feb 2019 10:00:00 +0000</pubDate><description>Its alias would be a folder where the section's page is.</description>
+</item>
+<item><title>Old feed path</title><link>@BLOG@/index.xml</link>
+<pubDate>Sun, 03 Feb 2019 10:00:00 +0000</pubDate><description>Its alias would be a folder where the site's feed is.</description>
 </item>
 </channel></rss>
 `
@@ -105,6 +112,12 @@ func hugoMigratedBlog(t *testing.T, hugo, body string) {
 		if !strings.Contains(alias, `http-equiv="refresh"`) || !strings.Contains(alias, "https://example.org"+now) {
 			t.Errorf("the alias page %s does not redirect to %s:\n%s", old, now, alias)
 		}
+	}
+	for _, p := range []string{"posts/old-index-path/index.html", "posts/old-feed-path/index.html"} {
+		read(p)
+	}
+	if _, err := os.Stat(filepath.Join(public, "index.xml")); err != nil {
+		t.Errorf("the site's feed: %v", err)
 	}
 	read("tags/travel/index.html")
 	read("tags/news/index.html")

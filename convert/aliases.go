@@ -12,8 +12,9 @@ import (
 // different host. It returns "" for a link elsewhere, a link to the site's
 // root (an alias there would replace the home page), and a path that does
 // not come out clean: the alias is a path Hugo writes a file at, so it is
-// cleaned of "." and ".." segments and of control characters, and keeps
-// only its path (no query or fragment, which a static site cannot serve).
+// cleaned of "." and ".." segments and of control characters, keeps
+// only its path (no query or fragment, which a static site cannot serve),
+// and must not clash with the files Hugo writes for pages (aliasPathOK).
 func aliasFor(link, site string) string {
 	if link == "" || site == "" {
 		return ""
@@ -30,13 +31,37 @@ func aliasFor(link, site string) string {
 		return ""
 	}
 	clean := path.Clean("/" + p)
-	if clean == "/" {
+	if clean == "/" || !aliasPathOK(clean) {
 		return ""
 	}
 	if strings.HasSuffix(p, "/") {
 		clean += "/"
 	}
 	return (&url.URL{Path: clean}).EscapedPath()
+}
+
+// aliasPathOK reports whether Hugo can write a redirect at a clean alias
+// path without clashing with the files it writes for the site's own
+// pages. Hugo writes an alias ending in .html or .htm as that file, and
+// any other as a folder holding index.html; every section and the home
+// page have an index.html and an index.xml (and may have index.json...).
+// So no folder may be named index.something (Hugo stops: "is a
+// directory"), and no alias may be the home page's index.html.
+func aliasPathOK(clean string) bool {
+	segs := strings.Split(strings.ToLower(clean[1:]), "/")
+	for i, seg := range segs {
+		if !strings.HasPrefix(seg, "index.") {
+			continue
+		}
+		last := i == len(segs)-1
+		if !last || !(strings.HasSuffix(seg, ".html") || strings.HasSuffix(seg, ".htm")) {
+			return false // a folder named index.*
+		}
+		if len(segs) == 1 {
+			return false // /index.html is the home page
+		}
+	}
+	return true
 }
 
 // sameSite reports whether two host names are the same site, ignoring

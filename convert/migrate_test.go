@@ -107,6 +107,16 @@ func TestAliasFor(t *testing.T) {
 		{"https://blog.example.com/", ""},
 		{"https://blog.example.com", ""},
 		{"https://other.example.com/2019/01/post.html", ""},
+		// Paths that clash with the index files Hugo writes for the home
+		// page and every section: the build would stop.
+		{"https://blog.example.com/posts/index.html/x", ""},
+		{"https://blog.example.com/index.xml", ""},
+		{"https://blog.example.com/posts/INDEX.XML/", ""},
+		{"https://blog.example.com/posts/index.json", ""},
+		{"https://blog.example.com/index.html", ""},
+		{"https://blog.example.com/2019/05/post/index.html", "/2019/05/post/index.html"},
+		{"https://blog.example.com/2019/05/index.htm", "/2019/05/index.htm"},
+		{"https://blog.example.com/indexes/x", "/indexes/x"},
 		{"", ""},
 	}
 	for _, c := range cases {
