@@ -30,7 +30,7 @@ type RedirectSchemeError struct {
 }
 
 func (e *RedirectSchemeError) Error() string {
-	return fmt.Sprintf("redirected to a %s: URL, which feed2md does not follow (only http and https): check the address", e.Scheme)
+	return fmt.Sprintf("redirected to a URL of the %s: scheme, which feed2md does not follow (only http and https): check the address", e.Scheme)
 }
 
 // maxRetryAfter caps a server's Retry-After: a longer one (a

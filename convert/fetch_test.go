@@ -292,7 +292,7 @@ func TestRedirectToOtherScheme(t *testing.T) {
 	})
 	for _, c := range []struct{ path, scheme string }{{"/file", "file"}, {"/ftp", "ftp"}} {
 		res := convertURL(t, t.TempDir(), srv.URL+c.path, nil)
-		want := "redirected to a " + c.scheme + ": URL, which feed2md does not follow (only http and https): check the address"
+		want := "redirected to a URL of the " + c.scheme + ": scheme, which feed2md does not follow (only http and https): check the address"
 		if res.Err == nil || res.Err.Error() != want {
 			t.Errorf("%s: error %v, want %q", c.path, res.Err, want)
 		}

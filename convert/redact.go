@@ -125,7 +125,7 @@ func stripParams(q string, drop bool) string {
 //   - contains token, secret, passw(ord), passwd, passphrase, passcode,
 //     signature, session, sessid, credential, apikey or authoriz;
 //   - ends in key or pwd (key, apikey, accesskey; pwd, userpwd);
-//   - is auth, oauth, sig, sign, sid, pass, jwt, bearer or hmac.
+//   - is auth, oauth, sig, sign, sid, pass, pw, jwt, bearer, hmac, otp or pin.
 //
 // Kept: keyword(s), author(s), passage and the like, which hold no
 // secret. A word that only ends in "key" by chance (monkey) is dropped
@@ -136,7 +136,7 @@ func SecretParam(name string) bool {
 	})
 	for _, w := range words {
 		switch w {
-		case "auth", "oauth", "sig", "sign", "sid", "pass", "jwt", "bearer", "hmac":
+		case "auth", "oauth", "sig", "sign", "sid", "pass", "pw", "jwt", "bearer", "hmac", "otp", "pin":
 			return true
 		}
 		if strings.HasSuffix(w, "key") || strings.HasSuffix(w, "pwd") {

@@ -13,7 +13,7 @@ import (
 func TestSecretParam(t *testing.T) {
 	secret := []string{"token", "access_token", "ACCESS_TOKEN", "accessToken", "oauth_token", "private_token",
 		"key", "api_key", "apikey", "apiKey", "X-Api-Key", "subscription-key", "auth", "oauth", "auth_token",
-		"authorization", "secret", "client_secret", "password", "passwd", "pass", "pwd", "userpwd", "passphrase",
+		"authorization", "secret", "client_secret", "password", "passwd", "pass", "pw", "user_pw", "otp", "pin", "pwd", "userpwd", "passphrase",
 		"signature", "X-Amz-Signature", "X-Amz-Credential", "sig", "sign", "session", "sessionid", "session_id",
 		"PHPSESSID", "sid", "jwt", "bearer", "hmac", "a%5Ftoken"}
 	plain := []string{"keyword", "keywords", "author", "authors", "passage", "format", "page", "q", "id", "tag",
