@@ -108,7 +108,7 @@ func corpusBodies(t testing.TB) []string {
 	t.Helper()
 	root := filepath.Join("..", "..", "shared", "corpus")
 	if _, err := os.Stat(root); err != nil {
-		t.Logf("SKIPPED part: %s is missing: only testdata bodies are rendered", root)
+		skipPart(t, "%s is missing: only testdata bodies are rendered", root)
 		return nil
 	}
 	return feedBodies(t, corpusFiles(t, root))

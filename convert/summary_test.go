@@ -193,7 +193,7 @@ func TestSummaryRendersAsText(t *testing.T) {
 	}
 	root := filepath.Join("..", "..", "shared", "corpus")
 	if _, err := os.Stat(root); err != nil {
-		t.Logf("SKIPPED part: %s is missing: only testdata descriptions are rendered", root)
+		skipPart(t, "%s is missing: only testdata descriptions are rendered", root)
 	} else {
 		corpus := corpusFiles(t, root)
 		n := len(descs)
