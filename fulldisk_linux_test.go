@@ -157,3 +157,43 @@ type fileStat struct {
 	mtime, ctime time.Time
 	size         int64
 }
+
+// TestReadOnlyFolderTmpfs: an output folder on a read-only file system
+// (a tmpfs mounted ro) fails each feed with one line in our words, exit
+// 1, and writes nothing. Root only, as TestFullDiskTmpfs.
+func TestReadOnlyFolderTmpfs(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("SKIPPED: needs root and mount: the read-only test mounts a tmpfs")
+	}
+	dir := t.TempDir()
+	mnt := filepath.Join(dir, "mnt")
+	if err := os.Mkdir(mnt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount("tmpfs", mnt, "tmpfs", syscall.MS_RDONLY, "size=64k"); err != nil {
+		t.Skipf("SKIPPED: needs root and mount: mounting a tmpfs failed: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(mnt, syscall.MNT_DETACH); err != nil {
+			t.Errorf("unmount %s: %v", mnt, err)
+		}
+	})
+	for _, out := range []string{mnt, filepath.Join(mnt, "posts")} {
+		var stdout, stderr bytes.Buffer
+		feeds := []string{filepath.Join("testdata", "foxnews-latest.xml"), filepath.Join("testdata", "botframework.xml")}
+		args := append([]string{"-q", "-no-cache", "-o", out}, feeds...)
+		if code := feed2md(context.Background(), args, nil, &stdout, &stderr); code != 1 {
+			t.Errorf("-o %s: exit %d, want 1", out, code)
+		}
+		var want strings.Builder
+		for _, f := range feeds {
+			fmt.Fprintf(&want, "feed2md: %s: output folder %s: read-only file system: nothing written; make it writable and run again\n", f, out)
+		}
+		if stderr.String() != want.String() || stdout.Len() != 0 {
+			t.Errorf("-o %s printed\n%s%s\nwant\n%s", out, stdout.String(), stderr.String(), want.String())
+		}
+	}
+	if entries, err := os.ReadDir(mnt); err != nil || len(entries) != 0 {
+		t.Errorf("the read-only folder holds %v (%v)", entries, err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -166,13 +167,13 @@ func (c *Converter) openFolder(ctx context.Context) error {
 	}
 	dir := c.opts.OutputDir
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		c.lockErr = fmt.Errorf("output folder: %w", err)
+		c.lockErr = folderError(dir, err)
 		return c.lockErr
 	}
 	lock, err := lockFolder(ctx, dir, c.opts.LockWait, c.opts.OnWait)
 	if err != nil {
-		c.lockErr = err
-		return err
+		c.lockErr = folderError(dir, err)
+		return c.lockErr
 	}
 	// The identities file is read and replaced later in the run: a link
 	// there stops the run before any file is written.
@@ -188,3 +189,32 @@ func (c *Converter) openFolder(ctx context.Context) error {
 	c.lock = lock
 	return nil
 }
+
+// folderError words an error of creating or locking the output folder:
+// a file system that is full, over quota or read-only says so, and what
+// to do, in our words (nothing was written); other errors keep their
+// text.
+func folderError(dir string, err error) error {
+	if _, _, ok := fullCause(err); ok {
+		return &folderFullError{dir, err}
+	}
+	var le *LockedError
+	if errors.As(err, &le) || strings.HasPrefix(err.Error(), "output folder") {
+		return err
+	}
+	return fmt.Errorf("output folder: %w", err)
+}
+
+// folderFullError is an output folder that could not be created or
+// locked because its file system is full, over quota or read-only.
+type folderFullError struct {
+	dir string
+	err error
+}
+
+func (e *folderFullError) Error() string {
+	what, hint, _ := fullCause(e.err)
+	return fmt.Sprintf("output folder %s: %s: nothing written; %s and run again", e.dir, what, hint)
+}
+
+func (e *folderFullError) Unwrap() error { return e.err }
