@@ -43,6 +43,22 @@ func TestFragmentLinks(t *testing.T) {
 			`<p><a href="?p=2#c">p2</a></p>`,
 			`<p><a href="https://blog.example.com/posts/1/?p=2#c">p2</a></p>`,
 			"[p2](https://blog.example.com/posts/1/?p=2#c)"},
+		{"heading id kept as Hugo's attribute",
+			`<h2 id="further_reading">Further <em>Reading</em>?</h2><p><a href="#further_reading">up</a></p>`,
+			`<h2 id="further_reading">Further <em>Reading</em>?</h2><p><a href="#further_reading">up</a></p>`,
+			"## Further *Reading*? {#further_reading}\n\n[up](#further_reading)"},
+		{"heading ending in #",
+			`<h3 id="c-sharp">C #</h3>`,
+			`<h3 id="c-sharp">C #</h3>`,
+			"### C \\# {#c-sharp}"},
+		{"heading id an attribute list could misread",
+			`<h2 id="a b.c}{onclick=x">T</h2><h2 id="1x">U</h2><h2 id="">V</h2>`,
+			`<h2 id="a b.c}{onclick=x">T</h2><h2 id="1x">U</h2><h2 id="">V</h2>`,
+			"## T\n\n## U\n\n## V"},
+		{"heading text that looks like attributes",
+			`<h2 id="s">T {.c onclick=x}</h2>`,
+			`<h2 id="s">T {.c onclick=x}</h2>`,
+			"## T \\{.c onclick=x} {#s}"},
 		{"image src of a fragment is resolved",
 			`<p><img src="#x" alt="a"></p>`,
 			`<p><img src="https://blog.example.com/posts/1/#x" alt="a"></p>`,
@@ -58,6 +74,27 @@ func TestFragmentLinks(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHeadingIDsRendered renders Markdown bodies with Hugo's Goldmark
+// (attributes on, as Hugo has them by default) and with the real Hugo: a
+// heading keeps the feed's id, which the body's in-page link names, and a
+// heading whose text looks like attributes gets no attribute from it.
+func TestHeadingIDsRendered(t *testing.T) {
+	in := `<h2 id="further_reading">Further Reading</h2><p><a href="#further_reading">up</a></p>` +
+		`<h2 id="s">T {.c style=color:red}</h2><h3 id="c-sharp">C #</h3>`
+	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
+	body := written(t, c, in)
+	check := func(how, page string) {
+		t.Helper()
+		for _, want := range []string{`<h2 id="further_reading">Further Reading</h2>`, `href="#further_reading"`, `<h2 id="s">T {.c style=color:red}</h2>`, `<h3 id="c-sharp">C #</h3>`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: %q lacks %s", how, page, want)
+			}
+		}
+	}
+	check("Goldmark", hugoRender(t, hugoMarkdown(false), body))
+	check("Hugo", hugoPages(t, []string{in}, BodyMarkdown)[0])
 }
 
 // TestFragmentLinksRendered renders a footnote body written in each mode

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -158,7 +159,64 @@ func (hugoPlugin) Init(conv *converter.Converter) error {
 	// and the code at its edge.
 	conv.Register.PreRenderer(hugoTree, converter.PriorityEarly)
 	conv.Register.Renderer(renderInlineCode, converter.PriorityEarly)
+	for _, h := range []string{"h1", "h2", "h3", "h4", "h5", "h6"} {
+		conv.Register.RendererFor(h, converter.TagTypeBlock, renderHeadingID, converter.PriorityEarly)
+	}
 	return nil
+}
+
+// renderHeadingID writes a heading that has an id as commonmark's ATX
+// heading followed by Hugo's heading attribute, {#id}, so that the
+// body's in-page links (#id, kept as fragments) still land on it: Hugo
+// would otherwise give the heading an id made from its text. Only an
+// id of ASCII letters, digits, '-' and '_' starting with a letter is
+// written (nothing an attribute list could read otherwise); other
+// headings are left to commonmark.
+func renderHeadingID(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
+	id := ""
+	for _, a := range n.Attr {
+		if a.Key == "id" && a.Namespace == "" {
+			id = a.Val
+		}
+	}
+	if !headingIDOK(id) {
+		return converter.RenderTryNext
+	}
+	var buf bytes.Buffer
+	ctx.RenderChildNodes(ctx, &buf, n)
+	content := strings.Join(strings.Fields(buf.String()), " ")
+	if content == "" {
+		return converter.RenderTryNext
+	}
+	// A '#' at the end would be a closing sequence once the attribute is
+	// read: it is escaped, as commonmark does (forcing the escape marker
+	// before it, or writing one).
+	switch {
+	case !strings.HasSuffix(content, "#") || strings.HasSuffix(content, `\#`):
+	case strings.HasSuffix(content, string(marker.MarkerEscaping)+"#"):
+		content = content[:len(content)-2] + `\#`
+	default:
+		content = content[:len(content)-1] + `\#`
+	}
+	w.WriteString("\n\n")
+	w.WriteString(strings.Repeat("#", int(n.Data[1]-'0')))
+	w.WriteString(" " + content + " {#" + id + "}\n\n")
+	return converter.RenderSuccess
+}
+
+// headingIDOK reports whether id may be written as {#id}: 1 to 100 ASCII
+// letters, digits, '-' and '_', the first a letter.
+func headingIDOK(id string) bool {
+	if id == "" || len(id) > 100 || !(id[0] >= 'a' && id[0] <= 'z' || id[0] >= 'A' && id[0] <= 'Z') {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // hasAttr reports whether n has the attribute key.

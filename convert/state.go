@@ -286,7 +286,8 @@ func async(sum func() string) func() string {
 //
 //	2: the summary escaped for Markdown, dates in full where the day would
 //	   hide a post, more date forms read, fragment links kept, Markdown
-//	   bodies leave quotes and dashes to the typographer (issues 18, 19).
+//	   bodies leave quotes and dashes to the typographer and keep
+//	   heading ids (issues 18, 19).
 const formatVersion = 2
 
 // optionsFingerprint sums every option that shapes the files written, so
