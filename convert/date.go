@@ -56,32 +56,77 @@ var (
 )
 
 // zoneOffsets are the abbreviations that real feeds write, in seconds
-// east of UTC. An abbreviation not listed is taken as UTC, as gofeed does.
+// east of UTC. Three are ambiguous and read as most feeds that write
+// them mean: CST as North America's Central time (China's feeds write
+// +0800), BST as British Summer Time (not Bangladesh), both as gofeed
+// reads them, and IST as India's (Israel's and Ireland's feeds write an
+// offset). Others that name two zones are left out and read as unknown
+// (see unknownZoneOffset): AST (Atlantic or Arabia), GST (Gulf or South
+// Georgia), SST (Samoa or Singapore), CAT, ECT, BDT.
 var zoneOffsets = map[string]int{
 	"UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0,
 	"EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
 	"MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
-	"AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600,
+	"AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600, "HDT": -9 * 3600,
+	"NST": -3*3600 - 1800, "NDT": -2*3600 - 1800, "ADT": -3 * 3600,
+	"BRT": -3 * 3600, "BRST": -2 * 3600, "ART": -3 * 3600, "CLT": -4 * 3600, "CLST": -3 * 3600,
 	"BST": 3600, "CET": 3600, "CEST": 2 * 3600, "MET": 3600, "MEST": 2 * 3600,
-	"WEST": 3600, "EET": 2 * 3600, "EEST": 3 * 3600, "MSK": 3 * 3600,
-	"IST": 5*3600 + 1800, "JST": 9 * 3600, "KST": 9 * 3600,
-	"AEST": 10 * 3600, "AEDT": 11 * 3600, "ACST": 9*3600 + 1800, "AWST": 8 * 3600,
+	"WEST": 3600, "EET": 2 * 3600, "EEST": 3 * 3600, "MSK": 3 * 3600, "TRT": 3 * 3600,
+	"WAT": 3600, "SAST": 2 * 3600, "EAT": 3 * 3600,
+	"IRST": 3*3600 + 1800, "PKT": 5 * 3600, "IST": 5*3600 + 1800, "NPT": 5*3600 + 2700,
+	"ICT": 7 * 3600, "WIB": 7 * 3600, "WITA": 8 * 3600, "WIT": 9 * 3600,
+	"HKT": 8 * 3600, "SGT": 8 * 3600, "PHT": 8 * 3600, "PHST": 8 * 3600, "MYT": 8 * 3600,
+	"AWST": 8 * 3600, "JST": 9 * 3600, "KST": 9 * 3600,
+	"AEST": 10 * 3600, "AEDT": 11 * 3600, "ACST": 9*3600 + 1800, "ACDT": 10*3600 + 1800,
 	"NZST": 12 * 3600, "NZDT": 13 * 3600,
+}
+
+// unknownZoneOffset is the offset a date is read in when its zone is an
+// abbreviation not in zoneOffsets (`07:56:00 XYZ`): UTC+14, the
+// easternmost offset in use, so the moment read is the earliest the text
+// can mean (a clock in UTC-12 is 26 hours later). Time's parsing would
+// read it as UTC, and a post from east of UTC would then be dated later
+// than it was published. Read as UTC+14, the date is the feed's own day
+// when its clock is 14:00 or later, else RFC 3339 in full with +14:00
+// (the feed's day and clock, at the earliest moment): Hugo shows the item
+// at once whatever zone the feed meant. A note names the zone.
+const unknownZoneOffset = 14 * 3600
+
+// sameClock returns the clock of t read in the zone name at off seconds
+// east of UTC.
+func sameClock(t time.Time, name string, off int) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.FixedZone(name, off))
+}
+
+// unknownZone returns the abbreviation of an unknown zone that t was read
+// in (see unknownZoneOffset), or "": no zone of zoneOffsets is UTC+14,
+// and an offset read from digits has no name.
+func unknownZone(t time.Time) string {
+	name, off := t.Zone()
+	if off != unknownZoneOffset {
+		return ""
+	}
+	return name
 }
 
 // gofeedZones are the abbreviations gofeed (v1.4) gives their offset.
 // Any other one it parses as +00:00, the clock as written: such a date
-// is read again by parseDate, which knows zoneOffsets.
+// is read again by parseDate, which knows zoneOffsets and reads an
+// unknown abbreviation as unknownZoneOffset says.
 var gofeedZones = map[string]bool{
 	"UT": true, "GMT": true, "UTC": true, "EST": true, "EDT": true, "CST": true, "CDT": true,
 	"MST": true, "MDT": true, "PST": true, "PDT": true, "WET": true, "WEST": true,
 	"BST": true, "CET": true, "CEST": true, "EET": true, "EEST": true,
 }
 
-// inWrittenZone returns t in the zone that the date text ends with.
+// inWrittenZone returns t in the zone that the date text ends with, or
+// that stands before the year at its end, as Unix's date writes it (`Mon
+// Jan 21 08:56:00 JST 2008`).
 func inWrittenZone(t time.Time, text string) time.Time {
 	text = strings.TrimSpace(text)
-	if m := numericZone.FindStringSubmatch(text); m != nil {
+	zoneText := cutUnixYear(text)
+	if m := numericZone.FindStringSubmatch(zoneText); m != nil {
 		h, _ := strconv.Atoi(m[2])
 		mins, _ := strconv.Atoi(m[3])
 		off := h*3600 + mins*60
@@ -93,18 +138,41 @@ func inWrittenZone(t time.Time, text string) time.Time {
 		}
 		return t
 	}
-	if m := namedZone.FindStringSubmatch(text); m != nil {
-		if off, ok := zoneOffsets[m[1]]; ok {
-			if !gofeedZones[m[1]] {
-				// gofeed read the clock as UTC: read it in its zone.
-				if r, ok := parseDate(text); ok {
-					return r
-				}
-			}
-			return t.In(time.FixedZone(m[1], off))
+	if m := namedZone.FindStringSubmatch(zoneText); m != nil {
+		if gofeedZones[m[1]] {
+			return t.In(time.FixedZone(m[1], zoneOffsets[m[1]]))
+		}
+		// gofeed read the clock as UTC (an abbreviation it does not
+		// know, or AM/PM): read it again.
+		if r, ok := parseDate(text); ok {
+			return r
+		}
+		if off, known := zoneOffsets[m[1]]; known {
+			return sameClock(t, m[1], off)
+		} else if m[1] != "AM" && m[1] != "PM" {
+			return sameClock(t, m[1], unknownZoneOffset)
 		}
 	}
 	return t
+}
+
+// cutUnixYear returns text without the year at its end when a zone
+// stands before it, after a clock (`08:56:00 JST 2008`, `15:04:05 -0700
+// 2006`), else text.
+func cutUnixYear(text string) string {
+	n := len(text)
+	if n < 12 || text[n-5] != ' ' || !isDigit(text[n-4]) || !isDigit(text[n-1]) || !isDigit(text[n-2]) || !isDigit(text[n-3]) {
+		return text
+	}
+	head := strings.TrimRight(text[:n-5], " ")
+	i := strings.LastIndexByte(head, ' ')
+	if i < 0 || !strings.Contains(head[:i], ":") {
+		return text
+	}
+	if z := head[i+1:]; isLetters(z) || z[0] == '+' || z[0] == '-' {
+		return head
+	}
+	return text
 }
 
 // hugoDate writes t with layout, unless Hugo would read what that writes

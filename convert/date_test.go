@@ -50,6 +50,22 @@ var dateForms = []struct{ in, want string }{
 	{"Mar, 24 Sep 2018 10:00:00 +0200", "2018-09-24T10:00:00+02:00"}, // Spanish Tuesday, not March
 	{"Di, 5. März 2019 10:00:00 +0100", "2019-03-05T10:00:00+01:00"},
 	{"5 févr. 2019", "2019-02-05T00:00:00Z"},
+	// Zones east of UTC that gofeed reads as UTC, and Unix's date with
+	// its zone before the year.
+	{"Mon, 21 Jan 2008 07:56:00 HKT", "2008-01-21T07:56:00+08:00"},
+	{"Mon, 21 Jan 2008 07:56:00 SGT", "2008-01-21T07:56:00+08:00"},
+	{"Mon, 21 Jan 2008 07:56:00 WIB", "2008-01-21T07:56:00+07:00"},
+	{"Mon, 21 Jan 2008 07:56 ICT", "2008-01-21T07:56:00+07:00"},
+	{"Mon, 21 Jan 2008 7:56 am PHT", "2008-01-21T07:56:00+08:00"},
+	{"Mon Jan 21 08:56:00 JST 2008", "2008-01-21T08:56:00+09:00"},
+	{"Mon Jan 21 08:56:00 PST 2008", "2008-01-21T08:56:00-08:00"},
+	{"Mon Jan 02 15:04:05 -0700 2006", "2006-01-02T15:04:05-07:00"}, // Ruby's
+	// A zone nobody knows: UTC+14, the earliest moment it can mean.
+	{"Mon, 21 Jan 2008 07:56:00 XYZ", "2008-01-21T07:56:00+14:00"},
+	{"Mon, 21 Jan 2008 16:30:00 XYZ", "2008-01-21T16:30:00+14:00"},
+	{"Mon Jan 21 08:56:00 XYZ 2008", "2008-01-21T08:56:00+14:00"},
+	{"Mon, 21 Jan 2008 8:56 pm Q", "2008-01-21T20:56:00+14:00"},
+	{"Mon, 21 Jan 2008 07:56:00 +0800 HKT", "2008-01-21T07:56:00+08:00"}, // the offset wins
 	// Unreadable: never guessed.
 	{"", ""},
 	{"yesterday", ""},
@@ -59,6 +75,8 @@ var dateForms = []struct{ in, want string }{
 	{"1/10/2020 14:33", ""}, // January 10 or October 1
 	{"2018-01-06T25:00", ""},
 	{"2018-01-06T08:00+25:00", ""},
+	{"Mon, 21 Jan 2008 XYZ", ""}, // no clock: not a zone
+	{"Mon, 21 Jan 2008 07:56:00 TOOLONG", ""},
 }
 
 // TestParseDate reads each form with parseDate, and as an RSS pubDate
@@ -222,4 +240,33 @@ func FuzzParseDate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUnknownZoneNeverLater: a clock in a zone nobody knows, at every
+// quarter hour of a day, is written so that Hugo reads a moment not later
+// than the clock in any offset from UTC-12 to UTC+14, and as the feed's
+// own day alone from 14:00 on, when that day's midnight UTC is early
+// enough for every offset.
+func TestUnknownZoneNeverLater(t *testing.T) {
+	for m := 0; m < 24*60; m += 15 {
+		text := fmt.Sprintf("Mon, 21 Jan 2008 %02d:%02d:00 XYZ", m/60, m%60)
+		got, ok := parseDate(text)
+		if !ok || unknownZone(got) != "XYZ" {
+			t.Fatalf("%q: read %s %v, zone %q", text, got, ok, unknownZone(got))
+		}
+		w := hugoDate(got, defaultDateLayout)
+		read, ok := hugoParseDate(w)
+		if !ok {
+			t.Fatalf("%q written %q, which Hugo does not read", text, w)
+		}
+		for off := -12 * 3600; off <= 14*3600; off += 900 {
+			truth := time.Date(2008, 1, 21, m/60, m%60, 0, 0, time.FixedZone("", off))
+			if read.After(truth) {
+				t.Errorf("%q written %q: Hugo reads %s, after the clock in UTC%+.2f (%s)", text, w, read, float64(off)/3600, truth)
+			}
+		}
+		if dayOnly := m >= 14*60; dayOnly != (w == "2008-01-21") {
+			t.Errorf("%q written %q", text, w)
+		}
+	}
 }
