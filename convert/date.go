@@ -176,22 +176,44 @@ func cutUnixYear(text string) string {
 }
 
 // hugoDate writes t with layout, unless Hugo would read what that writes
-// as a moment after t (a day alone is read as midnight UTC, a clock
-// without a zone as UTC): then t is written in RFC 3339, in its own
-// offset, so that Hugo never holds a published item back as a future
-// post. A layout whose text Hugo does not read at all is left to Check.
-func hugoDate(t time.Time, layout string) string {
+// as a moment after t (a day alone is read as midnight in site, the Hugo
+// site's timeZone, a clock without a zone as that clock in site; nil is
+// UTC, Hugo's default): then t is written in RFC 3339, in its own offset,
+// so that Hugo never holds a published item back as a future post. A
+// layout whose text Hugo does not read at all is left to Check.
+func hugoDate(t time.Time, layout string, site *time.Location) string {
+	if site == nil {
+		site = time.UTC
+	}
 	if layout == defaultDateLayout {
-		// The common case, without parsing: the day at midnight UTC.
+		// The common case, without parsing: the day at midnight.
 		y, m, d := t.Date()
-		if time.Date(y, m, d, 0, 0, 0, 0, time.UTC).After(t) {
+		if time.Date(y, m, d, 0, 0, 0, 0, site).After(t) {
 			return t.Format(time.RFC3339)
 		}
 		return t.Format(layout)
 	}
 	s := t.Format(layout)
-	if h, ok := hugoParseDate(s); ok && h.After(t) {
+	if h, ok := hugoParseDateIn(s, site); ok && h.After(t) {
 		return t.Format(time.RFC3339)
 	}
 	return s
+}
+
+// hugoParseDateIn parses s as Hugo reads a front-matter date string in a
+// site whose timeZone is loc: a text without a zone is read in loc.
+func hugoParseDateIn(s string, loc *time.Location) (time.Time, bool) {
+	for _, l := range hugoDateLayouts {
+		var t time.Time
+		var err error
+		if l.zone {
+			t, err = time.Parse(l.layout, s)
+		} else {
+			t, err = time.ParseInLocation(l.layout, s, loc)
+		}
+		if err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }

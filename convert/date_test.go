@@ -205,7 +205,7 @@ func TestHugoDate(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := hugoDate(tc.t, tc.layout)
+			got := hugoDate(tc.t, tc.layout, nil)
 			if got != tc.want {
 				t.Errorf("hugoDate(%s, %q) = %q, want %q", tc.t.Format(time.RFC3339Nano), tc.layout, got, tc.want)
 			}
@@ -213,30 +213,74 @@ func TestHugoDate(t *testing.T) {
 			if !ok || read.After(tc.t) {
 				t.Errorf("Hugo reads %q as %s (%v), after %s", got, read, ok, tc.t)
 			}
+			if utc := hugoDate(tc.t, tc.layout, time.UTC); utc != got {
+				t.Errorf("a site in UTC: %q, without a timeZone %q", utc, got)
+			}
+		})
+	}
+	// A site whose timeZone is set: Hugo reads the day alone as midnight
+	// there (Honolulu's is 10:00 UTC, Tokyo's 15:00 UTC the day before).
+	honolulu, err := time.LoadLocation("Pacific/Honolulu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		t      time.Time
+		site   *time.Location
+		layout string
+		want   string
+	}{
+		{"Honolulu site, UTC item before 10:00", at("2026-12-04T03:00:00Z"), honolulu, defaultDateLayout, "2026-12-04T03:00:00Z"},
+		{"Honolulu site, UTC item at 10:00", at("2026-12-04T10:00:00Z"), honolulu, defaultDateLayout, "2026-12-04"},
+		{"Honolulu site, west item, morning", at("2026-01-21T03:00:00-05:00"), honolulu, defaultDateLayout, "2026-01-21T03:00:00-05:00"},
+		{"Honolulu site, the seed's moment", at("2026-01-21T10:22:37-05:00"), honolulu, defaultDateLayout, "2026-01-21"},
+		{"Honolulu site, east item", east, honolulu, defaultDateLayout, "2026-12-04T07:39:27+09:00"},
+		{"Honolulu site, east item, evening", at("2026-12-04T20:00:00+09:00"), honolulu, defaultDateLayout, "2026-12-04"},
+		{"Honolulu site, Honolulu item", at("2026-12-04T00:00:00-10:00"), honolulu, defaultDateLayout, "2026-12-04"},
+		{"Honolulu site, a clock without a zone", at("2026-12-04T07:39:27Z"), honolulu, "2006-01-02 15:04:05", "2026-12-04T07:39:27Z"},
+		{"Tokyo site, east item", east, tokyo, defaultDateLayout, "2026-12-04"},
+		{"Tokyo site, UTC item", at("2026-12-03T15:00:00Z"), tokyo, defaultDateLayout, "2026-12-03"},
+		{"Tokyo site, a clock without a zone", east, tokyo, "2006-01-02 15:04:05", "2026-12-04 07:39:27"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := hugoDate(tc.t, tc.layout, tc.site)
+			if got != tc.want {
+				t.Errorf("hugoDate(%s, %q, %s) = %q, want %q", tc.t.Format(time.RFC3339Nano), tc.layout, tc.site, got, tc.want)
+			}
+			read, ok := hugoParseDateIn(got, tc.site)
+			if !ok || read.After(tc.t) {
+				t.Errorf("Hugo in %s reads %q as %s (%v), after %s", tc.site, got, read, ok, tc.t)
+			}
 		})
 	}
 }
 
 // FuzzParseDate: parseDate never panics, and a date it reads is written
 // by the rule as text Hugo reads back, not later than the date, in every
-// layout that matters (the day, RFC 3339, a clock without a zone).
+// layout that matters (the day, RFC 3339, a clock without a zone), for a
+// site in any timeZone.
 func FuzzParseDate(f *testing.F) {
 	for _, tc := range dateForms {
 		f.Add(tc.in)
 	}
+	// Sites in UTC, the farthest west and the farthest east.
+	sites := []*time.Location{time.UTC, time.FixedZone("", -12*3600), time.FixedZone("", 14*3600)}
 	f.Fuzz(func(t *testing.T, s string) {
 		d, ok := parseDate(s)
 		if !ok {
 			return
 		}
-		for _, layout := range []string{defaultDateLayout, time.RFC3339, "2006-01-02 15:04:05", "02 Jan 2006"} {
-			w := hugoDate(d, layout)
-			got, ok := hugoParseDate(w)
-			if !ok || got.After(d) {
-				t.Fatalf("%q read as %s, written %q with %q: Hugo reads %s (%v)", s, d.Format(time.RFC3339Nano), w, layout, got, ok)
-			}
-			if err := plainScalar(w); err != nil {
-				t.Fatalf("%q written %q: %v", s, w, err)
+		for _, site := range sites {
+			for _, layout := range []string{defaultDateLayout, time.RFC3339, "2006-01-02 15:04:05", "02 Jan 2006"} {
+				w := hugoDate(d, layout, site)
+				got, ok := hugoParseDateIn(w, site)
+				if !ok || got.After(d) {
+					t.Fatalf("%q read as %s, written %q with %q for a site in %s: Hugo reads %s (%v)", s, d.Format(time.RFC3339Nano), w, layout, site, got, ok)
+				}
+				if err := plainScalar(w); err != nil {
+					t.Fatalf("%q written %q: %v", s, w, err)
+				}
 			}
 		}
 	})
@@ -254,7 +298,7 @@ func TestUnknownZoneNeverLater(t *testing.T) {
 		if !ok || unknownZone(got) != "XYZ" {
 			t.Fatalf("%q: read %s %v, zone %q", text, got, ok, unknownZone(got))
 		}
-		w := hugoDate(got, defaultDateLayout)
+		w := hugoDate(got, defaultDateLayout, nil)
 		read, ok := hugoParseDate(w)
 		if !ok {
 			t.Fatalf("%q written %q, which Hugo does not read", text, w)
