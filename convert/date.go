@@ -68,6 +68,10 @@ var zoneOffsets = map[string]int{
 	"EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
 	"MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
 	"AKST": -9 * 3600, "AKDT": -8 * 3600, "HST": -10 * 3600, "HDT": -9 * 3600,
+	// North America's zones without standard or daylight time said: the
+	// daylight offset, the earlier of the two moments (an hour early at
+	// worst, never later).
+	"ET": -4 * 3600, "CT": -5 * 3600, "MT": -6 * 3600, "PT": -7 * 3600,
 	"NST": -3*3600 - 1800, "NDT": -2*3600 - 1800, "ADT": -3 * 3600,
 	"BRT": -3 * 3600, "BRST": -2 * 3600, "ART": -3 * 3600, "CLT": -4 * 3600, "CLST": -3 * 3600,
 	"BST": 3600, "CET": 3600, "CEST": 2 * 3600, "MET": 3600, "MEST": 2 * 3600,

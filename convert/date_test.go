@@ -66,6 +66,8 @@ var dateForms = []struct{ in, want string }{
 	{"Mon Jan 21 08:56:00 XYZ 2008", "2008-01-21T08:56:00+14:00"},
 	{"Mon, 21 Jan 2008 8:56 pm Q", "2008-01-21T20:56:00+14:00"},
 	{"Mon, 21 Jan 2008 07:56:00 +0800 HKT", "2008-01-21T07:56:00+08:00"}, // the offset wins
+	{"Jan 21, 2008 8:56 PM ET", "2008-01-21T20:56:00-04:00"},             // the daylight offset: never later
+	{"Jan 21, 2008 8:56 AM PT", "2008-01-21T08:56:00-07:00"},
 	// Unreadable: never guessed.
 	{"", ""},
 	{"yesterday", ""},
