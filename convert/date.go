@@ -1,8 +1,6 @@
 package convert
 
 import (
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -49,11 +47,6 @@ func readDate(parsed *time.Time, text string) (time.Time, bool) {
 	}
 	return parseDate(text)
 }
-
-var (
-	numericZone = regexp.MustCompile(`([+-])(\d{2}):?(\d{2})\s*(?:\([A-Za-z ]+\)|[A-Z]{1,5})?$`)
-	namedZone   = regexp.MustCompile(`\b([A-Z]{1,5})\s*$`)
-)
 
 // zoneOffsets are the abbreviations that real feeds write, in seconds
 // east of UTC. Three are ambiguous and read as most feeds that write
@@ -114,50 +107,101 @@ func unknownZone(t time.Time) string {
 	return name
 }
 
-// gofeedZones are the abbreviations gofeed (v1.4) gives their offset.
+// gofeedZones are the abbreviations gofeed (v1.4) gives their offset,
+// each with its zone, made once.
 // Any other one it parses as +00:00, the clock as written: such a date
 // is read again by parseDate, which knows zoneOffsets and reads an
 // unknown abbreviation as unknownZoneOffset says.
-var gofeedZones = map[string]bool{
-	"UT": true, "GMT": true, "UTC": true, "EST": true, "EDT": true, "CST": true, "CDT": true,
-	"MST": true, "MDT": true, "PST": true, "PDT": true, "WET": true, "WEST": true,
-	"BST": true, "CET": true, "CEST": true, "EET": true, "EEST": true,
-}
+var gofeedZones = func() map[string]*time.Location {
+	m := map[string]*time.Location{}
+	for _, name := range []string{"UT", "GMT", "UTC", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "WET", "WEST", "BST", "CET", "CEST", "EET", "EEST"} {
+		m[name] = time.FixedZone(name, zoneOffsets[name])
+	}
+	return m
+}()
 
 // inWrittenZone returns t in the zone that the date text ends with, or
 // that stands before the year at its end, as Unix's date writes it (`Mon
 // Jan 21 08:56:00 JST 2008`).
 func inWrittenZone(t time.Time, text string) time.Time {
 	text = strings.TrimSpace(text)
-	zoneText := cutUnixYear(text)
-	if m := numericZone.FindStringSubmatch(zoneText); m != nil {
-		h, _ := strconv.Atoi(m[2])
-		mins, _ := strconv.Atoi(m[3])
-		off := h*3600 + mins*60
-		if m[1] == "-" {
-			off = -off
-		}
+	off, numeric, name := endZone(cutUnixYear(text))
+	switch {
+	case numeric:
 		if off > -24*3600 && off < 24*3600 {
 			return t.In(time.FixedZone("", off))
 		}
-		return t
-	}
-	if m := namedZone.FindStringSubmatch(zoneText); m != nil {
-		if gofeedZones[m[1]] {
-			return t.In(time.FixedZone(m[1], zoneOffsets[m[1]]))
+	case name != "":
+		if loc := gofeedZones[name]; loc != nil {
+			return t.In(loc)
 		}
 		// gofeed read the clock as UTC (an abbreviation it does not
 		// know, or AM/PM): read it again.
 		if r, ok := parseDate(text); ok {
 			return r
 		}
-		if off, known := zoneOffsets[m[1]]; known {
-			return sameClock(t, m[1], off)
-		} else if m[1] != "AM" && m[1] != "PM" {
-			return sameClock(t, m[1], unknownZoneOffset)
+		if off, known := zoneOffsets[name]; known {
+			return sameClock(t, name, off)
+		} else if name != "AM" && name != "PM" {
+			return sameClock(t, name, unknownZoneOffset)
 		}
 	}
 	return t
+}
+
+// endZone reads the zone at the end of a trimmed date text, without a
+// regular expression (it runs for every item): a numeric offset
+// (`+0900`, `-05:00`), which may have a zone's name after it (`+0100
+// GMT`, `+0200 (Central European Summer Time)`), else an abbreviation of
+// 1 to 5 capitals standing as a word (`JST`); name is "" when there is
+// none.
+func endZone(s string) (off int, numeric bool, name string) {
+	rest := s
+	if strings.HasSuffix(s, ")") {
+		i := strings.LastIndexByte(s, '(')
+		if i < 0 || i == len(s)-2 {
+			return 0, false, ""
+		}
+		for _, c := range []byte(s[i+1 : len(s)-1]) {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == ' ') {
+				return 0, false, ""
+			}
+		}
+		rest = s[:i]
+	} else {
+		j := len(s)
+		for j > 0 && s[j-1] >= 'A' && s[j-1] <= 'Z' {
+			j--
+		}
+		if k := len(s) - j; k >= 1 && k <= 5 {
+			rest = s[:j]
+			if j == 0 || !isWordByte(s[j-1]) {
+				name = s[j:]
+			}
+		}
+	}
+	rest = strings.TrimRight(rest, " \t\n\r\f\v")
+	if n := len(rest); n >= 5 {
+		mm := rest[n-2:]
+		hh, sign := rest[n-4:n-2], rest[n-5]
+		if rest[n-3] == ':' && n >= 6 {
+			hh, sign = rest[n-5:n-3], rest[n-6]
+		}
+		if (sign == '+' || sign == '-') && isDigits(hh) && isDigits(mm) {
+			off = atoi(hh)*3600 + atoi(mm)*60
+			if sign == '-' {
+				off = -off
+			}
+			return off, true, ""
+		}
+	}
+	return 0, false, name
+}
+
+// isWordByte reports whether c is a letter, digit or underscore: where a
+// zone's abbreviation does not begin.
+func isWordByte(c byte) bool {
+	return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
 }
 
 // cutUnixYear returns text without the year at its end when a zone

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -313,6 +314,44 @@ func TestUnknownZoneNeverLater(t *testing.T) {
 		}
 		if dayOnly := m >= 14*60; dayOnly != (w == "2008-01-21") {
 			t.Errorf("%q written %q", text, w)
+		}
+	}
+}
+
+// TestEndZone holds endZone, the hand-written reader of the zone at a
+// date's end, to the regular expressions it replaced, on every form of
+// dateForms and on edge cases, and to offsets worked out by hand.
+func TestEndZone(t *testing.T) {
+	numericZone := regexp.MustCompile(`([+-])(\d{2}):?(\d{2})\s*(?:\([A-Za-z ]+\)|[A-Z]{1,5})?$`)
+	namedZone := regexp.MustCompile(`\b([A-Z]{1,5})\s*$`)
+	texts := []string{
+		"+0900", "-05:00", "+0100 GMT", "+0100GMT", "+0200 (Central European Summer Time)", "+0200 ()",
+		"+0200 (CEST", "GMT+0200 (Mitteleuropäische Sommerzeit)", "08:00:00 ABCDEF", "08:00:00 xABC", "08:00:00 Gmt",
+		"08:00:00_ABC", "ABC", "JST", "2018-01-06", "12:34:56", "+09:0", "+9:00", "08:00 -0500 EST", "08:00 +05:30 IST",
+		"08:00 -0500  EDT", "08:00 -0500\tEDT", "(x)", ")", "a)", "08:00 +0100 (CET) GMT",
+	}
+	for _, f := range dateForms {
+		texts = append(texts, strings.TrimSpace(f.in))
+	}
+	for _, s := range texts {
+		off, numeric, name := endZone(s)
+		wantOff, wantNumeric, wantName := 0, false, ""
+		if m := numericZone.FindStringSubmatch(s); m != nil {
+			wantNumeric = true
+			wantOff = (int(m[2][0]-'0')*10+int(m[2][1]-'0'))*3600 + (int(m[3][0]-'0')*10+int(m[3][1]-'0'))*60
+			if m[1] == "-" {
+				wantOff = -wantOff
+			}
+		} else if m := namedZone.FindStringSubmatch(s); m != nil {
+			wantName = m[1]
+		}
+		if off != wantOff || numeric != wantNumeric || name != wantName {
+			t.Errorf("endZone(%q) = %d %v %q, want %d %v %q", s, off, numeric, name, wantOff, wantNumeric, wantName)
+		}
+	}
+	for s, want := range map[string]int{"Fri, 04 Dec 2026 07:39:27 +0900": 9 * 3600, "2018-01-06T08:00:00-05:30": -5*3600 - 1800, "Sat, 06 Jan 2018 08:00:00 +0100 GMT": 3600} {
+		if off, numeric, _ := endZone(s); !numeric || off != want {
+			t.Errorf("endZone(%q) = %d %v, want %d", s, off, numeric, want)
 		}
 	}
 }
