@@ -51,11 +51,13 @@ func readDate(parsed *time.Time, text string) (time.Time, bool) {
 // zoneOffsets are the abbreviations that real feeds write, in seconds
 // east of UTC. Three are ambiguous and read as most feeds that write
 // them mean: CST as North America's Central time (China's feeds write
-// +0800), BST as British Summer Time (not Bangladesh), both as gofeed
-// reads them, and IST as India's (Israel's and Ireland's feeds write an
-// offset). Others that name two zones are left out and read as unknown
-// (see unknownZoneOffset): AST (Atlantic or Arabia), GST (Gulf or South
-// Georgia), SST (Samoa or Singapore), CAT, ECT, BDT.
+// +0800, though Java's Date.toString writes CST there too), BST as
+// British Summer Time (not Bangladesh), both as gofeed reads them, and
+// IST as India's (Israel's and Ireland's feeds mostly write an offset;
+// India's, the easternmost reading, is also the earliest moment, never
+// later than the other two). Others that name two zones are left out
+// and read as unknown (see unknownZoneOffset): AST (Atlantic or Arabia),
+// GST (Gulf or South Georgia), SST (Samoa or Singapore), CAT, ECT, BDT.
 var zoneOffsets = map[string]int{
 	"UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0,
 	"EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
