@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"feed2md/templates"
 )
 
 // TestHugoShowsFreshPosts builds a Hugo site with the real hugo, its
@@ -183,5 +185,28 @@ func TestSiteTimeZone(t *testing.T) {
 	}
 	if loc, err := SiteTimeZone(t.TempDir()); loc != nil || err != nil {
 		t.Errorf("outside a site: %v %v", loc, err)
+	}
+}
+
+// TestSiteZoneFingerprint: a site's timeZone changes the options'
+// fingerprint, so a feed whose bytes did not change is written again when
+// the site's zone changes; none, or UTC, keeps the default one.
+func TestSiteZoneFingerprint(t *testing.T) {
+	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	honolulu, err := time.LoadLocation("Pacific/Honolulu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := func(zone *time.Location) string {
+		return optionsFingerprint(&Options{Template: tmpl, Stopwords: DefaultStopwords(), SiteZone: zone})
+	}
+	if fp(nil) != fp(time.UTC) {
+		t.Error("a site in UTC changes the fingerprint")
+	}
+	if fp(honolulu) == fp(nil) || fp(honolulu) == fp(time.FixedZone("", 9*3600)) {
+		t.Error("the site's zone leaves the fingerprint as it was")
 	}
 }
