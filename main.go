@@ -103,6 +103,11 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		opts.CacheStrict = cfg.cacheDir != "" // the user's folder: unusable, an error
 	}
+	// Hugo reads a date without a zone in the site's timeZone: the date
+	// rule does too.
+	if opts.SiteZone, err = convert.SiteTimeZone(opts.OutputDir); err != nil {
+		warn(err.Error() + "; dates are written as for UTC, Hugo's default")
+	}
 	conv, err := convert.New(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "feed2md: %v\n", err)

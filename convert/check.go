@@ -112,21 +112,10 @@ var hugoDateLayouts = []struct {
 	{time.StampNano, false},
 }
 
-// hugoParseDate parses s as Hugo reads a front-matter date string.
+// hugoParseDate parses s as Hugo reads a front-matter date string in a
+// site without a timeZone (UTC).
 func hugoParseDate(s string) (time.Time, bool) {
-	for _, l := range hugoDateLayouts {
-		var t time.Time
-		var err error
-		if l.zone {
-			t, err = time.Parse(l.layout, s)
-		} else {
-			t, err = time.ParseInLocation(l.layout, s, time.UTC)
-		}
-		if err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
+	return hugoParseDateIn(s, time.UTC)
 }
 
 // dateSamples are the times a custom layout is tried on: one and two

@@ -39,6 +39,7 @@ type Options struct {
 	Draft      bool               // write draft: true
 	DateFormat string             // Go layout of the date key (default "2006-01-02")
 	Location   *time.Location     // convert dates to this zone (default: the feed's own offset)
+	SiteZone   *time.Location     // the Hugo site's timeZone, which Hugo reads a date without a zone in (default UTC; see SiteTimeZone)
 	Categories []string           // the categories key (default: the source's host)
 	Source     string             // the source key (default: the feed's URL or self link)
 
@@ -121,6 +122,9 @@ func New(opts Options) (*Converter, error) {
 	}
 	if opts.DateFormat == "" {
 		opts.DateFormat = "2006-01-02"
+	}
+	if opts.SiteZone == nil {
+		opts.SiteZone = time.UTC
 	}
 	if opts.Client == nil {
 		opts.Client = &http.Client{}
@@ -1079,7 +1083,7 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (f *stored
 		fm.Date = f.date
 		if t, err := time.Parse(c.opts.DateFormat, f.date); err == nil {
 			fm.Time = t
-		} else if t, ok := hugoParseDate(f.date); ok {
+		} else if t, ok := hugoParseDateIn(f.date, c.opts.SiteZone); ok {
 			fm.Time = t
 		}
 	} else {
@@ -1090,7 +1094,7 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (f *stored
 		if c.opts.Location != nil {
 			t = t.In(c.opts.Location)
 		}
-		fm.Time, fm.Date = t, hugoDate(t, c.opts.DateFormat)
+		fm.Time, fm.Date = t, hugoDate(t, c.opts.DateFormat, c.opts.SiteZone)
 	}
 	if c.images.wants(f) {
 		// Rendered by a writer once its images are in its bundle.

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -50,6 +51,24 @@ var dateForms = []struct{ in, want string }{
 	{"Mar, 24 Sep 2018 10:00:00 +0200", "2018-09-24T10:00:00+02:00"}, // Spanish Tuesday, not March
 	{"Di, 5. März 2019 10:00:00 +0100", "2019-03-05T10:00:00+01:00"},
 	{"5 févr. 2019", "2019-02-05T00:00:00Z"},
+	// Zones east of UTC that gofeed reads as UTC, and Unix's date with
+	// its zone before the year.
+	{"Mon, 21 Jan 2008 07:56:00 HKT", "2008-01-21T07:56:00+08:00"},
+	{"Mon, 21 Jan 2008 07:56:00 SGT", "2008-01-21T07:56:00+08:00"},
+	{"Mon, 21 Jan 2008 07:56:00 WIB", "2008-01-21T07:56:00+07:00"},
+	{"Mon, 21 Jan 2008 07:56 ICT", "2008-01-21T07:56:00+07:00"},
+	{"Mon, 21 Jan 2008 7:56 am PHT", "2008-01-21T07:56:00+08:00"},
+	{"Mon Jan 21 08:56:00 JST 2008", "2008-01-21T08:56:00+09:00"},
+	{"Mon Jan 21 08:56:00 PST 2008", "2008-01-21T08:56:00-08:00"},
+	{"Mon Jan 02 15:04:05 -0700 2006", "2006-01-02T15:04:05-07:00"}, // Ruby's
+	// A zone nobody knows: UTC+14, the earliest moment it can mean.
+	{"Mon, 21 Jan 2008 07:56:00 XYZ", "2008-01-21T07:56:00+14:00"},
+	{"Mon, 21 Jan 2008 16:30:00 XYZ", "2008-01-21T16:30:00+14:00"},
+	{"Mon Jan 21 08:56:00 XYZ 2008", "2008-01-21T08:56:00+14:00"},
+	{"Mon, 21 Jan 2008 8:56 pm Q", "2008-01-21T20:56:00+14:00"},
+	{"Mon, 21 Jan 2008 07:56:00 +0800 HKT", "2008-01-21T07:56:00+08:00"}, // the offset wins
+	{"Jan 21, 2008 8:56 PM ET", "2008-01-21T20:56:00-04:00"},             // the daylight offset: never later
+	{"Jan 21, 2008 8:56 AM PT", "2008-01-21T08:56:00-07:00"},
 	// Unreadable: never guessed.
 	{"", ""},
 	{"yesterday", ""},
@@ -59,6 +78,8 @@ var dateForms = []struct{ in, want string }{
 	{"1/10/2020 14:33", ""}, // January 10 or October 1
 	{"2018-01-06T25:00", ""},
 	{"2018-01-06T08:00+25:00", ""},
+	{"Mon, 21 Jan 2008 XYZ", ""}, // no clock: not a zone
+	{"Mon, 21 Jan 2008 07:56:00 TOOLONG", ""},
 }
 
 // TestParseDate reads each form with parseDate, and as an RSS pubDate
@@ -187,7 +208,7 @@ func TestHugoDate(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := hugoDate(tc.t, tc.layout)
+			got := hugoDate(tc.t, tc.layout, nil)
 			if got != tc.want {
 				t.Errorf("hugoDate(%s, %q) = %q, want %q", tc.t.Format(time.RFC3339Nano), tc.layout, got, tc.want)
 			}
@@ -195,31 +216,142 @@ func TestHugoDate(t *testing.T) {
 			if !ok || read.After(tc.t) {
 				t.Errorf("Hugo reads %q as %s (%v), after %s", got, read, ok, tc.t)
 			}
+			if utc := hugoDate(tc.t, tc.layout, time.UTC); utc != got {
+				t.Errorf("a site in UTC: %q, without a timeZone %q", utc, got)
+			}
+		})
+	}
+	// A site whose timeZone is set: Hugo reads the day alone as midnight
+	// there (Honolulu's is 10:00 UTC, Tokyo's 15:00 UTC the day before).
+	honolulu, err := time.LoadLocation("Pacific/Honolulu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		t      time.Time
+		site   *time.Location
+		layout string
+		want   string
+	}{
+		{"Honolulu site, UTC item before 10:00", at("2026-12-04T03:00:00Z"), honolulu, defaultDateLayout, "2026-12-04T03:00:00Z"},
+		{"Honolulu site, UTC item at 10:00", at("2026-12-04T10:00:00Z"), honolulu, defaultDateLayout, "2026-12-04"},
+		{"Honolulu site, west item, morning", at("2026-01-21T03:00:00-05:00"), honolulu, defaultDateLayout, "2026-01-21T03:00:00-05:00"},
+		{"Honolulu site, the seed's moment", at("2026-01-21T10:22:37-05:00"), honolulu, defaultDateLayout, "2026-01-21"},
+		{"Honolulu site, east item", east, honolulu, defaultDateLayout, "2026-12-04T07:39:27+09:00"},
+		{"Honolulu site, east item, evening", at("2026-12-04T20:00:00+09:00"), honolulu, defaultDateLayout, "2026-12-04"},
+		{"Honolulu site, Honolulu item", at("2026-12-04T00:00:00-10:00"), honolulu, defaultDateLayout, "2026-12-04"},
+		{"Honolulu site, a clock without a zone", at("2026-12-04T07:39:27Z"), honolulu, "2006-01-02 15:04:05", "2026-12-04T07:39:27Z"},
+		{"Tokyo site, east item", east, tokyo, defaultDateLayout, "2026-12-04"},
+		{"Tokyo site, UTC item", at("2026-12-03T15:00:00Z"), tokyo, defaultDateLayout, "2026-12-03"},
+		{"Tokyo site, a clock without a zone", east, tokyo, "2006-01-02 15:04:05", "2026-12-04 07:39:27"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := hugoDate(tc.t, tc.layout, tc.site)
+			if got != tc.want {
+				t.Errorf("hugoDate(%s, %q, %s) = %q, want %q", tc.t.Format(time.RFC3339Nano), tc.layout, tc.site, got, tc.want)
+			}
+			read, ok := hugoParseDateIn(got, tc.site)
+			if !ok || read.After(tc.t) {
+				t.Errorf("Hugo in %s reads %q as %s (%v), after %s", tc.site, got, read, ok, tc.t)
+			}
 		})
 	}
 }
 
 // FuzzParseDate: parseDate never panics, and a date it reads is written
 // by the rule as text Hugo reads back, not later than the date, in every
-// layout that matters (the day, RFC 3339, a clock without a zone).
+// layout that matters (the day, RFC 3339, a clock without a zone), for a
+// site in any timeZone.
 func FuzzParseDate(f *testing.F) {
 	for _, tc := range dateForms {
 		f.Add(tc.in)
 	}
+	// Sites in UTC, the farthest west and the farthest east.
+	sites := []*time.Location{time.UTC, time.FixedZone("", -12*3600), time.FixedZone("", 14*3600)}
 	f.Fuzz(func(t *testing.T, s string) {
 		d, ok := parseDate(s)
 		if !ok {
 			return
 		}
-		for _, layout := range []string{defaultDateLayout, time.RFC3339, "2006-01-02 15:04:05", "02 Jan 2006"} {
-			w := hugoDate(d, layout)
-			got, ok := hugoParseDate(w)
-			if !ok || got.After(d) {
-				t.Fatalf("%q read as %s, written %q with %q: Hugo reads %s (%v)", s, d.Format(time.RFC3339Nano), w, layout, got, ok)
-			}
-			if err := plainScalar(w); err != nil {
-				t.Fatalf("%q written %q: %v", s, w, err)
+		for _, site := range sites {
+			for _, layout := range []string{defaultDateLayout, time.RFC3339, "2006-01-02 15:04:05", "02 Jan 2006"} {
+				w := hugoDate(d, layout, site)
+				got, ok := hugoParseDateIn(w, site)
+				if !ok || got.After(d) {
+					t.Fatalf("%q read as %s, written %q with %q for a site in %s: Hugo reads %s (%v)", s, d.Format(time.RFC3339Nano), w, layout, site, got, ok)
+				}
+				if err := plainScalar(w); err != nil {
+					t.Fatalf("%q written %q: %v", s, w, err)
+				}
 			}
 		}
 	})
+}
+
+// TestUnknownZoneNeverLater: a clock in a zone nobody knows, at every
+// quarter hour of a day, is written so that Hugo reads a moment not later
+// than the clock in any offset from UTC-12 to UTC+14, and as the feed's
+// own day alone from 14:00 on, when that day's midnight UTC is early
+// enough for every offset.
+func TestUnknownZoneNeverLater(t *testing.T) {
+	for m := 0; m < 24*60; m += 15 {
+		text := fmt.Sprintf("Mon, 21 Jan 2008 %02d:%02d:00 XYZ", m/60, m%60)
+		got, ok := parseDate(text)
+		if !ok || unknownZone(got) != "XYZ" {
+			t.Fatalf("%q: read %s %v, zone %q", text, got, ok, unknownZone(got))
+		}
+		w := hugoDate(got, defaultDateLayout, nil)
+		read, ok := hugoParseDate(w)
+		if !ok {
+			t.Fatalf("%q written %q, which Hugo does not read", text, w)
+		}
+		for off := -12 * 3600; off <= 14*3600; off += 900 {
+			truth := time.Date(2008, 1, 21, m/60, m%60, 0, 0, time.FixedZone("", off))
+			if read.After(truth) {
+				t.Errorf("%q written %q: Hugo reads %s, after the clock in UTC%+.2f (%s)", text, w, read, float64(off)/3600, truth)
+			}
+		}
+		if dayOnly := m >= 14*60; dayOnly != (w == "2008-01-21") {
+			t.Errorf("%q written %q", text, w)
+		}
+	}
+}
+
+// TestEndZone holds endZone, the hand-written reader of the zone at a
+// date's end, to the regular expressions it replaced, on every form of
+// dateForms and on edge cases, and to offsets worked out by hand.
+func TestEndZone(t *testing.T) {
+	numericZone := regexp.MustCompile(`([+-])(\d{2}):?(\d{2})\s*(?:\([A-Za-z ]+\)|[A-Z]{1,5})?$`)
+	namedZone := regexp.MustCompile(`\b([A-Z]{1,5})\s*$`)
+	texts := []string{
+		"+0900", "-05:00", "+0100 GMT", "+0100GMT", "+0200 (Central European Summer Time)", "+0200 ()",
+		"+0200 (CEST", "GMT+0200 (Mitteleuropäische Sommerzeit)", "08:00:00 ABCDEF", "08:00:00 xABC", "08:00:00 Gmt",
+		"08:00:00_ABC", "ABC", "JST", "2018-01-06", "12:34:56", "+09:0", "+9:00", "08:00 -0500 EST", "08:00 +05:30 IST",
+		"08:00 -0500  EDT", "08:00 -0500\tEDT", "(x)", ")", "a)", "08:00 +0100 (CET) GMT",
+	}
+	for _, f := range dateForms {
+		texts = append(texts, strings.TrimSpace(f.in))
+	}
+	for _, s := range texts {
+		off, numeric, name := endZone(s)
+		wantOff, wantNumeric, wantName := 0, false, ""
+		if m := numericZone.FindStringSubmatch(s); m != nil {
+			wantNumeric = true
+			wantOff = (int(m[2][0]-'0')*10+int(m[2][1]-'0'))*3600 + (int(m[3][0]-'0')*10+int(m[3][1]-'0'))*60
+			if m[1] == "-" {
+				wantOff = -wantOff
+			}
+		} else if m := namedZone.FindStringSubmatch(s); m != nil {
+			wantName = m[1]
+		}
+		if off != wantOff || numeric != wantNumeric || name != wantName {
+			t.Errorf("endZone(%q) = %d %v %q, want %d %v %q", s, off, numeric, name, wantOff, wantNumeric, wantName)
+		}
+	}
+	for s, want := range map[string]int{"Fri, 04 Dec 2026 07:39:27 +0900": 9 * 3600, "2018-01-06T08:00:00-05:30": -5*3600 - 1800, "Sat, 06 Jan 2018 08:00:00 +0100 GMT": 3600} {
+		if off, numeric, _ := endZone(s); !numeric || off != want {
+			t.Errorf("endZone(%q) = %d %v, want %d", s, off, numeric, want)
+		}
+	}
 }

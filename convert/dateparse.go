@@ -33,7 +33,12 @@ func parseDate(s string) (time.Time, bool) {
 		dayComma = true // "Mar, 24 Sep": a day name, even one spelled like a month
 	}
 	words := strings.Fields(strings.ReplaceAll(s, ",", " "))
-	off, zoned, words := takeZone(words)
+	if n := len(words); n >= 3 && len(words[n-1]) == 4 && isDigits(words[n-1]) && strings.Contains(words[n-3], ":") &&
+		(isLetters(words[n-2]) || words[n-2][0] == '+' || words[n-2][0] == '-') {
+		// Unix's date: the zone before the year (`08:56:00 JST 2008`).
+		words[n-2], words[n-1] = words[n-1], words[n-2]
+	}
+	off, zoned, unknown, words := takeZone(words)
 	if len(words) == 0 {
 		return time.Time{}, false
 	}
@@ -79,7 +84,7 @@ func parseDate(s string) (time.Time, bool) {
 	text := strings.Join(out, " ")
 	loc := time.UTC
 	if zoned {
-		loc = time.FixedZone("", off)
+		loc = time.FixedZone(unknown, off)
 	}
 	var found time.Time
 	ok := false
@@ -103,7 +108,10 @@ func parseDate(s string) (time.Time, bool) {
 // (`+02:00`, `-0700`, `+2`), one glued to the clock (`08:00+02:00`,
 // `08:00Z`), after GMT or UTC (`GMT+0200`), or an abbreviation of
 // zoneOffsets; an offset wins over the name beside it (`+0000 GMT`).
-func takeZone(words []string) (off int, zoned bool, rest []string) {
+// An abbreviation not in zoneOffsets (1 to 5 capitals after a clock or
+// an offset, not AM or PM) is taken too, as unknownZoneOffset says:
+// unknown is its name then.
+func takeZone(words []string) (off int, zoned bool, unknown string, rest []string) {
 	for range 2 {
 		if len(words) == 0 {
 			break
@@ -114,6 +122,10 @@ func takeZone(words []string) (off int, zoned bool, rest []string) {
 			off, zoned, words = o, true, words[:len(words)-1]
 			continue
 		}
+		if !zoned && unknownAbbr(words) {
+			off, zoned, unknown, words = unknownZoneOffset, true, last, words[:len(words)-1]
+			continue
+		}
 		for _, p := range []string{"GMT", "UTC", "UT"} {
 			if strings.HasPrefix(upper, p) && len(upper) > len(p) && (upper[len(p)] == '+' || upper[len(p)] == '-') {
 				upper, last = upper[len(p):], last[len(p):]
@@ -121,24 +133,62 @@ func takeZone(words []string) (off int, zoned bool, rest []string) {
 			}
 		}
 		if o, ok := parseOffset(last); ok {
-			return o, true, words[:len(words)-1]
+			return o, true, "", words[:len(words)-1]
 		}
 		// Glued to a clock: the sign after the clock's last digit.
 		if c := strings.IndexByte(last, ':'); c > 0 {
 			if n := len(last); !zoned && (last[n-1] == 'Z' || last[n-1] == 'z') && isDigit(last[n-2]) {
 				words[len(words)-1] = last[:n-1]
-				return 0, true, words
+				return 0, true, "", words
 			}
 			if i := strings.LastIndexAny(last, "+-"); i > c && isDigit(last[i-1]) {
 				if o, ok := parseOffset(last[i:]); ok {
 					words[len(words)-1] = last[:i]
-					return o, true, words
+					return o, true, "", words
 				}
 			}
 		}
 		break
 	}
-	return off, zoned, words
+	return off, zoned, unknown, words
+}
+
+// unknownAbbr reports whether the last of words is a zone's abbreviation
+// not in zoneOffsets: 1 to 5 capitals, not AM or PM, after a clock
+// (`07:56`, `8 PM`), an offset (`+0800 HKT`), or a clock and a year (Unix's
+// date, its year moved before the zone).
+func unknownAbbr(words []string) bool {
+	n := len(words)
+	if n < 2 {
+		return false
+	}
+	w, before := words[n-1], words[n-2]
+	if n > 2 && len(before) == 4 && isDigits(before) {
+		before = words[n-3]
+	}
+	if len(w) > 5 || w == "AM" || w == "PM" {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'A' || w[i] > 'Z' {
+			return false
+		}
+	}
+	b := strings.ToUpper(before)
+	if b == "AM" || b == "PM" || strings.Contains(b, ":") {
+		return true
+	}
+	_, ok := parseOffset(before)
+	return ok
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // parseOffset reads a UTC offset: a sign, then H, HH, HHMM, H:MM or

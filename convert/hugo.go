@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pelletier/go-toml/v2"
 	"go.yaml.in/yaml/v3"
@@ -45,6 +46,41 @@ func HugoWarning(dir, body string) string {
 		}
 		if filepath.Dir(d) == d {
 			return ""
+		}
+	}
+}
+
+// SiteTimeZone returns the timeZone set by the configuration of the Hugo
+// site that dir lies in: Hugo reads a front-matter date without a zone
+// (the day alone) in it, so the date rule must too (Options.SiteZone).
+// It returns nil when dir is in no site or the site sets none (Hugo then
+// reads UTC), and an error naming the file when the value is not a zone
+// name: Hugo 0.111 will not build such a site ("invalid timeZone").
+func SiteTimeZone(dir string) (*time.Location, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, nil
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if files := siteConfigFiles(d); len(files) > 0 {
+			for _, f := range files {
+				if strings.HasPrefix(filepath.Base(f), "markup.") {
+					continue
+				}
+				v, ok := lookupFold(readSiteConfig(f), "timeZone").(string)
+				if !ok {
+					continue
+				}
+				loc, err := time.LoadLocation(v)
+				if err != nil {
+					return nil, fmt.Errorf("%s sets timeZone %q, which is not a zone name such as Europe/Paris: Hugo will not build the site", f, v)
+				}
+				return loc, nil
+			}
+			return nil, nil
+		}
+		if filepath.Dir(d) == d {
+			return nil, nil
 		}
 	}
 }

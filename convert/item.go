@@ -192,6 +192,13 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 			dated = "dated as its file already is, else as of this run"
 		}
 		p.note = fmt.Sprintf("%s: date %q not read: %s", p.name, capBytes(strings.TrimSpace(badDate), 100), dated)
+	} else if zone := unknownZone(when); zone != "" {
+		// Never silent either: the moment is the earliest the text can mean.
+		text := strings.TrimSpace(it.Published)
+		if text == "" {
+			text = strings.TrimSpace(it.Updated)
+		}
+		p.note = fmt.Sprintf("%s: date %q: zone %s unknown: read as UTC+14, the earliest moment it can mean", p.name, capBytes(text, 100), capBytes(zone, 5))
 	}
 	fallback := fm.GUID
 	if fallback == "" {

@@ -287,7 +287,9 @@ func async(sum func() string) func() string {
 //	2: the summary escaped for Markdown, dates in full where the day would
 //	   hide a post, more date forms read, fragment links kept, Markdown
 //	   bodies leave quotes and dashes to the typographer and keep
-//	   heading ids (issues 18, 19).
+//	   heading ids, zone abbreviations east of UTC (HKT, SGT…) and Unix's
+//	   zone before the year read, an unknown zone read as UTC+14, not UTC
+//	   (issues 18, 19).
 const formatVersion = 2
 
 // optionsFingerprint sums every option that shapes the files written, so
@@ -316,6 +318,11 @@ func optionsFingerprint(o *Options) string {
 	}
 	if o.Theme != "" {
 		fmt.Fprintf(h, "theme|%s|\n", o.Theme)
+	}
+	if o.SiteZone != nil && o.SiteZone != time.UTC {
+		// The Hugo site's timeZone decides which dates are written in
+		// full: a site set to another zone rewrites them.
+		fmt.Fprintf(h, "sitezone|%s|\n", o.SiteZone)
 	}
 	for _, t := range o.Template.Templates() {
 		if t.Tree != nil {
