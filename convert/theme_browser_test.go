@@ -46,30 +46,27 @@ var heldOutBodies = []string{
 	`<figure><a href="javascript:alert(1)"><img src="https://x/a.png" alt="' onerror='alert(1)"></a><figcaption onclick=alert(1)>c</figcaption></figure>`,
 }
 
-// themeSummaryTexts are item descriptions as the feed's HTML: script
-// vectors as escaped text, Markdown syntax, character references,
-// shortcodes, so that each item's summary (the description's text) tries
-// what a theme's list pages do with it. The same as summaryVectors of
-// the command's TestHugoThemeSummaries, whose second half is held out.
-var themeSummaryTexts = []string{
-	"A post about &lt;img src=x onerror=alert(1)&gt; and why it runs",
-	"[x](javascript:alert(1)) is a Markdown link",
-	"&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt; is written with entities",
-	"**bold**, __under__, *em*, _em_, `code`, ~~struck~~ and a\\b",
-	"&lt;a href=\"javascript:alert(1)\"&gt;click&lt;/a&gt;",
-	"1. Not a list",
-	"# Not a heading",
-	"&lt;javascript:alert(1)&gt; and &lt;https://evil.example/&gt;",
-	"&lt;svg/onload=alert(1)&gt; &lt;details open ontoggle=alert(1)&gt;x",
-	"[a]: javascript:alert(1)",
-	"![x](x\" onerror=\"alert(1)) and [y][a]",
-	"&lt;iframe src=javascript:alert(1)&gt;&lt;/iframe&gt; end",
-	"see https://evil.example/x, www.evil.example and mail@evil.example",
-	"{{&lt; youtube abc &gt;}} and {{&lt;/* x */&gt;}} and {{% notice %}}",
-	"Tom &amp;amp; Jerry's \"show\" -- now... &amp;copy; 2026",
-	"- not an item | a | b",
-	"&gt; not a quote [^1] [ ] task",
-	"2026) was: *the* year_of_the_snake_",
+// readSummaryVectors reads testdata/summary-vectors.txt: item
+// descriptions as the feed's HTML whose text is script vectors as
+// escaped text, Markdown syntax, character references and shortcodes
+// (its second half held out), one a line; lines starting with // are
+// comments. The command's TestHugoThemeSummaries reads the same file.
+func readSummaryVectors(t testing.TB) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "summary-vectors.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, line := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+		if !strings.HasPrefix(line, "//") {
+			out = append(out, line)
+		}
+	}
+	if len(out) < 18 {
+		t.Fatalf("only %d summary vectors", len(out))
+	}
+	return out
 }
 
 // hostileTitles are item titles as the feed's text: markup, escaped
@@ -124,10 +121,10 @@ var hostileImages = []string{
 const vectorBreak = "\n<!-- --></textarea></title></style></xmp></noembed></noframes></noscript></iframe></select></template><hr>\n"
 
 // themeSiteFeed is an RSS feed of themeSiteItems items that carry every
-// vector of bodies (in turn, several to a body), of themeSummaryTexts (in
+// vector of bodies (in turn, several to a body), of texts (in
 // descriptions, each followed by one of bodies as markup), of
 // hostileTitles, hostileCategories and hostileImages.
-func themeSiteFeed(bodies []string) string {
+func themeSiteFeed(bodies, texts []string) string {
 	xmlText := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
@@ -146,8 +143,8 @@ func themeSiteFeed(bodies []string) string {
 		}
 		// Text vectors, then a body vector as markup.
 		var desc []string
-		for j := i; j < len(themeSummaryTexts); j += themeSiteItems {
-			desc = append(desc, themeSummaryTexts[j])
+		for j := i; j < len(texts); j += themeSiteItems {
+			desc = append(desc, texts[j])
 		}
 		desc = append(desc, bodies[(i*7)%len(bodies)])
 		fmt.Fprintf(&b, "<item><title>%s</title><link>https://old.example/post/%d/</link><guid>v%d</guid><pubDate>%s</pubDate>",
@@ -218,7 +215,7 @@ func TestThemeSitesRunNoScript(t *testing.T) {
 	if len(names) == 0 {
 		t.Skipf("SKIPPED: no theme in %s: this test needs ../shared/themes beside the clone", themes)
 	}
-	feed := themeSiteFeed(append(hostileVectors(t), heldOutBodies...))
+	feed := themeSiteFeed(append(hostileVectors(t), heldOutBodies...), readSummaryVectors(t))
 
 	var sites []*themeSite
 	for _, th := range names {
