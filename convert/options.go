@@ -1,0 +1,63 @@
+package convert
+
+import (
+	"io"
+	"net/http"
+	"text/template"
+	"time"
+)
+
+// Options configure a Converter. The zero value of a field means its
+// default, as documented on it.
+type Options struct {
+	OutputDir  string             // the folder written to; created before the first write when missing (default ".")
+	Template   *template.Template // the front-matter template (required; see ParseTemplate)
+	Stopwords  Stopwords          // words never made tags (default DefaultStopwords())
+	MaxTags    int                // tags per item; negative for none (default 5)
+	Body       string             // BodyHTML (default) or BodyMarkdown
+	Raw        bool               // keep active content in bodies (no sanitizing)
+	Bundle     bool               // write <slug>/index.md instead of <slug>.md
+	Draft      bool               // write draft: true
+	DateFormat string             // Go layout of the date key (default "2006-01-02")
+	Location   *time.Location     // convert dates to this zone (default: the feed's own offset)
+	SiteZone   *time.Location     // the Hugo site's timeZone, which Hugo reads a date without a zone in (default UTC; see SiteTimeZone)
+	Categories []string           // the categories key (default: the source's host)
+	Source     string             // the source key (default: the feed's URL or self link)
+
+	Client      *http.Client     // the HTTP client (default: a new one)
+	UserAgent   string           // sent with every request (default "feed2md")
+	Timeout     time.Duration    // for each request, body included (default 30s)
+	MaxSize     int64            // the most bytes read from a URL or standard input (default 32 MiB)
+	MaxFileSize int64            // the most bytes read from a local file (default DefaultMaxFileSize)
+	Retries     int              // extra attempts on a transient HTTP failure; negative for none (default 2)
+	RetryWait   time.Duration    // the first backoff, doubled each time (default 1s)
+	MaxWait     time.Duration    // the longest Retry-After waited for in the run (default Timeout); a longer one is a *RetryLaterError, recorded in the state
+	Stdin       io.Reader        // what "-" reads
+	Now         func() time.Time // the clock, for undated items and Retry-After (default time.Now)
+	Workers     int              // cores used: items prepared, runs of a large feed parsed (default: the number of CPUs)
+
+	CacheDir string           // where the state file of conditional requests lives ("" for none)
+	DryRun   bool             // write nothing: not the files, the folder's memory, nor the state
+	Limit    int              // keep only the newest Limit items of each feed (0: all)
+	Since    time.Time        // skip items dated before Since (zero: none); undated items stay
+	LockWait time.Duration    // how long to wait for another run that holds the folder (0: not at all)
+	Warn     func(msg string) // receives warnings, such as a damaged state file (default: dropped)
+	OnWait   func(pid string) // called when another run holds the folder and this one waits; pid is "unknown" where the system does not tell
+
+	// CacheStrict makes a CacheDir that cannot be used an error (a
+	// *StateError), for a folder the user chose. Otherwise it is one
+	// warning and the run goes on without the state: the files are right,
+	// only conditional requests are lost.
+	CacheStrict bool
+
+	Images       string // ImagesLink (default: leave image URLs as they are) or ImagesDownload (implies Bundle)
+	MaxImageSize int64  // the largest image downloaded (default 20 MiB)
+	Aliases      bool   // write the item link's path as Hugo aliases when it is on the feed's own host
+	Tags         string // where tags come from: TagsTitle (default), TagsFeed or TagsBoth
+
+	// Theme names the Hugo theme of the site (one of Themes; default
+	// none): the front matter also carries the keys that theme reads for
+	// the item's image, and Hugo's images. A user's Template must use
+	// .Theme (Check says so).
+	Theme string
+}

@@ -1,0 +1,49 @@
+package convert
+
+import "time"
+
+// Change is one file written or left alone.
+type Change struct {
+	Path   string // the file's path: the output folder joined with its name
+	Name   string // the file's name relative to the output folder
+	Action string // ActionNew, ActionUpdated or ActionUnchanged
+	Link   string // the item's link, or its GUID or title when it has none
+}
+
+// Result is what converting one feed did.
+type Result struct {
+	Source    Source   // the feed
+	Items     int      // items in the feed
+	New       int      // files created
+	Updated   int      // files rewritten
+	Unchanged int      // files that already held exactly the item
+	Skipped   int      // items the feed lists twice, or an earlier feed of the run listed
+	Repeats   []string // the link (else id or title) of each item skipped
+	Notes     []string // what a lenient reading changed, such as a JSON Feed field of the wrong type
+	Filtered  int      // items left out by Limit or Since
+	Changes   []Change // one per item written or left alone, in feed order
+	Errors    []error  // one per failed item (ItemError); a full file system adds one FullError for the rest
+	Err       error    // set when the feed as a whole failed; nothing was written
+
+	// NotWritten is the items not written because the output folder's
+	// file system is full or read-only (a FullError in Errors says so):
+	// the next run writes them.
+	NotWritten int
+
+	NotModified bool   // the server answered 304 to a conditional request: nothing parsed
+	SameBytes   bool   // the feed's bytes, the options and the files are as last time: nothing parsed
+	MovedTo     string // the feed's new URL after a permanent redirect: update the list (may hold credentials: show it with RedactURL)
+	Discovered  string // the feed URL found in the HTML page the source is, when that feed converted (may hold credentials: show it with RedactURL)
+
+	// NotBefore is set when the feed was not fetched because an earlier
+	// run's server asked, with Retry-After, for no request before then
+	// (see RetryLaterError). Nothing failed and nothing was written.
+	NotBefore time.Time
+
+	ImagesSaved  int     // images downloaded into bundles (-images download)
+	ImagesFailed int     // images left as absolute URLs because they failed; tried again next run
+	ImageErrors  []error // one per failed image (ImageError), for -v
+}
+
+// Failed reports whether the feed or any of its items failed.
+func (r *Result) Failed() bool { return r.Err != nil || len(r.Errors) > 0 }
