@@ -1,0 +1,209 @@
+package convert
+
+// Claims: each item gets its file in the store, in feed order, by its
+// key, its id and its link, before it is written.
+
+import (
+	"strconv"
+	"strings"
+)
+
+// reservedSlugs are names that would change the meaning of a Hugo section:
+// index.md makes it a leaf bundle, _index.md is its own page.
+var reservedSlugs = map[string]bool{"index": true, "_index": true}
+
+// loose says whether an item may take a remembered file by its link
+// alone, the title having changed since the file was written.
+type loose int
+
+const (
+	looseNo    loose = iota // no: another item of the feed has the link
+	looseLater              // maybe: put the item off to the end of the feed
+	looseTake               // yes: the feed has no other item with the link
+)
+
+// claimLater is claim's answer for an item put off to the end of its feed.
+var claimLater = &stored{}
+
+// claim gives an item its file. key is the identity the item has on what
+// its feed has shown so far (feedIDs.see). The file is, in this order:
+// the one remembered under key; one written with the item's link and
+// title; with lo, the only one written with its link; else a new one
+// under base, with -2, -3, … added while the name is taken. It returns nil
+// when key was claimed already in this run (by an earlier feed, or a feed
+// that was not modified), and claimLater when lo is looseLater and only
+// the end of the feed can tell. used is the key it claimed: key, or the
+// item's link and title when another feed's item has its id or link.
+func (s *store) claim(key string, id *itemID, lo loose, base string) (f *stored, used string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.index(); err != nil {
+		return nil, "", err
+	}
+	sum := titleSum(id.title)
+	link := digestOf(id.link)
+	switch {
+	case strings.HasPrefix(key, keyGUID):
+		// Two feeds can use one id (a number, a slug) for two items: an
+		// id tells items apart only together with the feed, a link or a
+		// title. Another item's id leaves this one its link and title.
+		by, taken := s.claimedBy[digestOf(key)]
+		if taken && by.link != link && by.title != sum {
+			key = fallbackKey(id)
+		} else if i := s.keyRec(key); !taken && i >= 0 && !s.belongs(i, id, sum) {
+			key = fallbackKey(id)
+		}
+	case strings.HasPrefix(key, keyLink):
+		// An earlier feed's item with the same link but another title is
+		// another item.
+		if by, taken := s.claimedBy[digestOf(key)]; taken && by.title != sum {
+			key = linkTextKey(id.link, id.title)
+		}
+	}
+	kd := digestOf(key)
+	if _, taken := s.claimedBy[kd]; taken {
+		return nil, key, nil
+	}
+	// A file remembered under another id is that item's, not this one's.
+	hasID := strings.HasPrefix(key, keyGUID)
+	otherID := func(i int32) bool { return hasID && s.hasGUIDKey(i) && !s.keyIs(i, key) }
+	usable := func(i int32) bool {
+		return i >= 0 && s.recs[i].flags&(recTaken|recForeign) == 0 && !s.isOwned(i) && !otherID(i)
+	}
+	take := func(i int32) (*stored, string, error) {
+		s.recs[i].flags |= recTaken
+		s.claimedBy[kd] = claimer{link, sum}
+		s.remember(i, key, kd, id, sum)
+		return s.handle(i), key, nil
+	}
+	remembered := s.keyRecD(key, kd)
+	if remembered >= 0 && s.isOwned(remembered) {
+		// A feed that was not modified owns this item in this run.
+		return nil, key, nil
+	}
+	if !strings.HasPrefix(key, keyLink) && usable(remembered) {
+		// A link key alone does not say the title is the same: the steps
+		// below look at both.
+		return take(remembered)
+	}
+	if id.link != "" {
+		files, ok := s.byLink[link]
+		for i := files.head; ok && i >= 0; i = s.recs[i].next {
+			if s.recs[i].title != sum {
+				continue
+			}
+			if usable(i) {
+				return take(i)
+			}
+			if s.isOwned(i) && !otherID(i) {
+				return nil, key, nil
+			}
+		}
+		if ok && lo != looseNo && files.n == 1 && usable(files.head) {
+			// A file whose title is not known (a template without one)
+			// can only be matched by its link: waiting would tell nothing.
+			if lo == looseLater && s.recs[files.head].title.ok {
+				s.claimedBy[kd] = claimer{link, sum}
+				return claimLater, key, nil
+			}
+			return take(files.head)
+		}
+	}
+	slug := base
+	for n := 2; s.slugRec(slug) >= 0 || reservedSlugs[slug]; n++ {
+		slug = base + "-" + strconv.Itoa(n)
+	}
+	r := rec{slug: s.strs.add(slug), flags: recNew}
+	if s.bundle {
+		r.flags |= recDir
+	}
+	i := s.add(r)
+	s.bySlug[digestOf(slug)] = i
+	return take(i)
+}
+
+// remember records that file i is the file of the item id, known by key
+// (whose digest is kd), its title's sum being title. The caller holds mu.
+func (s *store) remember(i int32, key string, kd digest, id *itemID, title sum) {
+	r := &s.recs[i]
+	same := s.keyIs(i, key)
+	if r.key.n != 0 && !same {
+		if old := s.strs.str(r.key); s.keyRec(old) == i {
+			delete(s.byKey, digestOf(old))
+		}
+	}
+	if other := s.keyRecD(key, kd); other >= 0 && other != i {
+		s.recs[other].key = sref{}
+	}
+	sameLink := s.strs.eq(r.link, id.link)
+	if !same || r.title != title || r.feed != id.feed || !sameLink {
+		s.idsDirt = true
+	}
+	if !same {
+		r.key = s.strs.add(key)
+	}
+	if !sameLink {
+		// The link is most often inside the key (a link key, a link and
+		// title key, an id that is the link): it is not kept twice.
+		if at := strings.Index(key, id.link); at >= 0 && id.link != "" {
+			r.link = r.key.sub(at)
+			r.link.n = uint32(len(id.link))
+		} else {
+			r.link = s.strs.add(id.link)
+		}
+	}
+	r.title, r.feed = title, id.feed
+	s.byKey[kd] = i
+}
+
+// belongs reports whether the remembered file i may be the item id's by
+// its id alone: it was written for the same feed (under its scope, or
+// the scope a release that wrote the feed's credentials gave it), or with
+// the same link or title, or by a release that did not record which feed.
+func (s *store) belongs(i int32, id *itemID, sum sum) bool {
+	r := &s.recs[i]
+	if old, ok := s.oldScopes[id.feed]; ok && r.feed == old {
+		return true
+	}
+	return !r.feed.ok || r.feed == id.feed || (r.link.n != 0 && s.strs.eq(r.link, id.link)) || (r.title.ok && r.title == sum)
+}
+
+// knowOldScope records that files remembered under the scope old are of
+// the feed whose scope is now scope (see feedInfo.oldScope). Remembering
+// them again (remember) records the new scope.
+func (s *store) knowOldScope(scope, old sum) {
+	if !old.ok || old == scope {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.oldScopes == nil {
+		s.oldScopes = map[sum]sum{}
+	}
+	s.oldScopes[scope] = old
+}
+
+// unclaim frees key, claimed for an item put off to the end of its feed,
+// for that item's second claim.
+func (s *store) unclaim(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.claimedBy, digestOf(key))
+}
+
+// rekey records the file claimed under key as known by final: once the
+// whole feed is read, an id or a link can turn out to be shared.
+func (s *store) rekey(key, final string, id *itemID) {
+	if key == final {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := s.keyRec(key)
+	if i < 0 || s.recs[i].flags&recTaken == 0 {
+		return
+	}
+	fd, title := digestOf(final), titleSum(id.title)
+	s.claimedBy[fd] = claimer{digestOf(id.link), title}
+	s.remember(i, final, fd, id, title)
+}
