@@ -331,3 +331,28 @@ func optionsFingerprint(o *Options) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
+
+// hashFileAsync sums the open file f on another goroutine, as hashFile
+// does, reading it again by its name; the function it returns waits for
+// the sum. It is "" when the file could not be read, or when its name now
+// names another file (replaced during the run): a sum of the new file
+// would let the next run skip it unconverted.
+func hashFileAsync(f *os.File) func() string {
+	return async(func() string {
+		g, err := os.Open(f.Name())
+		if err != nil {
+			return ""
+		}
+		defer g.Close()
+		a, err1 := f.Stat()
+		b, err2 := g.Stat()
+		if err1 != nil || err2 != nil || !os.SameFile(a, b) {
+			return ""
+		}
+		h, err := hashReader(g)
+		if err != nil {
+			return ""
+		}
+		return h
+	})
+}
