@@ -69,6 +69,18 @@ var layoutKeys = []string{"title", "date", "description", "summary", "slug", "im
 // have the layout of FORMAT.md.
 func frontMatter(t testing.TB, data []byte) (map[string]any, string) {
 	t.Helper()
+	m, keys, body := frontMatterKeys(t, data)
+	if strings.Join(keys, ",") != strings.Join(layoutKeys, ",") {
+		t.Fatalf("keys %v, want %v", keys, layoutKeys)
+	}
+	return m, body
+}
+
+// frontMatterKeys splits a written file into its front matter, parsed
+// with a YAML parser, its keys in order, and its body. It fails the test
+// when the file has no front matter that YAML reads.
+func frontMatterKeys(t testing.TB, data []byte) (map[string]any, []string, string) {
+	t.Helper()
 	if !bytes.HasPrefix(data, []byte("---\n")) {
 		t.Fatalf("file does not start with ---:\n%s", data)
 	}
@@ -89,10 +101,7 @@ func frontMatter(t testing.TB, data []byte) (map[string]any, string) {
 	for i := 0; i < len(node.Content[0].Content); i += 2 {
 		keys = append(keys, node.Content[0].Content[i].Value)
 	}
-	if strings.Join(keys, ",") != strings.Join(layoutKeys, ",") {
-		t.Fatalf("keys %v, want %v", keys, layoutKeys)
-	}
-	return m, string(data[4+end+5:])
+	return m, keys, string(data[4+end+5:])
 }
 
 // readDir returns the Markdown files of dir (and of its bundles) by name.

@@ -14,8 +14,6 @@ import (
 	"text/template"
 
 	"feed2md/templates"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // themeKey is the key each theme adds for an item with an image, after
@@ -28,23 +26,7 @@ var themeKey = map[string]string{"papermod": "cover", "ananke": "featured_image"
 // draft when the item has an image, each holding the image exactly.
 func themeFrontMatter(t testing.TB, data []byte, theme string) map[string]any {
 	t.Helper()
-	end := bytes.Index(data[4:], []byte("\n---\n"))
-	if !bytes.HasPrefix(data, []byte("---\n")) || end < 0 {
-		t.Fatalf("no front matter:\n%s", data)
-	}
-	block := data[4 : 4+end+1]
-	var m map[string]any
-	if err := yaml.Unmarshal(block, &m); err != nil {
-		t.Fatalf("front matter is not valid YAML: %v\n%s", err, block)
-	}
-	var node yaml.Node
-	if err := yaml.Unmarshal(block, &node); err != nil {
-		t.Fatal(err)
-	}
-	var keys []string
-	for i := 0; i < len(node.Content[0].Content); i += 2 {
-		keys = append(keys, node.Content[0].Content[i].Value)
-	}
+	m, keys, _ := frontMatterKeys(t, data)
 	want := append([]string(nil), layoutKeys[:len(layoutKeys)-1]...)
 	img, _ := m["image"].(string)
 	if socialImages(img) != nil {
