@@ -272,12 +272,7 @@ func activeContent(t *testing.T, page string) []string {
 				found = append(found, "<"+n.Data+">")
 			}
 			for _, a := range n.Attr {
-				v := strings.Map(func(r rune) rune {
-					if r <= ' ' || r == 0x7f {
-						return -1
-					}
-					return r
-				}, strings.ToLower(a.Val))
+				v := urlAsBrowserReads(a.Val)
 				switch {
 				case strings.HasPrefix(a.Key, "on"):
 					found = append(found, a.Key+" on <"+n.Data+">")
@@ -295,6 +290,17 @@ func activeContent(t *testing.T, page string) []string {
 		walk(n)
 	}
 	return found
+}
+
+// urlAsBrowserReads is an attribute value as a browser reads its scheme:
+// lowercased, without the white space and control characters it skips.
+func urlAsBrowserReads(v string) string {
+	return strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, strings.ToLower(v))
 }
 
 // spelled writes runs of Unicode superscript and subscript characters the

@@ -262,12 +262,7 @@ func pageActiveContent(t *testing.T, page string) []string {
 				found = append(found, "<"+n.Data+">")
 			}
 			for _, a := range n.Attr {
-				v := strings.Map(func(r rune) rune {
-					if r <= ' ' || r == 0x7f {
-						return -1
-					}
-					return r
-				}, strings.ToLower(a.Val))
+				v := urlAsBrowserReads(a.Val)
 				if strings.HasPrefix(a.Key, "on") || strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "vbscript:") {
 					found = append(found, a.Key+"="+a.Val+" on <"+n.Data+">")
 				}
