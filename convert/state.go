@@ -284,7 +284,8 @@ func async(sum func() string) func() string {
 // the files it fixes are rewritten, the others stay as they are. Raise it
 // with such a change, and say why here.
 //
-//	2: the summary escaped for Markdown, dates in full where the day would
+//	2: terms by FORMAT.md's rule (no tag "..", which stopped Hugo), the
+//	   summary escaped for Markdown, dates in full where the day would
 //	   hide a post, more date forms read, fragment links kept, Markdown
 //	   bodies leave quotes and dashes to the typographer and keep
 //	   heading ids, zone abbreviations east of UTC (HKT, SGT…) and Unix's
@@ -309,12 +310,6 @@ func optionsFingerprint(o *Options) string {
 	if o.Images == ImagesDownload || o.Aliases || (o.Tags != "" && o.Tags != TagsTitle) {
 		// Only when set, so that a default run keeps its fingerprint.
 		fmt.Fprintf(h, "%s|%d|%t|%s|\n", o.Images, o.MaxImageSize, o.Aliases, o.Tags)
-	}
-	if o.Tags == TagsFeed || o.Tags == TagsBoth {
-		// Feed categories became terms by FORMAT.md's rule (terms.go): a
-		// feed whose bytes did not change is converted again once, so
-		// that a tag "..", which stopped Hugo, is gone from its files.
-		fmt.Fprintln(h, "terms1")
 	}
 	if o.Theme != "" {
 		fmt.Fprintf(h, "theme|%s|\n", o.Theme)
