@@ -3,31 +3,32 @@ package convert
 import (
 	"bytes"
 	"encoding/json"
+	"feed2md/convert/arena"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
 
 func TestArena(t *testing.T) {
-	var a arena
-	long := strings.Repeat("x", arenaChunk+10) // a chunk of its own
+	var a arena.Arena
+	long := strings.Repeat("x", arena.ChunkSize+10) // a chunk of its own
 	words := []string{"", "one", long, "two", "three"}
-	var refs []sref
+	var refs []arena.Ref
 	for i := 0; i < 3000; i++ { // several chunks
-		refs = append(refs, a.add(words[i%len(words)]))
+		refs = append(refs, a.Add(words[i%len(words)]))
 	}
 	for i, r := range refs {
-		if w := words[i%len(words)]; a.str(r) != w || !a.eq(r, w) {
-			t.Fatalf("ref %d: %.20q, want %.20q", i, a.str(r), w)
+		if w := words[i%len(words)]; a.Str(r) != w || !a.Eq(r, w) {
+			t.Fatalf("ref %d: %.20q, want %.20q", i, a.Str(r), w)
 		}
 	}
-	if r := a.add("link:https://x/"); a.str(r.sub(len(keyLink))) != "https://x/" {
-		t.Errorf("sub: %q", a.str(r.sub(len(keyLink))))
+	if r := a.Add("link:https://x/"); a.Str(r.Sub(len(keyLink))) != "https://x/" {
+		t.Errorf("sub: %q", a.Str(r.Sub(len(keyLink))))
 	}
-	if digestOf("a\x00b") != digestOf2("a", "b") || digestOf2("a", "b") == digestOf2("a\x00", "b") {
+	if arena.DigestOf("a\x00b") != arena.DigestOf2("a", "b") || arena.DigestOf2("a", "b") == arena.DigestOf2("a\x00", "b") {
 		t.Error("digestOf2 is not the digest of the joined string")
 	}
-	if s := sumOf("Title"); parseSum(s.String()) != s || parseSum("") != (sum{}) || parseSum("xyz") != (sum{}) {
+	if s := arena.SumOf("Title"); arena.ParseSum(s.String()) != s || arena.ParseSum("") != (arena.Sum{}) || arena.ParseSum("xyz") != (arena.Sum{}) {
 		t.Errorf("sum %q does not read back", s.String())
 	}
 }
@@ -38,12 +39,12 @@ func idsBytes(t testing.TB, s *store) (got, want []byte) {
 	items := map[string]idEntry{}
 	for i := range s.recs {
 		r := &s.recs[i]
-		key := s.strs.str(r.key)
+		key := s.strs.Str(r.key)
 		if key == "" || s.keyRec(key) != int32(i) || r.flags&recForeign != 0 {
 			continue
 		}
-		e := idEntry{Slug: s.strs.str(r.slug), Title: r.title.String(), Feed: r.feed.String()}
-		if link := s.strs.str(r.link); link != entryLink(key, idEntry{}) {
+		e := idEntry{Slug: s.strs.Str(r.slug), Title: r.title.String(), Feed: r.feed.String()}
+		if link := s.strs.Str(r.link); link != entryLink(key, idEntry{}) {
 			e.Link = link
 		}
 		items[key] = e
@@ -66,7 +67,7 @@ func idsBytes(t testing.TB, s *store) (got, want []byte) {
 func storeOf(t testing.TB, texts ...string) *store {
 	s, _ := openStore(t.TempDir(), false, true)
 	for i, text := range texts {
-		id := itemID{title: text, feed: sumOf("feed")}
+		id := itemID{title: text, feed: arena.SumOf("feed")}
 		key := keyGUID + text
 		switch i % 3 {
 		case 1:

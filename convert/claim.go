@@ -4,6 +4,7 @@ package convert
 // key, its id and its link, before it is written.
 
 import (
+	"feed2md/convert/arena"
 	"strconv"
 	"strings"
 )
@@ -41,13 +42,13 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (f *stored,
 		return nil, "", err
 	}
 	sum := titleSum(id.title)
-	link := digestOf(id.link)
+	link := arena.DigestOf(id.link)
 	switch {
 	case strings.HasPrefix(key, keyGUID):
 		// Two feeds can use one id (a number, a slug) for two items: an
 		// id tells items apart only together with the feed, a link or a
 		// title. Another item's id leaves this one its link and title.
-		by, taken := s.claimedBy[digestOf(key)]
+		by, taken := s.claimedBy[arena.DigestOf(key)]
 		if taken && by.link != link && by.title != sum {
 			key = fallbackKey(id)
 		} else if i := s.keyRec(key); !taken && i >= 0 && !s.belongs(i, id, sum) {
@@ -56,11 +57,11 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (f *stored,
 	case strings.HasPrefix(key, keyLink):
 		// An earlier feed's item with the same link but another title is
 		// another item.
-		if by, taken := s.claimedBy[digestOf(key)]; taken && by.title != sum {
+		if by, taken := s.claimedBy[arena.DigestOf(key)]; taken && by.title != sum {
 			key = linkTextKey(id.link, id.title)
 		}
 	}
-	kd := digestOf(key)
+	kd := arena.DigestOf(key)
 	if _, taken := s.claimedBy[kd]; taken {
 		return nil, key, nil
 	}
@@ -102,7 +103,7 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (f *stored,
 		if ok && lo != looseNo && files.n == 1 && usable(files.head) {
 			// A file whose title is not known (a template without one)
 			// can only be matched by its link: waiting would tell nothing.
-			if lo == looseLater && s.recs[files.head].title.ok {
+			if lo == looseLater && s.recs[files.head].title.Known {
 				s.claimedBy[kd] = claimer{link, sum}
 				return claimLater, key, nil
 			}
@@ -113,43 +114,43 @@ func (s *store) claim(key string, id *itemID, lo loose, base string) (f *stored,
 	for n := 2; s.slugRec(slug) >= 0 || reservedSlugs[slug]; n++ {
 		slug = base + "-" + strconv.Itoa(n)
 	}
-	r := rec{slug: s.strs.add(slug), flags: recNew}
+	r := rec{slug: s.strs.Add(slug), flags: recNew}
 	if s.bundle {
 		r.flags |= recDir
 	}
 	i := s.add(r)
-	s.bySlug[digestOf(slug)] = i
+	s.bySlug[arena.DigestOf(slug)] = i
 	return take(i)
 }
 
 // remember records that file i is the file of the item id, known by key
 // (whose digest is kd), its title's sum being title. The caller holds mu.
-func (s *store) remember(i int32, key string, kd digest, id *itemID, title sum) {
+func (s *store) remember(i int32, key string, kd arena.Digest, id *itemID, title arena.Sum) {
 	r := &s.recs[i]
 	same := s.keyIs(i, key)
-	if r.key.n != 0 && !same {
-		if old := s.strs.str(r.key); s.keyRec(old) == i {
-			delete(s.byKey, digestOf(old))
+	if r.key.Len != 0 && !same {
+		if old := s.strs.Str(r.key); s.keyRec(old) == i {
+			delete(s.byKey, arena.DigestOf(old))
 		}
 	}
 	if other := s.keyRecD(key, kd); other >= 0 && other != i {
-		s.recs[other].key = sref{}
+		s.recs[other].key = arena.Ref{}
 	}
-	sameLink := s.strs.eq(r.link, id.link)
+	sameLink := s.strs.Eq(r.link, id.link)
 	if !same || r.title != title || r.feed != id.feed || !sameLink {
 		s.idsDirt = true
 	}
 	if !same {
-		r.key = s.strs.add(key)
+		r.key = s.strs.Add(key)
 	}
 	if !sameLink {
 		// The link is most often inside the key (a link key, a link and
 		// title key, an id that is the link): it is not kept twice.
 		if at := strings.Index(key, id.link); at >= 0 && id.link != "" {
-			r.link = r.key.sub(at)
-			r.link.n = uint32(len(id.link))
+			r.link = r.key.Sub(at)
+			r.link.Len = uint32(len(id.link))
 		} else {
-			r.link = s.strs.add(id.link)
+			r.link = s.strs.Add(id.link)
 		}
 	}
 	r.title, r.feed = title, id.feed
@@ -160,25 +161,25 @@ func (s *store) remember(i int32, key string, kd digest, id *itemID, title sum) 
 // its id alone: it was written for the same feed (under its scope, or
 // the scope a release that wrote the feed's credentials gave it), or with
 // the same link or title, or by a release that did not record which feed.
-func (s *store) belongs(i int32, id *itemID, sum sum) bool {
+func (s *store) belongs(i int32, id *itemID, sum arena.Sum) bool {
 	r := &s.recs[i]
 	if old, ok := s.oldScopes[id.feed]; ok && r.feed == old {
 		return true
 	}
-	return !r.feed.ok || r.feed == id.feed || (r.link.n != 0 && s.strs.eq(r.link, id.link)) || (r.title.ok && r.title == sum)
+	return !r.feed.Known || r.feed == id.feed || (r.link.Len != 0 && s.strs.Eq(r.link, id.link)) || (r.title.Known && r.title == sum)
 }
 
 // knowOldScope records that files remembered under the scope old are of
 // the feed whose scope is now scope (see feedInfo.oldScope). Remembering
 // them again (remember) records the new scope.
-func (s *store) knowOldScope(scope, old sum) {
-	if !old.ok || old == scope {
+func (s *store) knowOldScope(scope, old arena.Sum) {
+	if !old.Known || old == scope {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.oldScopes == nil {
-		s.oldScopes = map[sum]sum{}
+		s.oldScopes = map[arena.Sum]arena.Sum{}
 	}
 	s.oldScopes[scope] = old
 }
@@ -188,7 +189,7 @@ func (s *store) knowOldScope(scope, old sum) {
 func (s *store) unclaim(key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.claimedBy, digestOf(key))
+	delete(s.claimedBy, arena.DigestOf(key))
 }
 
 // rekey records the file claimed under key as known by final: once the
@@ -203,7 +204,7 @@ func (s *store) rekey(key, final string, id *itemID) {
 	if i < 0 || s.recs[i].flags&recTaken == 0 {
 		return
 	}
-	fd, title := digestOf(final), titleSum(id.title)
-	s.claimedBy[fd] = claimer{digestOf(id.link), title}
+	fd, title := arena.DigestOf(final), titleSum(id.title)
+	s.claimedBy[fd] = claimer{arena.DigestOf(id.link), title}
 	s.remember(i, final, fd, id, title)
 }

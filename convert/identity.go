@@ -1,6 +1,9 @@
 package convert
 
-import "sort"
+import (
+	"feed2md/convert/arena"
+	"sort"
+)
 
 // An item is known by its id (RSS guid, Atom id, JSON Feed id); without
 // one by its link; where several items of the feed share a link, by their
@@ -26,11 +29,11 @@ const (
 
 // itemID is what tells one item from another.
 type itemID struct {
-	guid  string // RSS guid, Atom id, JSON Feed id; "" when none
-	link  string // the item's absolute link; "" when none
-	title string // the title as written (after the clean-up)
-	hash  string // for an item without a link: keyHash and a hash of its text
-	feed  sum    // sum of the feed's source key: which feed it came from
+	guid  string    // RSS guid, Atom id, JSON Feed id; "" when none
+	link  string    // the item's absolute link; "" when none
+	title string    // the title as written (after the clean-up)
+	hash  string    // for an item without a link: keyHash and a hash of its text
+	feed  arena.Sum // sum of the feed's source key: which feed it came from
 }
 
 // fallbackKey is the key of an item whose id another item, of another
@@ -44,7 +47,7 @@ func fallbackKey(id *itemID) string {
 
 // titleSum is how the folder's memory records a title: short, and enough
 // to tell whether an item's title is the one its file was written with.
-func titleSum(title string) sum { return sumOf(title) }
+func titleSum(title string) arena.Sum { return arena.SumOf(title) }
 
 // linkTextKey is the key of an item known by its link and title.
 func linkTextKey(link, title string) string {
@@ -55,39 +58,39 @@ func linkTextKey(link, title string) string {
 // It holds no pointer per item (see arena.go): the strings it must give
 // back (those of the first item with each id or link) are in an arena.
 type feedIDs struct {
-	strs    arena
-	firsts  []firstItem         // the first item seen with each id, and each item known by its link alone
-	byGUID  map[digest]int32    // id → its first item, in firsts
-	shared  map[digest]int32    // ids given to items with different links or titles → their first item
-	links   map[digest]int32    // how many distinct items have each link
-	texts   map[digest]struct{} // link-and-title pairs seen
-	hashes  map[digest]struct{} // hash keys seen
-	byLink  map[digest]int32    // link → the item known by it, in firsts
-	feed    sum                 // the feed's sum (the itemID.feed of its items)
+	strs    arena.Arena
+	firsts  []firstItem               // the first item seen with each id, and each item known by its link alone
+	byGUID  map[arena.Digest]int32    // id → its first item, in firsts
+	shared  map[arena.Digest]int32    // ids given to items with different links or titles → their first item
+	links   map[arena.Digest]int32    // how many distinct items have each link
+	texts   map[arena.Digest]struct{} // link-and-title pairs seen
+	hashes  map[arena.Digest]struct{} // hash keys seen
+	byLink  map[arena.Digest]int32    // link → the item known by it, in firsts
+	feed    arena.Sum                 // the feed's sum (the itemID.feed of its items)
 	repeats int
 }
 
 // firstItem is what feedIDs keeps of an item: enough to give back its
 // itemID.
 type firstItem struct {
-	guid, link, title, hash sref
-	pair                    digest // digestOf2(link, title)
+	guid, link, title, hash arena.Ref
+	pair                    arena.Digest // digestOf2(link, title)
 }
 
 // newFeedIDs returns the tracker of the feed whose sum is feed.
-func newFeedIDs(feed sum) *feedIDs {
+func newFeedIDs(feed arena.Sum) *feedIDs {
 	return &feedIDs{
 		feed:   feed,
-		byGUID: map[digest]int32{}, shared: map[digest]int32{}, links: map[digest]int32{},
-		texts: map[digest]struct{}{}, hashes: map[digest]struct{}{}, byLink: map[digest]int32{},
+		byGUID: map[arena.Digest]int32{}, shared: map[arena.Digest]int32{}, links: map[arena.Digest]int32{},
+		texts: map[arena.Digest]struct{}{}, hashes: map[arena.Digest]struct{}{}, byLink: map[arena.Digest]int32{},
 	}
 }
 
 // keep records id as a first item and returns its index in firsts.
-func (f *feedIDs) keep(id *itemID, pair digest) int32 {
+func (f *feedIDs) keep(id *itemID, pair arena.Digest) int32 {
 	f.firsts = append(f.firsts, firstItem{
-		guid: f.strs.add(id.guid), link: f.strs.add(id.link),
-		title: f.strs.add(id.title), hash: f.strs.add(id.hash), pair: pair,
+		guid: f.strs.Add(id.guid), link: f.strs.Add(id.link),
+		title: f.strs.Add(id.title), hash: f.strs.Add(id.hash), pair: pair,
 	})
 	return int32(len(f.firsts) - 1)
 }
@@ -96,8 +99,8 @@ func (f *feedIDs) keep(id *itemID, pair digest) int32 {
 func (f *feedIDs) item(i int32) itemID {
 	fi := &f.firsts[i]
 	return itemID{
-		guid: f.strs.str(fi.guid), link: f.strs.str(fi.link),
-		title: f.strs.str(fi.title), hash: f.strs.str(fi.hash), feed: f.feed,
+		guid: f.strs.Str(fi.guid), link: f.strs.Str(fi.link),
+		title: f.strs.Str(fi.title), hash: f.strs.Str(fi.hash), feed: f.feed,
 	}
 }
 
@@ -106,9 +109,9 @@ func (f *feedIDs) item(i int32) itemID {
 // item of the feed with its link; repeat is true when the feed already
 // listed the same item.
 func (f *feedIDs) see(id *itemID) (key string, firstLink, repeat bool) {
-	pair := digestOf2(id.link, id.title)
+	pair := arena.DigestOf2(id.link, id.title)
 	if id.guid != "" {
-		g := digestOf(id.guid)
+		g := arena.DigestOf(id.guid)
 		first, seen := f.byGUID[g]
 		switch {
 		case !seen:
@@ -122,7 +125,7 @@ func (f *feedIDs) see(id *itemID) (key string, firstLink, repeat bool) {
 		f.shared[g] = first
 	}
 	if id.link == "" {
-		h := digestOf(id.hash)
+		h := arena.DigestOf(id.hash)
 		if _, seen := f.hashes[h]; seen {
 			f.repeats++
 			return "", false, true
@@ -136,7 +139,7 @@ func (f *feedIDs) see(id *itemID) (key string, firstLink, repeat bool) {
 	}
 	f.texts[pair] = struct{}{}
 	if f.countLink(id) {
-		f.byLink[digestOf(id.link)] = f.keep(id, pair)
+		f.byLink[arena.DigestOf(id.link)] = f.keep(id, pair)
 		return keyLink + id.link, true, false
 	}
 	return linkTextKey(id.link, id.title), false, false
@@ -148,7 +151,7 @@ func (f *feedIDs) countLink(id *itemID) bool {
 	if id.link == "" {
 		return false
 	}
-	l := digestOf(id.link)
+	l := arena.DigestOf(id.link)
 	f.links[l]++
 	return f.links[l] == 1
 }
@@ -157,14 +160,14 @@ func (f *feedIDs) countLink(id *itemID) bool {
 // once every item has been seen.
 func (f *feedIDs) final(id *itemID) string {
 	if id.guid != "" {
-		if _, shared := f.shared[digestOf(id.guid)]; !shared {
+		if _, shared := f.shared[arena.DigestOf(id.guid)]; !shared {
 			return keyGUID + id.guid
 		}
 	}
 	switch {
 	case id.link == "":
 		return id.hash
-	case f.links[digestOf(id.link)] > 1:
+	case f.links[arena.DigestOf(id.link)] > 1:
 		return linkTextKey(id.link, id.title)
 	}
 	return keyLink + id.link
@@ -173,7 +176,7 @@ func (f *feedIDs) final(id *itemID) string {
 // onlyWithLink reports whether id is the only item of the feed with its
 // link. Call it once every item has been seen.
 func (f *feedIDs) onlyWithLink(id *itemID) bool {
-	return id.link != "" && f.links[digestOf(id.link)] == 1
+	return id.link != "" && f.links[arena.DigestOf(id.link)] == 1
 }
 
 // each calls fn with the key and item of every item whose key may differ

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"feed2md/convert/arena"
 	"fmt"
 	"io"
 	"io/fs"
@@ -41,8 +42,8 @@ type idEntry struct {
 
 // claimer is the link and title sum of the item that claimed a key in this run.
 type claimer struct {
-	link  digest
-	title sum
+	link  arena.Digest
+	title arena.Sum
 }
 
 // entryLink returns the link an entry was written with: its own, else the
@@ -95,23 +96,23 @@ func (s *store) readIDs() error {
 		if i >= 0 && s.recs[i].flags&recEmptyBundle != 0 && s.bundle {
 			// The item's bundle, its index.md deleted: it comes back there,
 			// beside whatever else the folder holds.
-			i = s.add(rec{slug: s.strs.add(e.Slug), flags: recDir})
-			s.bySlug[digestOf(e.Slug)] = i
+			i = s.add(rec{slug: s.strs.Add(e.Slug), flags: recDir})
+			s.bySlug[arena.DigestOf(e.Slug)] = i
 		}
-		if i < 0 || s.recs[i].flags&recForeign != 0 || s.recs[i].key.n != 0 || e.Slug == "" {
+		if i < 0 || s.recs[i].flags&recForeign != 0 || s.recs[i].key.Len != 0 || e.Slug == "" {
 			// Gone, not a file of ours, or another item's.
 			s.idsDirt = true
 			continue
 		}
 		r := &s.recs[i]
-		r.key = s.strs.add(key)
-		s.byKey[digestOf(key)] = i
+		r.key = s.strs.Add(key)
+		s.byKey[arena.DigestOf(key)] = i
 		if e.Title != "" {
-			r.title = parseSum(e.Title)
+			r.title = arena.ParseSum(e.Title)
 		}
-		r.feed = parseSum(e.Feed)
-		if link := entryLink(key, e); link != "" && r.link.n == 0 {
-			r.link = s.strs.add(link)
+		r.feed = arena.ParseSum(e.Feed)
+		if link := entryLink(key, e); link != "" && r.link.Len == 0 {
+			r.link = s.strs.Add(link)
 			s.linkTo(i, link)
 		}
 	}
@@ -242,12 +243,12 @@ func (s *store) rollBack() (removed, kept int) {
 	defer s.mu.Unlock()
 	for i := range s.recs {
 		r := &s.recs[i]
-		if r.flags&recNew == 0 || r.key.n == 0 {
+		if r.flags&recNew == 0 || r.key.Len == 0 {
 			continue
 		}
 		path := filepath.Join(s.dir, s.name(int32(i)))
 		link, _, title, hasTitle := readFrontMatter(path)
-		if link != "" && s.strs.eq(r.link, link) && hasTitle && r.title.ok && titleSum(title) == r.title {
+		if link != "" && s.strs.Eq(r.link, link) && hasTitle && r.title.Known && titleSum(title) == r.title {
 			continue
 		}
 		_, err := os.Lstat(path)
@@ -256,7 +257,7 @@ func (s *store) rollBack() (removed, kept int) {
 		if r.flags&recDir != 0 {
 			// A bundle made in this run: its images go with it, and one
 			// that has only images (its item not written) goes too.
-			top = filepath.Join(s.dir, s.strs.str(r.slug))
+			top = filepath.Join(s.dir, s.strs.Str(r.slug))
 		}
 		if err := os.RemoveAll(top); err != nil && written {
 			kept++
@@ -275,13 +276,13 @@ func (s *store) idsOrder() []int32 {
 	var order []int32
 	for i := range s.recs {
 		r := &s.recs[i]
-		if r.key.n == 0 || r.flags&recForeign != 0 || s.byKey[digestOf(string(s.strs.bytes(r.key)))] != int32(i) {
+		if r.key.Len == 0 || r.flags&recForeign != 0 || s.byKey[arena.DigestOf(string(s.strs.Bytes(r.key)))] != int32(i) {
 			continue // no key, or a key another file took over
 		}
 		order = append(order, int32(i))
 	}
 	sort.Slice(order, func(a, b int) bool {
-		return bytes.Compare(s.strs.bytes(s.recs[order[a]].key), s.strs.bytes(s.recs[order[b]].key)) < 0
+		return bytes.Compare(s.strs.Bytes(s.recs[order[a]].key), s.strs.Bytes(s.recs[order[b]].key)) < 0
 	})
 	return order
 }
@@ -303,20 +304,20 @@ func (w idsWriter) writeTo(dst io.Writer) error {
 		if n > 0 {
 			bw.WriteByte(',')
 		}
-		key := string(s.strs.bytes(r.key))
+		key := string(s.strs.Bytes(r.key))
 		bw.WriteString("\n  ")
 		writeJSONString(bw, key)
 		bw.WriteString(": {\n   \"slug\": ")
-		writeJSONString(bw, string(s.strs.bytes(r.slug)))
-		if link := string(s.strs.bytes(r.link)); link != entryLink(key, idEntry{}) && link != "" {
+		writeJSONString(bw, string(s.strs.Bytes(r.slug)))
+		if link := string(s.strs.Bytes(r.link)); link != entryLink(key, idEntry{}) && link != "" {
 			bw.WriteString(",\n   \"link\": ")
 			writeJSONString(bw, link)
 		}
-		if r.title.ok {
+		if r.title.Known {
 			bw.WriteString(",\n   \"title\": ")
 			writeJSONString(bw, r.title.String())
 		}
-		if r.feed.ok {
+		if r.feed.Known {
 			bw.WriteString(",\n   \"feed\": ")
 			writeJSONString(bw, r.feed.String())
 		}

@@ -3,6 +3,7 @@ package convert
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"feed2md/convert/arena"
 	"fmt"
 	"strings"
 	"time"
@@ -18,12 +19,12 @@ const (
 
 // feedInfo is what every item of one feed shares.
 type feedInfo struct {
-	source     string   // the source key: -source, else the URL given, else the self link, else the feed's link
-	categories []string // -category, else the source's host; nil when neither (each item's link host then)
-	base       string   // what relative item links resolve against
-	title      string   // the feed's title as plain text
-	scope      sum      // sum of source: which feed an item came from, in the folder's memory
-	oldScope   sum      // the scope a release that wrote credentials into source gave (unset when the same)
+	source     string    // the source key: -source, else the URL given, else the self link, else the feed's link
+	categories []string  // -category, else the source's host; nil when neither (each item's link host then)
+	base       string    // what relative item links resolve against
+	title      string    // the feed's title as plain text
+	scope      arena.Sum // sum of source: which feed an item came from, in the folder's memory
+	oldScope   arena.Sum // the scope a release that wrote credentials into source gave (unset when the same)
 }
 
 // prepared is one item after the clean-up and body stages, before it has a
@@ -75,7 +76,7 @@ func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string, opts *Options) 
 	// source into the folder's memory: items they wrote are still known
 	// by that sum (oldScope).
 	if clean := SourceURL(fi.source); clean != fi.source {
-		fi.oldScope = sumOf(fi.source)
+		fi.oldScope = arena.SumOf(fi.source)
 		fi.source = clean
 	}
 	switch {
@@ -90,7 +91,7 @@ func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string, opts *Options) 
 	case hostTerm(fi.source) != "":
 		fi.categories = []string{hostTerm(fi.source)}
 	}
-	fi.scope = sumOf(fi.source)
+	fi.scope = arena.SumOf(fi.source)
 	return fi
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"feed2md/convert/arena"
 	"fmt"
 	"io"
 	"io/fs"
@@ -45,14 +46,14 @@ type stored struct {
 // rec is what the store keeps of one name in the folder, without a
 // pointer (see arena.go).
 type rec struct {
-	key   sref  // the identity of the item that owns it (see identity.go); empty when unknown
-	slug  sref  // the slug its name carries
-	link  sref  // its link, empty when it has none
-	date  sref  // its date key as written
-	name  sref  // a foreign name as it is; other names follow from slug and recDir
-	title sum   // titleSum of the title it was written with
-	feed  sum   // sum of the source of the feed that wrote it
-	next  int32 // the next file in its byLink chain; -1 at the end
+	key   arena.Ref // the identity of the item that owns it (see identity.go); empty when unknown
+	slug  arena.Ref // the slug its name carries
+	link  arena.Ref // its link, empty when it has none
+	date  arena.Ref // its date key as written
+	name  arena.Ref // a foreign name as it is; other names follow from slug and recDir
+	title arena.Sum // titleSum of the title it was written with
+	feed  arena.Sum // sum of the source of the feed that wrote it
+	next  int32     // the next file in its byLink chain; -1 at the end
 	flags recFlag
 }
 
@@ -82,16 +83,16 @@ type store struct {
 	dryRun bool // say what would be written, write nothing
 
 	mu        sync.Mutex
-	indexed   bool                // the folder has been read
-	strs      arena               // the strings of recs
-	recs      []rec               // every name in the folder, and every file claimed in this run
-	byKey     map[digest]int32    // identity → file
-	byLink    map[digest]chain    // link → the files that were written with it
-	bySlug    map[digest]int32    // slug (a name taken in the folder) → file
-	idsDirt   bool                // byKey differs from idsFile, which flush writes from it
-	claimedBy map[digest]claimer  // identities written in this run, with the link and title of the item that has each
-	owned     map[digest]struct{} // names of files claimed by name (a feed that was not modified)
-	oldScopes map[sum]sum         // a feed's scope → the scope releases that wrote its credentials gave it
+	indexed   bool                      // the folder has been read
+	strs      arena.Arena               // the strings of recs
+	recs      []rec                     // every name in the folder, and every file claimed in this run
+	byKey     map[arena.Digest]int32    // identity → file
+	byLink    map[arena.Digest]chain    // link → the files that were written with it
+	bySlug    map[arena.Digest]int32    // slug (a name taken in the folder) → file
+	idsDirt   bool                      // byKey differs from idsFile, which flush writes from it
+	claimedBy map[arena.Digest]claimer  // identities written in this run, with the link and title of the item that has each
+	owned     map[arena.Digest]struct{} // names of files claimed by name (a feed that was not modified)
+	oldScopes map[arena.Sum]arena.Sum   // a feed's scope → the scope releases that wrote its credentials gave it
 
 	listOnce sync.Once
 	listed   map[string]bool // the folder's names, read once (see listing)
@@ -107,11 +108,11 @@ func openStore(dir string, bundle, dryRun bool) (*store, error) {
 		dir:       dir,
 		bundle:    bundle,
 		dryRun:    dryRun,
-		byKey:     map[digest]int32{},
-		byLink:    map[digest]chain{},
-		bySlug:    map[digest]int32{},
-		claimedBy: map[digest]claimer{},
-		owned:     map[digest]struct{}{},
+		byKey:     map[arena.Digest]int32{},
+		byLink:    map[arena.Digest]chain{},
+		bySlug:    map[arena.Digest]int32{},
+		claimedBy: map[arena.Digest]claimer{},
+		owned:     map[arena.Digest]struct{}{},
 	}, nil
 }
 
@@ -124,34 +125,34 @@ func (s *store) add(r rec) int32 {
 
 // slugRec returns the file that takes slug, or -1.
 func (s *store) slugRec(slug string) int32 {
-	if i, ok := s.bySlug[digestOf(slug)]; ok && s.strs.eq(s.recs[i].slug, slug) {
+	if i, ok := s.bySlug[arena.DigestOf(slug)]; ok && s.strs.Eq(s.recs[i].slug, slug) {
 		return i
 	}
 	return -1
 }
 
 // keyRec returns the file remembered under key, or -1.
-func (s *store) keyRec(key string) int32 { return s.keyRecD(key, digestOf(key)) }
+func (s *store) keyRec(key string) int32 { return s.keyRecD(key, arena.DigestOf(key)) }
 
 // keyRecD is keyRec with the key's digest kd already taken.
-func (s *store) keyRecD(key string, kd digest) int32 {
-	if i, ok := s.byKey[kd]; ok && s.strs.eq(s.recs[i].key, key) {
+func (s *store) keyRecD(key string, kd arena.Digest) int32 {
+	if i, ok := s.byKey[kd]; ok && s.strs.Eq(s.recs[i].key, key) {
 		return i
 	}
 	return -1
 }
 
 // keyIs reports whether file i is remembered under key.
-func (s *store) keyIs(i int32, key string) bool { return s.strs.eq(s.recs[i].key, key) }
+func (s *store) keyIs(i int32, key string) bool { return s.strs.Eq(s.recs[i].key, key) }
 
 // hasGUIDKey reports whether file i is remembered under an item's id.
 func (s *store) hasGUIDKey(i int32) bool {
-	return bytes.HasPrefix(s.strs.bytes(s.recs[i].key), []byte(keyGUID))
+	return bytes.HasPrefix(s.strs.Bytes(s.recs[i].key), []byte(keyGUID))
 }
 
 // linkTo puts file i at the end of link's chain.
 func (s *store) linkTo(i int32, link string) {
-	d := digestOf(link)
+	d := arena.DigestOf(link)
 	c, ok := s.byLink[d]
 	if !ok {
 		s.byLink[d] = chain{i, i, 1}
@@ -168,17 +169,17 @@ func (s *store) name(i int32) string {
 	r := &s.recs[i]
 	switch {
 	case r.flags&recForeign != 0:
-		return s.strs.str(r.name)
+		return s.strs.Str(r.name)
 	case r.flags&recDir != 0:
-		return filepath.Join(s.strs.str(r.slug), "index.md")
+		return filepath.Join(s.strs.Str(r.slug), "index.md")
 	}
-	return s.strs.str(r.slug) + ".md"
+	return s.strs.Str(r.slug) + ".md"
 }
 
 // handle returns file i as claim hands it out.
 func (s *store) handle(i int32) *stored {
 	r := &s.recs[i]
-	return &stored{name: s.name(i), slug: s.strs.str(r.slug), date: s.strs.str(r.date), new: r.flags&recNew != 0, rec: i}
+	return &stored{name: s.name(i), slug: s.strs.Str(r.slug), date: s.strs.Str(r.date), new: r.flags&recNew != 0, rec: i}
 }
 
 // isOwned reports whether file i is claimed by name in this run.
@@ -186,7 +187,7 @@ func (s *store) isOwned(i int32) bool {
 	if len(s.owned) == 0 {
 		return false
 	}
-	_, ok := s.owned[digestOf(s.name(i))]
+	_, ok := s.owned[arena.DigestOf(s.name(i))]
 	return ok
 }
 
@@ -227,8 +228,8 @@ func (s *store) index() error {
 				if err != nil {
 					flags |= recEmptyBundle
 				}
-				ref := s.strs.add(name)
-				s.bySlug[digestOf(name)] = s.add(rec{name: ref, slug: ref, flags: flags})
+				ref := s.strs.Add(name)
+				s.bySlug[arena.DigestOf(name)] = s.add(rec{name: ref, slug: ref, flags: flags})
 				continue
 			}
 			rel, slug, flags = filepath.Join(name, "index.md"), name, recDir
@@ -238,12 +239,12 @@ func (s *store) index() error {
 			// nothing is ever written through it.
 			slug = strings.TrimSuffix(name, ".md")
 			if s.slugRec(slug) < 0 {
-				s.bySlug[digestOf(slug)] = s.add(rec{name: s.strs.add(name), slug: s.strs.add(slug), flags: recForeign})
+				s.bySlug[arena.DigestOf(slug)] = s.add(rec{name: s.strs.Add(name), slug: s.strs.Add(slug), flags: recForeign})
 			}
 			continue
 		}
 		link, date, title, hasTitle := readFrontMatter(filepath.Join(dir, rel))
-		r := rec{slug: s.strs.add(slug), link: s.strs.add(link), date: s.strs.add(date), flags: flags}
+		r := rec{slug: s.strs.Add(slug), link: s.strs.Add(link), date: s.strs.Add(date), flags: flags}
 		if hasTitle {
 			r.title = titleSum(title)
 		}
@@ -251,7 +252,7 @@ func (s *store) index() error {
 		if link != "" {
 			s.linkTo(i, link)
 		}
-		s.bySlug[digestOf(slug)] = i
+		s.bySlug[arena.DigestOf(slug)] = i
 	}
 	return s.readIDs()
 }
@@ -338,13 +339,13 @@ func (s *store) drop(f *stored) {
 // forget drops the identity file i is remembered under. The caller holds mu.
 func (s *store) forget(i int32) {
 	r := &s.recs[i]
-	if r.key.n == 0 {
+	if r.key.Len == 0 {
 		return
 	}
-	if kd := digestOf(s.strs.str(r.key)); s.byKey[kd] == i {
+	if kd := arena.DigestOf(s.strs.Str(r.key)); s.byKey[kd] == i {
 		delete(s.byKey, kd)
 	}
-	r.key = sref{}
+	r.key = arena.Ref{}
 	s.idsDirt = true
 }
 
@@ -420,6 +421,6 @@ func (s *store) claimFiles(names []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, n := range names {
-		s.owned[digestOf(n)] = struct{}{}
+		s.owned[arena.DigestOf(n)] = struct{}{}
 	}
 }

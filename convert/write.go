@@ -6,6 +6,7 @@ package convert
 
 import (
 	"context"
+	"feed2md/convert/arena"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -95,16 +96,16 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 	// What each item came to is kept without pointers until the feed is
 	// written (see arena.go): the names in an arena, errors aside.
 	type outcome struct {
-		name   sref  // how messages name the item
-		file   sref  // its file's name
-		action uint8 // 1 + index in actions once written
+		name   arena.Ref // how messages name the item
+		file   arena.Ref // its file's name
+		action uint8     // 1 + index in actions once written
 		dup    bool
 		failed bool // its error is in errs
 		full   bool // not written: the file system is full (see FullError)
 	}
 	actions := [...]string{ActionNew, ActionUpdated, ActionUnchanged}
 	outcomes := make([]outcome, n)
-	var strs arena
+	var strs arena.Arena
 	var errMu sync.Mutex
 	errs := map[int]error{}
 	fail := func(i int, err error) {
@@ -182,12 +183,12 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		used string // the key claim held for it
 	}
 	var deferred []later
-	claimed := map[digest]struct{}{} // the keys this feed's items were claimed under
+	claimed := map[arena.Digest]struct{}{} // the keys this feed's items were claimed under
 	send := func(i int, key, used string, f *stored, data []byte) {
 		if used == key {
-			claimed[digestOf(key)] = struct{}{}
+			claimed[arena.DigestOf(key)] = struct{}{}
 		}
-		outcomes[i].file = strs.add(f.name)
+		outcomes[i].file = strs.Add(f.name)
 		writes <- job{i, f, data}
 	}
 	c.pipeline(pctx, list, fi, func(i int, p *prepared) {
@@ -198,7 +199,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		if p == nil {
 			return
 		}
-		outcomes[i].name = strs.add(p.name)
+		outcomes[i].name = strs.Add(p.name)
 		if p.note != "" {
 			notes = append(notes, p.note)
 		}
@@ -256,7 +257,7 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 		// And ids or links found shared after their first item was
 		// claimed are recorded as what tells those items apart.
 		ids.each(func(key string, id *itemID) {
-			if _, ok := claimed[digestOf(key)]; ok {
+			if _, ok := claimed[arena.DigestOf(key)]; ok {
 				c.store.rekey(key, ids.final(id), id)
 			}
 		})
@@ -274,14 +275,14 @@ func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, re
 	for i, o := range outcomes[:handled] {
 		switch {
 		case o.failed:
-			res.Errors = append(res.Errors, &ItemError{Link: strs.str(o.name), Err: errs[i]})
+			res.Errors = append(res.Errors, &ItemError{Link: strs.Str(o.name), Err: errs[i]})
 		case o.full:
 			unwritten++
 		case o.dup:
 			res.Skipped++
 		case o.action > 0:
-			name := strs.str(o.file)
-			ch := Change{Path: filepath.Join(c.opts.OutputDir, name), Name: name, Action: actions[o.action-1], Link: strs.str(o.name)}
+			name := strs.Str(o.file)
+			ch := Change{Path: filepath.Join(c.opts.OutputDir, name), Name: name, Action: actions[o.action-1], Link: strs.Str(o.name)}
 			res.Changes = append(res.Changes, ch)
 			switch ch.Action {
 			case ActionNew:
