@@ -123,6 +123,7 @@ func New(opts Options) (*Converter, error) {
 		fetch: &fetcher{
 			client: opts.Client, userAgent: opts.UserAgent, timeout: opts.Timeout, maxSize: opts.MaxSize, maxFileSize: opts.MaxFileSize,
 			retries: opts.Retries, retryDelay: opts.RetryWait, maxWait: opts.MaxWait, now: opts.Now, stdin: opts.Stdin,
+			sniff: sniff,
 		},
 	}
 	if opts.Body == BodyMarkdown {

@@ -136,6 +136,9 @@ type fetcher struct {
 	// no feed, so it is not sniffed as one, and it is read whole up to
 	// maxSize, never left to stream.
 	image bool
+	// sniff judges a document's first bytes before the rest is read
+	// (see readBody); nil for none.
+	sniff func(prefix []byte, contentType string) error
 }
 
 // read returns the bytes of src (see fetched). For a URL, prev holds the
@@ -149,12 +152,12 @@ func (f *fetcher) read(ctx context.Context, src Source, prev Validators) (*fetch
 			return nil, errors.New("no standard input")
 		}
 		res := &fetched{limit: f.maxSize}
-		if err := readBody(ctx, res, io.NopCloser(f.stdin), f.maxSize, 0); err != nil {
+		if err := readBody(ctx, res, io.NopCloser(f.stdin), f.maxSize, 0, f.sniff); err != nil {
 			return nil, err
 		}
 		return res, nil
 	case src.URL == nil:
-		res, err := readFile(ctx, src.Path, f.maxFileSize)
+		res, err := readFile(ctx, src.Path, f.maxFileSize, f.sniff)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
 				return nil, errors.New("no such file: check the path")
@@ -315,11 +318,12 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 		}
 		return fmt.Errorf("reading the response: %w", err)
 	}
-	read := readBody
 	if f.image {
-		read = readWhole
+		err = readWhole(ctx, res, httpBody{resp.Body}, f.maxSize, resp.ContentLength)
+	} else {
+		err = readBody(ctx, res, httpBody{resp.Body}, f.maxSize, resp.ContentLength, f.sniff)
 	}
-	if err := read(ctx, res, httpBody{resp.Body}, f.maxSize, resp.ContentLength); err != nil {
+	if err != nil {
 		var tl *TooLargeError
 		var nf *NotFeedError
 		switch {

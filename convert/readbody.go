@@ -16,7 +16,7 @@ import (
 
 // readFile opens a local file for readBody, failing at once when a
 // regular file is larger than max.
-func readFile(ctx context.Context, path string, max int64) (*fetched, error) {
+func readFile(ctx context.Context, path string, max int64, sniff func(prefix []byte, contentType string) error) (*fetched, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func readFile(ctx context.Context, path string, max int64) (*fetched, error) {
 	if info.Mode().IsRegular() {
 		known = info.Size()
 	}
-	if err := readBody(ctx, res, f, max, known); err != nil {
+	if err := readBody(ctx, res, f, max, known, sniff); err != nil {
 		f.Close()
 		return nil, err
 	}
@@ -55,10 +55,11 @@ func readFile(ctx context.Context, path string, max int64) (*fetched, error) {
 // there are at most memMax; otherwise it leaves the others to res.rest,
 // which closes r. It checks the first sniffSize bytes before reading on,
 // so that something that is no feed (a device of zeros, a binary file)
-// fails at once. Every read stops when ctx ends, and the whole document
-// is capped at max bytes (0: none), past which it fails rather than being
-// cut.
-func readBody(ctx context.Context, res *fetched, r io.ReadCloser, max int64, known int64) error {
+// fails at once (sniff, which the fetcher is given by the stage that
+// knows feeds; nil for no check). Every read stops when ctx ends, and the
+// whole document is capped at max bytes (0: none), past which it fails
+// rather than being cut.
+func readBody(ctx context.Context, res *fetched, r io.ReadCloser, max int64, known int64, sniff func(prefix []byte, contentType string) error) error {
 	src := &guardedReader{ctx: ctx, r: r, max: max, closer: r}
 	if _, ok := r.(httpBody); ok {
 		src.direct = true
@@ -77,7 +78,7 @@ func readBody(ctx context.Context, res *fetched, r io.ReadCloser, max int64, kno
 		if err != nil {
 			return err
 		}
-		if len(pieces) == 1 {
+		if len(pieces) == 1 && sniff != nil {
 			if err := sniff(buf, res.contentType); err != nil {
 				return err
 			}

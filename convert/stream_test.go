@@ -403,7 +403,7 @@ func TestReadBody(t *testing.T) {
 			data[i] = 'a' + byte(i%26)
 		}
 		res := &fetched{}
-		if err := readBody(context.Background(), res, io.NopCloser(iotest.HalfReader(bytes.NewReader(data))), 0, 0); err != nil {
+		if err := readBody(context.Background(), res, io.NopCloser(iotest.HalfReader(bytes.NewReader(data))), 0, 0, sniff); err != nil {
 			t.Fatalf("size %d: %v", size, err)
 		}
 		got := res.body
@@ -419,15 +419,15 @@ func TestReadBody(t *testing.T) {
 		}
 	}
 	broken := io.MultiReader(strings.NewReader("<rss>"), bytes.NewReader(make([]byte, 100<<10)), iotest.ErrReader(errors.New("cut off")))
-	if err := readBody(context.Background(), &fetched{}, io.NopCloser(broken), 0, 0); err == nil || err.Error() != "cut off" {
+	if err := readBody(context.Background(), &fetched{}, io.NopCloser(broken), 0, 0, sniff); err == nil || err.Error() != "cut off" {
 		t.Errorf("error %v, want cut off", err)
 	}
 	var tl *TooLargeError
-	if err := readBody(context.Background(), &fetched{}, io.NopCloser(strings.NewReader("<rss>"+strings.Repeat("a", 995))), 999, 0); !errors.As(err, &tl) {
+	if err := readBody(context.Background(), &fetched{}, io.NopCloser(strings.NewReader("<rss>"+strings.Repeat("a", 995))), 999, 0, sniff); !errors.As(err, &tl) {
 		t.Errorf("over the cap: %v", err)
 	}
 	res := &fetched{}
-	if err := readBody(context.Background(), res, io.NopCloser(strings.NewReader("<rss>"+strings.Repeat("a", 995))), 1000, 0); err != nil || len(res.body) != 1000 {
+	if err := readBody(context.Background(), res, io.NopCloser(strings.NewReader("<rss>"+strings.Repeat("a", 995))), 1000, 0, sniff); err != nil || len(res.body) != 1000 {
 		t.Errorf("at the cap: %d bytes, %v", len(res.body), err)
 	}
 }

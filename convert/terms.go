@@ -151,3 +151,9 @@ func Terms(categories []string) []string {
 	}
 	return out
 }
+
+// hostTerm returns the host name of a URL as a taxonomy term (Term's
+// rule: a host such as ".." taken from a feed's link makes none, "").
+func hostTerm(s string) string {
+	return termOf(hostOf(s))
+}

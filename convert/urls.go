@@ -56,12 +56,6 @@ func cleanURL(s string) string {
 	}, s)
 }
 
-// hostTerm returns the host name of a URL as a taxonomy term (Term's
-// rule: a host such as ".." taken from a feed's link makes none, "").
-func hostTerm(s string) string {
-	return termOf(hostOf(s))
-}
-
 // hostOf returns the host name of a URL, without a port, lowercased.
 func hostOf(s string) string {
 	u, err := url.Parse(s)
