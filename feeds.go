@@ -8,15 +8,16 @@ import (
 	"os"
 
 	"feed2md/convert"
+	"feed2md/convert/fetch"
 )
 
 // feed is one feed of a run: where it was named, and what it is.
 type feed struct {
-	arg   string         // the argument or list entry as written
-	where string         // "list.txt:3" for a list entry, "" for an argument
-	src   convert.Source // what arg names, when err is nil
-	err   error          // a list entry that names no feed: reported, not converted
-	label string         // the short name of its summary and error lines, unique in the run
+	arg   string       // the argument or list entry as written
+	where string       // "list.txt:3" for a list entry, "" for an argument
+	src   fetch.Source // what arg names, when err is nil
+	err   error        // a list entry that names no feed: reported, not converted
+	label string       // the short name of its summary and error lines, unique in the run
 }
 
 // collectFeeds gathers the feeds of a run: the arguments, then the
@@ -32,7 +33,7 @@ func collectFeeds(args []string, listFile string, stdin io.Reader) ([]feed, erro
 	}
 	var feeds []feed
 	for _, arg := range args {
-		src, err := convert.ParseSource(arg)
+		src, err := fetch.ParseSource(arg)
 		if err != nil {
 			return nil, err
 		}
@@ -50,7 +51,7 @@ func collectFeeds(args []string, listFile string, stdin io.Reader) ([]feed, erro
 		}
 		for _, e := range entries {
 			f := feed{arg: e.Feed, where: fmt.Sprintf("%s:%d", listName(listFile), e.Line)}
-			f.src, f.err = convert.ParseSource(e.Feed)
+			f.src, f.err = fetch.ParseSource(e.Feed)
 			if f.err == nil && f.src.Stdin {
 				if stdins++; stdins > 1 {
 					return nil, fmt.Errorf("%s: %w", f.where, errTwice)
@@ -62,16 +63,16 @@ func collectFeeds(args []string, listFile string, stdin io.Reader) ([]feed, erro
 	if len(feeds) == 0 {
 		return nil, errors.New("no feed given: name a URL, a file, or - for standard input")
 	}
-	var srcs []convert.Source
+	var srcs []fetch.Source
 	for _, f := range feeds {
 		if f.err == nil {
 			srcs = append(srcs, f.src)
 		}
 	}
-	labels := convert.Labels(srcs)
+	labels := fetch.Labels(srcs)
 	for i := range feeds {
 		if feeds[i].err != nil {
-			feeds[i].label = convert.RedactURL(feeds[i].arg)
+			feeds[i].label = fetch.RedactURL(feeds[i].arg)
 			continue
 		}
 		feeds[i].label, labels = labels[0], labels[1:]
@@ -110,13 +111,13 @@ func readFeedsFile(path string, stdin io.Reader) ([]convert.ListEntry, error) {
 }
 
 // convertAllFunc is the signature of convert.Converter.ConvertAll.
-type convertAllFunc func(ctx context.Context, srcs []convert.Source, jobs int, each func(*convert.Result))
+type convertAllFunc func(ctx context.Context, srcs []fetch.Source, jobs int, each func(*convert.Result))
 
 // convertFeeds converts the feeds with convertAll and hands the result of
 // every feed to each, in the order of feeds; an entry that names no feed
 // gets a Result holding its error, in its place.
 func convertFeeds(ctx context.Context, convertAll convertAllFunc, feeds []feed, jobs int, each func(*feed, *convert.Result)) {
-	var srcs []convert.Source
+	var srcs []fetch.Source
 	var index []int
 	for i, f := range feeds {
 		if f.err == nil {

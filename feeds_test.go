@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"feed2md/convert"
+	"feed2md/convert/fetch"
 )
 
 func TestCollectFeeds(t *testing.T) {
@@ -74,11 +75,11 @@ func TestConvertFeedsOrder(t *testing.T) {
 	var feeds []feed
 	for _, a := range []string{"ftp://x/0", "a.xml", "ftp://x/2", "ftp://x/3", "b.xml", "ftp://x/5"} {
 		f := feed{arg: a}
-		f.src, f.err = convert.ParseSource(a)
+		f.src, f.err = fetch.ParseSource(a)
 		feeds = append(feeds, f)
 	}
 	var converted []string
-	fake := func(ctx context.Context, srcs []convert.Source, jobs int, each func(*convert.Result)) {
+	fake := func(ctx context.Context, srcs []fetch.Source, jobs int, each func(*convert.Result)) {
 		for _, s := range srcs {
 			converted = append(converted, s.Path)
 			each(&convert.Result{Source: s, Items: 1})

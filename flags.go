@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"feed2md/convert"
+	"feed2md/convert/fetch"
 	"feed2md/templates"
 )
 
@@ -319,9 +320,9 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 		opts.Location = loc
 	}
 	if cfg.source != "" {
-		src, err := convert.ParseSource(cfg.source)
+		src, err := fetch.ParseSource(cfg.source)
 		if err != nil || src.URL == nil {
-			return opts, fmt.Errorf("-source %q: give an http(s) URL", convert.RedactURL(cfg.source))
+			return opts, fmt.Errorf("-source %q: give an http(s) URL", fetch.RedactURL(cfg.source))
 		}
 		opts.Source = cfg.source
 	}

@@ -28,6 +28,7 @@ import (
 	_ "time/tzdata" // -timezone works on machines without a zone database
 
 	"feed2md/convert"
+	"feed2md/convert/fetch"
 )
 
 // Exit codes.
@@ -95,7 +96,7 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	opts.Stdin = stdin
 	opts.Warn = warn
 	opts.OnWait = func(pid string) {
-		warn(fmt.Sprintf("another feed2md run (pid %s) is writing to %s: waiting up to %s (-lock-wait) for it", pid, opts.OutputDir, convert.FormatDuration(cfg.lockWait)))
+		warn(fmt.Sprintf("another feed2md run (pid %s) is writing to %s: waiting up to %s (-lock-wait) for it", pid, opts.OutputDir, fetch.FormatDuration(cfg.lockWait)))
 	}
 	if !cfg.noCache {
 		if opts.CacheDir, err = cacheDir(cfg.cacheDir); err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"feed2md/convert"
+	"feed2md/convert/fetch"
 )
 
 // reporter prints what each feed did: the paths written on stdout (or,
@@ -46,16 +47,16 @@ func notices(res *convert.Result) []notice {
 	// A URL's user name, password and tokens are never printed
 	// (RedactURL): the user puts them back from the list they keep.
 	if res.MovedTo != "" {
-		u := convert.RedactURL(res.MovedTo)
+		u := fetch.RedactURL(res.MovedTo)
 		ns = append(ns, notice{noticeMoved, u, "moved permanently to " + u + ": update your feed list"})
 	}
 	if res.Discovered != "" && res.Err == nil {
 		// Only when the feed found converted: a page whose link leads
 		// nowhere useful has its error line, not this.
-		u := convert.RedactURL(res.Discovered)
+		u := fetch.RedactURL(res.Discovered)
 		ns = append(ns, notice{noticeDiscovered, u, "is a page; converted the feed it links to, " + u + ": use that URL in your list"})
 	}
-	var he *convert.HTTPError
+	var he *fetch.HTTPError
 	if errors.As(res.Err, &he) && he.StatusCode == http.StatusGone {
 		ns = append(ns, notice{Kind: noticeGone, Message: "the feed is gone (HTTP 410): remove it from your list"})
 	}
@@ -171,7 +172,7 @@ func summary(label string, res *convert.Result, dryRun bool) string {
 	}
 	b.WriteString(label)
 	if !res.NotBefore.IsZero() {
-		fmt.Fprintf(&b, ": not fetched: waiting until %s, as the server asked (Retry-After)", convert.FormatTime(res.NotBefore))
+		fmt.Fprintf(&b, ": not fetched: waiting until %s, as the server asked (Retry-After)", fetch.FormatTime(res.NotBefore))
 		return b.String()
 	}
 	if res.NotModified {
@@ -273,7 +274,7 @@ type jsonFile struct {
 // jsonReport builds the -json object of a feed.
 func jsonReport(f *feed, res *convert.Result, dryRun bool) jsonFeed {
 	j := jsonFeed{
-		Label: f.label, Source: convert.RedactURL(f.arg), List: f.where, DryRun: dryRun,
+		Label: f.label, Source: fetch.RedactURL(f.arg), List: f.where, DryRun: dryRun,
 		Counts: jsonCounts{
 			Items: res.Items, New: res.New, Updated: res.Updated, Unchanged: res.Unchanged,
 			Skipped: res.Skipped, Filtered: res.Filtered, Failed: failedItems(res), NotWritten: res.NotWritten,
@@ -291,11 +292,11 @@ func jsonReport(f *feed, res *convert.Result, dryRun bool) jsonFeed {
 	case res.Err != nil:
 		j.Status = statusFailed
 		j.Errors = append(j.Errors, res.Err.Error())
-		var he *convert.HTTPError
+		var he *fetch.HTTPError
 		if errors.As(res.Err, &he) {
 			j.HTTPStatus = he.StatusCode
 		}
-		var later *convert.RetryLaterError
+		var later *fetch.RetryLaterError
 		if errors.As(res.Err, &later) {
 			j.NotBefore = later.Until.UTC().Format(time.RFC3339)
 		}

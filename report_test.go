@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"feed2md/convert"
+	"feed2md/convert/fetch"
 )
 
 func TestSummary(t *testing.T) {
@@ -44,8 +45,8 @@ func TestSummary(t *testing.T) {
 }
 
 func TestJSONReport(t *testing.T) {
-	src, _ := convert.ParseSource("https://e.test/gone")
-	gone := &convert.Result{Source: src, Err: fmt.Errorf("fetch: %w", &convert.HTTPError{StatusCode: 410, Status: "410 Gone"})}
+	src, _ := fetch.ParseSource("https://e.test/gone")
+	gone := &convert.Result{Source: src, Err: fmt.Errorf("fetch: %w", &fetch.HTTPError{StatusCode: 410, Status: "410 Gone"})}
 	f := &feed{arg: "https://e.test/gone", where: "l.txt:3", src: src, label: "e.test/gone"}
 	j := jsonReport(f, gone, false)
 	if j.Status != statusFailed || j.HTTPStatus != 410 || j.List != "l.txt:3" || len(j.Errors) != 1 ||
@@ -64,7 +65,7 @@ func TestJSONReport(t *testing.T) {
 	// The server's Retry-After: the time, in UTC, on the failed run and
 	// on a run that waits.
 	until := time.Date(2026, 11, 25, 13, 0, 0, 0, time.FixedZone("X", 3600))
-	later := &convert.Result{Err: &convert.AttemptsError{Attempts: 2, Err: &convert.RetryLaterError{Until: until, Err: &convert.HTTPError{StatusCode: 429}}}}
+	later := &convert.Result{Err: &fetch.AttemptsError{Attempts: 2, Err: &fetch.RetryLaterError{Until: until, Err: &fetch.HTTPError{StatusCode: 429}}}}
 	if j := jsonReport(&feed{}, later, false); j.Status != statusFailed || j.HTTPStatus != 429 || j.NotBefore != "2026-11-25T12:00:00Z" {
 		t.Errorf("retry later: %+v", j)
 	}
@@ -73,7 +74,7 @@ func TestJSONReport(t *testing.T) {
 		t.Errorf("waiting: %+v", j)
 	}
 	// A page whose found feed failed has no discovered notice.
-	failed := &convert.Result{Discovered: "https://e.test/feed", Err: &convert.NotFeedError{What: "an HTML page"}}
+	failed := &convert.Result{Discovered: "https://e.test/feed", Err: &fetch.NotFeedError{What: "an HTML page"}}
 	if ns := notices(failed); len(ns) != 0 {
 		t.Errorf("notices of a failed discovery: %+v", ns)
 	}

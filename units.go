@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"feed2md/convert"
+	"feed2md/convert/fetch"
 )
 
 // parseSince reads -since: a date (2026-01-02, midnight UTC), an RFC 3339
@@ -57,7 +57,7 @@ func (v sizeValue) String() string {
 	if v.n == nil { // the flag package's zero value, for its default check
 		return ""
 	}
-	return convert.FormatSize(*v.n)
+	return fetch.FormatSize(*v.n)
 }
 
 func (v sizeValue) Set(s string) error {
@@ -87,7 +87,7 @@ func (v durationValue) String() string {
 	if v.d == nil {
 		return ""
 	}
-	return convert.FormatDuration(*v.d)
+	return fetch.FormatDuration(*v.d)
 }
 
 func (v durationValue) Set(s string) error {

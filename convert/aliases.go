@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/fetch"
 	"net/url"
 	"path"
 	"strings"
@@ -23,7 +24,7 @@ func aliasFor(link, site string) string {
 	if err != nil || u.Host == "" {
 		return ""
 	}
-	if !sameSite(u.Hostname(), hostOf(site)) {
+	if !sameSite(u.Hostname(), fetch.HostOf(site)) {
 		return ""
 	}
 	p := u.Path // decoded: a %2e%2e segment is cleaned like ".."

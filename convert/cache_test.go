@@ -3,6 +3,7 @@ package convert
 import (
 	"context"
 	"errors"
+	"feed2md/convert/fetch"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,7 +58,7 @@ func TestUnusableCacheFolder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			src, _ := ParseSource("-")
+			src, _ := fetch.ParseSource("-")
 			if res := conv.Convert(context.Background(), src); res.New != 1 {
 				t.Fatalf("%+v", res)
 			}
@@ -76,13 +77,13 @@ func TestUnusableCacheFolder(t *testing.T) {
 func TestStateSaveKeepsOtherRuns(t *testing.T) {
 	dir := t.TempDir()
 	out, cache := filepath.Join(dir, "out"), filepath.Join(dir, "cache")
-	var srcs []Source
+	var srcs []fetch.Source
 	for _, title := range []string{"First", "Second"} {
 		p := filepath.Join(dir, title+".xml")
 		if err := os.WriteFile(p, []byte(rss(item{title: title, link: "https://e.test/" + title, body: "x"})), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		src, err := ParseSource(p)
+		src, err := fetch.ParseSource(p)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
 	"strings"
 	"time"
@@ -41,15 +42,15 @@ func (o *Options) Check() error {
 	}
 	if o.Source != "" {
 		// Messages show the source without credentials (RedactURL).
-		if err := checkText("source", RedactURL(o.Source)); err != nil {
+		if err := checkText("source", fetch.RedactURL(o.Source)); err != nil {
 			return err
 		}
 		if err := checkText("source", o.Source); err != nil {
 			return errors.New("source: the user name, password or a secret parameter holds a control character or is not UTF-8")
 		}
-		src, err := ParseSource(o.Source)
+		src, err := fetch.ParseSource(o.Source)
 		if err != nil || src.URL == nil {
-			return fmt.Errorf("source %q: not an http(s) URL", RedactURL(o.Source))
+			return fmt.Errorf("source %q: not an http(s) URL", fetch.RedactURL(o.Source))
 		}
 	}
 	if o.Theme != "" {

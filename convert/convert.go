@@ -11,19 +11,22 @@ package convert
 import (
 	"context"
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
 	"net/http"
 	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/mmcdole/gofeed"
 )
 
 // Converter converts feeds into one output folder.
 type Converter struct {
 	opts        Options
 	stopwords   Stopwords
-	fetch       *fetcher
+	fetch       *fetch.Fetcher
 	store       *store
 	state       *state
 	lockMu      sync.Mutex
@@ -77,7 +80,7 @@ func New(opts Options) (*Converter, error) {
 		opts.MaxSize = 32 << 20
 	}
 	if opts.MaxFileSize == 0 {
-		opts.MaxFileSize = DefaultMaxFileSize
+		opts.MaxFileSize = fetch.DefaultMaxFileSize
 	}
 	switch {
 	case opts.Retries == 0:
@@ -120,10 +123,10 @@ func New(opts Options) (*Converter, error) {
 		stopwords: opts.Stopwords,
 		store:     st,
 		state:     &state{},
-		fetch: &fetcher{
-			client: opts.Client, userAgent: opts.UserAgent, timeout: opts.Timeout, maxSize: opts.MaxSize, maxFileSize: opts.MaxFileSize,
-			retries: opts.Retries, retryDelay: opts.RetryWait, maxWait: opts.MaxWait, now: opts.Now, stdin: opts.Stdin,
-			sniff: sniff,
+		fetch: &fetch.Fetcher{
+			Client: opts.Client, UserAgent: opts.UserAgent, Timeout: opts.Timeout, MaxSize: opts.MaxSize, MaxFileSize: opts.MaxFileSize,
+			Retries: opts.Retries, RetryDelay: opts.RetryWait, MaxWait: opts.MaxWait, Now: opts.Now, Stdin: opts.Stdin,
+			Sniff: sniff,
 		},
 	}
 	if opts.Body == BodyMarkdown {
@@ -235,7 +238,7 @@ func cacheOff(err *StateError) string {
 // Convert reads one feed and writes its items. It does not return an
 // error: a failure is in the Result, so that the caller can go on with the
 // other feeds. It is safe to call from several goroutines.
-func (c *Converter) Convert(ctx context.Context, src Source) *Result {
+func (c *Converter) Convert(ctx context.Context, src fetch.Source) *Result {
 	return c.finish(ctx, c.load(ctx, src))
 }
 
@@ -244,7 +247,7 @@ func (c *Converter) Convert(ctx context.Context, src Source) *Result {
 // prepared, claimed and written one feed at a time in list order, so that
 // an item found in two feeds always belongs to the first, and the output
 // is the same whatever the concurrency.
-func (c *Converter) ConvertAll(ctx context.Context, srcs []Source, jobs int, each func(*Result)) {
+func (c *Converter) ConvertAll(ctx context.Context, srcs []fetch.Source, jobs int, each func(*Result)) {
 	if jobs < 1 {
 		jobs = 1
 	}
@@ -281,18 +284,18 @@ func (c *Converter) ConvertAll(ctx context.Context, srcs []Source, jobs int, eac
 // items, the rest streaming), waiting for its turn to be written.
 type loaded struct {
 	res   *Result
-	key   string        // the feed's key in the state
-	prev  feedState     // what the last run remembered
-	fast  bool          // nothing to parse: a 304, or the same bytes
-	f     *fetched      // the response (nil on failure)
-	items *items        // the items to write, in feed order
-	info  feedInfo      // what the items share
-	hash  func() string // SHA-256 of the feed's bytes (maybe still being summed)
+	key   string         // the feed's key in the state
+	prev  feedState      // what the last run remembered
+	fast  bool           // nothing to parse: a 304, or the same bytes
+	f     *fetch.Fetched // the response (nil on failure)
+	items *items         // the items to write, in feed order
+	info  feedInfo       // what the items share
+	hash  func() string  // SHA-256 of the feed's bytes (maybe still being summed)
 }
 
 // load is the part of Convert that can run beside other feeds: fetch,
 // decode, parse and filter.
-func (c *Converter) load(ctx context.Context, src Source) *loaded {
+func (c *Converter) load(ctx context.Context, src fetch.Source) *loaded {
 	l := &loaded{res: &Result{Source: src}, key: stateKey(src)}
 	res := l.res
 	prev := c.state.get(l.key)
@@ -308,13 +311,13 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 	// options and every file it wrote is still there (a deleted file must
 	// come back).
 	valid := prev.Options == c.fingerprint && len(prev.Files) > 0 && c.store.allExist(prev.Files)
-	var validators Validators
+	var validators fetch.Validators
 	if valid {
 		validators = prev.Validators
 	}
 	target := src
 	if prev.URL != "" {
-		if u, err := ParseSource(prev.URL); err == nil && u.URL != nil {
+		if u, err := fetch.ParseSource(prev.URL); err == nil && u.URL != nil {
 			target = u
 		}
 	}
@@ -325,30 +328,30 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		// same as last time it is never held in memory at all.
 		h, err := hashFile(target.Path)
 		if err == nil && h == prev.Hash {
-			l.prev, l.f, l.fast = prev, &fetched{}, true
+			l.prev, l.f, l.fast = prev, &fetch.Fetched{}, true
 			l.hash = func() string { return h }
 			res.SameBytes = true
 			return l
 		}
 		compare, fileSum = err != nil, h
 	}
-	f, err := c.fetch.read(ctx, target, validators)
-	if err != nil && prev.URL != "" && !errors.As(err, new(*RetryLaterError)) {
+	f, err := c.fetch.Read(ctx, target, validators)
+	if err != nil && prev.URL != "" && !errors.As(err, new(*fetch.RetryLaterError)) {
 		// The discovered feed failed: discover it again from the page.
-		prev.URL, validators = "", Validators{}
-		f, err = c.fetch.read(ctx, src, validators)
+		prev.URL, validators = "", fetch.Validators{}
+		f, err = c.fetch.Read(ctx, src, validators)
 	}
 	l.prev = prev
 	if err != nil {
-		res.Err = maskCredentials(err, src.URL)
+		res.Err = fetch.MaskCredentials(err, src.URL)
 		return l
 	}
 	l.f = f
-	res.MovedTo = f.movedTo
+	res.MovedTo = f.MovedTo
 	if prev.URL != "" {
 		res.Discovered = prev.URL
 	}
-	if f.notModified {
+	if f.NotModified {
 		l.fast, res.NotModified = true, true
 		return l
 	}
@@ -357,16 +360,16 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		res.SameBytes = true
 		return l
 	}
-	var nf *NotFeedError
+	var nf *fetch.NotFeedError
 	if errors.As(err, &nf) && nf.What == "an HTML page" && src.URL != nil && prev.URL == "" {
-		found := discoverFeed(f.body, f.url)
+		found := fetch.DiscoverFeed(f.Body, f.URL)
 		if found == "" {
-			res.Err = &NotFeedError{What: "an HTML page that links to no feed"}
+			res.Err = &fetch.NotFeedError{What: "an HTML page that links to no feed"}
 			return l
 		}
-		fs, _ := ParseSource(found)
-		if f, err = c.fetch.read(ctx, fs, Validators{}); err != nil {
-			res.Err = maskCredentials(fmt.Errorf("the feed %s found in the page: %w", RedactURL(found), err), fs.URL)
+		fs, _ := fetch.ParseSource(found)
+		if f, err = c.fetch.Read(ctx, fs, fetch.Validators{}); err != nil {
+			res.Err = fetch.MaskCredentials(fmt.Errorf("the feed %s found in the page: %w", fetch.RedactURL(found), err), fs.URL)
 			return l
 		}
 		l.f = f
@@ -374,14 +377,14 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		if err != nil {
 			// Not a feed either (a page whose link points back to
 			// itself): no notice to use it.
-			err = maskCredentials(fmt.Errorf("the feed %s found in the page: %w", RedactURL(found), err), fs.URL)
+			err = fetch.MaskCredentials(fmt.Errorf("the feed %s found in the page: %w", fetch.RedactURL(found), err), fs.URL)
 		} else {
 			res.Discovered = found
 		}
 	}
 	// The parsed items (or the stream, which keeps what it needs) hold
 	// their own copies of the text: the raw bytes can go.
-	f.body = nil
+	f.Body = nil
 	if err != nil {
 		res.Err, res.Discovered = err, ""
 		return l
@@ -395,7 +398,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 		}
 	}
 	res.Items = list.total + res.Filtered
-	l.items, l.info = list, newFeedInfo(feed, src, f.url, &c.opts)
+	l.items, l.info = list, newFeedInfo(feed, src, f.URL, &c.opts)
 	return l
 }
 
@@ -403,7 +406,7 @@ func (c *Converter) load(ctx context.Context, src Source) *loaded {
 // records its state. Feeds are finished one at a time.
 func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 	res := l.res
-	var later *RetryLaterError
+	var later *fetch.RetryLaterError
 	switch {
 	case errors.As(res.Err, &later) && c.state.path != "" && !c.opts.DryRun:
 		// Runs before then skip the feed; the rest of its state stays,
@@ -434,7 +437,7 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 		// Its items are this feed's in this run: another feed listing the
 		// same item does not take it over.
 		c.store.claimFiles(prev.Files)
-		prev.Validators = l.f.validators
+		prev.Validators = l.f.Validators
 		c.state.put(l.key, prev)
 		return res
 	}
@@ -459,8 +462,22 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 	}
 	if len(res.Errors) == 0 && res.ImagesFailed == 0 {
 		// Only a complete success may let the next run skip the feed.
-		next.Validators, next.Hash = l.f.validators, l.hash()
+		next.Validators, next.Hash = l.f.Validators, l.hash()
 	}
 	c.state.put(l.key, next)
 	return res
+}
+
+// parse decodes and parses fetched bytes (feed.Parse): it sets l.hash,
+// the sum of the bytes for the next run, and l.fast when compare is set
+// and the sum is the last run's; what a lenient reading changed goes to
+// l.res.Notes.
+func (c *Converter) parse(ctx context.Context, f *fetch.Fetched, l *loaded, compare bool, fileSum string) (*gofeed.Feed, *items, error) {
+	p, err := Parse(ctx, f, l.prev.Hash, compare, fileSum, c.opts.Workers)
+	if p.Hash != nil {
+		l.hash = p.Hash
+	}
+	l.fast = p.Same
+	l.res.Notes = append(l.res.Notes, p.Notes...)
+	return p.Feed, p.Items, err
 }

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"context"
+	"feed2md/convert/fetch"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -32,7 +33,7 @@ func TestCorpus(t *testing.T) {
 				t.Parallel()
 				out := t.TempDir()
 				c := newTestConverter(t, out, nil)
-				src, _ := ParseSource(path)
+				src, _ := fetch.ParseSource(path)
 				res := c.Convert(context.Background(), src)
 				if err := c.Close(); err != nil {
 					t.Fatal(err)

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"context"
+	"feed2md/convert/fetch"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestCorpusDates(t *testing.T) {
 		}
 		out := t.TempDir()
 		c := newTestConverter(t, out, func(o *Options) { o.Now = func() time.Time { return runDay } })
-		src, _ := ParseSource(path)
+		src, _ := fetch.ParseSource(path)
 		res := c.Convert(context.Background(), src)
 		if err := c.Close(); err != nil {
 			t.Fatal(err)

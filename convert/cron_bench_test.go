@@ -2,6 +2,7 @@ package convert
 
 import (
 	"context"
+	"feed2md/convert/fetch"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,7 +12,7 @@ import (
 )
 
 // feedServer serves n feeds of items items each at /feed/N, with ETags.
-func feedServer(tb testing.TB, n, items int) (*httptest.Server, []Source) {
+func feedServer(tb testing.TB, n, items int) (*httptest.Server, []fetch.Source) {
 	feeds := make([]string, n)
 	for f := range feeds {
 		var b strings.Builder
@@ -34,9 +35,9 @@ func feedServer(tb testing.TB, n, items int) (*httptest.Server, []Source) {
 		w.Write([]byte(feeds[f]))
 	}))
 	tb.Cleanup(srv.Close)
-	srcs := make([]Source, n)
+	srcs := make([]fetch.Source, n)
 	for f := range srcs {
-		srcs[f], _ = ParseSource(fmt.Sprintf("%s/feed/%d", srv.URL, f))
+		srcs[f], _ = fetch.ParseSource(fmt.Sprintf("%s/feed/%d", srv.URL, f))
 	}
 	return srv, srcs
 }

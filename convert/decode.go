@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
 	"io"
 	"mime"
@@ -71,9 +72,9 @@ func decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
 	root, name := findRoot(data)
 	if root < 0 {
 		if skipSpace(data, 0) == len(data) {
-			return nil, &NotFeedError{What: "the input is empty"}
+			return nil, &fetch.NotFeedError{What: "the input is empty"}
 		}
-		return nil, &NotFeedError{What: "neither XML nor JSON"}
+		return nil, &fetch.NotFeedError{What: "neither XML nor JSON"}
 	}
 	d := &decoded{data: data[root:], kind: kindXML, root: name, junk: data[skipSpace(data, 0)] != '<'}
 	switch name {
@@ -111,7 +112,7 @@ func sniff(prefix []byte, contentType string) error {
 		}
 		return nil
 	}
-	var nf *NotFeedError
+	var nf *fetch.NotFeedError
 	if !errors.As(err, &nf) {
 		return nil
 	}
@@ -122,7 +123,7 @@ func sniff(prefix []byte, contentType string) error {
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	}
 	if bytes.IndexByte(data[:min(len(data), 4<<10)], '<') < 0 {
-		return &NotFeedError{What: "neither XML nor JSON in its first 4 KB"}
+		return &fetch.NotFeedError{What: "neither XML nor JSON in its first 4 KB"}
 	}
 	return nil
 }
@@ -142,7 +143,7 @@ func gunzip(data []byte, maxSize int64) ([]byte, error) {
 		return nil, fmt.Errorf("gzip: %w", err)
 	}
 	if maxSize > 0 && int64(len(out)) > maxSize {
-		return nil, &TooLargeError{Limit: maxSize}
+		return nil, &fetch.TooLargeError{Limit: maxSize}
 	}
 	return out, nil
 }

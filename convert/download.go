@@ -3,6 +3,7 @@ package convert
 import (
 	"context"
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
 	"io"
 	"net/http"
@@ -41,7 +42,7 @@ var errNotRaster = errors.New("not a raster image")
 // bundles. One is made per Converter; its memory is saved by Close.
 type images struct {
 	c     *Converter
-	fetch fetcher       // the feeds' client, User-Agent, timeout and retries, with the image size cap
+	fetch fetch.Fetcher // the feeds' client, User-Agent, timeout and retries, with the image size cap
 	slots chan struct{} // downloads at a time
 	mem   *imageMemory
 
@@ -70,8 +71,8 @@ func newImages(c *Converter) *images {
 		flights: map[string]*flight{},
 		pending: map[*stored]pendingItem{},
 	}
-	im.fetch.maxSize = c.opts.MaxImageSize
-	im.fetch.image = true // no feed sniff; read whole up to the cap
+	im.fetch.MaxSize = c.opts.MaxImageSize
+	im.fetch.Image = true // no feed sniff; read whole up to the cap
 	return im
 }
 
@@ -335,17 +336,17 @@ func (im *images) download(ctx context.Context, u string) ([]byte, error) {
 		return nil, ctx.Err()
 	}
 	defer func() { <-im.slots }()
-	f, err := im.fetch.read(ctx, Source{URL: parsed}, Validators{})
-	if tl := (*TooLargeError)(nil); errors.As(err, &tl) {
+	f, err := im.fetch.Read(ctx, fetch.Source{URL: parsed}, fetch.Validators{})
+	if tl := (*fetch.TooLargeError)(nil); errors.As(err, &tl) {
 		tl.Image = true // capped by -max-image-size, not -max-size
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := rasterCheck(f.body, f.contentType); err != nil {
+	if err := rasterCheck(f.Body, f.ContentType); err != nil {
 		return nil, err
 	}
-	return f.body, nil
+	return f.Body, nil
 }
 
 // rasterCheck fails for data that is not a PNG, JPEG, GIF or WebP image

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"feed2md/convert/fetch"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -45,7 +46,7 @@ func (c *counted) count(path string) int {
 func convertURL(t *testing.T, out, u string, edit func(*Options)) *Result {
 	t.Helper()
 	c := newTestConverter(t, out, edit)
-	src, err := ParseSource(u)
+	src, err := fetch.ParseSource(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestRetryAfterLongRecorded(t *testing.T) {
 	u := srv.URL + "/feed"
 
 	res := convertURL(t, out, u, edit)
-	var later *RetryLaterError
+	var later *fetch.RetryLaterError
 	if !errors.As(res.Err, &later) {
 		t.Fatalf("err %v, want a RetryLaterError", res.Err)
 	}
@@ -96,7 +97,7 @@ func TestRetryAfterLongRecorded(t *testing.T) {
 	if n := srv.count("/feed"); n != 1 {
 		t.Errorf("%d requests, want 1 (no retry for a long Retry-After)", n)
 	}
-	wantMsg := "HTTP 429 Too Many Requests: the server asks for no request before " + FormatTime(want) + " (Retry-After): runs until then skip this feed"
+	wantMsg := "HTTP 429 Too Many Requests: the server asks for no request before " + fetch.FormatTime(want) + " (Retry-After): runs until then skip this feed"
 	if res.Err.Error() != wantMsg {
 		t.Errorf("error\n%s\nwant\n%s", res.Err, wantMsg)
 	}
@@ -171,7 +172,7 @@ func TestRetryAfterWithoutState(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			path := "/" + strings.ReplaceAll(c.name, " ", "-")
 			res := convertURL(t, t.TempDir(), srv.URL+path, c.edit)
-			var later *RetryLaterError
+			var later *fetch.RetryLaterError
 			if !errors.As(res.Err, &later) || later.Kept {
 				t.Fatalf("err %v, want a RetryLaterError not kept", res.Err)
 			}
@@ -203,11 +204,11 @@ func TestRetryAfterShortWaitsInRun(t *testing.T) {
 	})
 	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.CacheDir = t.TempDir() })
 	var waits []time.Duration
-	c.fetch.sleep = func(ctx context.Context, d time.Duration) error {
+	c.fetch.Sleep = func(ctx context.Context, d time.Duration) error {
 		waits = append(waits, d)
 		return nil
 	}
-	src, _ := ParseSource(srv.URL + "/feed")
+	src, _ := fetch.ParseSource(srv.URL + "/feed")
 	res := c.Convert(context.Background(), src)
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
@@ -233,7 +234,7 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 	})
 	cache := t.TempDir()
 	res := convertURL(t, t.TempDir(), srv.URL+"/feed", func(o *Options) { o.CacheDir = cache })
-	var later *RetryLaterError
+	var later *fetch.RetryLaterError
 	if !errors.As(res.Err, &later) || !later.Until.Equal(when) {
 		t.Fatalf("err %v, want a RetryLaterError until %v", res.Err, when)
 	}
@@ -249,7 +250,7 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 // HTTP date, 0 (the usual backoff) for what is absent, unreadable or
 // past, and never more than a day.
 func TestRetryAfterValues(t *testing.T) {
-	f := &fetcher{now: fixedNow}
+	f := &fetch.Fetcher{Now: fixedNow}
 	date := func(d time.Duration) string { return fixedNow().Add(d).Format(http.TimeFormat) }
 	for _, c := range []struct {
 		header string
@@ -272,7 +273,7 @@ func TestRetryAfterValues(t *testing.T) {
 		{date(30 * 24 * time.Hour), 24 * time.Hour},
 		{"Mon, 32 Foo 2026 99:00:00 GMT", 0},
 	} {
-		if got := f.retryAfter(c.header); got != c.want {
+		if got := f.RetryAfter(c.header); got != c.want {
 			t.Errorf("Retry-After %q: %v, want %v", c.header, got, c.want)
 		}
 	}
@@ -307,8 +308,8 @@ func TestRedirectToOtherScheme(t *testing.T) {
 	// An image: the same, through the images' fetcher.
 	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.Images = ImagesDownload })
 	_, err := c.images.download(context.Background(), srv.URL+"/file.png")
-	var rs *RedirectSchemeError
-	if !errors.As(err, &rs) || rs.Scheme != "file" || errors.As(err, new(*AttemptsError)) {
+	var rs *fetch.RedirectSchemeError
+	if !errors.As(err, &rs) || rs.Scheme != "file" || errors.As(err, new(*fetch.AttemptsError)) {
 		t.Errorf("image: %v, want one RedirectSchemeError", err)
 	}
 	if n := srv.count("/file.png"); n != 1 {
@@ -338,7 +339,7 @@ func TestDiscoveryOnlyWhenConverted(t *testing.T) {
 	})
 	cache := t.TempDir()
 	res := convertURL(t, t.TempDir(), srv.URL+"/self/", func(o *Options) { o.CacheDir = cache })
-	var nf *NotFeedError
+	var nf *fetch.NotFeedError
 	if !errors.As(res.Err, &nf) || res.Discovered != "" {
 		t.Errorf("self link: err %v, discovered %q; want not a feed, nothing discovered", res.Err, res.Discovered)
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
 	"io/fs"
 	"os"
@@ -52,7 +53,7 @@ func fullAfter(dir string, n int, errno syscall.Errno) func(path string) error {
 // a file and returns its source. Every item has a link and a title; with
 // noLinks, every other item has only an id (the folder's ids file is all
 // that tells its file).
-func feedOf(t *testing.T, name string, n int, noLinks bool) Source {
+func feedOf(t *testing.T, name string, n int, noLinks bool) fetch.Source {
 	t.Helper()
 	items := make([]item, n)
 	for i := range items {
@@ -66,7 +67,7 @@ func feedOf(t *testing.T, name string, n int, noLinks bool) Source {
 	if err := os.WriteFile(path, []byte(rss(items...)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src, err := ParseSource(path)
+	src, err := fetch.ParseSource(path)
 	if err != nil {
 		t.Fatal(err)
 	}

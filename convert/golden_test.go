@@ -3,6 +3,7 @@ package convert
 import (
 	"bytes"
 	"context"
+	"feed2md/convert/fetch"
 	"flag"
 	"os"
 	"path/filepath"
@@ -76,7 +77,7 @@ func TestGolden(t *testing.T) {
 		t.Run(gc.golden, func(t *testing.T) {
 			out := t.TempDir()
 			c := newTestConverter(t, out, gc.edit)
-			src, err := ParseSource(filepath.Join("..", "testdata", gc.feed))
+			src, err := fetch.ParseSource(filepath.Join("..", "testdata", gc.feed))
 			if err != nil {
 				t.Fatal(err)
 			}

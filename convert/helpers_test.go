@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"feed2md/convert/fetch"
 	"feed2md/templates"
 
 	"github.com/mmcdole/gofeed"
@@ -50,7 +51,7 @@ func convertBytes(t testing.TB, dir string, feed string, edit func(*Options)) *R
 			edit(o)
 		}
 	})
-	src, err := ParseSource("-")
+	src, err := fetch.ParseSource("-")
 	if err != nil {
 		t.Fatal(err)
 	}

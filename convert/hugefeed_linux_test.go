@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"feed2md/convert/fetch"
 	"feed2md/templates"
 )
 
@@ -47,7 +48,7 @@ func convertChild(spec string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	src, _ := ParseSource(path)
+	src, _ := fetch.ParseSource(path)
 	res := c.Convert(context.Background(), src)
 	if err := c.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -3,6 +3,7 @@ package convert
 import (
 	"context"
 	"encoding/json"
+	"feed2md/convert/fetch"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -256,7 +257,7 @@ func TestItemInTwoFeedsFirstUnchanged(t *testing.T) {
 		c := newTestConverter(t, out, func(o *Options) { o.CacheDir = cache })
 		var results []*Result
 		for _, p := range []string{a, b} {
-			src, _ := ParseSource(p)
+			src, _ := fetch.ParseSource(p)
 			results = append(results, c.Convert(context.Background(), src))
 		}
 		if err := c.Close(); err != nil {
@@ -298,7 +299,7 @@ func convertPaths(t *testing.T, out string, paths ...string) []*Result {
 	c := newTestConverter(t, out, nil)
 	var results []*Result
 	for _, p := range paths {
-		src, _ := ParseSource(p)
+		src, _ := fetch.ParseSource(p)
 		results = append(results, c.Convert(context.Background(), src))
 	}
 	if err := c.Close(); err != nil {
@@ -447,9 +448,9 @@ func TestConvertAllBoundsFeedsAhead(t *testing.T) {
 		w.Write([]byte(rss(item{title: "Post " + r.URL.Path, link: "https://example.com" + r.URL.Path})))
 	}))
 	defer srv.Close()
-	var srcs []Source
+	var srcs []fetch.Source
 	for i := 0; i < 20; i++ {
-		src, err := ParseSource(fmt.Sprintf("%s/feed%d", srv.URL, i))
+		src, err := fetch.ParseSource(fmt.Sprintf("%s/feed%d", srv.URL, i))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/fetch"
 	"strings"
 
 	"github.com/mmcdole/gofeed"
@@ -44,11 +45,11 @@ func imageURL(it *gofeed.Item, firstImg, base string) string {
 		candidates = append(candidates, it.Image.URL)
 	}
 	for _, c := range candidates {
-		if u := absHTTP(strings.TrimSpace(c), base); u != "" {
+		if u := fetch.AbsHTTP(strings.TrimSpace(c), base); u != "" {
 			return u
 		}
 	}
-	return absHTTP(firstImg, base)
+	return fetch.AbsHTTP(firstImg, base)
 }
 
 // groupChildren returns the children called name of every media:group.

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/fetch"
 	"net/url"
 	"path"
 	"strconv"
@@ -16,7 +17,7 @@ func imageRefs(body string, markdown bool) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(u string) {
-		if u != "" && !seen[u] && absHTTP(u, "") == u {
+		if u != "" && !seen[u] && fetch.AbsHTTP(u, "") == u {
 			seen[u] = true
 			out = append(out, u)
 		}

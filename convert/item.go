@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"feed2md/convert/arena"
+	"feed2md/convert/fetch"
 	"fmt"
 	"strings"
 	"time"
@@ -42,7 +43,7 @@ type prepared struct {
 
 // newFeedInfo works out, once per feed, the source key, the categories
 // and the base URL for links.
-func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string, opts *Options) feedInfo {
+func newFeedInfo(feed *gofeed.Feed, src fetch.Source, finalURL string, opts *Options) feedInfo {
 	fi := feedInfo{title: PlainText(feed.Title)}
 	switch {
 	case src.URL != nil:
@@ -50,10 +51,10 @@ func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string, opts *Options) 
 		if src.Arg != "" && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(src.Arg)), "feed:") {
 			fi.source = strings.TrimSpace(src.Arg)
 		}
-	case absHTTP(feed.FeedLink, "") != "":
-		fi.source = absHTTP(feed.FeedLink, "")
+	case fetch.AbsHTTP(feed.FeedLink, "") != "":
+		fi.source = fetch.AbsHTTP(feed.FeedLink, "")
 	default:
-		fi.source = absHTTP(feed.Link, "")
+		fi.source = fetch.AbsHTTP(feed.Link, "")
 	}
 	// Relative item links resolve against the feed's link, made absolute
 	// against where the feed came from.
@@ -63,8 +64,8 @@ func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string, opts *Options) 
 	}
 	// A base with a user name and password would give them to every
 	// relative link (ResolveReference keeps them).
-	from = SourceURL(from)
-	fi.base = SourceURL(absHTTP(feed.Link, from))
+	from = fetch.SourceURL(from)
+	fi.base = fetch.SourceURL(fetch.AbsHTTP(feed.Link, from))
 	if fi.base == "" {
 		fi.base = from
 	}
@@ -75,7 +76,7 @@ func newFeedInfo(feed *gofeed.Feed, src Source, finalURL string, opts *Options) 
 	// URL without them. Releases before wrote them, and summed that
 	// source into the folder's memory: items they wrote are still known
 	// by that sum (oldScope).
-	if clean := SourceURL(fi.source); clean != fi.source {
+	if clean := fetch.SourceURL(fi.source); clean != fi.source {
 		fi.oldScope = arena.SumOf(fi.source)
 		fi.source = clean
 	}
@@ -101,11 +102,11 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	p := &prepared{}
 	fm := &p.fm
 
-	link := absHTTP(it.Link, fi.base)
+	link := fetch.AbsHTTP(it.Link, fi.base)
 	if link == "" {
 		// Atom entries may carry only a rel="self" or unnamed link.
 		for _, l := range it.Links {
-			if link = absHTTP(l, fi.base); link != "" {
+			if link = fetch.AbsHTTP(l, fi.base); link != "" {
 				break
 			}
 		}

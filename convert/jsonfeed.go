@@ -3,6 +3,7 @@ package convert
 import (
 	"bytes"
 	"encoding/json"
+	"feed2md/convert/fetch"
 	"fmt"
 	"sort"
 	"strings"
@@ -57,7 +58,7 @@ func normalizeJSONItems(data []byte, numbers []int32, dropped []droppedItem) ([]
 	}
 	obj, ok := doc.(map[string]any)
 	if !ok {
-		return nil, nil, &NotFeedError{What: "a JSON document that is " + aKind(doc) + ", not an object"}
+		return nil, nil, &fetch.NotFeedError{What: "a JSON document that is " + aKind(doc) + ", not an object"}
 	}
 	n := &jsonNotes{}
 	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
@@ -66,11 +67,11 @@ func normalizeJSONItems(data []byte, numbers []int32, dropped []droppedItem) ([]
 	top := n.canon(obj, jsonFeedFields)
 	rawItems, ok := top["items"]
 	if !ok {
-		return nil, nil, &NotFeedError{What: "a JSON object without items" + keysSaid(obj)}
+		return nil, nil, &fetch.NotFeedError{What: "a JSON object without items" + keysSaid(obj)}
 	}
 	list, ok := rawItems.([]any)
 	if !ok {
-		return nil, nil, &NotFeedError{What: "a JSON object whose \"items\" is " + aKind(rawItems) + ", not an array"}
+		return nil, nil, &fetch.NotFeedError{What: "a JSON object whose \"items\" is " + aKind(rawItems) + ", not an array"}
 	}
 	n.fields(top, jsonFeedStrings, "the feed")
 	n.authors(top, "the feed")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -79,7 +80,7 @@ func TestJSONNotAFeed(t *testing.T) {
 		`{"a":1,"b":2,"c":3,"d":4,"e":5}`: `a JSON object without items (its keys: "a", "b", "c", "d", …)`,
 	} {
 		res := convertBytes(t, t.TempDir(), doc, nil)
-		var nf *NotFeedError
+		var nf *fetch.NotFeedError
 		if !errors.As(res.Err, &nf) || nf.What != what {
 			t.Errorf("%s: %v, want not a feed: %s", doc, res.Err, what)
 		}
@@ -149,7 +150,7 @@ func TestJSONFeedNotesStreamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newTestConverter(t, t.TempDir(), nil)
-	src, _ := ParseSource(path)
+	src, _ := fetch.ParseSource(path)
 	res := c.Convert(context.Background(), src)
 	if err := c.Close(); err != nil {
 		t.Fatal(err)

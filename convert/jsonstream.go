@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
 	"strings"
 	"sync"
@@ -428,7 +429,7 @@ func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 	}
 	js := b.json
 	switch {
-	case b.size-b.rootOff <= int64(memMax):
+	case b.size-b.rootOff <= int64(fetch.MemMax):
 		// Small once decoded (UTF-16): parsed whole.
 		return wholeItems()
 	case js.ok():
@@ -446,9 +447,9 @@ func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 		for _, k := range js.keys {
 			keys[k] = nil
 		}
-		return nil, nil, &NotFeedError{What: "a JSON object without items" + keysSaid(keys)}
+		return nil, nil, &fetch.NotFeedError{What: "a JSON object without items" + keysSaid(keys)}
 	default:
-		return nil, nil, &NotFeedError{What: "a JSON object whose \"items\" is " + kindOf(js.itemsKind) + ", not an array"}
+		return nil, nil, &fetch.NotFeedError{What: "a JSON object whose \"items\" is " + kindOf(js.itemsKind) + ", not an array"}
 	}
 	rd := &runDoc{spans: js.spans, owned: true, read: read, whole: whole, notes: notes,
 		json: &jsonRuns{numbers: js.numbers, dropped: js.dropped}}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,12 +54,12 @@ func bigJSONFeed(n, size int) string {
 // results and folders.
 func convertJSONBoth(t *testing.T, feed string, edit func(*Options)) (streamed, inMemory *Result, sdir, mdir string) {
 	t.Helper()
-	oldMem, oldWhole := memMax, wholeMax
-	t.Cleanup(func() { memMax, wholeMax = oldMem, oldWhole })
-	memMax, wholeMax = 64<<10, 128<<10
+	oldMem, oldWhole := fetch.MemMax, wholeMax
+	t.Cleanup(func() { fetch.MemMax, wholeMax = oldMem, oldWhole })
+	fetch.MemMax, wholeMax = 64<<10, 128<<10
 	sdir = t.TempDir()
 	streamed = convertBytes(t, sdir, feed, edit)
-	memMax, wholeMax = 1<<30, 1<<30
+	fetch.MemMax, wholeMax = 1<<30, 1<<30
 	mdir = t.TempDir()
 	inMemory = convertBytes(t, mdir, feed, edit)
 	return streamed, inMemory, sdir, mdir
@@ -128,9 +129,9 @@ func TestStreamJSONFeedNotStreamable(t *testing.T) {
 		t.Error("files written")
 	}
 	// Under wholeMax, parsed whole: the same files.
-	oldMem := memMax
-	t.Cleanup(func() { memMax = oldMem })
-	memMax = 64 << 10
+	oldMem := fetch.MemMax
+	t.Cleanup(func() { fetch.MemMax = oldMem })
+	fetch.MemMax = 64 << 10
 	dir := t.TempDir()
 	if r := convertBytes(t, dir, feed, nil); r.Err != nil || r.New != m.New {
 		t.Fatalf("whole: %d files, %v", r.New, r.Err)
@@ -225,7 +226,7 @@ func TestStreamJSONNotAFeed(t *testing.T) {
 		`{"nested": {"items": [` + filler + `{}]}}`,
 	} {
 		s, m, _, _ := convertJSONBoth(t, doc, nil)
-		var nf *NotFeedError
+		var nf *fetch.NotFeedError
 		if !errors.As(s.Err, &nf) || m.Err == nil || s.Err.Error() != m.Err.Error() {
 			t.Errorf("%.30s…: streamed %v; in memory %v", doc, s.Err, m.Err)
 		}

@@ -3,6 +3,7 @@ package convert
 import (
 	"context"
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
 	"io"
 	"os"
@@ -33,7 +34,7 @@ func (e *LockedError) Error() string {
 	if e.Wait == 0 {
 		return fmt.Sprintf("%s is writing to %s, and -lock-wait is 0 (do not wait): this run changed nothing; give -lock-wait a duration such as 10m, or run less often", who, e.Dir)
 	}
-	return fmt.Sprintf("%s is still writing to %s after %s (-lock-wait): this run changed nothing; raise -lock-wait, or run less often", who, e.Dir, FormatDuration(e.Wait))
+	return fmt.Sprintf("%s is still writing to %s after %s (-lock-wait): this run changed nothing; raise -lock-wait, or run less often", who, e.Dir, fetch.FormatDuration(e.Wait))
 }
 
 // linkError is a file of feed2md's own in the output folder (the lock, the

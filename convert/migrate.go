@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/fetch"
 	"fmt"
 	"strconv"
 	"strings"
@@ -123,7 +124,7 @@ func (c *Converter) migrateData(it *gofeed.Item, link string, fi feedInfo, fm *F
 		if e == nil {
 			continue
 		}
-		u := absHTTP(e.URL, link)
+		u := fetch.AbsHTTP(e.URL, link)
 		if u == "" {
 			continue
 		}

@@ -21,6 +21,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"feed2md/convert/fetch"
 	"feed2md/templates"
 
 	"go.yaml.in/yaml/v3"
@@ -244,7 +245,7 @@ func TestImagesFailedRetried(t *testing.T) {
 		t.Fatalf("first run: failed %v, new %d, saved %d, failed images %d, errors %v", res.Failed(), res.New, res.ImagesSaved, res.ImagesFailed, res.ImageErrors)
 	}
 	var ie *ImageError
-	var he *HTTPError
+	var he *fetch.HTTPError
 	if !errors.As(res.ImageErrors[0], &ie) || ie.URL != srv.URL+"/pic.png" || ie.Item != "https://blog.example/a" || !errors.As(ie, &he) || he.StatusCode != 404 {
 		t.Errorf("image error %#v", res.ImageErrors[0])
 	}
@@ -614,7 +615,7 @@ func TestImageErrorsNameTheirCause(t *testing.T) {
 		if w := fmt.Sprintf("image %s of https://blog.example/a: %s", ie.URL, want[path]); err.Error() != w {
 			t.Errorf("%s:\n got %s\nwant %s", path, err, w)
 		}
-		var tl *TooLargeError
+		var tl *fetch.TooLargeError
 		if errors.As(err, &tl) != (path == "/big.png") || tl != nil && (tl.Flag() != "-max-image-size" || tl.Limit != 100) {
 			t.Errorf("%s: TooLargeError %+v", path, tl)
 		}

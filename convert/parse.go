@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
 	"io"
 
@@ -30,7 +31,7 @@ func parseFeed(d *decoded) (*gofeed.Feed, error) {
 	feed, err := gofeedParse(bytes.NewReader(d.data))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
-			return nil, &NotFeedError{What: "no RSS, Atom or JSON Feed found"}
+			return nil, &fetch.NotFeedError{What: "no RSS, Atom or JSON Feed found"}
 		}
 		return nil, fmt.Errorf("parsing the feed: %w", err)
 	}
@@ -42,11 +43,11 @@ func parseFeed(d *decoded) (*gofeed.Feed, error) {
 func rootError(d *decoded) error {
 	switch {
 	case d.kind == kindHTML:
-		return &NotFeedError{What: "an HTML page"}
+		return &fetch.NotFeedError{What: "an HTML page"}
 	case d.kind == kindXML && !feedRoots[d.root] && d.junk:
-		return &NotFeedError{What: "neither XML nor JSON"}
+		return &fetch.NotFeedError{What: "neither XML nor JSON"}
 	case d.kind == kindXML && !feedRoots[d.root]:
-		return &NotFeedError{What: fmt.Sprintf("an XML document with root element <%s>", d.root)}
+		return &fetch.NotFeedError{What: fmt.Sprintf("an XML document with root element <%s>", d.root)}
 	}
 	return nil
 }
@@ -66,100 +67,116 @@ func gofeedParse(r io.Reader) (feed *gofeed.Feed, err error) {
 	return p.Parse(r)
 }
 
-// parse decodes and parses fetched bytes: the feed's own data, and its
-// items in order (parsed ahead in parallel for a large feed), and in
-// l.res.Notes what a lenient reading changed. It sets
-// l.hash, the sum of the bytes for the next run; when compare is set and
-// the sum is the last run's, it parses nothing and sets l.fast. fileSum
-// is the sum of a file already taken, if any.
+// Parsed is a document decoded and parsed.
+type Parsed struct {
+	Feed  *gofeed.Feed // the feed's own data
+	Items *items       // its items, in feed order
+	Notes []string     // what a lenient reading changed
+	// Hash waits for and returns the SHA-256 of the document's bytes, for
+	// the next run ("" when they could not be read again).
+	Hash func() string
+	// Same is set when compare was asked for and Hash is prevHash:
+	// nothing was parsed, and Feed and Items are nil.
+	Same bool
+}
+
+// Parse decodes and parses fetched bytes: the feed's own data, and its
+// items in order (parsed ahead in parallel, by workers goroutines, for a
+// large feed). When compare is set and the sum of the bytes is prevHash,
+// it parses nothing and sets Same. fileSum is the sum of a file already
+// taken, if any. A Parsed is returned with its Hash and Notes even when
+// the parse fails.
 //
-// A document of at most memMax bytes is in f.body, and decoded and
+// A document of at most fetch.MemMax bytes is in f.Body, and decoded and
 // parsed in memory. A larger one, or a compressed one, is streamed (see
-// stream.go): f.rest is consumed, and the items' stop releases the file
+// stream.go): f.Rest is consumed, and the items' stop releases the file
 // the runs are read from.
-func (c *Converter) parse(ctx context.Context, f *fetched, l *loaded, compare bool, fileSum string) (*gofeed.Feed, *items, error) {
-	body := f.body
-	if f.rest == nil && len(body) >= 2 && body[0] == 0x1f && body[1] == 0x8b {
+func Parse(ctx context.Context, f *fetch.Fetched, prevHash string, compare bool, fileSum string, workers int) (*Parsed, error) {
+	p := &Parsed{}
+	body := f.Body
+	if f.Rest == nil && len(body) >= 2 && body[0] == 0x1f && body[1] == 0x8b {
 		// Compressed: in memory when it decompresses to at most memMax
 		// bytes, else streamed like a large document.
-		if plain, err := gunzip(body, int64(memMax)); err == nil {
+		if plain, err := gunzip(body, int64(fetch.MemMax)); err == nil {
 			body = plain
-		} else if !errors.As(err, new(*TooLargeError)) {
-			return nil, nil, err
+		} else if !errors.As(err, new(*fetch.TooLargeError)) {
+			return p, err
 		}
 	}
 	gzipped := len(body) >= 2 && body[0] == 0x1f && body[1] == 0x8b
-	if f.rest == nil && !gzipped {
+	if f.Rest == nil && !gzipped {
 		if compare || fileSum != "" {
 			h := fileSum
 			if h == "" {
-				h = hashBytes(f.body)
+				h = hashBytes(f.Body)
 			}
-			l.hash = func() string { return h }
+			p.Hash = func() string { return h }
 		} else {
 			// Nothing to compare with: hash beside the parse, for the next run.
-			l.hash = hashAsync(f.body)
+			p.Hash = hashAsync(f.Body)
 		}
-		if compare && l.prev.Hash == l.hash() {
-			l.fast = true
-			return nil, nil, nil
+		if compare && prevHash == p.Hash() {
+			p.Same = true
+			return p, nil
 		}
-		d, err := decode(body, f.contentType, f.limit)
+		d, err := decode(body, f.ContentType, f.Limit)
 		if err != nil {
-			return nil, nil, err
+			return p, err
 		}
-		return c.parseDecoded(l, d)
+		return p, p.decoded(d, workers)
 	}
-	if f.rest == nil {
-		f.rest = io.NopCloser(bytes.NewReader(nil))
+	if f.Rest == nil {
+		f.Rest = io.NopCloser(bytes.NewReader(nil))
 	}
 	// A local file is summed from its path, beside the first pass; any
 	// other stream as it is read.
-	sum := f.file == nil && fileSum == "" // a sum load already took is not taken again
+	sum := f.File == nil && fileSum == "" // a sum load already took is not taken again
 	switch {
 	case fileSum != "":
-		l.hash = func() string { return fileSum }
-	case f.file != nil:
-		l.hash = hashFileAsync(f.file)
+		p.Hash = func() string { return fileSum }
+	case f.File != nil:
+		p.Hash = hashFileAsync(f.File)
 	}
-	big, d, err := scanBig(ctx, f, sum, c.opts.Workers)
-	f.body = nil // the document's first bytes, read again by scanBig
-	if big != nil && big.file != nil && big.file == f.file {
-		f.rest = nil // the bigDoc reads the file on, and closes it
+	big, d, err := scanBig(ctx, f, sum, workers)
+	f.Body = nil // the document's first bytes, read again by scanBig
+	if big != nil && big.file != nil && big.file == f.File {
+		f.Rest = nil // the bigDoc reads the file on, and closes it
 	}
-	f.close()
+	f.Close()
 	if err != nil {
-		return nil, nil, err
+		return p, err
 	}
 	if sum {
 		h := big.sum
-		l.hash = func() string { return h }
+		p.Hash = func() string { return h }
 	}
-	if compare && l.prev.Hash == l.hash() {
+	if compare && prevHash == p.Hash() {
 		big.close()
-		l.fast = true
-		return nil, nil, nil
+		p.Same = true
+		return p, nil
 	}
 	if d != nil {
 		if d.kind == kindHTML {
-			f.body = d.data // for autodiscovery
+			f.Body = d.data // for autodiscovery
 		}
-		return c.parseDecoded(l, d)
+		return p, p.decoded(d, workers)
 	}
-	feed, list, err := parseBig(big, c.opts.Workers)
+	feed, list, err := parseBig(big, workers)
 	if err != nil {
 		big.close()
-		return nil, nil, err
+		return p, err
 	}
 	stop := list.stop
 	list.stop = func() { stop(); big.close() }
-	return feed, list, nil
+	p.Feed, p.Items = feed, list
+	return p, nil
 }
 
-// parseDecoded parses a document decoded in memory (see parseStream) and
-// adds to l.res.Notes what a lenient reading changed.
-func (c *Converter) parseDecoded(l *loaded, d *decoded) (*gofeed.Feed, *items, error) {
-	feed, list, err := parseStream(d, c.opts.Workers)
-	l.res.Notes = append(l.res.Notes, d.notes...)
-	return feed, list, err
+// decoded parses a document decoded in memory (see parseStream) and adds
+// to p.Notes what a lenient reading changed.
+func (p *Parsed) decoded(d *decoded, workers int) error {
+	feed, list, err := parseStream(d, workers)
+	p.Notes = append(p.Notes, d.notes...)
+	p.Feed, p.Items = feed, list
+	return err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"feed2md/convert/fetch"
 	"fmt"
 	"io"
 	"os"
@@ -125,7 +126,7 @@ func realRun(b *testing.B, path, out, body string) *Result {
 		o.Body = body
 		o.CacheDir = filepath.Join(out, ".cache")
 	})
-	src, _ := ParseSource(path)
+	src, _ := fetch.ParseSource(path)
 	res := c.Convert(context.Background(), src)
 	if res.Failed() {
 		b.Fatalf("%v %v", res.Err, res.Errors)
@@ -299,7 +300,7 @@ func BenchmarkRerunUnchanged(b *testing.B) {
 			}
 			run := func() *Result {
 				c := newTestConverter(b, out, opts)
-				src, _ := ParseSource(path)
+				src, _ := fetch.ParseSource(path)
 				res := c.Convert(context.Background(), src)
 				c.Close()
 				return res
@@ -323,7 +324,7 @@ func BenchmarkSmallFeed(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		c := newTestConverter(b, b.TempDir(), func(o *Options) { o.Stdin = bytes.NewReader(data) })
-		src, _ := ParseSource("-")
+		src, _ := fetch.ParseSource("-")
 		if res := c.Convert(context.Background(), src); res.New != 50 {
 			b.Fatalf("%+v", res)
 		}
@@ -349,7 +350,7 @@ func BenchmarkStages(b *testing.B) {
 	}
 	items := feed.Items
 	c := newTestConverter(b, b.TempDir(), nil)
-	fi := newFeedInfo(feed, Source{Path: "large.xml"}, "", &c.opts)
+	fi := newFeedInfo(feed, fetch.Source{Path: "large.xml"}, "", &c.opts)
 	stop := DefaultStopwords()
 	run := func(name string, fn func(b *testing.B)) {
 		b.Run(name, func(b *testing.B) {

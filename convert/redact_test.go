@@ -2,6 +2,7 @@ package convert
 
 import (
 	"errors"
+	"feed2md/convert/fetch"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,12 +20,12 @@ func TestSecretParam(t *testing.T) {
 	plain := []string{"keyword", "keywords", "author", "authors", "passage", "format", "page", "q", "id", "tag",
 		"category", "lang", "x", "user", "signup", "design", "", "utm_source", "feed", "type"}
 	for _, n := range secret {
-		if name, err := url.QueryUnescape(n); err == nil && !SecretParam(name) {
+		if name, err := url.QueryUnescape(n); err == nil && !fetch.SecretParam(name) {
 			t.Errorf("SecretParam(%q) = false, want true", name)
 		}
 	}
 	for _, n := range plain {
-		if SecretParam(n) {
+		if fetch.SecretParam(n) {
 			t.Errorf("SecretParam(%q) = true, want false", n)
 		}
 	}
@@ -48,10 +49,10 @@ func TestRedactURL(t *testing.T) {
 		{"feed:https://u:p@host/f", "feed:https://host/f", "feed:https://host/f"},
 		{"/path/to/feed.xml", "/path/to/feed.xml", "/path/to/feed.xml"},
 	} {
-		if got := SourceURL(c.in); got != c.source {
+		if got := fetch.SourceURL(c.in); got != c.source {
 			t.Errorf("SourceURL(%q) = %q, want %q", c.in, got, c.source)
 		}
-		if got := RedactURL(c.in); got != c.message {
+		if got := fetch.RedactURL(c.in); got != c.message {
 			t.Errorf("RedactURL(%q) = %q, want %q", c.in, got, c.message)
 		}
 	}
@@ -60,13 +61,13 @@ func TestRedactURL(t *testing.T) {
 // TestSourceLabelsNoCredentials: the names messages give a feed.
 func TestSourceLabelsNoCredentials(t *testing.T) {
 	raw := "https://alice:s3cretpw@example.com/feed?access_token=tok3n&x=1"
-	src, err := ParseSource(raw)
+	src, err := fetch.ParseSource(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, _ := ParseSource("https://example.com/feed?x=2")
-	same, _ := ParseSource("https://example.com/feed?x=1&access_token=other")
-	names := append([]string{src.Name(), src.Label(), src.label(1), src.label(2)}, Labels([]Source{src, other, same})...)
+	other, _ := fetch.ParseSource("https://example.com/feed?x=2")
+	same, _ := fetch.ParseSource("https://example.com/feed?x=1&access_token=other")
+	names := append([]string{src.Name(), src.Label(), src.LabelAt(1), src.LabelAt(2)}, fetch.Labels([]fetch.Source{src, other, same})...)
 	for _, n := range names {
 		if strings.Contains(n, "s3cretpw") || strings.Contains(n, "alice") || strings.Contains(n, "tok3n") || strings.Contains(n, "other") {
 			t.Errorf("a name holds a credential: %q", n)
@@ -75,7 +76,7 @@ func TestSourceLabelsNoCredentials(t *testing.T) {
 	if src.Name() != "https://example.com/feed?access_token=REDACTED&x=1" {
 		t.Errorf("Name = %q", src.Name())
 	}
-	_, err = ParseSource("https://alice:s3cretpw@example.com:bad/feed?access_token=tok3n")
+	_, err = fetch.ParseSource("https://alice:s3cretpw@example.com:bad/feed?access_token=tok3n")
 	if err == nil || strings.Contains(err.Error(), "s3cretpw") || strings.Contains(err.Error(), "tok3n") {
 		t.Errorf("ParseSource error %v", err)
 	}
@@ -83,18 +84,18 @@ func TestSourceLabelsNoCredentials(t *testing.T) {
 
 func TestMaskCredentials(t *testing.T) {
 	u, _ := url.Parse("https://alice:s3cret%2Fpw@example.com/feed?access_token=tok3n%2B&x=1")
-	err := maskCredentials(errors.New(`Get "https://alice:s3cret%2Fpw@example.com/feed?access_token=tok3n%2B": pw s3cret/pw tok3n+`), u)
+	err := fetch.MaskCredentials(errors.New(`Get "https://alice:s3cret%2Fpw@example.com/feed?access_token=tok3n%2B": pw s3cret/pw tok3n+`), u)
 	for _, s := range []string{"s3cret", "tok3n", "alice"} {
 		if strings.Contains(err.Error(), s) {
 			t.Errorf("masked error holds %q: %v", s, err)
 		}
 	}
 	base := errors.New("x")
-	if e := maskCredentials(base, u); !errors.Is(e, base) {
+	if e := fetch.MaskCredentials(base, u); !errors.Is(e, base) {
 		t.Error("the masked error does not unwrap")
 	}
 	plain, _ := url.Parse("https://example.com/feed")
-	if e := maskCredentials(base, plain); e != base {
+	if e := fetch.MaskCredentials(base, plain); e != base {
 		t.Error("an error of a URL without credentials was wrapped")
 	}
 }
@@ -103,13 +104,13 @@ func TestMaskCredentials(t *testing.T) {
 // its URL without it and a sum; a state file a release before wrote with
 // the token in its keys is rid of them when read, and written 0600.
 func TestStateKeyNoCredentials(t *testing.T) {
-	a, _ := ParseSource("https://u:pw1234@example.com/feed?access_token=tok3n&x=1")
-	b, _ := ParseSource("https://u:pw1234@example.com/feed?access_token=other&x=1")
+	a, _ := fetch.ParseSource("https://u:pw1234@example.com/feed?access_token=tok3n&x=1")
+	b, _ := fetch.ParseSource("https://u:pw1234@example.com/feed?access_token=other&x=1")
 	ka, kb := stateKey(a), stateKey(b)
 	if ka == kb || !strings.HasPrefix(ka, "https://example.com/feed?x=1 sha256:") || strings.Contains(ka, "tok3n") || strings.Contains(ka, "pw1234") {
 		t.Errorf("keys %q %q", ka, kb)
 	}
-	plain, _ := ParseSource("https://example.com/feed?x=1")
+	plain, _ := fetch.ParseSource("https://example.com/feed?x=1")
 	if k := stateKey(plain); k != "https://example.com/feed?x=1" {
 		t.Errorf("a plain URL's key changed: %q", k)
 	}
@@ -174,7 +175,7 @@ func FuzzRedactURL(f *testing.F) {
 		for _, c := range []struct {
 			name string
 			fn   func(string) string
-		}{{"SourceURL", SourceURL}, {"RedactURL", RedactURL}} {
+		}{{"SourceURL", fetch.SourceURL}, {"RedactURL", fetch.RedactURL}} {
 			out := c.fn(s)
 			if again := c.fn(out); again != out {
 				t.Fatalf("%s(%q) = %q, again %q", c.name, s, out, again)
@@ -190,7 +191,7 @@ func FuzzRedactURL(f *testing.F) {
 				vals, _ := url.ParseQuery(raw)
 				for name, vs := range vals {
 					for _, v := range vs {
-						if SecretParam(name) && v != Redacted && v != "" {
+						if fetch.SecretParam(name) && v != fetch.Redacted && v != "" {
 							t.Fatalf("%s(%q) = %q keeps %s=%s", c.name, s, out, name, v)
 						}
 					}

@@ -1,6 +1,9 @@
 package convert
 
-import "time"
+import (
+	"feed2md/convert/fetch"
+	"time"
+)
 
 // Change is one file written or left alone.
 type Change struct {
@@ -12,18 +15,18 @@ type Change struct {
 
 // Result is what converting one feed did.
 type Result struct {
-	Source    Source   // the feed
-	Items     int      // items in the feed
-	New       int      // files created
-	Updated   int      // files rewritten
-	Unchanged int      // files that already held exactly the item
-	Skipped   int      // items the feed lists twice, or an earlier feed of the run listed
-	Repeats   []string // the link (else id or title) of each item skipped
-	Notes     []string // what a lenient reading changed, such as a JSON Feed field of the wrong type
-	Filtered  int      // items left out by Limit or Since
-	Changes   []Change // one per item written or left alone, in feed order
-	Errors    []error  // one per failed item (ItemError); a full file system adds one FullError for the rest
-	Err       error    // set when the feed as a whole failed; nothing was written
+	Source    fetch.Source // the feed
+	Items     int          // items in the feed
+	New       int          // files created
+	Updated   int          // files rewritten
+	Unchanged int          // files that already held exactly the item
+	Skipped   int          // items the feed lists twice, or an earlier feed of the run listed
+	Repeats   []string     // the link (else id or title) of each item skipped
+	Notes     []string     // what a lenient reading changed, such as a JSON Feed field of the wrong type
+	Filtered  int          // items left out by Limit or Since
+	Changes   []Change     // one per item written or left alone, in feed order
+	Errors    []error      // one per failed item (ItemError); a full file system adds one FullError for the rest
+	Err       error        // set when the feed as a whole failed; nothing was written
 
 	// NotWritten is the items not written because the output folder's
 	// file system is full or read-only (a FullError in Errors says so):

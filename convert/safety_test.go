@@ -3,6 +3,7 @@ package convert
 import (
 	"context"
 	"errors"
+	"feed2md/convert/fetch"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -208,7 +209,7 @@ func TestRerunTouchesNoFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte(feed), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src, err := ParseSource(path)
+	src, err := fetch.ParseSource(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +294,7 @@ func TestNothingToConvertCreatesNothing(t *testing.T) {
 		t.Run(feed, func(t *testing.T) {
 			parent := t.TempDir()
 			out := filepath.Join(parent, "content", "posts")
-			src, err := ParseSource(feed)
+			src, err := fetch.ParseSource(feed)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -313,7 +314,7 @@ func TestNothingToConvertCreatesNothing(t *testing.T) {
 	// An existing folder gets no lock either.
 	out := t.TempDir()
 	c := newTestConverter(t, out, nil)
-	src, _ := ParseSource(filepath.Join(out, "missing.xml"))
+	src, _ := fetch.ParseSource(filepath.Join(out, "missing.xml"))
 	c.Convert(context.Background(), src)
 	if err := c.Close(); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"bytes"
+	"feed2md/convert/fetch"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -394,7 +395,7 @@ func fixSrcsetRef(val, base string, sanitize bool) (string, bool) {
 		}
 		switch urlSchemeRef(fields[0]) {
 		case "":
-			fields[0] = resolve(fields[0], base)
+			fields[0] = fetch.Resolve(fields[0], base)
 		case "http", "https":
 		default:
 			if sanitize {

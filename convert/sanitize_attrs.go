@@ -5,6 +5,7 @@ package convert
 
 import (
 	"bytes"
+	"feed2md/convert/fetch"
 	"strings"
 	"unicode/utf8"
 )
@@ -47,7 +48,7 @@ func fixURL(val, attr, tag, base string, sanitize bool) (string, bool) {
 		if attr == "href" && ref != "" && ref[0] == '#' {
 			return ref, true
 		}
-		return resolve(ref, base), true
+		return fetch.Resolve(ref, base), true
 	case "http", "https":
 		return val, true
 	case "mailto", "tel":
@@ -72,7 +73,7 @@ func fixSrcset(val, base string, sanitize bool) (string, bool) {
 		}
 		switch urlScheme(fields[0]) {
 		case "":
-			fields[0] = resolve(fields[0], base)
+			fields[0] = fetch.Resolve(fields[0], base)
 		case "http", "https":
 		default:
 			if sanitize {

@@ -3,6 +3,7 @@ package convert
 import (
 	"bytes"
 	"context"
+	"feed2md/convert/fetch"
 	"strings"
 	"testing"
 )
@@ -16,7 +17,7 @@ func convertWith(t *testing.T, feed []byte, workers int) (map[string][]byte, *Re
 		o.Stdin = bytes.NewReader(feed)
 		o.Workers = workers
 	})
-	src, _ := ParseSource("-")
+	src, _ := fetch.ParseSource("-")
 	res := c.Convert(context.Background(), src)
 	if err := c.Close(); err != nil {
 		t.Fatal(err)

@@ -5,8 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -21,7 +21,7 @@ const stateVersion = 1
 
 // feedState is what a run remembers of one feed for the next.
 type feedState struct {
-	Validators
+	fetch.Validators
 	URL      string   `json:"url,omitempty"`      // the feed URL found by autodiscovery, fetched directly
 	Hash     string   `json:"hash,omitempty"`     // SHA-256 of the feed's bytes
 	Options  string   `json:"options,omitempty"`  // fingerprint of the options that shape the files
@@ -109,10 +109,10 @@ func scrubCredentials(f *stateFile) bool {
 	for key, fs := range f.Feeds {
 		lower := strings.ToLower(key)
 		isURL := strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://")
-		if isURL && hasCredentials(key) {
+		if isURL && fetch.HasCredentials(key) {
 			delete(f.Feeds, key)
 			dropped = true
-		} else if fs != nil && fs.URL != "" && hasCredentials(fs.URL) {
+		} else if fs != nil && fs.URL != "" && fetch.HasCredentials(fs.URL) {
 			fs.URL = ""
 			dropped = true
 		}
@@ -155,7 +155,7 @@ func (s *state) put(key string, fs feedState) {
 		return
 	}
 	sort.Strings(fs.Files)
-	if hasCredentials(fs.URL) {
+	if fetch.HasCredentials(fs.URL) {
 		// A feed found in a page whose link holds a token is found
 		// again next run rather than written down.
 		fs.URL = ""
@@ -213,11 +213,11 @@ func (s *state) save() error {
 // password, a secret parameter) is named without them, followed by a sum
 // of the whole URL, which tells apart two feeds that differ only in
 // their tokens and gives no token back.
-func stateKey(src Source) string {
+func stateKey(src fetch.Source) string {
 	switch {
 	case src.URL != nil:
 		u := src.URL.String()
-		if clean := SourceURL(u); clean != u {
+		if clean := fetch.SourceURL(u); clean != u {
 			return clean + " sha256:" + hashBytes([]byte(u))[:16]
 		}
 		return u
@@ -228,53 +228,6 @@ func stateKey(src Source) string {
 		return abs
 	}
 	return src.Path
-}
-
-func hashBytes(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
-// hashFile sums the file at path as hashBytes sums its bytes, reading it a
-// piece at a time.
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	return hashReader(f)
-}
-
-// hashReader sums what r holds, 256 KB at a time.
-func hashReader(f io.Reader) (string, error) {
-	h := sha256.New()
-	buf := make([]byte, 256<<10)
-	for {
-		n, err := f.Read(buf)
-		h.Write(buf[:n])
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", err
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// hashAsync sums b on another goroutine; the function it returns waits
-// for the sum.
-func hashAsync(b []byte) func() string {
-	return async(func() string { return hashBytes(b) })
-}
-
-// async runs sum on another goroutine; the function it returns waits for
-// its result.
-func async(sum func() string) func() string {
-	ch := make(chan string, 1)
-	go func() { ch <- sum() }()
-	return sync.OnceValue(func() string { return <-ch })
 }
 
 // formatVersion names the way this release writes an item. It is summed
@@ -300,7 +253,7 @@ func optionsFingerprint(o *Options) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "format%d|", formatVersion)
 	fmt.Fprintf(h, "%d|%s|%t|%t|%t|%s|%v|%q|%s|%d|%d|", o.MaxTags, o.Body, o.Raw, o.Bundle, o.Draft,
-		o.DateFormat, o.Location, o.Categories, SourceURL(o.Source), o.Limit, o.Since.Unix()) // the source as written, no token summed
+		o.DateFormat, o.Location, o.Categories, fetch.SourceURL(o.Source), o.Limit, o.Since.Unix()) // the source as written, no token summed
 	words := make([]string, 0, len(o.Stopwords))
 	for w := range o.Stopwords {
 		words = append(words, w)
@@ -325,29 +278,4 @@ func optionsFingerprint(o *Options) string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
-}
-
-// hashFileAsync sums the open file f on another goroutine, as hashFile
-// does, reading it again by its name; the function it returns waits for
-// the sum. It is "" when the file could not be read, or when its name now
-// names another file (replaced during the run): a sum of the new file
-// would let the next run skip it unconverted.
-func hashFileAsync(f *os.File) func() string {
-	return async(func() string {
-		g, err := os.Open(f.Name())
-		if err != nil {
-			return ""
-		}
-		defer g.Close()
-		a, err1 := f.Stat()
-		b, err2 := g.Stat()
-		if err1 != nil || err2 != nil || !os.SameFile(a, b) {
-			return ""
-		}
-		h, err := hashReader(g)
-		if err != nil {
-			return ""
-		}
-		return h
-	})
 }

@@ -3,6 +3,7 @@ package convert
 import (
 	"bytes"
 	"context"
+	"feed2md/convert/fetch"
 	"os"
 	"path/filepath"
 	"testing"
@@ -25,7 +26,7 @@ func TestUnchangedFeedFile(t *testing.T) {
 		run := func() *Result {
 			t.Helper()
 			c := newTestConverter(t, out, func(o *Options) { o.CacheDir, o.Bundle = cache, bundle })
-			src, _ := ParseSource(feedPath)
+			src, _ := fetch.ParseSource(feedPath)
 			res := c.Convert(context.Background(), src)
 			if err := c.Close(); err != nil {
 				t.Fatal(err)
@@ -98,7 +99,7 @@ func TestUnchangedFeedSameCounts(t *testing.T) {
 			o.CacheDir = cache
 			o.Since = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 		})
-		src, _ := ParseSource(feedPath)
+		src, _ := fetch.ParseSource(feedPath)
 		res := c.Convert(context.Background(), src)
 		if err := c.Close(); err != nil {
 			t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
 	"hash"
 	"io"
@@ -96,8 +97,8 @@ func cleanXML(b []byte) []byte {
 // the raw bytes when sum is set. A document that is not XML, or whose
 // root element is not a feed's, is returned in memory as a decoded
 // document instead, when it is at most wholeMax bytes.
-func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *decoded, error) {
-	var raw io.Reader = io.MultiReader(bytes.NewReader(f.body), f.rest)
+func scanBig(ctx context.Context, f *fetch.Fetched, sum bool, workers int) (*bigDoc, *decoded, error) {
+	var raw io.Reader = io.MultiReader(bytes.NewReader(f.Body), f.Rest)
 	var h hash.Hash
 	if sum {
 		h = sha256.New()
@@ -105,16 +106,16 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 	}
 	var r io.Reader = raw
 	transformed := false
-	if len(f.body) >= 2 && f.body[0] == 0x1f && f.body[1] == 0x8b {
+	if len(f.Body) >= 2 && f.Body[0] == 0x1f && f.Body[1] == 0x8b {
 		zr, err := gzip.NewReader(raw)
 		if err != nil {
 			return nil, nil, fmt.Errorf("gzip: %w", err)
 		}
-		r = &guardedReader{ctx: ctx, r: zr, max: f.limit, direct: true}
+		r = &fetch.GuardedReader{Ctx: ctx, R: zr, Max: f.Limit, Direct: true}
 		transformed = true
 	}
-	br := bufio.NewReaderSize(r, sniffSize)
-	peek, err := br.Peek(sniffSize)
+	br := bufio.NewReaderSize(r, fetch.SniffSize)
+	peek, err := br.Peek(fetch.SniffSize)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, nil, err
 	}
@@ -140,7 +141,7 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 		}
 		// Only the first bytes can be judged here: a document whose
 		// first 64 KB are valid UTF-8 keeps the header's UTF-8.
-		label := pickCharset(xmlDeclEncoding(text[start:]), f.contentType, func() bool { return validPrefix(text) })
+		label := pickCharset(xmlDeclEncoding(text[start:]), f.ContentType, func() bool { return validPrefix(text) })
 		if label != "" && !isUTF8Label(label) {
 			if enc, name := charset.Lookup(label); enc != nil && name != "utf-8" {
 				r, transformed = transform.NewReader(br, enc.NewDecoder()), true
@@ -150,8 +151,8 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 
 	b := &bigDoc{}
 	var spool *bufio.Writer
-	if !transformed && f.file != nil {
-		b.file = f.file
+	if !transformed && f.File != nil {
+		b.file = f.File
 	} else {
 		tmp, err := os.CreateTemp("", "feed2md-spool-*.xml")
 		if err != nil {
@@ -187,7 +188,7 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 				hi = copy(mem, mem[lo:hi])
 				lo = 0
 			case len(mem) >= partMax:
-				return nil, nil, fmt.Errorf("a single piece of markup at byte %d is longer than %s: not a feed this program can stream", base, FormatSize(partMax))
+				return nil, nil, fmt.Errorf("a single piece of markup at byte %d is longer than %s: not a feed this program can stream", base, fetch.FormatSize(partMax))
 			default:
 				mem = append(mem, make([]byte, len(mem))...)
 				mem = mem[:cap(mem)]
@@ -207,7 +208,7 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 		buf := mem[lo:hi]
 		if scan == nil {
 			// The root element, within the first bytes.
-			if len(buf) < sniffSize && !atEOF {
+			if len(buf) < fetch.SniffSize && !atEOF {
 				continue
 			}
 			if at := jsonStart(buf); at >= 0 {
@@ -225,7 +226,7 @@ func scanBig(ctx context.Context, f *fetched, sum bool, workers int) (*bigDoc, *
 				continue // the root element's name is cut off: read on
 			}
 			if root < 0 {
-				return nil, nil, &NotFeedError{What: "no XML element in its first " + FormatSize(sniffSize)}
+				return nil, nil, &fetch.NotFeedError{What: "no XML element in its first " + fetch.FormatSize(fetch.SniffSize)}
 			}
 			d := &decoded{kind: kindXML, root: name, junk: buf[skipSpace(buf, 0)] != '<'}
 			if name == "html" {
@@ -290,18 +291,18 @@ func validPrefix(b []byte) bool {
 
 // wholeDoc reads the rest of a document that must be parsed whole, at
 // most wholeMax bytes after decoding, and decodes it as decode does.
-func wholeDoc(ctx context.Context, r io.Reader, h hash.Hash, f *fetched) (*bigDoc, *decoded, error) {
+func wholeDoc(ctx context.Context, r io.Reader, h hash.Hash, f *fetch.Fetched) (*bigDoc, *decoded, error) {
 	data, err := io.ReadAll(io.LimitReader(r, int64(wholeMax)+1))
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(data) > wholeMax {
-		return nil, nil, fmt.Errorf("a feed that is not XML, or an HTML page, larger than %s: too large to be parsed whole", FormatSize(int64(wholeMax)))
+		return nil, nil, fmt.Errorf("a feed that is not XML, or an HTML page, larger than %s: too large to be parsed whole", fetch.FormatSize(int64(wholeMax)))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	d, err := decode(data, f.contentType, 0)
+	d, err := decode(data, f.ContentType, 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -309,7 +310,7 @@ func wholeDoc(ctx context.Context, r io.Reader, h hash.Hash, f *fetched) (*bigDo
 	if h != nil {
 		// The rest of the raw bytes, for the sum: there is none when the
 		// reader above read them all.
-		if _, err := io.Copy(h, f.rest); err != nil {
+		if _, err := io.Copy(h, f.Rest); err != nil {
 			return nil, nil, err
 		}
 		b.sum = hex.EncodeToString(h.Sum(nil))
@@ -369,7 +370,7 @@ func parseBig(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 	if b.json != nil {
 		return parseBigJSON(b, workers)
 	}
-	if b.size-b.rootOff <= int64(memMax) {
+	if b.size-b.rootOff <= int64(fetch.MemMax) {
 		// Small once decoded (a compressed feed): parsed as in memory.
 		buf := make([]byte, b.size-b.rootOff)
 		if _, err := b.file.ReadAt(buf, b.rootOff); err != nil {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,16 +24,16 @@ import (
 // streamed path.
 func withMemMax(t *testing.T, n int) {
 	t.Helper()
-	old := memMax
-	memMax = n
-	t.Cleanup(func() { memMax = old })
+	old := fetch.MemMax
+	fetch.MemMax = n
+	t.Cleanup(func() { fetch.MemMax = old })
 }
 
 // convertSource converts one feed argument into dir.
 func convertSource(t *testing.T, ctx context.Context, dir, arg string, edit func(*Options)) *Result {
 	t.Helper()
 	c := newTestConverter(t, dir, edit)
-	src, err := ParseSource(arg)
+	src, err := fetch.ParseSource(arg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +179,7 @@ func TestNotFeedFromFirstBytes(t *testing.T) {
 	z := &zeros{}
 	start := time.Now()
 	res := convertSource(t, context.Background(), t.TempDir(), "-", func(o *Options) { o.Stdin = z; o.MaxSize = 1 << 40 })
-	var nf *NotFeedError
+	var nf *fetch.NotFeedError
 	if !errors.As(res.Err, &nf) {
 		t.Fatalf("endless zeros: %v, want not a feed", res.Err)
 	}
@@ -232,13 +233,13 @@ func TestSizeCaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.WriteString("<rss><channel>")
-	if err := f.Truncate(DefaultMaxFileSize + 1); err != nil {
+	if err := f.Truncate(fetch.DefaultMaxFileSize + 1); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
-	var tl *TooLargeError
+	var tl *fetch.TooLargeError
 	res := convertSource(t, context.Background(), t.TempDir(), huge, nil)
-	if !errors.As(res.Err, &tl) || tl.Limit != DefaultMaxFileSize {
+	if !errors.As(res.Err, &tl) || tl.Limit != fetch.DefaultMaxFileSize {
 		t.Errorf("file over the default cap: %v", res.Err)
 	}
 
@@ -382,7 +383,7 @@ func TestStreamNotCut(t *testing.T) {
 		t.Fatalf("%d items, %v", res.Items, res.Err)
 	}
 	// The same files as the feed parsed in memory: nothing dropped or doubled.
-	memMax = 1 << 30
+	fetch.MemMax = 1 << 30
 	inMemory := t.TempDir()
 	ref := convertBytes(t, inMemory, string(feed), nil)
 	if ref.Items != res.Items || ref.New != res.New {
@@ -402,33 +403,33 @@ func TestReadBody(t *testing.T) {
 		for i := 5; i < size; i++ {
 			data[i] = 'a' + byte(i%26)
 		}
-		res := &fetched{}
-		if err := readBody(context.Background(), res, io.NopCloser(iotest.HalfReader(bytes.NewReader(data))), 0, 0, sniff); err != nil {
+		res := &fetch.Fetched{}
+		if err := fetch.ReadBody(context.Background(), res, io.NopCloser(iotest.HalfReader(bytes.NewReader(data))), 0, 0, sniff); err != nil {
 			t.Fatalf("size %d: %v", size, err)
 		}
-		got := res.body
-		if res.rest != nil {
-			rest, err := io.ReadAll(res.rest)
+		got := res.Body
+		if res.Rest != nil {
+			rest, err := io.ReadAll(res.Rest)
 			if err != nil {
 				t.Fatal(err)
 			}
 			got = append(bytes.Clone(got), rest...)
 		}
-		if !bytes.Equal(got, data) || (res.rest != nil) != (size > memMax) {
-			t.Errorf("size %d: %d bytes, streamed %t", size, len(got), res.rest != nil)
+		if !bytes.Equal(got, data) || (res.Rest != nil) != (size > fetch.MemMax) {
+			t.Errorf("size %d: %d bytes, streamed %t", size, len(got), res.Rest != nil)
 		}
 	}
 	broken := io.MultiReader(strings.NewReader("<rss>"), bytes.NewReader(make([]byte, 100<<10)), iotest.ErrReader(errors.New("cut off")))
-	if err := readBody(context.Background(), &fetched{}, io.NopCloser(broken), 0, 0, sniff); err == nil || err.Error() != "cut off" {
+	if err := fetch.ReadBody(context.Background(), &fetch.Fetched{}, io.NopCloser(broken), 0, 0, sniff); err == nil || err.Error() != "cut off" {
 		t.Errorf("error %v, want cut off", err)
 	}
-	var tl *TooLargeError
-	if err := readBody(context.Background(), &fetched{}, io.NopCloser(strings.NewReader("<rss>"+strings.Repeat("a", 995))), 999, 0, sniff); !errors.As(err, &tl) {
+	var tl *fetch.TooLargeError
+	if err := fetch.ReadBody(context.Background(), &fetch.Fetched{}, io.NopCloser(strings.NewReader("<rss>"+strings.Repeat("a", 995))), 999, 0, sniff); !errors.As(err, &tl) {
 		t.Errorf("over the cap: %v", err)
 	}
-	res := &fetched{}
-	if err := readBody(context.Background(), res, io.NopCloser(strings.NewReader("<rss>"+strings.Repeat("a", 995))), 1000, 0, sniff); err != nil || len(res.body) != 1000 {
-		t.Errorf("at the cap: %d bytes, %v", len(res.body), err)
+	res := &fetch.Fetched{}
+	if err := fetch.ReadBody(context.Background(), res, io.NopCloser(strings.NewReader("<rss>"+strings.Repeat("a", 995))), 1000, 0, sniff); err != nil || len(res.Body) != 1000 {
+		t.Errorf("at the cap: %d bytes, %v", len(res.Body), err)
 	}
 }
 
@@ -442,7 +443,7 @@ func TestAttemptsError(t *testing.T) {
 	}))
 	defer srv.Close()
 	res := convertSource(t, context.Background(), t.TempDir(), srv.URL, nil)
-	var he *HTTPError
+	var he *fetch.HTTPError
 	if !errors.As(res.Err, &he) || he.StatusCode != http.StatusBadGateway {
 		t.Fatalf("error %v, want HTTP 502", res.Err)
 	}
@@ -549,10 +550,10 @@ func TestStreamHTTPTimeout(t *testing.T) {
 func TestSniff(t *testing.T) {
 	pad := func(s string) []byte {
 		b := []byte(s)
-		for len(b) < sniffSize {
+		for len(b) < fetch.SniffSize {
 			b = append(b, "<p>filler text</p>\n"...)
 		}
-		return b[:sniffSize]
+		return b[:fetch.SniffSize]
 	}
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
@@ -563,18 +564,18 @@ func TestSniff(t *testing.T) {
 		prefix []byte
 		what   string // "" when it passes
 	}{
-		{"NUL bytes", make([]byte, sniffSize), "neither XML nor JSON in its first 4 KB"},
-		{"text, no markup", bytes.Repeat([]byte("all work and no play "), sniffSize/21+1)[:sniffSize], "neither XML nor JSON in its first 4 KB"},
+		{"NUL bytes", make([]byte, fetch.SniffSize), "neither XML nor JSON in its first 4 KB"},
+		{"text, no markup", bytes.Repeat([]byte("all work and no play "), fetch.SniffSize/21+1)[:fetch.SniffSize], "neither XML nor JSON in its first 4 KB"},
 		{"another root", pad("<?xml version='1.0'?><svg>"), "an XML document with root element <svg>"},
-		{"another root, gzipped", gz.Bytes()[:min(gz.Len(), sniffSize)], "an XML document with root element <svg>"},
+		{"another root, gzipped", gz.Bytes()[:min(gz.Len(), fetch.SniffSize)], "an XML document with root element <svg>"},
 		{"RSS", pad("<?xml version='1.0'?>\n<rss version='2.0'><channel>"), ""},
 		{"HTML (may link to its feed)", pad("<!DOCTYPE html><html><head>"), ""},
-		{"JSON", append([]byte(`{"version": "https://jsonfeed.org/version/1.1", "items": [`), bytes.Repeat([]byte(" "), sniffSize)...)[:sniffSize], ""},
-		{"a long comment first", append([]byte("<!-- "), bytes.Repeat([]byte("x"), sniffSize)...)[:sniffSize], ""},
-		{"root name cut off", append(bytes.Repeat([]byte(" "), sniffSize-3), "<rs"...), ""},
+		{"JSON", append([]byte(`{"version": "https://jsonfeed.org/version/1.1", "items": [`), bytes.Repeat([]byte(" "), fetch.SniffSize)...)[:fetch.SniffSize], ""},
+		{"a long comment first", append([]byte("<!-- "), bytes.Repeat([]byte("x"), fetch.SniffSize)...)[:fetch.SniffSize], ""},
+		{"root name cut off", append(bytes.Repeat([]byte(" "), fetch.SniffSize-3), "<rs"...), ""},
 	} {
 		err := sniff(tc.prefix, "")
-		var nf *NotFeedError
+		var nf *fetch.NotFeedError
 		switch {
 		case tc.what == "" && err != nil:
 			t.Errorf("%s: %v, want no error", tc.name, err)

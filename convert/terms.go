@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/fetch"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -155,5 +156,5 @@ func Terms(categories []string) []string {
 // hostTerm returns the host name of a URL as a taxonomy term (Term's
 // rule: a host such as ".." taken from a feed's link makes none, "").
 func hostTerm(s string) string {
-	return termOf(hostOf(s))
+	return termOf(fetch.HostOf(s))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"feed2md/convert/fetch"
 	"fmt"
 	"io"
 	"os"
@@ -124,7 +125,7 @@ func TestRepairedFeedsStreamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newTestConverter(t, out, nil)
-	src, _ := ParseSource(path)
+	src, _ := fetch.ParseSource(path)
 	res := c.Convert(context.Background(), src)
 	if err := c.Close(); err != nil {
 		t.Fatal(err)

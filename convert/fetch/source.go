@@ -1,4 +1,4 @@
-package convert
+package fetch
 
 import (
 	"errors"
@@ -39,7 +39,7 @@ func ParseSource(arg string) (Source, error) {
 	if strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
 		u, err := url.Parse(trimmed)
 		if err != nil {
-			// url.Error quotes the whole URL, password and token included.
+			// URL.Error quotes the whole URL, password and token included.
 			var uerr *url.Error
 			if errors.As(err, &uerr) {
 				err = uerr.Err
@@ -75,11 +75,11 @@ func (s Source) Name() string {
 // URL's host and path ("example.com/blog/feed.xml"; the host alone for the
 // path "/"), the path as given for a file, or "stdin". Use Labels for the
 // feeds of a run, whose labels must tell them apart.
-func (s Source) Label() string { return s.label(0) }
+func (s Source) Label() string { return s.LabelAt(0) }
 
-// label is the label at a length: 0 is Label's; 1 adds a URL's query; 2
+// LabelAt is the label at a length: 0 is Label's; 1 adds a URL's query; 2
 // is the whole URL. A file's or stdin's label has one length.
-func (s Source) label(level int) string {
+func (s Source) LabelAt(level int) string {
 	switch {
 	case s.URL != nil:
 		u := s.URL
@@ -110,7 +110,7 @@ func Labels(srcs []Source) []string {
 	for {
 		groups := map[string][]int{}
 		for i, s := range srcs {
-			labels[i] = s.label(level[i])
+			labels[i] = s.LabelAt(level[i])
 			groups[labels[i]] = append(groups[labels[i]], i)
 		}
 		longer := false

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package convert
+package fetch
 
 // adviseHugePages does nothing where madvise's MADV_HUGEPAGE does not
 // exist.

@@ -1,14 +1,14 @@
-package convert
+package fetch
 
 import (
 	"net/url"
 	"strings"
 )
 
-// resolve makes ref absolute against base. It returns ref unchanged when it
+// Resolve makes ref absolute against base. It returns ref unchanged when it
 // is already absolute, when base is not an absolute URL, or when either
 // does not parse.
-func resolve(ref, base string) string {
+func Resolve(ref, base string) string {
 	if ref == "" || base == "" {
 		return ref
 	}
@@ -23,13 +23,13 @@ func resolve(ref, base string) string {
 	return b.ResolveReference(r).String()
 }
 
-// absHTTP resolves ref against base and returns it only when the result is
+// AbsHTTP resolves ref against base and returns it only when the result is
 // an http or https URL with a host; anything else gives "".
-func absHTTP(ref, base string) string {
+func AbsHTTP(ref, base string) string {
 	if ref == "" {
 		return ""
 	}
-	abs := resolve(cleanURL(ref), base)
+	abs := Resolve(cleanURL(ref), base)
 	u, err := url.Parse(abs)
 	if err != nil || u.Host == "" {
 		return ""
@@ -56,8 +56,8 @@ func cleanURL(s string) string {
 	}, s)
 }
 
-// hostOf returns the host name of a URL, without a port, lowercased.
-func hostOf(s string) string {
+// HostOf returns the host name of a URL, without a port, lowercased.
+func HostOf(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
 		return ""

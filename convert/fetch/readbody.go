@@ -1,4 +1,4 @@
-package convert
+package fetch
 
 // The reading of a document's bytes, for local files, standard input and
 // HTTP bodies alike: the first memMax in memory and the rest left to a
@@ -16,7 +16,7 @@ import (
 
 // readFile opens a local file for readBody, failing at once when a
 // regular file is larger than max.
-func readFile(ctx context.Context, path string, max int64, sniff func(prefix []byte, contentType string) error) (*fetched, error) {
+func readFile(ctx context.Context, path string, max int64, sniff func(prefix []byte, contentType string) error) (*Fetched, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -34,24 +34,24 @@ func readFile(ctx context.Context, path string, max int64, sniff func(prefix []b
 		f.Close()
 		return nil, &TooLargeError{Limit: max}
 	}
-	res := &fetched{limit: max}
+	res := &Fetched{Limit: max}
 	known := int64(0) // a regular file's size, so that a large one is not read into memory first
 	if info.Mode().IsRegular() {
 		known = info.Size()
 	}
-	if err := readBody(ctx, res, f, max, known, sniff); err != nil {
+	if err := ReadBody(ctx, res, f, max, known, sniff); err != nil {
 		f.Close()
 		return nil, err
 	}
-	if res.rest == nil {
+	if res.Rest == nil {
 		f.Close()
 	} else if info.Mode().IsRegular() {
-		res.file = f
+		res.File = f
 	}
 	return res, nil
 }
 
-// readBody reads the first bytes of r into res.body, and all of them when
+// ReadBody reads the first bytes of r into res.body, and all of them when
 // there are at most memMax; otherwise it leaves the others to res.rest,
 // which closes r. It checks the first sniffSize bytes before reading on,
 // so that something that is no feed (a device of zeros, a binary file)
@@ -59,13 +59,13 @@ func readFile(ctx context.Context, path string, max int64, sniff func(prefix []b
 // knows feeds; nil for no check). Every read stops when ctx ends, and the
 // whole document is capped at max bytes (0: none), past which it fails
 // rather than being cut.
-func readBody(ctx context.Context, res *fetched, r io.ReadCloser, max int64, known int64, sniff func(prefix []byte, contentType string) error) error {
-	src := &guardedReader{ctx: ctx, r: r, max: max, closer: r}
+func ReadBody(ctx context.Context, res *Fetched, r io.ReadCloser, max int64, known int64, sniff func(prefix []byte, contentType string) error) error {
+	src := &GuardedReader{Ctx: ctx, R: r, Max: max, closer: r}
 	if _, ok := r.(httpBody); ok {
-		src.direct = true
+		src.Direct = true
 	}
 	var pieces [][]byte
-	total, size := 0, sniffSize
+	total, size := 0, SniffSize
 	for {
 		buf := make([]byte, size)
 		adviseHugePages(buf)
@@ -79,30 +79,30 @@ func readBody(ctx context.Context, res *fetched, r io.ReadCloser, max int64, kno
 			return err
 		}
 		if len(pieces) == 1 && sniff != nil {
-			if err := sniff(buf, res.contentType); err != nil {
+			if err := sniff(buf, res.ContentType); err != nil {
 				return err
 			}
 		}
-		if total > memMax || known > int64(memMax) {
+		if total > MemMax || known > int64(MemMax) {
 			// Too large to hold: the first piece is body, the others and
 			// what is left to read are rest.
-			res.body = pieces[0]
-			res.rest = &chainReader{pieces: pieces[1:], src: src}
+			res.Body = pieces[0]
+			res.Rest = &chainReader{pieces: pieces[1:], src: src}
 			return nil
 		}
-		size = min(2*size, 8<<20, memMax+1-total)
+		size = min(2*size, 8<<20, MemMax+1-total)
 	}
-	res.body = joinPieces(pieces, total)
+	res.Body = joinPieces(pieces, total)
 	return nil
 }
 
 // readWhole reads all of r into res.body, as readBody does but without
 // the feed sniff and never streaming: for an image, which is kept whole
 // or not at all. It fails past max bytes (0: none).
-func readWhole(ctx context.Context, res *fetched, r io.ReadCloser, max int64, known int64) error {
-	src := &guardedReader{ctx: ctx, r: r, max: max, closer: r, direct: true}
+func readWhole(ctx context.Context, res *Fetched, r io.ReadCloser, max int64, known int64) error {
+	src := &GuardedReader{Ctx: ctx, R: r, Max: max, closer: r, Direct: true}
 	if _, ok := r.(httpBody); !ok {
-		src.direct = false
+		src.Direct = false
 	}
 	var b bytes.Buffer
 	if known > 0 && (max <= 0 || known <= max) {
@@ -111,14 +111,14 @@ func readWhole(ctx context.Context, res *fetched, r io.ReadCloser, max int64, kn
 	if _, err := b.ReadFrom(src); err != nil {
 		return err
 	}
-	res.body = b.Bytes()
+	res.Body = b.Bytes()
 	return nil
 }
 
 // chainReader reads pieces already read, then src; closing it closes src.
 type chainReader struct {
 	pieces [][]byte
-	src    *guardedReader
+	src    *GuardedReader
 }
 
 func (c *chainReader) Read(p []byte) (int, error) {
@@ -157,39 +157,39 @@ func joinPieces(pieces [][]byte, total int) []byte {
 	return out
 }
 
-// guardedReader is the reader of every document: it stops when ctx ends,
+// GuardedReader is the reader of every document: it stops when ctx ends,
 // even while a read of a pipe or device blocks, and fails with a
 // TooLargeError past max bytes (0: no cap).
-type guardedReader struct {
-	ctx     context.Context
-	r       io.Reader
+type GuardedReader struct {
+	Ctx     context.Context
+	R       io.Reader
 	closer  io.Closer
-	max     int64
+	Max     int64
 	n       int64             // bytes read so far
 	done    func(error) error // maps a read error (the HTTP timeout's wording); may be nil
 	busy    bool              // a read abandoned on cancellation may still be running
-	direct  bool              // reads need no goroutine: a regular file, an HTTP body
+	Direct  bool              // reads need no goroutine: a regular file, an HTTP body
 	statted bool              // whether the file was asked if it is regular
 	buf     []byte            // what a read on another goroutine reads into
 }
 
-func (g *guardedReader) Read(p []byte) (int, error) {
-	if err := g.ctx.Err(); err != nil {
+func (g *GuardedReader) Read(p []byte) (int, error) {
+	if err := g.Ctx.Err(); err != nil {
 		return 0, err
 	}
 	if g.busy {
 		return 0, context.Canceled
 	}
-	if g.max > 0 && g.n > g.max {
-		return 0, &TooLargeError{Limit: g.max}
+	if g.Max > 0 && g.n > g.Max {
+		return 0, &TooLargeError{Limit: g.Max}
 	}
-	if g.max > 0 && int64(len(p)) > g.max+1-g.n {
-		p = p[:g.max+1-g.n]
+	if g.Max > 0 && int64(len(p)) > g.Max+1-g.n {
+		p = p[:g.Max+1-g.n]
 	}
 	n, err := g.read(p)
 	g.n += int64(n)
-	if g.max > 0 && g.n > g.max {
-		return n, &TooLargeError{Limit: g.max}
+	if g.Max > 0 && g.n > g.Max {
+		return n, &TooLargeError{Limit: g.Max}
 	}
 	if err != nil && err != io.EOF && g.done != nil {
 		err = g.done(err)
@@ -197,19 +197,19 @@ func (g *guardedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// read reads from a regular file, or a reader that stops on its own when
-// ctx ends (an HTTP body), directly. It reads anything else (a pipe, a
+// Read reads from a regular file, or a reader that stops on its own when
+// Ctx ends (an HTTP body), directly. It reads anything else (a pipe, a
 // device) on another goroutine, into the reader's own buffer, so that a
-// read that blocks forever is abandoned when ctx ends.
-func (g *guardedReader) read(p []byte) (int, error) {
-	if g.direct {
-		return g.r.Read(p)
+// Read that blocks forever is abandoned when ctx ends.
+func (g *GuardedReader) read(p []byte) (int, error) {
+	if g.Direct {
+		return g.R.Read(p)
 	}
-	if f, ok := g.r.(*os.File); ok && !g.statted {
+	if f, ok := g.R.(*os.File); ok && !g.statted {
 		// Asked once: a pipe or a device stays one.
 		g.statted = true
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
-			g.direct = true
+			g.Direct = true
 			return f.Read(p)
 		}
 	}
@@ -223,21 +223,21 @@ func (g *guardedReader) read(p []byte) (int, error) {
 	buf := g.buf[:min(len(p), len(g.buf))]
 	ch := make(chan result, 1)
 	go func() {
-		n, err := g.r.Read(buf)
+		n, err := g.R.Read(buf)
 		ch <- result{n, err}
 	}()
 	select {
 	case r := <-ch:
 		copy(p, buf[:r.n])
 		return r.n, r.err
-	case <-g.ctx.Done():
+	case <-g.Ctx.Done():
 		g.busy = true // the goroutine may still write to buf: never read again
-		return 0, g.ctx.Err()
+		return 0, g.Ctx.Err()
 	}
 }
 
 // Close closes the underlying reader, if it has a Close method.
-func (g *guardedReader) Close() error {
+func (g *GuardedReader) Close() error {
 	if g.closer != nil {
 		return g.closer.Close()
 	}

@@ -1,4 +1,4 @@
-package convert
+package fetch
 
 import (
 	"bytes"
@@ -11,11 +11,11 @@ import (
 // feedTypes are the link types autodiscovery follows, best first.
 var feedTypes = []string{"application/rss+xml", "application/atom+xml", "application/feed+json", "application/json"}
 
-// discoverFeed returns the feed URL an HTML page announces with
+// DiscoverFeed returns the feed URL an HTML page announces with
 // <link rel="alternate" type="application/rss+xml|atom+xml|feed+json"
 // href="…">, made absolute against pageURL, or "" when it has none. The
 // page's <base href> is honoured.
-func discoverFeed(page []byte, pageURL string) string {
+func DiscoverFeed(page []byte, pageURL string) string {
 	z := html.NewTokenizer(bytes.NewReader(page))
 	base := pageURL
 	found := map[string]string{}
@@ -31,13 +31,13 @@ func discoverFeed(page []byte, pageURL string) string {
 		switch tok.DataAtom {
 		case atom.Base:
 			if href := attr(tok, "href"); href != "" {
-				base = resolve(href, pageURL)
+				base = Resolve(href, pageURL)
 			}
 		case atom.Link:
 			rels := strings.Fields(strings.ToLower(attr(tok, "rel")))
 			typ := strings.ToLower(strings.TrimSpace(attr(tok, "type")))
 			href := strings.TrimSpace(attr(tok, "href"))
-			if href == "" || !contains(rels, "alternate") {
+			if href == "" || !Contains(rels, "alternate") {
 				continue
 			}
 			if _, seen := found[typ]; !seen {
@@ -54,7 +54,7 @@ func discoverFeed(page []byte, pageURL string) string {
 func pick(found map[string]string, base string) string {
 	for _, t := range feedTypes {
 		if href, ok := found[t]; ok {
-			if u := absHTTP(href, base); u != "" {
+			if u := AbsHTTP(href, base); u != "" {
 				return u
 			}
 		}
@@ -71,7 +71,7 @@ func attr(t html.Token, name string) string {
 	return ""
 }
 
-func contains(list []string, s string) bool {
+func Contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true

@@ -1,4 +1,4 @@
-package convert
+package fetch
 
 import (
 	"net/url"
@@ -38,9 +38,9 @@ func redactURL(u *url.URL) string {
 	return RedactURL(u.String())
 }
 
-// hasCredentials reports whether a URL's text holds a user name,
+// HasCredentials reports whether a URL's text holds a user name,
 // password or secret parameter.
-func hasCredentials(s string) bool { return SourceURL(s) != s }
+func HasCredentials(s string) bool { return SourceURL(s) != s }
 
 func stripCredentials(s string, drop bool) string {
 	start := -1 // where the authority begins
@@ -167,12 +167,12 @@ func (e *credentialError) Error() string { return e.replace.Replace(e.err.Error(
 
 func (e *credentialError) Unwrap() error { return e.err }
 
-// maskCredentials returns err with the user name, password and secret
+// MaskCredentials returns err with the user name, password and secret
 // parameter values of u masked in its text; err itself when u has none.
 // Values shorter than 4 bytes are left: masking them would garble the
 // message and they are not worth much hidden.
-func maskCredentials(err error, u *url.URL) error {
-	if err == nil || u == nil || !hasCredentials(u.String()) {
+func MaskCredentials(err error, u *url.URL) error {
+	if err == nil || u == nil || !HasCredentials(u.String()) {
 		return err
 	}
 	var secrets []string

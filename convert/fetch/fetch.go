@@ -1,4 +1,4 @@
-package convert
+package fetch
 
 import (
 	"context"
@@ -80,84 +80,84 @@ type Validators struct {
 	LastModified string `json:"last_modified,omitempty"`
 }
 
-// fetched is the raw bytes of a feed and what the transport said of them.
+// Fetched is the raw bytes of a feed and what the transport said of them.
 // A document of at most memMax bytes is read whole into body. A larger one
 // is not: body holds its first bytes and rest the others, unread, for the
 // stream of stream.go, and the caller closes rest.
-type fetched struct {
-	body        []byte
-	rest        io.ReadCloser // the bytes after body, for a document larger than memMax (nil otherwise)
-	file        *os.File      // the regular file read, when rest is that file
-	limit       int64         // the cap that applies to the whole document (0: none)
-	contentType string
-	url         string     // the URL the body came from, after redirects
-	movedTo     string     // set when every redirect on the way was permanent
-	validators  Validators // of this response, for the next run
-	notModified bool       // a 304 answer to a conditional request
+type Fetched struct {
+	Body        []byte
+	Rest        io.ReadCloser // the bytes after body, for a document larger than memMax (nil otherwise)
+	File        *os.File      // the regular file read, when rest is that file
+	Limit       int64         // the cap that applies to the whole document (0: none)
+	ContentType string
+	URL         string     // the URL the body came from, after redirects
+	MovedTo     string     // set when every redirect on the way was permanent
+	Validators  Validators // of this response, for the next run
+	NotModified bool       // a 304 answer to a conditional request
 }
 
-// close releases rest; safe to call twice.
-func (f *fetched) close() {
-	if f != nil && f.rest != nil {
-		f.rest.Close()
-		f.rest = nil
+// Close releases rest; safe to call twice.
+func (f *Fetched) Close() {
+	if f != nil && f.Rest != nil {
+		f.Rest.Close()
+		f.Rest = nil
 	}
 }
 
-// memMax is the size up to which a document is read whole into memory and
+// MemMax is the size up to which a document is read whole into memory and
 // parsed as one; past it, it is streamed (stream.go) and only the items in
 // flight are held. It is a variable for tests, which lower it to stream
 // small documents, or raise it to get the in-memory result to compare.
-var memMax = 32 << 20
+var MemMax = 32 << 20
 
-// sniffSize is how much of a document is looked at before the rest is
-// read: enough to tell a feed from anything else (see sniff).
-const sniffSize = 64 << 10
+// SniffSize is how much of a document is looked at before the rest is
+// Read: enough to tell a feed from anything else (see sniff).
+const SniffSize = 64 << 10
 
 // DefaultMaxFileSize is the cap on a local file when Options.MaxFileSize
 // is zero: far above any real export, low enough to stop a runaway device
 // or a wrong file.
 const DefaultMaxFileSize = 8 << 30
 
-// fetcher reads feeds from URLs, files and standard input.
-type fetcher struct {
-	client      *http.Client
-	userAgent   string
-	timeout     time.Duration
-	maxSize     int64
-	maxFileSize int64
-	retries     int                                              // extra attempts for a transient failure
-	retryDelay  time.Duration                                    // the first backoff; it doubles
-	maxWait     time.Duration                                    // the longest Retry-After waited for in the run; a longer one ends the attempts
-	now         func() time.Time                                 // the clock Retry-After dates are read against
-	sleep       func(ctx context.Context, d time.Duration) error // waits between attempts (tests replace it); nil for a timer
-	stdin       io.Reader
-	// image marks the fetcher of images (-images download): a body is
+// Fetcher reads feeds from URLs, files and standard input.
+type Fetcher struct {
+	Client      *http.Client
+	UserAgent   string
+	Timeout     time.Duration
+	MaxSize     int64
+	MaxFileSize int64
+	Retries     int                                              // extra attempts for a transient failure
+	RetryDelay  time.Duration                                    // the first backoff; it doubles
+	MaxWait     time.Duration                                    // the longest Retry-After waited for in the run; a longer one ends the attempts
+	Now         func() time.Time                                 // the clock Retry-After dates are read against
+	Sleep       func(ctx context.Context, d time.Duration) error // waits between attempts (tests replace it); nil for a timer
+	Stdin       io.Reader
+	// Image marks the fetcher of images (-images download): a body is
 	// no feed, so it is not sniffed as one, and it is read whole up to
-	// maxSize, never left to stream.
-	image bool
-	// sniff judges a document's first bytes before the rest is read
+	// MaxSize, never left to stream.
+	Image bool
+	// Sniff judges a document's first bytes before the rest is read
 	// (see readBody); nil for none.
-	sniff func(prefix []byte, contentType string) error
+	Sniff func(prefix []byte, contentType string) error
 }
 
-// read returns the bytes of src (see fetched). For a URL, prev holds the
-// validators of the last good response (zero for none). A failed URL is
+// Read returns the bytes of src (see fetched). For a URL, prev holds the
+// Validators of the last good response (zero for none). A failed URL is
 // tried again, up to retries times, when the failure may pass; each
 // attempt has its own timeout, and the error says how many were made.
-func (f *fetcher) read(ctx context.Context, src Source, prev Validators) (*fetched, error) {
+func (f *Fetcher) Read(ctx context.Context, src Source, prev Validators) (*Fetched, error) {
 	switch {
 	case src.Stdin:
-		if f.stdin == nil {
+		if f.Stdin == nil {
 			return nil, errors.New("no standard input")
 		}
-		res := &fetched{limit: f.maxSize}
-		if err := readBody(ctx, res, io.NopCloser(f.stdin), f.maxSize, 0, f.sniff); err != nil {
+		res := &Fetched{Limit: f.MaxSize}
+		if err := ReadBody(ctx, res, io.NopCloser(f.Stdin), f.MaxSize, 0, f.Sniff); err != nil {
 			return nil, err
 		}
 		return res, nil
 	case src.URL == nil:
-		res, err := readFile(ctx, src.Path, f.maxFileSize, f.sniff)
+		res, err := readFile(ctx, src.Path, f.MaxFileSize, f.Sniff)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
 				return nil, errors.New("no such file: check the path")
@@ -174,21 +174,21 @@ func (f *fetcher) read(ctx context.Context, src Source, prev Validators) (*fetch
 			return res, nil
 		}
 		lastErr = err
-		if wait > f.maxWait {
+		if wait > f.MaxWait {
 			// Too long to wait in the run: the next run past it asks.
-			until := f.now().Add(wait)
+			until := f.Now().Add(wait)
 			if whole := until.Truncate(time.Second); whole.Before(until) {
 				until = whole.Add(time.Second) // to the second, never earlier than asked
 			}
 			lastErr = &RetryLaterError{Until: until, Err: err}
 			break
 		}
-		if wait < 0 || attempt >= f.retries || ctx.Err() != nil {
+		if wait < 0 || attempt >= f.Retries || ctx.Err() != nil {
 			break
 		}
 		if wait == 0 {
 			// Exponential backoff with full jitter on its upper half.
-			d := f.retryDelay << attempt
+			d := f.RetryDelay << attempt
 			wait = d/2 + rand.N(d/2+1)
 		}
 		if err := f.pause(ctx, wait); err != nil {
@@ -202,9 +202,9 @@ func (f *fetcher) read(ctx context.Context, src Source, prev Validators) (*fetch
 }
 
 // pause waits d, or less when ctx ends (its error).
-func (f *fetcher) pause(ctx context.Context, d time.Duration) error {
-	if f.sleep != nil {
-		return f.sleep(ctx, d)
+func (f *Fetcher) pause(ctx context.Context, d time.Duration) error {
+	if f.Sleep != nil {
+		return f.Sleep(ctx, d)
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -230,8 +230,8 @@ func (e *AttemptsError) Unwrap() error { return e.Err }
 
 // get makes one request. On failure, wait says whether to try again: -1
 // never, 0 after the usual backoff, more after that long (Retry-After).
-func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetched, time.Duration, error) {
-	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+func (f *Fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*Fetched, time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, f.Timeout)
 	keep := false // the body is handed on as a stream: do not end the request here
 	defer func() {
 		if !keep {
@@ -242,7 +242,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 	if err != nil {
 		return nil, -1, err
 	}
-	req.Header.Set("User-Agent", f.userAgent)
+	req.Header.Set("User-Agent", f.UserAgent)
 	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8")
 	if prev.ETag != "" {
 		req.Header.Set("If-None-Match", prev.ETag)
@@ -251,7 +251,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 		req.Header.Set("If-Modified-Since", prev.LastModified)
 	}
 	permanent := true
-	client := *f.client
+	client := *f.Client
 	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
 		if len(via) >= maxRedirects {
 			return fmt.Errorf("%w: more than %d redirects, from %s", errRedirectLoop, maxRedirects, redactURL(via[0].URL))
@@ -273,7 +273,7 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 		}
 		switch {
 		case ctx.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded):
-			return nil, 0, fmt.Errorf("no answer within %s, the -timeout of one attempt: the server is slow or down (raise -timeout)", FormatDuration(f.timeout))
+			return nil, 0, fmt.Errorf("no answer within %s, the -timeout of one attempt: the server is slow or down (raise -timeout)", FormatDuration(f.Timeout))
 		case errors.Is(err, context.Canceled), errors.Is(err, errRedirectLoop), errors.As(err, new(*RedirectSchemeError)):
 			return nil, -1, err
 		}
@@ -284,44 +284,44 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 			resp.Body.Close()
 		}
 	}()
-	res := &fetched{url: resp.Request.URL.String()}
-	if res.url != u.String() && permanent {
-		res.movedTo = res.url
+	res := &Fetched{URL: resp.Request.URL.String()}
+	if res.URL != u.String() && permanent {
+		res.MovedTo = res.URL
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified && (prev.ETag != "" || prev.LastModified != ""):
-		res.notModified = true
-		res.validators = prev
+		res.NotModified = true
+		res.Validators = prev
 		if v := resp.Header.Get("ETag"); v != "" {
-			res.validators.ETag = v
+			res.Validators.ETag = v
 		}
 		return res, 0, nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		herr := &HTTPError{StatusCode: resp.StatusCode, Status: resp.Status}
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
-			return nil, f.retryAfter(resp.Header.Get("Retry-After")), herr
+			return nil, f.RetryAfter(resp.Header.Get("Retry-After")), herr
 		case resp.StatusCode >= 500 || resp.StatusCode == http.StatusRequestTimeout:
 			return nil, 0, herr
 		}
 		return nil, -1, herr
 	}
-	if resp.ContentLength > 0 && f.maxSize > 0 && resp.ContentLength > f.maxSize {
-		return nil, -1, &TooLargeError{Limit: f.maxSize}
+	if resp.ContentLength > 0 && f.MaxSize > 0 && resp.ContentLength > f.MaxSize {
+		return nil, -1, &TooLargeError{Limit: f.MaxSize}
 	}
-	res.contentType = resp.Header.Get("Content-Type")
-	res.limit = f.maxSize
-	res.validators = Validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
+	res.ContentType = resp.Header.Get("Content-Type")
+	res.Limit = f.MaxSize
+	res.Validators = Validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
 	timedOut := func(err error) error {
 		if ctx.Err() == context.DeadlineExceeded {
-			return fmt.Errorf("no complete answer within %s, the -timeout of one attempt: the server is slow (raise -timeout)", FormatDuration(f.timeout))
+			return fmt.Errorf("no complete answer within %s, the -timeout of one attempt: the server is slow (raise -timeout)", FormatDuration(f.Timeout))
 		}
 		return fmt.Errorf("reading the response: %w", err)
 	}
-	if f.image {
-		err = readWhole(ctx, res, httpBody{resp.Body}, f.maxSize, resp.ContentLength)
+	if f.Image {
+		err = readWhole(ctx, res, httpBody{resp.Body}, f.MaxSize, resp.ContentLength)
 	} else {
-		err = readBody(ctx, res, httpBody{resp.Body}, f.maxSize, resp.ContentLength, f.sniff)
+		err = ReadBody(ctx, res, httpBody{resp.Body}, f.MaxSize, resp.ContentLength, f.Sniff)
 	}
 	if err != nil {
 		var tl *TooLargeError
@@ -334,10 +334,10 @@ func (f *fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*fetche
 		}
 		return nil, 0, timedOut(err)
 	}
-	if res.rest != nil {
-		// The rest is read as the document is converted, within the same
-		// timeout; the request ends when it is closed.
-		g := res.rest.(*chainReader).src
+	if res.Rest != nil {
+		// The Rest is read as the document is converted, within the same
+		// Timeout; the request ends when it is closed.
+		g := res.Rest.(*chainReader).src
 		g.done = timedOut
 		g.closer = closerFunc(func() error { cancel(); return resp.Body.Close() })
 		keep = true
@@ -354,10 +354,10 @@ type closerFunc func() error
 
 func (c closerFunc) Close() error { return c() }
 
-// retryAfter reads a Retry-After header: a number of seconds or an HTTP
+// RetryAfter reads a Retry-After header: a number of seconds or an HTTP
 // date. It is 0 when absent, unreadable, zero or past, so that the usual
 // backoff applies, and at most maxRetryAfter.
-func (f *fetcher) retryAfter(h string) time.Duration {
+func (f *Fetcher) RetryAfter(h string) time.Duration {
 	h = strings.TrimSpace(h)
 	if h == "" {
 		return 0
@@ -370,7 +370,7 @@ func (f *fetcher) retryAfter(h string) time.Duration {
 		}
 		d = time.Duration(secs) * time.Second
 	} else if t, err := http.ParseTime(h); err == nil {
-		d = t.Sub(f.now())
+		d = t.Sub(f.Now())
 	}
 	if d <= 0 {
 		return 0
