@@ -1,6 +1,8 @@
 package convert
 
 import (
+	"feed2md/convert/feed"
+	"feed2md/convert/feed/feedtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,11 +143,11 @@ func TestCRLFFeedGivesLF(t *testing.T) {
 // pass alone (Sanitize), over generated posts and, when ../shared is
 // there, real ones. It reports the ratio.
 func BenchmarkHTMLBlock(b *testing.B) {
-	d, err := decode(bigFeed(2000, 1), "", 0)
+	d, err := feed.Decode(feedtest.Big(2000, 1), "", 0)
 	if err != nil {
 		b.Fatal(err)
 	}
-	feed, err := parseFeed(d)
+	feed, err := feed.ParseFeed(d)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,6 +11,7 @@ package convert
 import (
 	"context"
 	"errors"
+	"feed2md/convert/feed"
 	"feed2md/convert/fetch"
 	"fmt"
 	"net/http"
@@ -126,7 +127,7 @@ func New(opts Options) (*Converter, error) {
 		fetch: &fetch.Fetcher{
 			Client: opts.Client, UserAgent: opts.UserAgent, Timeout: opts.Timeout, MaxSize: opts.MaxSize, MaxFileSize: opts.MaxFileSize,
 			Retries: opts.Retries, RetryDelay: opts.RetryWait, MaxWait: opts.MaxWait, Now: opts.Now, Stdin: opts.Stdin,
-			Sniff: sniff,
+			Sniff: feed.Sniff,
 		},
 	}
 	if opts.Body == BodyMarkdown {
@@ -288,7 +289,7 @@ type loaded struct {
 	prev  feedState      // what the last run remembered
 	fast  bool           // nothing to parse: a 304, or the same bytes
 	f     *fetch.Fetched // the response (nil on failure)
-	items *items         // the items to write, in feed order
+	items *feed.Items    // the items to write, in feed order
 	info  feedInfo       // what the items share
 	hash  func() string  // SHA-256 of the feed's bytes (maybe still being summed)
 }
@@ -326,7 +327,7 @@ func (c *Converter) load(ctx context.Context, src fetch.Source) *loaded {
 	if valid && target.URL == nil && !target.Stdin {
 		// A file is hashed as it is read, in small pieces: when it is the
 		// same as last time it is never held in memory at all.
-		h, err := hashFile(target.Path)
+		h, err := feed.HashFile(target.Path)
 		if err == nil && h == prev.Hash {
 			l.prev, l.f, l.fast = prev, &fetch.Fetched{}, true
 			l.hash = func() string { return h }
@@ -390,14 +391,14 @@ func (c *Converter) load(ctx context.Context, src fetch.Source) *loaded {
 		return l
 	}
 	if !c.opts.Since.IsZero() || c.opts.Limit > 0 {
-		notes := list.notes
+		notes := list.Notes
 		if list, err = c.filter(ctx, list, res); err != nil {
 			res.Err = err
-			res.Notes = append(res.Notes, notes.take()...)
+			res.Notes = append(res.Notes, notes.Take()...)
 			return l
 		}
 	}
-	res.Items = list.total + res.Filtered
+	res.Items = list.Total + res.Filtered
 	l.items, l.info = list, newFeedInfo(feed, src, f.URL, &c.opts)
 	return l
 }
@@ -441,19 +442,19 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 		c.state.put(l.key, prev)
 		return res
 	}
-	if l.items.total > 0 {
+	if l.items.Total > 0 {
 		if err := c.openFolder(ctx); err != nil {
-			l.items.stop()
+			l.items.Stop()
 			res.Err = err
-			res.Notes = append(res.Notes, l.items.notes.take()...)
+			res.Notes = append(res.Notes, l.items.Notes.Take()...)
 			return res
 		}
 	}
 	dateNotes := c.writeItems(ctx, l.items, l.info, res)
-	l.items.stop()
+	l.items.Stop()
 	// The notes of the parse first, then the items', whichever way the
 	// feed was read.
-	res.Notes = append(res.Notes, l.items.notes.take()...)
+	res.Notes = append(res.Notes, l.items.Notes.Take()...)
 	res.Notes = append(res.Notes, dateNotes...)
 	l.items = nil
 	next := feedState{URL: res.Discovered, Options: c.fingerprint, Items: res.Items, Repeats: res.Repeats, Filtered: res.Filtered}
@@ -472,8 +473,8 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 // the sum of the bytes for the next run, and l.fast when compare is set
 // and the sum is the last run's; what a lenient reading changed goes to
 // l.res.Notes.
-func (c *Converter) parse(ctx context.Context, f *fetch.Fetched, l *loaded, compare bool, fileSum string) (*gofeed.Feed, *items, error) {
-	p, err := Parse(ctx, f, l.prev.Hash, compare, fileSum, c.opts.Workers)
+func (c *Converter) parse(ctx context.Context, f *fetch.Fetched, l *loaded, compare bool, fileSum string) (*gofeed.Feed, *feed.Items, error) {
+	p, err := feed.Parse(ctx, f, l.prev.Hash, compare, fileSum, c.opts.Workers)
 	if p.Hash != nil {
 		l.hash = p.Hash
 	}

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/feed"
 	"fmt"
 	"regexp"
 	"strings"
@@ -103,11 +104,11 @@ func TestParseDate(t *testing.T) {
 				xmlEscape(tc.in) + `</pubDate></item></channel></rss>`
 			json := fmt.Sprintf(`{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"a","url":"https://example.com/a","content_text":"x","date_published":%q}]}`, tc.in)
 			for name, doc := range map[string]string{"rss": rss, "json": json} {
-				d, err := decode([]byte(doc), "", 0)
+				d, err := feed.Decode([]byte(doc), "", 0)
 				if err != nil {
 					t.Fatal(err)
 				}
-				feed, err := parseFeed(d)
+				feed, err := feed.ParseFeed(d)
 				if err != nil || len(feed.Items) != 1 {
 					t.Fatalf("%s: %v", name, err)
 				}
@@ -143,11 +144,11 @@ func TestItemTimeFallsBack(t *testing.T) {
 		{"Atom, read by gofeed", atom("2018-01-06T08:00:00+09:00"), "2018-01-06T08:00:00+09:00", ""},
 		{"Atom, no published", atom(""), "2019-03-01T10:00:00+01:00", ""},
 	} {
-		d, err := decode([]byte(tc.doc), "", 0)
+		d, err := feed.Decode([]byte(tc.doc), "", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		feed, err := parseFeed(d)
+		feed, err := feed.ParseFeed(d)
 		if err != nil || len(feed.Items) != 1 {
 			t.Fatalf("%s: %v", tc.name, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"feed2md/convert/feed"
 	"fmt"
 	"io"
 	"strings"
@@ -24,15 +25,15 @@ type ListEntry struct {
 // space (a space or a tab) starts a comment that runs to the end of the
 // line; a '#' inside a word, as in a URL's fragment, does not.
 func ReadFeedList(data []byte) ([]ListEntry, error) {
-	d, err := decode(data, "", 0)
-	if err == nil && d.kind == kindXML && d.root == "opml" {
+	d, err := feed.Decode(data, "", 0)
+	if err == nil && d.Kind == feed.KindXML && d.Root == "opml" {
 		// The decoded document starts at <opml>: count the lines before
 		// it in the list as given (exact for UTF-8, the usual encoding).
 		before := 0
 		if i := bytes.Index(bytes.ToLower(data), []byte("<opml")); i >= 0 {
 			before = bytes.Count(data[:i], []byte("\n"))
 		}
-		return readOPML(d.data, before)
+		return readOPML(d.Data, before)
 	}
 	var feeds []ListEntry
 	sc := bufio.NewScanner(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/feed"
 	"reflect"
 	"strings"
 	"testing"
@@ -104,6 +105,6 @@ func FuzzReadFeedList(f *testing.F) {
 
 // isOPML reports whether ReadFeedList takes data for OPML.
 func isOPML(data []byte) bool {
-	d, err := decode(data, "", 0)
-	return err == nil && d.kind == kindXML && d.root == "opml"
+	d, err := feed.Decode(data, "", 0)
+	return err == nil && d.Kind == feed.KindXML && d.Root == "opml"
 }

@@ -5,6 +5,7 @@ package convert
 
 import (
 	"context"
+	"feed2md/convert/feed"
 	"slices"
 	"sort"
 	"time"
@@ -17,20 +18,20 @@ import (
 // stream of runs (a large feed) is then read a second time for the items
 // kept only, so that they are never all held at once; the runs with none
 // of them are not parsed again. Items parsed whole are held as a slice.
-func (c *Converter) filter(ctx context.Context, list *items, res *Result) (*items, error) {
-	dates := make([]itemDate, list.total)
+func (c *Converter) filter(ctx context.Context, list *feed.Items, res *Result) (*feed.Items, error) {
+	dates := make([]itemDate, list.Total)
 	var all []*gofeed.Item
-	if list.again == nil {
-		all = make([]*gofeed.Item, list.total)
+	if list.Again == nil {
+		all = make([]*gofeed.Item, list.Total)
 	}
 	for i := range dates {
 		if i%256 == 0 && ctx.Err() != nil {
-			list.stop()
+			list.Stop()
 			return nil, ctx.Err()
 		}
-		it, err := list.get(i)
+		it, err := list.Get(i)
 		if err != nil {
-			list.stop()
+			list.Stop()
 			return nil, err
 		}
 		if it == nil {
@@ -43,7 +44,7 @@ func (c *Converter) filter(ctx context.Context, list *items, res *Result) (*item
 		}
 	}
 	keep := c.selectItems(dates)
-	var out *items
+	var out *feed.Items
 	if all != nil {
 		kept := all[:0]
 		for i, it := range all {
@@ -51,18 +52,18 @@ func (c *Converter) filter(ctx context.Context, list *items, res *Result) (*item
 				kept = append(kept, it)
 			}
 		}
-		out = sliceItems(kept)
+		out = feed.SliceItems(kept)
 	} else {
 		var err error
-		if out, err = list.again(keep); err != nil {
-			list.stop()
+		if out, err = list.Again(keep); err != nil {
+			list.Stop()
 			return nil, err
 		}
 	}
-	first, second := list.stop, out.stop
-	out.stop = func() { second(); first() }
-	out.notes = list.notes
-	res.Filtered = list.total - out.total
+	first, second := list.Stop, out.Stop
+	out.Stop = func() { second(); first() }
+	out.Notes = list.Notes
+	res.Filtered = list.Total - out.Total
 	return out, nil
 }
 

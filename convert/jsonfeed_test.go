@@ -1,7 +1,6 @@
 package convert
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"feed2md/convert/fetch"
@@ -10,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	gojson "github.com/mmcdole/gofeed/json"
 )
 
 // A JSON Feed with a field of the wrong type in each item converts
@@ -89,28 +86,6 @@ func TestJSONNotAFeed(t *testing.T) {
 	if res := convertBytes(t, t.TempDir(), `{"version": "https://jsonfeed.org/version/1.1", "items": []}`, nil); res.Err != nil {
 		t.Errorf("empty feed: %v", res.Err)
 	}
-}
-
-// FuzzJSONFeed: whatever the document, normalizeJSONFeed either says why
-// it is not a feed, or returns JSON that gofeed's JSON Feed parser reads.
-func FuzzJSONFeed(f *testing.F) {
-	for _, s := range []string{
-		`{"items":[{"id":1,"tags":"x","authors":"bob"}]}`,
-		`{"items":[{"attachments":{"size_in_bytes":"1"}},{"author":{"name":5}}],"author":[1]}`,
-		`{"items":[1,"a",null,{"title":{"a":[]}}],"expired":"yes"}`,
-		`{"error":"x"}`,
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		out, _, err := normalizeJSONFeed([]byte(s))
-		if err != nil {
-			return
-		}
-		if _, err := (&gojson.Parser{}).Parse(bytes.NewReader(out)); err != nil {
-			t.Fatalf("%s -> %s: gofeed: %v", s, out, err)
-		}
-	})
 }
 
 // encoding/json matches keys in any letter case, so the checks must too;

@@ -61,3 +61,18 @@ type Options struct {
 	// .Theme (Check says so).
 	Theme string
 }
+
+// GCPercent and MemoryLimit are the garbage collector's settings the
+// command makes (runtime/debug.SetGCPercent and SetMemoryLimit), each
+// unless the environment sets its own (GOGC, GOMEMLIMIT). A streamed feed
+// keeps little live (the items in flight, and the bookkeeping of the files
+// written, which holds no pointers: see convert/arena), so with Go's default
+// of 100 the collector would run five times as often as when the whole
+// feed was held, costing 10 to 20% more CPU; 400 lets the heap grow to
+// five times what is live, and the soft limit keeps it under 224 MiB when
+// that is much (a feed of 200,000 items: about 240 MB of RSS, where 256
+// MiB gave 270 MB for the same CPU time).
+const (
+	GCPercent   = 400
+	MemoryLimit = 224 << 20
+)

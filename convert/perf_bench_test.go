@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"feed2md/convert/feed"
+	"feed2md/convert/feed/feedtest"
 	"feed2md/convert/fetch"
 	"fmt"
 	"io"
@@ -66,7 +68,7 @@ func (f *benchFeed) load(b *testing.B, name string, gen func() []byte) (string, 
 
 // largeFeed is the generated 10,000-item feed (bigFeed).
 func largeFeed(b *testing.B) (string, int) {
-	return generatedFeed.load(b, "large.xml", func() []byte { return bigFeed(largeItems, 1) })
+	return generatedFeed.load(b, "large.xml", func() []byte { return feedtest.Big(largeItems, 1) })
 }
 
 // realLargeFeed is 10,000 items whose bodies are real blog posts from
@@ -320,7 +322,7 @@ func BenchmarkRerunUnchanged(b *testing.B) {
 
 // BenchmarkSmallFeed is a 50-item feed end to end, as cron runs see it.
 func BenchmarkSmallFeed(b *testing.B) {
-	data := bigFeed(50, 2)
+	data := feedtest.Big(50, 2)
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		c := newTestConverter(b, b.TempDir(), func(o *Options) { o.Stdin = bytes.NewReader(data) })
@@ -340,17 +342,17 @@ func BenchmarkStages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d, err := decode(data, "", 0)
+	d, err := feed.Decode(data, "", 0)
 	if err != nil {
 		b.Fatal(err)
 	}
-	feed, err := parseFeed(d)
+	parsed, err := feed.ParseFeed(d)
 	if err != nil {
 		b.Fatal(err)
 	}
-	items := feed.Items
+	items := parsed.Items
 	c := newTestConverter(b, b.TempDir(), nil)
-	fi := newFeedInfo(feed, fetch.Source{Path: "large.xml"}, "", &c.opts)
+	fi := newFeedInfo(parsed, fetch.Source{Path: "large.xml"}, "", &c.opts)
 	stop := DefaultStopwords()
 	run := func(name string, fn func(b *testing.B)) {
 		b.Run(name, func(b *testing.B) {
@@ -360,8 +362,8 @@ func BenchmarkStages(b *testing.B) {
 	}
 	run("decode+parse (one core)", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			d, _ := decode(data, "", 0)
-			if _, err := parseFeed(d); err != nil {
+			d, _ := feed.Decode(data, "", 0)
+			if _, err := feed.ParseFeed(d); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -369,17 +371,17 @@ func BenchmarkStages(b *testing.B) {
 	})
 	run("decode+parse (streamed, bodies stashed, all cores)", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			d, _ := decode(data, "", 0)
-			_, list, err := parseStream(d, runtime.NumCPU())
+			p, err := feed.Parse(context.Background(), &fetch.Fetched{Body: data}, "", false, "", runtime.NumCPU())
+			list := p.Items
 			if err != nil {
 				b.Fatal(err)
 			}
-			for k := 0; k < list.total; k++ {
-				if _, err := list.get(k); err != nil {
+			for k := 0; k < list.Total; k++ {
+				if _, err := list.Get(k); err != nil {
 					b.Fatal(err)
 				}
 			}
-			list.stop()
+			list.Stop()
 		}
 		reportItems(b, len(items), len(data))
 	})
@@ -464,7 +466,7 @@ func BenchmarkStages(b *testing.B) {
 // workers, keeping feed order.
 func (c *Converter) prepareAll(items []*gofeed.Item, fi feedInfo) []*prepared {
 	preps := make([]*prepared, len(items))
-	list := sliceItems(append([]*gofeed.Item(nil), items...))
+	list := feed.SliceItems(append([]*gofeed.Item(nil), items...))
 	c.pipeline(context.Background(), list, fi, func(i int, p *prepared) { preps[i] = p })
 	return preps
 }

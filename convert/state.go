@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"feed2md/convert/feed"
 	"feed2md/convert/fetch"
 	"fmt"
 	"io/fs"
@@ -218,7 +219,7 @@ func stateKey(src fetch.Source) string {
 	case src.URL != nil:
 		u := src.URL.String()
 		if clean := fetch.SourceURL(u); clean != u {
-			return clean + " sha256:" + hashBytes([]byte(u))[:16]
+			return clean + " sha256:" + feed.HashBytes([]byte(u))[:16]
 		}
 		return u
 	case src.Stdin:

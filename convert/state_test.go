@@ -3,6 +3,8 @@ package convert
 import (
 	"bytes"
 	"context"
+	"feed2md/convert/feed"
+	"feed2md/convert/feed/feedtest"
 	"feed2md/convert/fetch"
 	"os"
 	"path/filepath"
@@ -18,7 +20,7 @@ func TestUnchangedFeedFile(t *testing.T) {
 	for _, bundle := range []bool{false, true} {
 		dir := t.TempDir()
 		feedPath := filepath.Join(dir, "feed.xml")
-		data := bigFeed(100, 5)
+		data := feedtest.Big(100, 5)
 		if err := os.WriteFile(feedPath, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -67,13 +69,13 @@ func TestUnchangedFeedFile(t *testing.T) {
 
 func TestHashFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "f")
-	data := bigFeed(200, 9) // larger than one read
+	data := feedtest.Big(200, 9) // larger than one read
 	os.WriteFile(path, data, 0o644)
-	h, err := hashFile(path)
-	if err != nil || h != hashBytes(data) {
-		t.Errorf("hashFile %q (%v), hashBytes %q", h, err, hashBytes(data))
+	h, err := feed.HashFile(path)
+	if err != nil || h != feed.HashBytes(data) {
+		t.Errorf("hashFile %q (%v), hashBytes %q", h, err, feed.HashBytes(data))
 	}
-	if _, err := hashFile(filepath.Join(t.TempDir(), "missing")); err == nil {
+	if _, err := feed.HashFile(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("no error for a missing file")
 	}
 }
@@ -117,32 +119,5 @@ func TestUnchangedFeedSameCounts(t *testing.T) {
 	if second.Items != 4 || second.Unchanged != 2 || second.Skipped != 1 || second.Filtered != 1 ||
 		len(second.Repeats) != 1 || second.Repeats[0] != "https://example.com/a" {
 		t.Errorf("second run: %+v", second)
-	}
-}
-
-// The sum of a streamed local file is of the file read, or none: a file
-// put in its place during the run must not be taken as converted.
-func TestHashFileAsyncReplaced(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "feed.xml")
-	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if got, want := hashFileAsync(f)(), hashBytes([]byte("old")); got != want {
-		t.Errorf("sum %q, want %q", got, want)
-	}
-	if err := os.WriteFile(path+".new", []byte("new"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(path+".new", path); err != nil {
-		t.Fatal(err)
-	}
-	if got := hashFileAsync(f)(); got != "" {
-		t.Errorf("sum %q of a file replaced since it was opened, want none", got)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"feed2md/convert/feed"
+	"feed2md/convert/feed/feedtest"
 	"feed2md/convert/fetch"
 	"fmt"
 	"io"
@@ -65,7 +67,7 @@ func sameFiles(t *testing.T, what string, a, b map[string][]byte) {
 // and without -limit and -since.
 func TestStreamSameFiles(t *testing.T) {
 	const n = 400
-	feed := bigFeed(n, 7)
+	feed := feedtest.Big(n, 7)
 	// A title with a non-ASCII letter, for the charsets.
 	feed = bytes.Replace(feed, []byte(", part 3</title>"), []byte(", part 3 café</title>"), 1)
 	dir := t.TempDir()
@@ -140,7 +142,7 @@ func TestStreamSameFiles(t *testing.T) {
 // standard input.
 func TestStreamRerun(t *testing.T) {
 	withMemMax(t, 256<<10)
-	feed := bigFeed(100, 3)
+	feed := feedtest.Big(100, 3)
 	path := filepath.Join(t.TempDir(), "feed.xml")
 	if err := os.WriteFile(path, feed, 0o644); err != nil {
 		t.Fatal(err)
@@ -244,7 +246,7 @@ func TestSizeCaps(t *testing.T) {
 	}
 
 	withMemMax(t, 256<<10)
-	feed := bigFeed(100, 5)
+	feed := feedtest.Big(100, 5)
 	path := filepath.Join(dir, "feed.xml")
 	if err := os.WriteFile(path, feed, 0o644); err != nil {
 		t.Fatal(err)
@@ -292,7 +294,7 @@ func TestSizeCaps(t *testing.T) {
 // partial, is left in the folder.
 func TestCancelWhileReadingPipe(t *testing.T) {
 	withMemMax(t, 256<<10)
-	feed := bigFeed(200, 9)
+	feed := feedtest.Big(200, 9)
 	for _, sent := range []int{0, 600 << 10} {
 		t.Run(fmt.Sprintf("after %d bytes", sent), func(t *testing.T) {
 			r, w, err := os.Pipe()
@@ -331,51 +333,12 @@ func TestCancelWhileReadingPipe(t *testing.T) {
 	}
 }
 
-// TestSpanScanner feeds documents to the scanner in pieces of many sizes
-// and checks that it finds the spans elementSpans finds in the whole.
-func TestSpanScanner(t *testing.T) {
-	docs := []string{
-		string(bigFeed(30, 2)),
-		`<rss><channel><!-- <item> --><item><title><![CDATA[</item><item>]]></title></item><?pi <item>?><item/><item a="1"></item></channel></rss>`,
-		`<feed><entry><title>a</title></entry><entries/><entry>b</entry></feed>`,
-		`<rss><channel><item><item></item></item></channel></rss>`, // nested: no cut
-		`<rss><channel><item></channel></rss>`,                     // never closed: no cut
-		`<rss><channel><item><![CDATA[ never closed`,
-	}
-	for k, doc := range docs {
-		tag := []byte("item")
-		if strings.HasPrefix(doc, "<feed") {
-			tag = []byte("entry")
-		}
-		want := elementSpans([]byte(doc), tag)
-		for _, piece := range []int{1, 2, 3, 7, 64, 1 << 20} {
-			sc := &spanScanner{tag: tag, open: -1}
-			var pending []byte
-			var base int64
-			for off := 0; off < len(doc); off += piece {
-				pending = append(pending, doc[off:min(off+piece, len(doc))]...)
-				used := sc.scan(pending, base, off+piece >= len(doc))
-				pending, base = pending[used:], base+int64(used)
-			}
-			var got [][2]int
-			if !sc.broken && sc.open < 0 {
-				for _, sp := range sc.spans {
-					got = append(got, [2]int{int(sp[0]), int(sp[1])})
-				}
-			}
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Errorf("doc %d in pieces of %d: %v, want %v", k, piece, got, want)
-			}
-		}
-	}
-}
-
 // TestStreamNotCut converts a streamed feed whose items do not cut
 // cleanly (an item inside an item): it is parsed whole, being under
 // wholeMax.
 func TestStreamNotCut(t *testing.T) {
 	withMemMax(t, 256<<10)
-	feed := bigFeed(100, 4)
+	feed := feedtest.Big(100, 4)
 	feed = bytes.Replace(feed, []byte("<title>"), []byte("<item><title>x</title></item><title>"), 3)
 	streamed := t.TempDir()
 	res := convertBytes(t, streamed, string(feed), nil)
@@ -404,7 +367,7 @@ func TestReadBody(t *testing.T) {
 			data[i] = 'a' + byte(i%26)
 		}
 		res := &fetch.Fetched{}
-		if err := fetch.ReadBody(context.Background(), res, io.NopCloser(iotest.HalfReader(bytes.NewReader(data))), 0, 0, sniff); err != nil {
+		if err := fetch.ReadBody(context.Background(), res, io.NopCloser(iotest.HalfReader(bytes.NewReader(data))), 0, 0, feed.Sniff); err != nil {
 			t.Fatalf("size %d: %v", size, err)
 		}
 		got := res.Body
@@ -420,15 +383,15 @@ func TestReadBody(t *testing.T) {
 		}
 	}
 	broken := io.MultiReader(strings.NewReader("<rss>"), bytes.NewReader(make([]byte, 100<<10)), iotest.ErrReader(errors.New("cut off")))
-	if err := fetch.ReadBody(context.Background(), &fetch.Fetched{}, io.NopCloser(broken), 0, 0, sniff); err == nil || err.Error() != "cut off" {
+	if err := fetch.ReadBody(context.Background(), &fetch.Fetched{}, io.NopCloser(broken), 0, 0, feed.Sniff); err == nil || err.Error() != "cut off" {
 		t.Errorf("error %v, want cut off", err)
 	}
 	var tl *fetch.TooLargeError
-	if err := fetch.ReadBody(context.Background(), &fetch.Fetched{}, io.NopCloser(strings.NewReader("<rss>"+strings.Repeat("a", 995))), 999, 0, sniff); !errors.As(err, &tl) {
+	if err := fetch.ReadBody(context.Background(), &fetch.Fetched{}, io.NopCloser(strings.NewReader("<rss>"+strings.Repeat("a", 995))), 999, 0, feed.Sniff); !errors.As(err, &tl) {
 		t.Errorf("over the cap: %v", err)
 	}
 	res := &fetch.Fetched{}
-	if err := fetch.ReadBody(context.Background(), res, io.NopCloser(strings.NewReader("<rss>"+strings.Repeat("a", 995))), 1000, 0, sniff); err != nil || len(res.Body) != 1000 {
+	if err := fetch.ReadBody(context.Background(), res, io.NopCloser(strings.NewReader("<rss>"+strings.Repeat("a", 995))), 1000, 0, feed.Sniff); err != nil || len(res.Body) != 1000 {
 		t.Errorf("at the cap: %d bytes, %v", len(res.Body), err)
 	}
 }
@@ -452,74 +415,12 @@ func TestAttemptsError(t *testing.T) {
 	}
 }
 
-// TestStreamCutFailsLate streams a feed whose third run does not parse
-// to the items the scan found (a directive holds an <item> tag), and which
-// is too large to be parsed whole instead: the items before it are
-// written, and one error says from which item the rest is not.
-func TestStreamCutFailsLate(t *testing.T) {
-	withMemMax(t, 256<<10)
-	old := wholeMax
-	wholeMax = 256 << 10
-	t.Cleanup(func() { wholeMax = old })
-	feed := bigFeed(400, 6)
-	at := bytes.Index(feed, []byte("<item><title>")) + 250*(len(feed)/400)
-	at += bytes.Index(feed[at:], []byte("<item><title>"))
-	feed = append(feed[:at:at], append([]byte("<!x <item></item> >\n"), feed[at:]...)...)
-	res := convertBytes(t, t.TempDir(), string(feed), nil)
-	if res.Err != nil || len(res.Errors) != 1 {
-		t.Fatalf("feed error %v, %d item errors: %v", res.Err, len(res.Errors), res.Errors)
-	}
-	if msg := res.Errors[0].Error(); !strings.Contains(msg, "and those after it: the document does not cut cleanly") ||
-		!regexp.MustCompile(`, and at \d+ bytes it is too large to be parsed whole$`).MatchString(msg) {
-		t.Errorf("error %q", res.Errors[0])
-	}
-	if res.New == 0 || res.New >= 400 {
-		t.Errorf("%d files written, want those before the failed run", res.New)
-	}
-}
-
-// FuzzSpanScanner checks that the scanner, given a document in pieces,
-// finds what elementSpans finds in the whole, whatever the bytes.
-func FuzzSpanScanner(f *testing.F) {
-	f.Add([]byte(`<rss><channel><item><![CDATA[<item>]]></item><!-- <item> --><item/></channel></rss>`), uint8(3))
-	f.Add([]byte(`<feed><item a="1>"/><item><![CDATA[x]]`), uint8(0))
-	f.Fuzz(func(t *testing.T, doc []byte, piece uint8) {
-		if len(doc) > 8<<10 {
-			// In pieces of a byte, a long unclosed section is scanned again
-			// for every byte: too slow to fuzz, and no different.
-			doc = doc[:8<<10]
-		}
-		step := int(piece) + 1
-		want := elementSpans(doc, []byte("item"))
-		sc := &spanScanner{tag: []byte("item"), open: -1}
-		var pending []byte
-		var base int64
-		for off := 0; off < len(doc) || off == 0; off += step {
-			pending = append(pending, doc[off:min(off+step, len(doc))]...)
-			used := sc.scan(pending, base, off+step >= len(doc))
-			pending, base = pending[used:], base+int64(used)
-			if len(doc) == 0 {
-				break
-			}
-		}
-		var got [][2]int
-		if !sc.broken && sc.open < 0 {
-			for _, sp := range sc.spans {
-				got = append(got, [2]int{int(sp[0]), int(sp[1])})
-			}
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("in pieces of %d: %v, want %v", step, got, want)
-		}
-	})
-}
-
 // TestStreamHTTPTimeout serves a feed larger than memMax that stalls
 // after its first bytes: the rest is read within the same attempt's
 // timeout, and the error says so.
 func TestStreamHTTPTimeout(t *testing.T) {
 	withMemMax(t, 256<<10)
-	feed := bigFeed(200, 8)
+	feed := feedtest.Big(200, 8)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write(feed[:len(feed)/2])
 		w.(http.Flusher).Flush()
@@ -574,7 +475,7 @@ func TestSniff(t *testing.T) {
 		{"a long comment first", append([]byte("<!-- "), bytes.Repeat([]byte("x"), fetch.SniffSize)...)[:fetch.SniffSize], ""},
 		{"root name cut off", append(bytes.Repeat([]byte(" "), fetch.SniffSize-3), "<rs"...), ""},
 	} {
-		err := sniff(tc.prefix, "")
+		err := feed.Sniff(tc.prefix, "")
 		var nf *fetch.NotFeedError
 		switch {
 		case tc.what == "" && err != nil:
@@ -582,5 +483,31 @@ func TestSniff(t *testing.T) {
 		case tc.what != "" && (!errors.As(err, &nf) || nf.What != tc.what):
 			t.Errorf("%s: %v, want not a feed (%s)", tc.name, err, tc.what)
 		}
+	}
+}
+
+// TestStreamCutFailsLate streams a feed whose third run does not parse
+// to the items the scan found (a directive holds an <item> tag), and which
+// is too large to be parsed whole instead: the items before it are
+// written, and one error says from which item the rest is not.
+func TestStreamCutFailsLate(t *testing.T) {
+	withMemMax(t, 256<<10)
+	old := feed.WholeMax
+	feed.WholeMax = 256 << 10
+	t.Cleanup(func() { feed.WholeMax = old })
+	doc := feedtest.Big(400, 6)
+	at := bytes.Index(doc, []byte("<item><title>")) + 250*(len(doc)/400)
+	at += bytes.Index(doc[at:], []byte("<item><title>"))
+	doc = append(doc[:at:at], append([]byte("<!x <item></item> >\n"), doc[at:]...)...)
+	res := convertBytes(t, t.TempDir(), string(doc), nil)
+	if res.Err != nil || len(res.Errors) != 1 {
+		t.Fatalf("doc error %v, %d item errors: %v", res.Err, len(res.Errors), res.Errors)
+	}
+	if msg := res.Errors[0].Error(); !strings.Contains(msg, "and those after it: the document does not cut cleanly") ||
+		!regexp.MustCompile(`, and at \d+ bytes it is too large to be parsed whole$`).MatchString(msg) {
+		t.Errorf("error %q", res.Errors[0])
+	}
+	if res.New == 0 || res.New >= 400 {
+		t.Errorf("%d files written, want those before the failed run", res.New)
 	}
 }

@@ -7,6 +7,7 @@ package convert
 import (
 	"context"
 	"feed2md/convert/arena"
+	"feed2md/convert/feed"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -22,8 +23,8 @@ const window = 256
 // pipeline prepares items on all workers and hands each to use in feed
 // order, as soon as it and every item before it are ready. Each item is
 // released once prepared, so a large feed is never held whole twice.
-func (c *Converter) pipeline(ctx context.Context, list *items, fi feedInfo, use func(int, *prepared)) {
-	n := list.total
+func (c *Converter) pipeline(ctx context.Context, list *feed.Items, fi feedInfo, use func(int, *prepared)) {
+	n := list.Total
 	// At most window items are in flight (ahead), so item i can use slot
 	// i%window: item i-window, its last user, has been taken.
 	ready := make([]chan *prepared, min(n, window))
@@ -45,7 +46,7 @@ func (c *Converter) pipeline(ctx context.Context, list *items, fi feedInfo, use 
 			case <-ctx.Done():
 				return
 			}
-			it, err := list.get(i)
+			it, err := list.Get(i)
 			jobs <- job{i, it, err}
 		}
 	}()
@@ -84,8 +85,8 @@ func (c *Converter) pipeline(ctx context.Context, list *items, fi feedInfo, use 
 // rendered in feed order, so that slugs and output are deterministic;
 // the writes themselves run on a few goroutines. It returns the items'
 // notes (a date that could not be read), in feed order.
-func (c *Converter) writeItems(ctx context.Context, list *items, fi feedInfo, res *Result) (notes []string) {
-	n := list.total
+func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInfo, res *Result) (notes []string) {
+	n := list.Total
 	// A full file system stops the feed at the first file that does not
 	// fit: the items after it are neither prepared nor claimed. A feed
 	// after it in the run stops at its first file to write (the store

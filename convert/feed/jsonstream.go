@@ -1,4 +1,4 @@
-package convert
+package feed
 
 import (
 	"bytes"
@@ -274,7 +274,7 @@ func (s *jsonScanner) endElem(end int64) {
 }
 
 // ok reports whether the items can be streamed: the first pass found the
-// items array and nothing that needs a whole parse.
+// Items array and nothing that needs a whole parse.
 func (s *jsonScanner) ok() bool {
 	return s.why == "" && s.open >= 0 && s.end >= 0
 }
@@ -318,8 +318,8 @@ func (n *noteList) add(notes ...string) {
 	n.mu.Unlock()
 }
 
-// take returns the notes gathered so far and forgets them.
-func (n *noteList) take() []string {
+// Take returns the notes gathered so far and forgets them.
+func (n *noteList) Take() []string {
 	if n == nil {
 		return nil
 	}
@@ -364,7 +364,7 @@ func (j *jsonRuns) parse(head, body, tail []byte, lo, hi int, last bool) (*gofee
 	if err != nil {
 		return nil, nil, err
 	}
-	feed, err := parseFeed(&decoded{data: data, kind: kindJSON, normalized: true})
+	feed, err := ParseFeed(&decoded{Data: data, Kind: kindJSON, normalized: true})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -403,7 +403,7 @@ func jsonStart(buf []byte) int {
 // parseBigJSON parses a large JSON Feed: in runs when its items were
 // found, whole when they were not and it is small enough. The notes of a
 // lenient reading are in the items' notes, as the runs are taken.
-func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
+func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *Items, error) {
 	read := func(lo, hi int64) ([]byte, error) {
 		return b.readBack(lo, hi, func(buf []byte) []byte { return validUTF8(buf, false) })
 	}
@@ -413,18 +413,18 @@ func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 		if err != nil {
 			return nil, err
 		}
-		d := &decoded{data: data, kind: kindJSON}
-		feed, err := parseFeed(d)
+		d := &decoded{Data: data, Kind: kindJSON}
+		feed, err := ParseFeed(d)
 		notes.add(d.notes...)
 		return feed, err
 	}
-	wholeItems := func() (*gofeed.Feed, *items, error) {
+	wholeItems := func() (*gofeed.Feed, *Items, error) {
 		feed, err := whole()
 		if err != nil {
 			return nil, nil, err
 		}
-		list := sliceItems(feed.Items)
-		feed.Items, list.notes = nil, notes
+		list := SliceItems(feed.Items)
+		feed.Items, list.Notes = nil, notes
 		return feed, list, nil
 	}
 	js := b.json
@@ -471,13 +471,13 @@ func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		feed, err := parseFeed(&decoded{data: data, kind: kindJSON, normalized: true})
+		feed, err := ParseFeed(&decoded{Data: data, Kind: kindJSON, normalized: true})
 		if err != nil {
 			return nil, nil, err
 		}
 		notes.add(notes2...)
-		list := sliceItems(nil)
-		feed.Items, list.notes = nil, notes
+		list := SliceItems(nil)
+		feed.Items, list.Notes = nil, notes
 		return feed, list, nil
 	}
 	feed, list, err := parseRuns(rd, max(workers, 2), nil)

@@ -1,4 +1,4 @@
-package convert
+package feed
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ import (
 
 // Document kinds found by sniffing the decoded bytes.
 const (
-	kindXML  = "xml"
+	KindXML  = "xml"
 	kindJSON = "json"
 	kindHTML = "html"
 )
@@ -28,23 +28,23 @@ const (
 // XML declaration (so no parser decodes it a second time), nothing before
 // the root element, and no byte that an XML or JSON parser would refuse.
 type decoded struct {
-	data []byte
-	kind string // kindXML, kindJSON or kindHTML
-	root string // the root element's local name, lowercased, for XML and HTML
+	Data []byte
+	Kind string // kindXML, kindJSON or kindHTML
+	Root string // the root element's local name, lowercased, for XML and HTML
 	junk bool   // text stood before the first tag (a server's warning, or no XML at all)
-	// notes says what a lenient reading changed (a JSON Feed field of
+	// Notes says what a lenient reading changed (a JSON Feed field of
 	// the wrong type), for the verbose output.
 	notes      []string
 	normalized bool // a JSON document is in the shape gofeed takes
 }
 
-// decode turns raw feed bytes into UTF-8. contentType is the HTTP
+// Decode turns raw feed bytes into UTF-8. contentType is the HTTP
 // Content-Type header, empty for files and standard input; its charset wins
 // over the XML declaration, as RFC 7303 says, except when it claims UTF-8
 // for bytes that are not UTF-8 and the declaration names another charset.
 // A gzip-compressed document (a saved .xml.gz, or a server that compresses
 // twice) is decompressed first, up to maxSize bytes (0: no cap).
-func decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
+func Decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
 	if len(raw) >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
 		var err error
 		if raw, err = gunzip(raw, maxSize); err != nil {
@@ -60,7 +60,7 @@ func decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
 	}
 	start := skipSpace(data, 0)
 	if start < len(data) && (data[start] == '{' || data[start] == '[') {
-		return &decoded{data: validUTF8(data[start:], false), kind: kindJSON}, nil
+		return &decoded{Data: validUTF8(data[start:], false), Kind: kindJSON}, nil
 	}
 	if !fromBOM {
 		label := pickCharset(xmlDeclEncoding(data[start:]), contentType, func() bool { return utf8.Valid(data) })
@@ -76,23 +76,23 @@ func decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
 		}
 		return nil, &fetch.NotFeedError{What: "neither XML nor JSON"}
 	}
-	d := &decoded{data: data[root:], kind: kindXML, root: name, junk: data[skipSpace(data, 0)] != '<'}
+	d := &decoded{Data: data[root:], Kind: KindXML, Root: name, junk: data[skipSpace(data, 0)] != '<'}
 	switch name {
 	case "html":
-		d.kind = kindHTML
+		d.Kind = kindHTML
 		return d, nil
 	case "feed", "rdf":
-		d.data = fixRootNamespace(d.data, name)
+		d.Data = fixRootNamespace(d.Data, name)
 	}
 	return d, nil
 }
 
-// sniff looks at the first bytes of a document longer than them, before
+// Sniff looks at the first bytes of a document longer than them, before
 // the rest is read, and fails when they cannot start a feed: nothing like
 // markup or JSON in the first 4 KB (a device of zeros, a binary file), or
 // a root element that is no feed's. An HTML page passes (it may link to
 // its feed), and so does anything sniff cannot judge from so few bytes.
-func sniff(prefix []byte, contentType string) error {
+func Sniff(prefix []byte, contentType string) error {
 	if len(prefix) >= 2 && prefix[0] == 0x1f && prefix[1] == 0x8b {
 		zr, err := gzip.NewReader(bytes.NewReader(prefix))
 		if err != nil {
@@ -102,12 +102,12 @@ func sniff(prefix []byte, contentType string) error {
 		n, _ := io.ReadFull(zr, out)
 		prefix = out[:n]
 	}
-	d, err := decode(prefix, contentType, 0)
+	d, err := Decode(prefix, contentType, 0)
 	if err == nil {
-		if bytes.IndexAny(d.data, " \t\r\n/>") < 0 {
+		if bytes.IndexAny(d.Data, " \t\r\n/>") < 0 {
 			return nil // the root element's name is cut off: cannot tell
 		}
-		if d.kind == kindXML {
+		if d.Kind == KindXML {
 			return rootError(d)
 		}
 		return nil

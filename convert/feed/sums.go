@@ -1,4 +1,4 @@
-package convert
+package feed
 
 import (
 	"crypto/sha256"
@@ -8,14 +8,14 @@ import (
 	"sync"
 )
 
-func hashBytes(b []byte) string {
+func HashBytes(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
 
-// hashFile sums the file at path as hashBytes sums its bytes, reading it a
+// HashFile sums the file at path as hashBytes sums its bytes, reading it a
 // piece at a time.
-func hashFile(path string) (string, error) {
+func HashFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
@@ -44,7 +44,7 @@ func hashReader(f io.Reader) (string, error) {
 // hashAsync sums b on another goroutine; the function it returns waits
 // for the sum.
 func hashAsync(b []byte) func() string {
-	return async(func() string { return hashBytes(b) })
+	return async(func() string { return HashBytes(b) })
 }
 
 // async runs sum on another goroutine; the function it returns waits for

@@ -1,4 +1,4 @@
-package convert
+package feed
 
 import (
 	"bytes"
@@ -14,21 +14,21 @@ import (
 // feedRoots are the root elements of the XML feed formats gofeed reads.
 var feedRoots = map[string]bool{"rss": true, "rdf": true, "feed": true, "channel": true}
 
-// parseFeed parses a decoded document with gofeed's universal parser. The
+// ParseFeed parses a decoded document with gofeed's universal parser. The
 // parser's own scan of each item's HTML for a first image is off: it costs
 // a full HTML parse per item, and the image step does its own.
-func parseFeed(d *decoded) (*gofeed.Feed, error) {
+func ParseFeed(d *decoded) (*gofeed.Feed, error) {
 	if err := rootError(d); err != nil {
 		return nil, err
 	}
-	if d.kind == kindJSON && !d.normalized {
-		data, notes, err := normalizeJSONFeed(d.data)
+	if d.Kind == kindJSON && !d.normalized {
+		data, notes, err := normalizeJSONFeed(d.Data)
 		if err != nil {
 			return nil, err
 		}
-		d.data, d.notes, d.normalized = data, notes, true
+		d.Data, d.notes, d.normalized = data, notes, true
 	}
-	feed, err := gofeedParse(bytes.NewReader(d.data))
+	feed, err := gofeedParse(bytes.NewReader(d.Data))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return nil, &fetch.NotFeedError{What: "no RSS, Atom or JSON Feed found"}
@@ -39,21 +39,21 @@ func parseFeed(d *decoded) (*gofeed.Feed, error) {
 }
 
 // rootError says why a decoded document is no feed, from its kind and
-// root element; nil when it may be one.
+// Root element; nil when it may be one.
 func rootError(d *decoded) error {
 	switch {
-	case d.kind == kindHTML:
+	case d.Kind == kindHTML:
 		return &fetch.NotFeedError{What: "an HTML page"}
-	case d.kind == kindXML && !feedRoots[d.root] && d.junk:
+	case d.Kind == KindXML && !feedRoots[d.Root] && d.junk:
 		return &fetch.NotFeedError{What: "neither XML nor JSON"}
-	case d.kind == kindXML && !feedRoots[d.root]:
-		return &fetch.NotFeedError{What: fmt.Sprintf("an XML document with root element <%s>", d.root)}
+	case d.Kind == KindXML && !feedRoots[d.Root]:
+		return &fetch.NotFeedError{What: fmt.Sprintf("an XML document with root element <%s>", d.Root)}
 	}
 	return nil
 }
 
 // gofeedParse parses a document with gofeed's universal parser, its scan
-// of each item's HTML for a first image off (see parseFeed). A panic in
+// of each item's HTML for a first image off (see ParseFeed). A panic in
 // the parser (a shape of input it does not expect) is an error of this
 // feed, not the end of the run and of the other feeds.
 func gofeedParse(r io.Reader) (feed *gofeed.Feed, err error) {
@@ -70,7 +70,7 @@ func gofeedParse(r io.Reader) (feed *gofeed.Feed, err error) {
 // Parsed is a document decoded and parsed.
 type Parsed struct {
 	Feed  *gofeed.Feed // the feed's own data
-	Items *items       // its items, in feed order
+	Items *Items       // its items, in feed order
 	Notes []string     // what a lenient reading changed
 	// Hash waits for and returns the SHA-256 of the document's bytes, for
 	// the next run ("" when they could not be read again).
@@ -81,7 +81,7 @@ type Parsed struct {
 }
 
 // Parse decodes and parses fetched bytes: the feed's own data, and its
-// items in order (parsed ahead in parallel, by workers goroutines, for a
+// Items in order (parsed ahead in parallel, by workers goroutines, for a
 // large feed). When compare is set and the sum of the bytes is prevHash,
 // it parses nothing and sets Same. fileSum is the sum of a file already
 // taken, if any. A Parsed is returned with its Hash and Notes even when
@@ -108,7 +108,7 @@ func Parse(ctx context.Context, f *fetch.Fetched, prevHash string, compare bool,
 		if compare || fileSum != "" {
 			h := fileSum
 			if h == "" {
-				h = hashBytes(f.Body)
+				h = HashBytes(f.Body)
 			}
 			p.Hash = func() string { return h }
 		} else {
@@ -119,7 +119,7 @@ func Parse(ctx context.Context, f *fetch.Fetched, prevHash string, compare bool,
 			p.Same = true
 			return p, nil
 		}
-		d, err := decode(body, f.ContentType, f.Limit)
+		d, err := Decode(body, f.ContentType, f.Limit)
 		if err != nil {
 			return p, err
 		}
@@ -156,8 +156,8 @@ func Parse(ctx context.Context, f *fetch.Fetched, prevHash string, compare bool,
 		return p, nil
 	}
 	if d != nil {
-		if d.kind == kindHTML {
-			f.Body = d.data // for autodiscovery
+		if d.Kind == kindHTML {
+			f.Body = d.Data // for autodiscovery
 		}
 		return p, p.decoded(d, workers)
 	}
@@ -166,8 +166,8 @@ func Parse(ctx context.Context, f *fetch.Fetched, prevHash string, compare bool,
 		big.close()
 		return p, err
 	}
-	stop := list.stop
-	list.stop = func() { stop(); big.close() }
+	stop := list.Stop
+	list.Stop = func() { stop(); big.close() }
 	p.Feed, p.Items = feed, list
 	return p, nil
 }

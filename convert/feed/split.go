@@ -1,4 +1,4 @@
-package convert
+package feed
 
 import (
 	"bytes"
@@ -23,31 +23,31 @@ const (
 	chunkSize    = 1 << 20 // about this many bytes of items a run
 )
 
-// items is the items of a feed in order: a slice, or a stream of runs
+// Items is the items of a feed in order: a slice, or a stream of runs
 // parsed ahead.
-type items struct {
-	total int
-	get   func(i int) (*gofeed.Item, error) // called once per i, in order, from one goroutine
-	stop  func()                            // releases what is left; safe to call twice
-	// again, when set, streams the same items once more, only those whose
+type Items struct {
+	Total int
+	Get   func(i int) (*gofeed.Item, error) // called once per i, in order, from one goroutine
+	Stop  func()                            // releases what is left; safe to call twice
+	// Again, when set, streams the same items once more, only those whose
 	// place in the feed is true in keep: the second pass of a filter that
 	// needed every item's date first (see Converter.filter).
-	again func(keep []bool) (*items, error)
-	// notes are what a lenient reading of a streamed JSON Feed changed,
+	Again func(keep []bool) (*Items, error)
+	// Notes are what a lenient reading of a streamed JSON Feed changed,
 	// gathered as its runs are taken; nil for other feeds.
-	notes *noteList
+	Notes *noteList
 }
 
-// sliceItems serves a parsed slice, releasing each item once taken.
-func sliceItems(list []*gofeed.Item) *items {
-	return &items{
-		total: len(list),
-		get: func(i int) (*gofeed.Item, error) {
+// SliceItems serves a parsed slice, releasing each item once taken.
+func SliceItems(list []*gofeed.Item) *Items {
+	return &Items{
+		Total: len(list),
+		Get: func(i int) (*gofeed.Item, error) {
 			it := list[i]
 			list[i] = nil
 			return it, nil
 		},
-		stop: func() {},
+		Stop: func() {},
 	}
 }
 
@@ -69,32 +69,32 @@ type runDoc struct {
 // parseStream parses d. A large RSS or Atom document whose items can be
 // found safely is parsed as a stream of runs on workers cores; the feed it
 // returns then holds the channel's data and no items. Otherwise the
-// document is parsed whole, as parseFeed does.
-func parseStream(d *decoded, workers int) (*gofeed.Feed, *items, error) {
-	whole := func() (*gofeed.Feed, *items, error) {
-		feed, err := parseFeed(d)
+// document is parsed whole, as ParseFeed does.
+func parseStream(d *decoded, workers int) (*gofeed.Feed, *Items, error) {
+	whole := func() (*gofeed.Feed, *Items, error) {
+		feed, err := ParseFeed(d)
 		if err != nil {
 			return nil, nil, err
 		}
 		list := feed.Items
 		feed.Items = nil
-		return feed, sliceItems(list), nil
+		return feed, SliceItems(list), nil
 	}
-	if d.kind != kindXML || len(d.data) < splitMinSize || workers < 2 || !feedRoots[d.root] {
+	if d.Kind != KindXML || len(d.Data) < splitMinSize || workers < 2 || !feedRoots[d.Root] {
 		return whole()
 	}
-	tag := itemTag(d.root)
-	spans := elementSpans(d.data, tag)
+	tag := itemTag(d.Root)
+	spans := elementSpans(d.Data, tag)
 	if len(spans) < 4*workers {
 		return whole()
 	}
 	rd := &runDoc{
-		head:  d.data[:spans[0][0]],
-		tail:  d.data[spans[len(spans)-1][1]:],
+		head:  d.Data[:spans[0][0]],
+		tail:  d.Data[spans[len(spans)-1][1]:],
 		spans: make([][2]int64, len(spans)),
-		stash: d.root != "feed",
-		read:  func(lo, hi int64) ([]byte, error) { return d.data[lo:hi], nil },
-		whole: func() (*gofeed.Feed, error) { return parseFeed(d) },
+		stash: d.Root != "feed",
+		read:  func(lo, hi int64) ([]byte, error) { return d.Data[lo:hi], nil },
+		whole: func() (*gofeed.Feed, error) { return ParseFeed(d) },
 	}
 	for i, sp := range spans {
 		rd.spans[i] = [2]int64{int64(sp[0]), int64(sp[1])}
@@ -120,7 +120,7 @@ func itemTag(root string) []byte {
 // place is true in it are served, and runs with none of them are not
 // parsed. It fails with errCut when the first run does not parse to as
 // many items as it has spans.
-func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, error) {
+func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *Items, error) {
 	spans := rd.spans
 	// Cut the spans into runs of about chunkSize bytes.
 	var runs [][2]int // [first span, last span + 1]
@@ -291,9 +291,9 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, erro
 		cur[i-base] = nil
 		return it, nil
 	}
-	list := &items{total: total, get: get, stop: stop, notes: rd.notes}
+	list := &Items{Total: total, Get: get, Stop: stop, Notes: rd.notes}
 	if keep == nil {
-		list.again = func(keep []bool) (*items, error) {
+		list.Again = func(keep []bool) (*Items, error) {
 			_, l, err := parseRuns(rd, workers, keep)
 			return l, err
 		}
@@ -306,7 +306,7 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *items, erro
 var errCut = errors.New("the document does not cut cleanly between its items")
 
 // errWholeTooLarge is a document that did not cut cleanly and is too large
-// to be parsed whole instead (wholeMax).
+// to be parsed whole instead (WholeMax).
 var errWholeTooLarge = errors.New("too large to be parsed whole")
 
 // elementSpans returns the byte spans of the top-level elements called

@@ -1,4 +1,4 @@
-package convert
+package feed
 
 import (
 	"bufio"
@@ -34,31 +34,16 @@ import (
 // item's date reads the items a second time, keeping only those it
 // selected, rather than holding them all.
 
-// wholeMax is the largest document parsed whole, in memory: a JSON feed,
+// WholeMax is the largest document parsed whole, in memory: a JSON feed,
 // an HTML page (for autodiscovery), or an XML feed that does not cut
 // cleanly between its items. A variable for tests.
-var wholeMax = 64 << 20
+var WholeMax = 64 << 20
 
 const (
 	// partMax caps the head and the tail of a cut document, and the
 	// longest single piece of markup (a comment, a CDATA section, a tag)
 	// the scan holds at once.
 	partMax = 16 << 20
-)
-
-// GCPercent and MemoryLimit are the garbage collector's settings the
-// command makes (runtime/debug.SetGCPercent and SetMemoryLimit), each
-// unless the environment sets its own (GOGC, GOMEMLIMIT). A streamed feed
-// keeps little live (the items in flight, and the bookkeeping of the files
-// written, which holds no pointers: see arena.go), so with Go's default
-// of 100 the collector would run five times as often as when the whole
-// feed was held, costing 10 to 20% more CPU; 400 lets the heap grow to
-// five times what is live, and the soft limit keeps it under 224 MiB when
-// that is much (a feed of 200,000 items: about 240 MB of RSS, where 256
-// MiB gave 270 MB for the same CPU time).
-const (
-	GCPercent   = 400
-	MemoryLimit = 224 << 20
 )
 
 // bigDoc is a large document after the first pass.
@@ -95,8 +80,8 @@ func cleanXML(b []byte) []byte {
 
 // scanBig reads f (body, then rest) to its end: the first pass. It sums
 // the raw bytes when sum is set. A document that is not XML, or whose
-// root element is not a feed's, is returned in memory as a decoded
-// document instead, when it is at most wholeMax bytes.
+// Root element is not a feed's, is returned in memory as a decoded
+// document instead, when it is at most WholeMax bytes.
 func scanBig(ctx context.Context, f *fetch.Fetched, sum bool, workers int) (*bigDoc, *decoded, error) {
 	var raw io.Reader = io.MultiReader(bytes.NewReader(f.Body), f.Rest)
 	var h hash.Hash
@@ -207,7 +192,7 @@ func scanBig(ctx context.Context, f *fetch.Fetched, sum bool, workers int) (*big
 		}
 		buf := mem[lo:hi]
 		if scan == nil {
-			// The root element, within the first bytes.
+			// The Root element, within the first bytes.
 			if len(buf) < fetch.SniffSize && !atEOF {
 				continue
 			}
@@ -228,12 +213,12 @@ func scanBig(ctx context.Context, f *fetch.Fetched, sum bool, workers int) (*big
 			if root < 0 {
 				return nil, nil, &fetch.NotFeedError{What: "no XML element in its first " + fetch.FormatSize(fetch.SniffSize)}
 			}
-			d := &decoded{kind: kindXML, root: name, junk: buf[skipSpace(buf, 0)] != '<'}
+			d := &decoded{Kind: KindXML, Root: name, junk: buf[skipSpace(buf, 0)] != '<'}
 			if name == "html" {
-				d.kind = kindHTML
+				d.Kind = kindHTML
 			}
-			if d.kind == kindHTML || !feedRoots[name] {
-				if err := rootError(d); err != nil && d.kind != kindHTML {
+			if d.Kind == kindHTML || !feedRoots[name] {
+				if err := rootError(d); err != nil && d.Kind != kindHTML {
 					return nil, nil, err
 				}
 				// An HTML page, read whole for autodiscovery.
@@ -290,19 +275,19 @@ func validPrefix(b []byte) bool {
 }
 
 // wholeDoc reads the rest of a document that must be parsed whole, at
-// most wholeMax bytes after decoding, and decodes it as decode does.
+// most WholeMax bytes after decoding, and decodes it as decode does.
 func wholeDoc(ctx context.Context, r io.Reader, h hash.Hash, f *fetch.Fetched) (*bigDoc, *decoded, error) {
-	data, err := io.ReadAll(io.LimitReader(r, int64(wholeMax)+1))
+	data, err := io.ReadAll(io.LimitReader(r, int64(WholeMax)+1))
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(data) > wholeMax {
-		return nil, nil, fmt.Errorf("a feed that is not XML, or an HTML page, larger than %s: too large to be parsed whole", fetch.FormatSize(int64(wholeMax)))
+	if len(data) > WholeMax {
+		return nil, nil, fmt.Errorf("a feed that is not XML, or an HTML page, larger than %s: too large to be parsed whole", fetch.FormatSize(int64(WholeMax)))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	d, err := decode(data, f.ContentType, 0)
+	d, err := Decode(data, f.ContentType, 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -330,7 +315,7 @@ func (b *bigDoc) readBack(lo, hi int64, clean func([]byte) []byte) ([]byte, erro
 // wholeBack returns the document from its root on, by read, when it is
 // small enough to be parsed whole.
 func (b *bigDoc) wholeBack(read func(lo, hi int64) ([]byte, error)) ([]byte, error) {
-	if b.size-b.rootOff > int64(wholeMax) {
+	if b.size-b.rootOff > int64(WholeMax) {
 		return nil, fmt.Errorf("at %d bytes it is %w", b.size, errWholeTooLarge)
 	}
 	return read(b.rootOff, b.size)
@@ -346,7 +331,7 @@ func (b *bigDoc) runDoc() (*runDoc, error) {
 		if err != nil {
 			return nil, err
 		}
-		return parseFeed(&decoded{data: fixRootNamespace(data, b.root), kind: kindXML, root: b.root})
+		return ParseFeed(&decoded{Data: fixRootNamespace(data, b.root), Kind: KindXML, Root: b.root})
 	}
 	rd := &runDoc{spans: b.spans, stash: b.root != "feed", owned: true, read: read, whole: whole}
 	if len(b.spans) == 0 || b.spans[0][0]-b.rootOff > partMax || b.size-b.spans[len(b.spans)-1][1] > partMax {
@@ -366,7 +351,7 @@ func (b *bigDoc) runDoc() (*runDoc, error) {
 
 // parseBig parses a large document: in runs when it cuts cleanly, whole
 // when it does not and is small enough.
-func parseBig(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
+func parseBig(b *bigDoc, workers int) (*gofeed.Feed, *Items, error) {
 	if b.json != nil {
 		return parseBigJSON(b, workers)
 	}
@@ -377,7 +362,7 @@ func parseBig(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 			return nil, nil, fmt.Errorf("reading the feed back: %w", err)
 		}
 		b.close()
-		return parseStream(&decoded{data: fixRootNamespace(cleanXML(buf), b.root), kind: kindXML, root: b.root}, workers)
+		return parseStream(&decoded{Data: fixRootNamespace(cleanXML(buf), b.root), Kind: KindXML, Root: b.root}, workers)
 	}
 	rd, err := b.runDoc()
 	if err != nil {
@@ -403,7 +388,7 @@ func parseBig(b *bigDoc, workers int) (*gofeed.Feed, *items, error) {
 	}
 	list := feed.Items
 	feed.Items = nil
-	return feed, sliceItems(list), nil
+	return feed, SliceItems(list), nil
 }
 
 // spanScanner finds the spans of the items of a document given to it a

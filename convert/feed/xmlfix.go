@@ -1,4 +1,4 @@
-package convert
+package feed
 
 import (
 	"bytes"
@@ -118,7 +118,7 @@ func refLen(b []byte) (n int, ok bool) {
 
 func isDigitIn(c byte, base int) bool {
 	if base == 16 {
-		return isHex(c)
+		return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 	}
 	return c >= '0' && c <= '9'
 }
