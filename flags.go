@@ -252,6 +252,9 @@ func orList(words []string) string {
 // options turns the flags into convert.Options, reading the template and
 // stop-word files, so that a mistake in either stops the run before any
 // network or disk work.
+//
+// It is long because it maps every flag to its option, one or two lines
+// each.
 func (cfg config) options(now time.Time) (convert.Options, error) {
 	opts := convert.Options{
 		OutputDir: cfg.output, Timeout: cfg.timeout, MaxSize: cfg.maxSize,

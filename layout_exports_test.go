@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"golang.org/x/tools/go/packages"
 )
@@ -45,7 +46,10 @@ type exportCandidate struct {
 
 // checkExports holds rule 5: every exported package-level name and every
 // exported method of a package under convert/, other than convert, is used
-// by another non-test package of the module. A method that satisfies an
+// by another package of the module, its tests included (a test of convert
+// that reads a stage's knob is a user of it). A package whose name ends in
+// "test" is test support, like net/http/httptest, and exempt. A method
+// that satisfies an
 // interface is exempt. Uses in files the type checker does not see here
 // (another GOOS, a build tag) count when a selector names them.
 func checkExports(t *layoutTree) []string {
@@ -56,7 +60,7 @@ func checkExports(t *layoutTree) []string {
 	if !checked { // nothing under convert/ but convert: no need to type-check
 		return nil
 	}
-	cfg := &packages.Config{Mode: exportsLoadMode, Dir: t.root, Fset: token.NewFileSet(), Env: append(os.Environ(), "GOWORK=off")}
+	cfg := &packages.Config{Mode: exportsLoadMode, Dir: t.root, Fset: token.NewFileSet(), Env: append(os.Environ(), "GOWORK=off"), Tests: true}
 	pkgs, err := packages.Load(cfg, "./...")
 	if err != nil {
 		return []string{"go.mod:1: loading the module's packages for the exports rule: " + err.Error()}
@@ -94,7 +98,7 @@ func checkExports(t *layoutTree) []string {
 func exportCandidates(t *layoutTree, pkgs []*packages.Package) []exportCandidate {
 	var out []exportCandidate
 	for _, p := range pkgs {
-		if t.role(p.PkgPath) < roleShared || p.Types == nil {
+		if t.role(p.PkgPath) < roleShared || p.Types == nil || p.ID != p.PkgPath || strings.HasSuffix(p.Name, "test") {
 			continue
 		}
 		scope := p.Types.Scope()

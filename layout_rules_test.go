@@ -197,10 +197,11 @@ var layoutCases = []layoutCase{
 		"convert/body/toolong.go:87: func tooLongToo is 200 lines, over 80: split it, or say why in its doc comment (\"long because ...\")",
 	}},
 	{name: "exported but used by one package only", typed: true, files: map[string]string{
-		"convert/arena/spare.go": "package arena\n\n// Spare is used by arena and by convert's tests only.\nfunc Spare() Kind { return Kind(Name) }\n\n" +
+		"convert/arena/spare.go": "package arena\n\n// Spare is used by arena and by arena's own tests only.\nfunc Spare() Kind { return Kind(Name) }\n\n" +
 			"// Kind is used by arena only.\ntype Kind string\n\ntype hidden struct{}\n\n// Call is a method of an unexported type.\nfunc (hidden) Call() {}\n",
-		"convert/fetch/extra.go": "package fetch\n\n// Extra is called by fetch only.\nfunc (p Page) Extra() string { return p.Data }\n\nvar _ = Page{}.Extra()\n",
-		"convert/spare_test.go":  "package convert\n\nimport \"feed2md/convert/arena\"\n\nvar _ = arena.Spare()\n",
+		"convert/fetch/extra.go":      "package fetch\n\n// Extra is called by fetch only.\nfunc (p Page) Extra() string { return p.Data }\n\nvar _ = Page{}.Extra()\n",
+		"convert/arena/spare_test.go": "package arena\n\nvar _ = Spare()\n",
+		"convert/used_test.go":        "package convert\n\nimport \"feed2md/convert/fetch\"\n\n// A test of another package is a user.\nvar _ = fetch.Page{}.Data\n",
 	}, want: []string{
 		"convert/arena/spare.go:12: arena.hidden.Call: exported but only arena uses it",
 		"convert/arena/spare.go:4: arena.Spare: exported but only arena uses it",

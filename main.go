@@ -55,6 +55,9 @@ func main() {
 
 // feed2md runs the command and returns its exit code. It routes the
 // standard logger, which net/http writes to, into its warnings.
+//
+// It is long because it is the command's run in order: flags, feeds, the
+// converter, the report, the exit code.
 func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	stderr = &lockedWriter{w: stderr}
 	var cfg config

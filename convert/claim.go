@@ -35,6 +35,10 @@ var claimLater = &stored{}
 // that was not modified), and claimLater when lo is looseLater and only
 // the end of the feed can tell. used is the key it claimed: key, or the
 // item's link and title when another feed's item has its id or link.
+//
+// It is long because the cases of a claim (the item's own file, a slug
+// taken by another item, a loose match by link or title, a foreign file)
+// are one decision, read best in order.
 func (s *store) claim(key string, id *itemID, lo loose, base string) (f *stored, used string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -42,6 +42,9 @@ type Converter struct {
 
 // New checks opts and fills in defaults. It creates nothing: the output
 // folder and its lock are made right before the first file is written.
+//
+// It is long because it fills in every option's default and checks it,
+// field after field, in one place.
 func New(opts Options) (*Converter, error) {
 	if opts.Template == nil {
 		return nil, errors.New("no front-matter template")
@@ -296,6 +299,10 @@ type loaded struct {
 
 // load is the part of Convert that can run beside other feeds: fetch,
 // decode, parse and filter.
+//
+// It is long because it is a feed's path in order (Retry-After, fetch, 304,
+// parse, discovery, filter), each step an early return that fills the
+// Result.
 func (c *Converter) load(ctx context.Context, src fetch.Source) *loaded {
 	l := &loaded{res: &Result{Source: src}, key: stateKey(src)}
 	res := l.res

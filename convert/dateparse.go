@@ -17,6 +17,9 @@ import (
 // cut into words, a day name and filler words dropped, the zone taken
 // from the end, and what is left tried on a table of layouts. Day and
 // month in `1/2/2006` are read only when one reading alone is a date.
+//
+// It is long because it tries the date forms in turn, most frequent first,
+// each a few lines.
 func parseDate(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 120 {

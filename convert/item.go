@@ -98,6 +98,9 @@ func newFeedInfo(feed *gofeed.Feed, src fetch.Source, finalURL string, opts *Opt
 
 // prepare runs the clean-up stage on one item: title, description, date,
 // link, tags, slug base, image and body.
+//
+// It is long because it fills the front matter's fields one after the
+// other, in FORMAT.md's order.
 func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	p := &prepared{}
 	fm := &p.fm

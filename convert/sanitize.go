@@ -76,6 +76,9 @@ func htmlBody(s, base string, sanitize bool) (body, firstImg string) {
 }
 
 // filter is filterHTML's work, its output left in st.out.
+//
+// It is long because it is the sanitizer's one walk over the tree, a switch
+// on what each node is; the attribute checks are apart (sanitize_attrs.go).
 func (st *filterState) filter(s, base string, sanitize, noBlank bool) (firstImg string) {
 	st.r.Reset(s)
 	st.z = st.fresh

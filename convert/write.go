@@ -85,6 +85,10 @@ func (c *Converter) pipeline(ctx context.Context, list *feed.Items, fi feedInfo,
 // rendered in feed order, so that slugs and output are deterministic;
 // the writes themselves run on a few goroutines. It returns the items'
 // notes (a date that could not be read), in feed order.
+//
+// It is long because the ordered claim-and-write loop and its failure cases
+// (a full disk, a renamed file, images held for download) share its state;
+// it is to be cut up when the folder stage becomes a package.
 func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInfo, res *Result) (notes []string) {
 	n := list.Total
 	// A full file system stops the feed at the first file that does not

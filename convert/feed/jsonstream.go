@@ -81,6 +81,9 @@ func (s *jsonScanner) broke(why string) {
 
 // scan reads buf, which starts at offset base of the document, and
 // returns how many of its bytes it is done with: all of them.
+//
+// It is long because it is a byte-level state machine, one switch whose
+// cases are the states.
 func (s *jsonScanner) scan(buf []byte, base int64, atEOF bool) int {
 	if s.end >= 0 {
 		return len(buf) // what follows the document is the tail's
@@ -403,6 +406,9 @@ func jsonStart(buf []byte) int {
 // parseBigJSON parses a large JSON Feed: in runs when its items were
 // found, whole when they were not and it is small enough. The notes of a
 // lenient reading are in the items' notes, as the runs are taken.
+//
+// It is long because it is the second pass of a large JSON Feed in order:
+// the head, the runs of items, the notes, the tail.
 func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *Items, error) {
 	read := func(lo, hi int64) ([]byte, error) {
 		return b.readBack(lo, hi, func(buf []byte) []byte { return validUTF8(buf, false) })

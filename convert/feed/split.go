@@ -120,6 +120,9 @@ func itemTag(root string) []byte {
 // place is true in it are served, and runs with none of them are not
 // parsed. It fails with errCut when the first run does not parse to as
 // many items as it has spans.
+//
+// It is long because its workers, the ordered hand-out of runs and the
+// fallback to a whole parse share one set of channels and counters.
 func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *Items, error) {
 	spans := rd.spans
 	// Cut the spans into runs of about chunkSize bytes.

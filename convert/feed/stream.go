@@ -82,6 +82,9 @@ func cleanXML(b []byte) []byte {
 // the raw bytes when sum is set. A document that is not XML, or whose
 // Root element is not a feed's, is returned in memory as a decoded
 // document instead, when it is at most WholeMax bytes.
+//
+// It is long because the first pass reads, decodes, sums and scans a stream
+// in one loop, whose buffers the cases share.
 func scanBig(ctx context.Context, f *fetch.Fetched, sum bool, workers int) (*bigDoc, *decoded, error) {
 	var raw io.Reader = io.MultiReader(bytes.NewReader(f.Body), f.Rest)
 	var h hash.Hash

@@ -230,6 +230,9 @@ func (e *AttemptsError) Unwrap() error { return e.Err }
 
 // get makes one request. On failure, wait says whether to try again: -1
 // never, 0 after the usual backoff, more after that long (Retry-After).
+//
+// It is long because one attempt's request, redirects, status, validators
+// and body are one sequence with early returns.
 func (f *Fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*Fetched, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.Timeout)
 	keep := false // the body is handed on as a stream: do not end the request here
