@@ -4,66 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"feed2md/convert/body"
+	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/feed/feedtest"
 	"fmt"
 	"io"
-	"io/fs"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
-
-// realBodies collects the HTML bodies of real blog posts from the RSS and
-// Atom feeds of ../shared/corpus/realworld: every item body of at least
-// 1 KB, in a fixed order.
-func realBodies(t testing.TB) []string {
-	root := filepath.Join(sharedDir(t), "corpus", "realworld")
-	var bodies []string
-	xmlFeedBodies(t, func(content, description string) {
-		body := content
-		if body == "" {
-			body = description
-		}
-		if len(body) >= 1024 && utf8.ValidString(body) {
-			bodies = append(bodies, body)
-		}
-	}, root)
-	if len(bodies) < 100 {
-		t.Fatalf("only %d real bodies of 1 KB or more in %s", len(bodies), root)
-	}
-	return bodies
-}
-
-// xmlFeedBodies calls fn with the content and description of each item of
-// each XML feed under roots, in the order of the roots and of the files'
-// paths; files that are not XML feeds gofeed reads are passed over.
-func xmlFeedBodies(t testing.TB, fn func(content, description string), roots ...string) {
-	t.Helper()
-	for _, root := range roots {
-		var paths []string
-		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				paths = append(paths, path)
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sort.Strings(paths)
-		for _, path := range paths {
-			feed := readFeedText(t, path)
-			if !feed.ok || !feed.xml {
-				continue
-			}
-			for _, it := range feed.items {
-				fn(it[0], it[1])
-			}
-		}
-	}
-}
 
 // realFeed builds an RSS feed of n items whose bodies are real blog posts
 // (realBodies, taken in turn), each item with a unique title, link and
@@ -71,7 +19,7 @@ func xmlFeedBodies(t testing.TB, fn func(content, description string), roots ...
 // a plain summary in <description>, both in CDATA sections.
 func realFeed(t testing.TB, n int) []byte {
 	var b bytes.Buffer
-	if err := writeRealFeed(&b, realBodies(t), n); err != nil {
+	if err := writeRealFeed(&b, corpustest.RealBodies(t), n); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -92,8 +40,8 @@ func writeRealFeed(w io.Writer, bodies []string, n int) error {
 	for i := 0; i < n; i++ {
 		k := i % len(bodies)
 		if summaries[k] == "" {
-			summary := PlainText(bodies[k])
-			summary, _ = cutWords(summary, 300)
+			summary := body.PlainText(bodies[k])
+			summary, _ = body.CutWords(summary, 300)
 			summaries[k] = cdata(summary)
 			wrapped[k] = cdata(bodies[k])
 		}

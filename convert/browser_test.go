@@ -2,6 +2,8 @@ package convert
 
 import (
 	"context"
+	"feed2md/convert/body"
+	"feed2md/convert/body/bodytest"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -299,17 +301,17 @@ func TestBrowserRunsNoHostileScript(t *testing.T) {
 	verdicts.Lock()
 	clear(verdicts.ran)
 	verdicts.Unlock()
-	vectors := hostileVectors(t)
+	vectors := bodytest.HostileVectors(t)
 	md := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
 	var bodies []string
 	for _, v := range vectors {
-		clean := Sanitize(v, testBase)
+		clean := body.Sanitize(v, bodytest.Base)
 		bodies = append(bodies, clean)
-		m, _, err := md.markdown(v, testBase, true)
+		m, _, err := md.bodies.Markdown(v, bodytest.Base, true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		bodies = append(bodies, markdownToHTML(t, EscapeShortcodes(m, true)))
+		bodies = append(bodies, bodytest.MarkdownToHTML(t, body.EscapeShortcodes(m, true)))
 	}
 	if ran, offenders := scriptsRun(t, bodies); ran > 0 {
 		t.Errorf("%d sanitized bodies ran script, e.g.:\n%s", ran, strings.Join(offenders, "\n"))
@@ -319,7 +321,7 @@ func TestBrowserRunsNoHostileScript(t *testing.T) {
 	t.Run("hugo pages", func(t *testing.T) {
 		var pages []string
 		for _, mode := range []string{BodyHTML, BodyMarkdown} {
-			pages = append(pages, hugoPages(t, testdataBodies(t), mode)...)
+			pages = append(pages, hugoPages(t, bodytest.TestdataBodies(t), mode)...)
 		}
 		// The trap must catch Markdown-syntax script that Hugo renders
 		// from a body written as it came.

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"errors"
+	"feed2md/convert/body"
 	"feed2md/convert/fetch"
 	"fmt"
 	"strings"
@@ -34,7 +35,7 @@ func (o *Options) Check() error {
 		}
 		if Term(c) == "" {
 			why := "a browser reads its page's link (percent escapes decoded, up to '#') as categories/ itself or a folder above; write the name without escapes"
-			if !hasLetterOrDigit(PlainText(c)) {
+			if !hasLetterOrDigit(body.PlainText(c)) {
 				why = "it has no letter or digit, and Hugo makes no page of such a term or puts it outside categories/; give a name with letters or digits"
 			}
 			return fmt.Errorf("category %q makes no taxonomy term: %s", c, why)

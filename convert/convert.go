@@ -11,6 +11,7 @@ package convert
 import (
 	"context"
 	"errors"
+	"feed2md/convert/body"
 	"feed2md/convert/feed"
 	"feed2md/convert/fetch"
 	"fmt"
@@ -33,7 +34,7 @@ type Converter struct {
 	lockMu      sync.Mutex
 	lock        *folderLock // taken by openFolder before the first write; nil until then
 	lockErr     error       // why openFolder failed; every later write fails the same way
-	md          markdownPool
+	bodies      *body.Maker
 	fingerprint string    // of the options that shape the files
 	fastRender  bool      // the template is the embedded one: renderDefault
 	buffers     sync.Pool // of *[]byte: files are rendered into them, reused once written
@@ -133,9 +134,7 @@ func New(opts Options) (*Converter, error) {
 			Sniff: feed.Sniff,
 		},
 	}
-	if opts.Body == BodyMarkdown {
-		c.md = newMarkdownPool(opts.Workers)
-	}
+	c.bodies = body.NewMaker(opts.Body == BodyMarkdown, opts.Raw, opts.Workers)
 	c.fingerprint = optionsFingerprint(&c.opts)
 	c.fastRender = isDefaultLayout(opts.Template)
 	c.buffers.New = func() any { b := make([]byte, 0, 8<<10); return &b }

@@ -2,6 +2,8 @@ package convert
 
 import (
 	"context"
+	"feed2md/convert/body"
+	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/fetch"
 	"net/url"
 	"path/filepath"
@@ -17,8 +19,8 @@ import (
 // the same folder changes nothing.
 func TestCorpus(t *testing.T) {
 	t.Parallel() // see TestMain
-	root := filepath.Join(sharedDir(t), "corpus")
-	feeds := corpusFiles(t, root)
+	root := filepath.Join(corpustest.SharedDir(t), "corpus")
+	feeds := corpustest.Files(t, root)
 	if len(feeds) < 100 {
 		t.Fatalf("only %d feeds under %s", len(feeds), root)
 	}
@@ -93,7 +95,7 @@ func TestCorpus(t *testing.T) {
 // link of the feed.
 func checkEveryItemKept(t *testing.T, rel, path string, written map[string][]byte) {
 	t.Helper()
-	feed := readFeedFile(t, path)
+	feed := corpustest.ReadFeed(t, path)
 	if feed == nil {
 		return
 	}
@@ -101,7 +103,7 @@ func checkEveryItemKept(t *testing.T, rel, path string, written map[string][]byt
 	var all []one
 	byGUID := map[string]map[string]bool{}
 	for _, it := range feed.Items {
-		o := one{guid: strings.TrimSpace(it.GUID), link: strings.TrimSpace(it.Link), title: PlainText(it.Title)}
+		o := one{guid: strings.TrimSpace(it.GUID), link: strings.TrimSpace(it.Link), title: body.PlainText(it.Title)}
 		if o.link == "" && len(it.Links) > 0 {
 			o.link = strings.TrimSpace(it.Links[0])
 		}

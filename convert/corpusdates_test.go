@@ -2,6 +2,7 @@ package convert
 
 import (
 	"context"
+	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/fetch"
 	"path/filepath"
 	"strings"
@@ -21,8 +22,8 @@ import (
 // itemTime gives must be that one, and the date written the one FORMAT.md
 // gives for it, never later.
 func TestCorpusDates(t *testing.T) {
-	root := filepath.Join(sharedDir(t), "corpus")
-	feeds := corpusFiles(t, root)
+	root := filepath.Join(corpustest.SharedDir(t), "corpus")
+	feeds := corpustest.Files(t, root)
 	if len(feeds) < 100 {
 		t.Fatalf("only %d feeds under %s", len(feeds), root)
 	}
@@ -30,7 +31,7 @@ func TestCorpusDates(t *testing.T) {
 	var checked, read, hidden, noted, unmatched, independent int
 	for _, path := range feeds {
 		rel, _ := filepath.Rel(root, path)
-		feed := readFeedFile(t, path)
+		feed := corpustest.ReadFeed(t, path)
 		if feed == nil {
 			continue
 		}

@@ -3,6 +3,7 @@ package convert
 import (
 	"bytes"
 	"compress/gzip"
+	"feed2md/convert/body"
 	"feed2md/convert/feed"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func titleOf(t *testing.T, raw []byte, contentType string) string {
 	if len(feed.Items) != 1 {
 		t.Fatalf("%d items", len(feed.Items))
 	}
-	return PlainText(feed.Items[0].Title)
+	return body.PlainText(feed.Items[0].Title)
 }
 
 func rssWith(title string) string { return strings.Replace(rssTemplate, "%s", title, 1) }

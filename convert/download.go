@@ -3,6 +3,7 @@ package convert
 import (
 	"context"
 	"errors"
+	"feed2md/convert/body"
 	"feed2md/convert/fetch"
 	"fmt"
 	"io"
@@ -144,9 +145,9 @@ func (im *images) finish(ctx context.Context, f *stored, res *Result) ([]byte, e
 // itemImages fetches an item's images and rewrites its body and image key
 // to the files that are in the bundle. It returns how many files it saved
 // and which images failed.
-func (im *images) itemImages(ctx context.Context, bundle, dir string, fm *FrontMatter, body *string) (saved, failed int, errs []error) {
+func (im *images) itemImages(ctx context.Context, bundle, dir string, fm *FrontMatter, content *string) (saved, failed int, errs []error) {
 	markdown := im.c.opts.Body == BodyMarkdown
-	urls := imageRefs(*body, markdown)
+	urls := body.ImageRefs(*content, markdown)
 	if fm.Image != "" && !slices.Contains(urls, fm.Image) {
 		urls = append(urls, fm.Image)
 	}
@@ -161,14 +162,14 @@ func (im *images) itemImages(ctx context.Context, bundle, dir string, fm *FrontM
 	if !im.mem.known(bundle) {
 		// No memory of this bundle (lost, or a folder written by another
 		// tool): the files there that have the names these URLs would get,
-		// in body order, are theirs.
+		// in content order, are theirs.
 		for i, u := range urls {
 			if n, ok := im.mem.adopt(bundle, dir, u); ok {
 				got[i].name = n
 			}
 		}
 	}
-	// Fetched beside each other; named and written in body order, so
+	// Fetched beside each other; named and written in content order, so
 	// that names are the same whatever order the downloads end in.
 	var wg sync.WaitGroup
 	for i, u := range urls {
@@ -209,7 +210,7 @@ func (im *images) itemImages(ctx context.Context, bundle, dir string, fm *FrontM
 	if n, ok := names[fm.Image]; ok {
 		fm.Image = n
 	}
-	*body = rewriteImages(*body, markdown, names)
+	*content = body.RewriteImages(*content, markdown, names)
 	return saved, failed, errs
 }
 
@@ -295,7 +296,7 @@ func (im *images) land(u string) {
 // whole into the bundle under a free name, which it returns.
 func (im *images) write(bundle, dir, u string, data []byte) (string, error) {
 	sniffed := http.DetectContentType(data)
-	ext, ok := rasterTypes[sniffed]
+	ext, ok := body.RasterTypes[sniffed]
 	if !ok {
 		// Bytes copied from another bundle; a download is judged in
 		// download, which knows what the server said.
@@ -354,7 +355,7 @@ func (im *images) download(ctx context.Context, u string) ([]byte, error) {
 // what the server declared, which may be either the same or a lie.
 func rasterCheck(data []byte, declared string) error {
 	sniffed := http.DetectContentType(data)
-	if _, ok := rasterTypes[sniffed]; ok {
+	if _, ok := body.RasterTypes[sniffed]; ok {
 		return nil
 	}
 	if declared == "" {

@@ -3,6 +3,7 @@ package convert
 import (
 	"bytes"
 	"context"
+	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/fetch"
 	"flag"
 	"os"
@@ -140,7 +141,7 @@ func TestGolden(t *testing.T) {
 // TestSeedFromSpec converts the spec's own copy of the feed, so that the
 // project's testdata copy cannot drift from the contract.
 func TestSeedFromSpec(t *testing.T) {
-	shared := sharedDir(t)
+	shared := corpustest.SharedDir(t)
 	feed, err := os.ReadFile(filepath.Join(shared, "spec", "foxnews-latest.xml"))
 	if err != nil {
 		t.Fatal(err)

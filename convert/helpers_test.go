@@ -5,18 +5,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"feed2md/convert/feed"
 	"feed2md/convert/feed/feedtest"
 	"feed2md/convert/fetch"
 	"feed2md/templates"
-
-	"github.com/mmcdole/gofeed"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -132,62 +127,11 @@ func readDir(t testing.TB, dir string) map[string][]byte {
 	return files
 }
 
-// sharedDir returns ../../shared (beside the clone), skipping the test
-// loudly when it is missing.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "shared"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("SKIPPED: %s is missing: this test needs the shared spec and corpus beside the clone", dir)
-	}
-	return dir
-}
-
 // skipPart is feedtest.SkipPart: a part of a test did not run, which
 // fails in CI.
 func skipPart(t testing.TB, format string, args ...any) {
 	t.Helper()
 	feedtest.SkipPart(t, format, args...)
-}
-
-// corpusFiles lists the files under root (the corpus of real feeds) in
-// the order of their paths, leaving out its MANIFEST.tsv.
-func corpusFiles(t testing.TB, root string) []string {
-	t.Helper()
-	var paths []string
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".tsv") {
-			paths = append(paths, path)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(paths)
-	return paths
-}
-
-// readFeedFile parses the feed file at path whole, decoded as the tool
-// decodes it; nil when it is not a feed gofeed reads.
-func readFeedFile(t testing.TB, path string) *gofeed.Feed {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := feed.Decode(data, "", 0)
-	if err != nil {
-		return nil
-	}
-	feed, err := feed.ParseFeed(d)
-	if err != nil {
-		return nil
-	}
-	return feed
 }
 
 // writeFiles writes each file of files (a path relative to dir, and its
@@ -203,48 +147,4 @@ func writeFiles(t testing.TB, dir string, files map[string]string) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// feedText is what the body tests read of a feed file: whether it parses
-// as the tool decodes it (ok), whether it is XML, and the content and
-// description of each item, in order.
-type feedText struct {
-	ok, xml bool
-	items   [][2]string // content, description
-}
-
-// feedTexts holds feedText by path: the corpus is parsed once per test
-// binary, not once per test that reads its bodies (TestRenderHTMLBodies,
-// TestRenderMarkdownBodies, TestFilterHTMLSameAsBefore,
-// TestURLChecksSameAsBefore, TestTextPluginMatchesLibrary).
-var feedTexts sync.Map
-
-// readFeedText returns the feedText of the file at path. Tests share it;
-// a benchmark parses afresh, so that no cache weighs on what it measures.
-func readFeedText(t testing.TB, path string) *feedText {
-	t.Helper()
-	_, bench := t.(*testing.B)
-	if !bench {
-		if ft, ok := feedTexts.Load(path); ok {
-			return ft.(*feedText)
-		}
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ft := &feedText{}
-	if d, err := feed.Decode(data, "", 0); err == nil {
-		ft.xml = d.Kind == feed.KindXML
-		if feed, err := feed.ParseFeed(d); err == nil {
-			ft.ok = true
-			for _, it := range feed.Items {
-				ft.items = append(ft.items, [2]string{it.Content, it.Description})
-			}
-		}
-	}
-	if !bench {
-		feedTexts.Store(path, ft)
-	}
-	return ft
 }

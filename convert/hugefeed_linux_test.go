@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/fetch"
 	"feed2md/templates"
 )
@@ -121,7 +122,7 @@ func BenchmarkHugeJSONFeed(b *testing.B) { hugeBench(b, writeRealJSONFeed, "json
 
 // hugeBench runs BenchmarkHugeFeed with feeds that writeFeed writes.
 func hugeBench(b *testing.B, writeFeed func(io.Writer, []string, int) error, ext string) {
-	bodies := realBodies(b)
+	bodies := corpustest.RealBodies(b)
 	dir := b.TempDir()
 	write := func(name string, n int) (string, int64) {
 		path := filepath.Join(dir, name)

@@ -1,6 +1,8 @@
 package convert
 
 import (
+	"feed2md/convert/body"
+	"feed2md/convert/body/bodytest"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/mmcdole/gofeed"
 )
 
 func TestHugoWarning(t *testing.T) {
@@ -109,10 +113,13 @@ func buildHugoPages(t *testing.T, hugo string, bodies []string, mode string) []s
 		"layouts/_default/list.html":   "list",
 		"layouts/index.html":           "home",
 	}
-	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = mode })
+	m := body.NewMaker(mode == BodyMarkdown, false, 1)
 	for i, b := range bodies {
 		if mode != "" {
-			b = written(t, c, b)
+			var err error
+			if b, _, err = m.Make(&gofeed.Item{Content: b}, bodytest.Base); err != nil {
+				t.Fatal(err)
+			}
 		}
 		files[fmt.Sprintf("content/posts/v%d.md", i)] = fmt.Sprintf("---\ntitle: 'v%d'\ndraft: false\n---\n%s\n", i, b)
 	}
@@ -142,20 +149,27 @@ func buildHugoPages(t *testing.T, hugo string, bodies []string, mode string) []s
 // TestRenderMarkdownBodies do the same with Goldmark alone).
 func TestHugoRendersHostileBodies(t *testing.T) {
 	t.Parallel() // see TestMain
-	bodies := testdataBodies(t)
+	bodies := bodytest.TestdataBodies(t)
 	for _, mode := range []string{BodyHTML, BodyMarkdown} {
 		pages := hugoPages(t, bodies, mode)
+		m := body.NewMaker(mode == BodyMarkdown, false, 1)
+		md := bodytest.HugoMarkdown(mode != BodyMarkdown)
 		for i, page := range pages {
-			if found := liveScript(t, page); len(found) > 0 {
+			if found := bodytest.LiveScript(t, page); len(found) > 0 {
 				t.Errorf("%s: body %.200q\nrendered %.300q\nholds %v", mode, bodies[i], page, found)
 			}
-			want := visibleText(t, hugoUnescape.Replace(EscapeShortcodes(Sanitize(lf(bodies[i]), testBase), false)))
-			if mode == BodyMarkdown {
-				want = visibleText(t, hugoUnescape.Replace(EscapeShortcodes(treeHTML(t, bodies[i]), false)))
+			// What Goldmark set up as Hugo sets it up shows of the body as
+			// written: body's TestRenderHTMLBodies and
+			// TestRenderMarkdownBodies check that it is the sanitized text,
+			// so the real Hugo must show the same.
+			w, _, err := m.Make(&gofeed.Item{Content: bodies[i]}, bodytest.Base)
+			if err != nil {
+				t.Fatal(err)
 			}
-			got := visibleText(t, page)
+			want := bodytest.VisibleText(t, bodytest.HugoRender(t, md, w))
+			got := bodytest.VisibleText(t, page)
 			if mode == BodyMarkdown {
-				got, want = untypographed(got), untypographed(want)
+				got, want = bodytest.Untypographed(got), bodytest.Untypographed(want)
 			}
 			if got != want {
 				t.Errorf("%s: body %.200q\n got text %.200q\nwant text %.200q", mode, bodies[i], got, want)

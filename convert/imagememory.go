@@ -3,6 +3,7 @@ package convert
 import (
 	"encoding/json"
 	"errors"
+	"feed2md/convert/body"
 	"fmt"
 	"io/fs"
 	"os"
@@ -112,8 +113,8 @@ func (m *imageMemory) adopt(bundle, dir, u string) (string, bool) {
 	m.load()
 	files := m.bundles[bundle]
 	for _, ext := range []string{".jpg", ".png", ".gif", ".webp"} {
-		n := ImageName(u, ext, func(n string) bool { _, ok := files[n]; return ok })
-		if t, ok := sniffFile(filepath.Join(dir, n)); ok && rasterTypes[t] == ext {
+		n := body.ImageName(u, ext, func(n string) bool { _, ok := files[n]; return ok })
+		if t, ok := sniffFile(filepath.Join(dir, n)); ok && body.RasterTypes[t] == ext {
 			m.record(bundle, n, u)
 			return n, true
 		}
@@ -145,7 +146,7 @@ func (m *imageMemory) reserve(bundle, dir, u, ext string) string {
 		files = map[string]string{}
 		m.bundles[bundle] = files
 	}
-	name := ImageName(u, ext, func(n string) bool {
+	name := body.ImageName(u, ext, func(n string) bool {
 		if _, ok := files[n]; ok || n == "index.md" {
 			return true
 		}

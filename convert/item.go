@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"feed2md/convert/arena"
+	"feed2md/convert/body"
 	"feed2md/convert/fetch"
 	"fmt"
 	"strings"
@@ -44,7 +45,7 @@ type prepared struct {
 // newFeedInfo works out, once per feed, the source key, the categories
 // and the base URL for links.
 func newFeedInfo(feed *gofeed.Feed, src fetch.Source, finalURL string, opts *Options) feedInfo {
-	fi := feedInfo{title: PlainText(feed.Title)}
+	fi := feedInfo{title: body.PlainText(feed.Title)}
 	switch {
 	case src.URL != nil:
 		fi.source = src.URL.String()
@@ -117,32 +118,32 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	fm.Link = link
 	fm.GUID = strings.TrimSpace(it.GUID)
 
-	body, firstImg, err := c.body(it, link)
+	text, firstImg, err := c.bodies.Make(it, link)
 	if err != nil {
 		p.err = err
 	}
-	p.body = body
+	p.body = text
 
-	descText := PlainText(it.Description)
+	descText := body.PlainText(it.Description)
 	// The content's text is needed only for a missing title or
 	// description, and only its start: reading the whole body for it
 	// would cost a pass over every byte.
 	var contentText *string
 	content := func() string {
 		if contentText == nil {
-			t := plainText(it.Content, descriptionRunes+1)
+			t := body.PlainTextUpTo(it.Content, descriptionRunes+1)
 			contentText = &t
 		}
 		return *contentText
 	}
 
-	fm.Title = PlainText(it.Title)
+	fm.Title = body.PlainText(it.Title)
 	if fm.Title == "" {
 		switch {
 		case descText != "":
-			fm.Title, _ = cutWords(descText, titleFallbackRunes)
+			fm.Title, _ = body.CutWords(descText, titleFallbackRunes)
 		case content() != "":
-			fm.Title, _ = cutWords(content(), titleFallbackRunes)
+			fm.Title, _ = body.CutWords(content(), titleFallbackRunes)
 		case link != "":
 			fm.Title = link
 		default:
@@ -151,7 +152,7 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	}
 	fm.Description = descText
 	if fm.Description == "" && content() != "" {
-		d, cut := cutWords(content(), descriptionRunes)
+		d, cut := body.CutWords(content(), descriptionRunes)
 		if cut {
 			d += "…"
 		}
@@ -173,7 +174,7 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	fm.Draft = c.opts.Draft
 	fm.FeedTitle = fi.title
 	if len(it.Authors) > 0 && it.Authors[0] != nil {
-		fm.Author = PlainText(it.Authors[0].Name)
+		fm.Author = body.PlainText(it.Authors[0].Name)
 	}
 	c.migrateData(it, link, fi, fm)
 

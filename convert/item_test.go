@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/body"
 	"fmt"
 	"strings"
 	"testing"
@@ -111,11 +112,11 @@ func TestBodyShortcodesEscaped(t *testing.T) {
 		`<p>{{ .Title }}</p>`:           `<p>{{ .Title }}</p>`,
 	}
 	for in, want := range cases {
-		if got := EscapeShortcodes(in, false); got != want {
+		if got := body.EscapeShortcodes(in, false); got != want {
 			t.Errorf("EscapeShortcodes(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := EscapeShortcodes("open {{< only", true); got != `open \{\{< only` {
+	if got := body.EscapeShortcodes("open {{< only", true); got != `open \{\{< only` {
 		t.Errorf("markdown: %q", got)
 	}
 }
@@ -135,8 +136,8 @@ func FuzzPlainTextPrefix(f *testing.F) {
 	f.Add("<p>a</p><p>b  c</p>", 1)
 	f.Fuzz(func(t *testing.T, s string, n int) {
 		n = 1 + abs(n)%400
-		full, _ := cutWords(PlainText(s), n)
-		early, _ := cutWords(plainText(s, n+1), n)
+		full, _ := body.CutWords(body.PlainText(s), n)
+		early, _ := body.CutWords(body.PlainTextUpTo(s, n+1), n)
 		if full != early {
 			t.Fatalf("cut of %q at %d: full %q, early %q", s, n, full, early)
 		}

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/body"
 	"feed2md/convert/fetch"
 	"fmt"
 	"strconv"
@@ -93,7 +94,7 @@ func FeedTags(categories []string, max int) []string {
 	var tags []string
 	seen := map[string]bool{}
 	for _, c := range categories {
-		t := termOf(strings.ToLower(PlainText(c)))
+		t := termOf(strings.ToLower(body.PlainText(c)))
 		if t == "" || seen[t] {
 			continue
 		}
@@ -143,7 +144,7 @@ func (c *Converter) migrateData(it *gofeed.Item, link string, fi feedInfo, fm *F
 		if a == nil {
 			continue
 		}
-		if name := PlainText(a.Name); name != "" {
+		if name := body.PlainText(a.Name); name != "" {
 			fm.Authors = append(fm.Authors, name)
 		}
 	}

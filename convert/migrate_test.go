@@ -8,11 +8,13 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,79 +23,12 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"feed2md/convert/body"
 	"feed2md/convert/fetch"
 	"feed2md/templates"
 
 	"go.yaml.in/yaml/v3"
 )
-
-func TestImageName(t *testing.T) {
-	none := func(string) bool { return false }
-	cases := []struct{ url, ext, want string }{
-		{"https://example.com/wp-content/uploads/2019/01/Photo%20One.JPG", ".jpg", "photo-one.jpg"},
-		{"https://example.com/a/b/diagram.svg.png?w=300", ".png", "diagram-svg.png"},
-		{"https://example.com/image", ".gif", "image.gif"},
-		{"https://example.com/", ".png", "image.png"},
-		{"https://example.com/..", ".png", "image.png"},
-		{"https://example.com/.htaccess", ".png", "image.png"},
-		{"https://example.com/%2e%2e%2fetc%2fpasswd", ".png", "passwd.png"},
-		{"https://example.com/a%5c..%5cb.png", ".png", "a-b.png"},
-		{"https://example.com/index.jpg", ".jpg", "image-index.jpg"},
-		{"https://example.com/CON.png", ".png", "image-con.png"},
-		{"https://example.com/lpt1.gif", ".gif", "image-lpt1.gif"},
-		{"https://example.com/Ünïcødé.webp", ".webp", "n-c-d.webp"},
-		{"https://example.com/___.png", ".png", "image.png"},
-		{"https://example.com/photo.jpg", ".exe", "photo.img"},
-		{"https://example.com/" + strings.Repeat("ab-", 40) + ".png", ".png", strings.TrimSuffix(strings.Repeat("ab-", 20), "-") + ".png"},
-	}
-	for _, c := range cases {
-		if got := ImageName(c.url, c.ext, none); got != c.want {
-			t.Errorf("ImageName(%q, %q) = %q, want %q", c.url, c.ext, got, c.want)
-		}
-	}
-	taken := map[string]bool{"photo.jpg": true, "photo-2.jpg": true}
-	if got := ImageName("https://x.org/Photo.jpg", ".jpg", func(n string) bool { return taken[n] }); got != "photo-3.jpg" {
-		t.Errorf("a taken name gave %q, want photo-3.jpg", got)
-	}
-}
-
-// FuzzImageName holds the file-name rule to its promises whatever the URL:
-// never a path separator, never "..", never hidden or empty, a bounded
-// length, the extension asked for, and unique within the bundle.
-func FuzzImageName(f *testing.F) {
-	f.Add("https://example.com/a/photo.jpg", ".jpg", "photo.jpg")
-	f.Add("https://example.com/%2e%2e/%2F..%5C.png", ".png", "")
-	f.Add("../../etc/passwd", ".gif", "image.gif,image-2.gif")
-	f.Add("https://example.com/.git", ".webp", ".git")
-	f.Add("\x00/\\..", "../x", "index.md")
-	f.Fuzz(func(t *testing.T, u, ext, pre string) {
-		taken := map[string]bool{}
-		for _, n := range strings.Split(pre, ",") {
-			taken[n] = true
-		}
-		for i := 0; i < 5; i++ {
-			name := ImageName(u, ext, func(n string) bool { return taken[n] })
-			if name == "" || strings.ContainsAny(name, `/\`) || strings.Contains(name, "..") ||
-				strings.HasPrefix(name, ".") || filepath.Base(name) != name || !safeImageName(name) {
-				t.Fatalf("ImageName(%q, %q) = %q: not a plain file name", u, ext, name)
-			}
-			if len(name) > maxImageStem+len("-99999")+len(".webp") || !utf8.ValidString(name) {
-				t.Fatalf("ImageName(%q, %q) = %q: too long or not UTF-8", u, ext, name)
-			}
-			if taken[name] {
-				t.Fatalf("ImageName(%q, %q) = %q: already taken", u, ext, name)
-			}
-			want := strings.ToLower(ext)
-			if !rasterExt[want] {
-				want = ".img"
-			}
-			if !strings.HasSuffix(name, want) || strings.HasPrefix(name, "index.") {
-				t.Fatalf("ImageName(%q, %q) = %q: wrong extension, or a page name", u, ext, name)
-			}
-			taken[name] = true
-		}
-	})
-}
 
 func TestAliasFor(t *testing.T) {
 	const site = "https://blog.example.com/"
@@ -139,38 +74,6 @@ func TestFeedTags(t *testing.T) {
 	long := strings.Repeat("é", 80) // 160 bytes
 	if got := FeedTags([]string{long}, 3); len(got) != 1 || got[0] != strings.Repeat("é", 50) {
 		t.Errorf("FeedTags of a 160-byte category = %q", got)
-	}
-}
-
-func TestImageRefsAndRewrite(t *testing.T) {
-	body := `<p><IMG SRC="https://a.org/x.png" alt="x"> <img src="data:image/png;base64,AAAA"></p>` +
-		`<picture><source srcset="https://a.org/y.webp 1x, https://a.org/y2.webp 2x"><img src="https://a.org/x.png"></picture>` +
-		`<video poster="https://a.org/p.gif" src="https://a.org/v.mp4"><source src="https://a.org/v.webm"></video>` +
-		`<a href="https://a.org/x.png">link, not image</a>`
-	refs := imageRefs(body, false)
-	want := []string{"https://a.org/x.png", "https://a.org/y.webp", "https://a.org/y2.webp", "https://a.org/p.gif"}
-	if !reflect.DeepEqual(refs, want) {
-		t.Fatalf("imageRefs = %q, want %q", refs, want)
-	}
-	got := rewriteImages(body, false, map[string]string{"https://a.org/x.png": "x.png", "https://a.org/y2.webp": "y2.webp", "https://a.org/p.gif": "p&q.gif"})
-	wantBody := `<p><img src="x.png" alt="x"> <img src="data:image/png;base64,AAAA"></p>` +
-		`<picture><source srcset="https://a.org/y.webp 1x, y2.webp 2x"><img src="x.png"></picture>` +
-		`<video poster="p&amp;q.gif" src="https://a.org/v.mp4"><source src="https://a.org/v.webm"></video>` +
-		`<a href="https://a.org/x.png">link, not image</a>`
-	if got != wantBody {
-		t.Errorf("rewriteImages:\n got %s\nwant %s", got, wantBody)
-	}
-
-	md := "![A [nested] alt](https://a.org/x.png \"title\")\n\n[![](https://a.org/y.png)](https://a.org/page)\n\n![x](<https://a.org/s p.png>) ![e](https://a.org/\\(x\\).png) ![p](https://a.org/w_(1).png)"
-	refs = imageRefs(md, true)
-	want = []string{"https://a.org/x.png", "https://a.org/y.png", "https://a.org/s p.png", "https://a.org/w_(1).png"}
-	if !reflect.DeepEqual(refs, want) {
-		t.Fatalf("Markdown imageRefs = %q, want %q", refs, want)
-	}
-	got = rewriteImages(md, true, map[string]string{"https://a.org/x.png": "x.png", "https://a.org/y.png": "y.png", "https://a.org/s p.png": "s-p.png", "https://a.org/w_(1).png": "w-1.png"})
-	wantMD := "![A [nested] alt](x.png \"title\")\n\n[![](y.png)](https://a.org/page)\n\n![x](<s-p.png>) ![e](https://a.org/\\(x\\).png) ![p](w-1.png)"
-	if got != wantMD {
-		t.Errorf("Markdown rewriteImages:\n got %s\nwant %s", got, wantMD)
 	}
 }
 
@@ -620,4 +523,42 @@ func TestImageErrorsNameTheirCause(t *testing.T) {
 			t.Errorf("%s: TooLargeError %+v", path, tl)
 		}
 	}
+}
+
+// FuzzImageName holds the file-name rule to its promises whatever the URL:
+// never a path separator, never "..", never hidden or empty, a bounded
+// length, the extension asked for, and unique within the bundle.
+func FuzzImageName(f *testing.F) {
+	f.Add("https://example.com/a/photo.jpg", ".jpg", "photo.jpg")
+	f.Add("https://example.com/%2e%2e/%2F..%5C.png", ".png", "")
+	f.Add("../../etc/passwd", ".gif", "image.gif,image-2.gif")
+	f.Add("https://example.com/.git", ".webp", ".git")
+	f.Add("\x00/\\..", "../x", "index.md")
+	f.Fuzz(func(t *testing.T, u, ext, pre string) {
+		taken := map[string]bool{}
+		for _, n := range strings.Split(pre, ",") {
+			taken[n] = true
+		}
+		for i := 0; i < 5; i++ {
+			name := body.ImageName(u, ext, func(n string) bool { return taken[n] })
+			if name == "" || strings.ContainsAny(name, `/\`) || strings.Contains(name, "..") ||
+				strings.HasPrefix(name, ".") || filepath.Base(name) != name || !safeImageName(name) {
+				t.Fatalf("ImageName(%q, %q) = %q: not a plain file name", u, ext, name)
+			}
+			if len(name) > 60+len("-99999")+len(".webp") /* ImageName keeps 60 bytes of the stem */ || !utf8.ValidString(name) {
+				t.Fatalf("ImageName(%q, %q) = %q: too long or not UTF-8", u, ext, name)
+			}
+			if taken[name] {
+				t.Fatalf("ImageName(%q, %q) = %q: already taken", u, ext, name)
+			}
+			want := strings.ToLower(ext)
+			if !slices.Contains(slices.Collect(maps.Values(body.RasterTypes)), want) {
+				want = ".img"
+			}
+			if !strings.HasSuffix(name, want) || strings.HasPrefix(name, "index.") {
+				t.Fatalf("ImageName(%q, %q) = %q: wrong extension, or a page name", u, ext, name)
+			}
+			taken[name] = true
+		}
+	})
 }

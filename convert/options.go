@@ -76,3 +76,9 @@ const (
 	GCPercent   = 400
 	MemoryLimit = 224 << 20
 )
+
+// Body modes.
+const (
+	BodyHTML     = "html"     // the item's HTML, sanitized unless Raw
+	BodyMarkdown = "markdown" // CommonMark converted from the sanitized HTML
+)

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"feed2md/convert/body"
 	"feed2md/convert/feed"
+	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/feed/feedtest"
 	"feed2md/convert/fetch"
 	"fmt"
@@ -74,7 +76,7 @@ func largeFeed(b *testing.B) (string, int) {
 // realLargeFeed is 10,000 items whose bodies are real blog posts from
 // ../shared/corpus (realFeed); it skips loudly when that is missing.
 func realLargeFeed(b *testing.B) (string, int) {
-	sharedDir(b)
+	corpustest.SharedDir(b)
 	return realPostsFeed.load(b, "real.xml", func() []byte { return realFeed(b, largeItems) })
 }
 
@@ -388,8 +390,8 @@ func BenchmarkStages(b *testing.B) {
 	run("cleanup", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			for _, it := range items {
-				PlainText(it.Title)
-				PlainText(it.Description)
+				body.PlainText(it.Title)
+				body.PlainText(it.Description)
 			}
 		}
 		reportItems(b, len(items), 0)
@@ -413,7 +415,7 @@ func BenchmarkStages(b *testing.B) {
 	run("sanitize", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			for _, it := range items {
-				Sanitize(it.Content, it.Link)
+				body.Sanitize(it.Content, it.Link)
 			}
 		}
 		reportItems(b, len(items), len(data))
@@ -422,7 +424,7 @@ func BenchmarkStages(b *testing.B) {
 		md := newTestConverter(b, b.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
 		for i := 0; i < b.N; i++ {
 			for _, it := range items[:1000] {
-				if _, _, err := md.markdown(it.Content, it.Link, true); err != nil {
+				if _, _, err := md.bodies.Markdown(it.Content, it.Link, true); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -469,4 +471,50 @@ func (c *Converter) prepareAll(items []*gofeed.Item, fi feedInfo) []*prepared {
 	list := feed.SliceItems(append([]*gofeed.Item(nil), items...))
 	c.pipeline(context.Background(), list, fi, func(i int, p *prepared) { preps[i] = p })
 	return preps
+}
+
+// BenchmarkLargeFeedHTMLAlloc is BenchmarkLargeFeed's HTML run alone, for
+// what it allocates per item (B/item, allocs/item) and the collector's
+// share of the CPU (gc-cpu-%): the first conversion of the 10,000-item
+// feeds into an empty folder, with the command's collector settings.
+//
+//	TMPDIR=/dev/shm go test ./convert -run XXX -bench LargeFeedHTMLAlloc -benchtime 3x
+func BenchmarkLargeFeedHTMLAlloc(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		feed func(*testing.B) (string, int)
+	}{{"generated", largeFeed}, {"real", realLargeFeed}} {
+		b.Run(c.name, func(b *testing.B) {
+			defer debug.SetGCPercent(debug.SetGCPercent(GCPercent))
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(MemoryLimit))
+			path, _ := c.feed(b)
+			var before, after runtime.MemStats
+			var bytes, objects uint64
+			var gc, busy float64 // seconds of CPU: the collector's, and all but idle
+			cpu := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/cpu/classes/total:cpu-seconds"}, {Name: "/cpu/classes/idle:cpu-seconds"}}
+			for b.Loop() {
+				dir := b.TempDir()
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				metrics.Read(cpu)
+				gc0, total0, idle0 := cpu[0].Value.Float64(), cpu[1].Value.Float64(), cpu[2].Value.Float64()
+				if res := realRun(b, path, dir, BodyHTML); res.New != largeItems {
+					b.Fatalf("html run wrote %d files", res.New)
+				}
+				runtime.ReadMemStats(&after)
+				metrics.Read(cpu)
+				gc += cpu[0].Value.Float64() - gc0
+				busy += cpu[1].Value.Float64() - total0 - (cpu[2].Value.Float64() - idle0)
+				bytes += after.TotalAlloc - before.TotalAlloc
+				objects += after.Mallocs - before.Mallocs
+			}
+			n := float64(b.N * largeItems)
+			b.ReportMetric(float64(bytes)/n, "B/item")
+			b.ReportMetric(float64(objects)/n, "allocs/item")
+			b.ReportMetric(n/b.Elapsed().Seconds(), "items/s")
+			// The runtime's estimates (runtime/metrics): the collector's
+			// share of the CPU time the run kept busy.
+			b.ReportMetric(100*gc/busy, "gc-cpu-%")
+		})
+	}
 }

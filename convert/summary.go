@@ -1,6 +1,9 @@
 package convert
 
-import "strings"
+import (
+	"feed2md/convert/body"
+	"strings"
+)
 
 // SummaryText returns the summary key's value for a description: the text
 // escaped for Markdown, so that Hugo, which renders a page's summary front
@@ -63,14 +66,14 @@ func SummaryText(s string) string {
 func oneLine(s string) string {
 	clean := len(s) == 0 || s[0] != ' ' && s[len(s)-1] != ' '
 	for i := 0; clean && i < len(s); i++ {
-		if asciiSpace(s[i]) && (s[i] != ' ' || s[i+1] == ' ') {
+		if body.ASCIISpace(s[i]) && (s[i] != ' ' || s[i+1] == ' ') {
 			clean = false
 		}
 	}
 	if clean {
 		return s
 	}
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < 0x80 && asciiSpace(byte(r)) }), " ")
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < 0x80 && body.ASCIISpace(byte(r)) }), " ")
 }
 
 // summaryMark reports whether s[i] needs a backslash in the summary (see
@@ -90,7 +93,7 @@ func summaryMark(s string, i int) bool {
 	case '+':
 		return i == 0 && (len(s) == 1 || s[1] == ' ' || s[1] == '\t')
 	case '.', ')':
-		if listNumber(s[:i]) && (i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '\t') {
+		if body.ListNumber(s[:i]) && (i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '\t') {
 			return true
 		}
 		return c == '.' && hasSuffixFold(s[:i], "www")

@@ -2,6 +2,9 @@ package convert
 
 import (
 	"bytes"
+	"feed2md/convert/body"
+	"feed2md/convert/body/bodytest"
+	"feed2md/convert/feed/corpustest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,7 +99,7 @@ var summaryTypography = strings.NewReplacer("\u2018", "'", "\u2019", "'", "\u201
 // desc's (white space folded, typography aside). "" when nothing is.
 func summaryProblem(t testing.TB, md goldmark.Markdown, desc string) string {
 	t.Helper()
-	// Not hugoRender: Hugo reads no shortcode in front matter, so it
+	// Not bodytest.HugoRender: Hugo reads no shortcode in front matter, so it
 	// does not undo their escapes either (summary_hugo_test.go checks).
 	var buf bytes.Buffer
 	if err := md.Convert([]byte(SummaryText(desc)), &buf); err != nil {
@@ -116,14 +119,14 @@ func summaryProblem(t testing.TB, md goldmark.Markdown, desc string) string {
 			walk(c)
 		}
 	}
-	for _, n := range parseHTML(t, page) {
+	for _, n := range bodytest.ParseHTML(t, page) {
 		walk(n)
 	}
 	if len(elems) > 0 {
 		return "elements " + strings.Join(elems, ", ") + " in " + page
 	}
-	got := summaryTypography.Replace(visibleText(t, page))
-	want := summaryTypography.Replace(foldSpace(desc))
+	got := summaryTypography.Replace(bodytest.VisibleText(t, page))
+	want := summaryTypography.Replace(bodytest.FoldSpace(desc))
 	if got != want {
 		return "shows " + got + "\nwant  " + want + "\npage  " + page
 	}
@@ -142,15 +145,15 @@ func checkSummary(t testing.TB, desc string) {
 }
 
 // summaryMarkdown is Goldmark configured as Hugo's, by unsafe.
-var summaryMarkdown = map[bool]goldmark.Markdown{false: hugoMarkdown(false), true: hugoMarkdown(true)}
+var summaryMarkdown = map[bool]goldmark.Markdown{false: bodytest.HugoMarkdown(false), true: bodytest.HugoMarkdown(true)}
 
 // descriptionOf is the description the tool writes for an item: the
 // plain text of its description, else the start of its content.
 func descriptionOf(desc, content string) string {
-	d := PlainText(desc)
+	d := body.PlainText(desc)
 	if d == "" {
 		var cut bool
-		if d, cut = cutWords(plainText(content, descriptionRunes+1), descriptionRunes); cut {
+		if d, cut = body.CutWords(body.PlainTextUpTo(content, descriptionRunes+1), descriptionRunes); cut {
 			d += "\u2026"
 		}
 	}
@@ -163,7 +166,7 @@ func feedDescriptions(t testing.TB, paths []string) []string {
 	t.Helper()
 	var out []string
 	for _, path := range paths {
-		feed := readFeedFile(t, path)
+		feed := corpustest.ReadFeed(t, path)
 		if feed == nil {
 			continue
 		}
@@ -188,14 +191,14 @@ func TestSummaryRendersAsText(t *testing.T) {
 	}
 	paths = append(paths, filepath.Join("..", "testdata", "hostile", "render.xml"))
 	descs := feedDescriptions(t, paths)
-	for _, v := range hostileVectors(t) {
-		descs = append(descs, PlainText(v), foldSpace(v))
+	for _, v := range bodytest.HostileVectors(t) {
+		descs = append(descs, body.PlainText(v), bodytest.FoldSpace(v))
 	}
 	root := filepath.Join("..", "..", "shared", "corpus")
 	if _, err := os.Stat(root); err != nil {
 		skipPart(t, "%s is missing: only testdata descriptions are rendered", root)
 	} else {
-		corpus := corpusFiles(t, root)
+		corpus := corpustest.Files(t, root)
 		n := len(descs)
 		descs = append(descs, feedDescriptions(t, corpus)...)
 		if len(descs)-n < 1000 {

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/body"
 	"feed2md/convert/fetch"
 	"strings"
 	"unicode"
@@ -16,7 +17,7 @@ import (
 // or index.xml is (see termPathOK). Case is kept: Hugo
 // lowercases a term's path itself, and FeedTags lowercases tags.
 func Term(category string) string {
-	return termOf(PlainText(category))
+	return termOf(body.PlainText(category))
 }
 
 // termOf is Term of a text already plain.
@@ -62,7 +63,7 @@ func hugoTermPath(s string) string {
 	for i, r := range src {
 		ok := strings.ContainsRune(`./\_#+~-@`, r) ||
 			unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) ||
-			(r == '%' && i+2 < len(src) && src[i+1] < utf8.RuneSelf && isHex(byte(src[i+1])) && src[i+2] < utf8.RuneSelf && isHex(byte(src[i+2])))
+			(r == '%' && i+2 < len(src) && src[i+1] < utf8.RuneSelf && body.IsHex(byte(src[i+1])) && src[i+2] < utf8.RuneSelf && body.IsHex(byte(src[i+2])))
 		switch {
 		case ok:
 			wasHyphen = r == '-'
@@ -128,8 +129,8 @@ func segmentsOK(p string) bool {
 func percentDecode(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b.WriteByte(hexVal(s[i+1])<<4 | hexVal(s[i+2]))
+		if s[i] == '%' && i+2 < len(s) && body.IsHex(s[i+1]) && body.IsHex(s[i+2]) {
+			b.WriteByte(body.HexVal(s[i+1])<<4 | body.HexVal(s[i+2]))
 			i += 2
 			continue
 		}

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/body/bodytest"
 	"fmt"
 	"html"
 	"net/http"
@@ -215,7 +216,7 @@ func TestThemeSitesRunNoScript(t *testing.T) {
 	if len(names) == 0 {
 		t.Skipf("SKIPPED: no theme in %s: this test needs ../shared/themes beside the clone", themes)
 	}
-	feed := themeSiteFeed(append(hostileVectors(t), heldOutBodies...), readSummaryVectors(t))
+	feed := themeSiteFeed(append(bodytest.HostileVectors(t), heldOutBodies...), readSummaryVectors(t))
 
 	var sites []*themeSite
 	for _, th := range names {

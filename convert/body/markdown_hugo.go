@@ -1,4 +1,4 @@
-package convert
+package body
 
 import (
 	"strings"
@@ -53,7 +53,7 @@ func hugoEscape(text string, i int, n *html.Node) bool {
 	case '-':
 		return i == 0 && startsLine(n)
 	case '.', ')':
-		return listNumber(text[:i]) && startsLine(n)
+		return ListNumber(text[:i]) && startsLine(n)
 	case '#', '+', '*', '=':
 		return strings.TrimLeft(text[:i], " \t\n") == "" && startsLine(n)
 	case '&':
@@ -122,11 +122,11 @@ var inlineTags = map[string]bool{
 	"tt": true, "u": true, "var": true, "wbr": true, "acronym": true, "rp": true, "rt": true, "ruby": true,
 }
 
-// listNumber reports whether s is white space and one to nine digits: a
+// ListNumber reports whether s is white space and one to nine digits: a
 // . or ) after it would start an ordered list if the text node starts a
 // line (a paragraph, a line after <br>, also inside a quote, where the
 // library's own check misses it).
-func listNumber(s string) bool {
+func ListNumber(s string) bool {
 	s = strings.TrimLeft(s, " \t\n")
 	if s == "" || len(s) > 9 {
 		return false

@@ -1,4 +1,4 @@
-package convert
+package body
 
 import (
 	"bytes"
@@ -167,7 +167,7 @@ func (st *filterState) filter(s, base string, sanitize, noBlank bool) (firstImg 
 	}
 	if b := out.Bytes(); sanitize && (bytes.HasSuffix(b, []byte("<")) || bytes.HasSuffix(b, []byte("</"))) {
 		// Text that ends the input with "<" or "</": what follows the
-		// body on a page ("</div>", "</article>") would turn it into
+		// Make on a page ("</div>", "</article>") would turn it into
 		// markup ("</</div>" is a comment). Written &lt;, it stays text.
 		i := bytes.LastIndexByte(b, '<')
 		rest := len(b) - i - 1 // "" or "/"

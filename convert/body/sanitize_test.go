@@ -1,141 +1,29 @@
-package convert
+package body
 
 import (
-	"bytes"
+	"feed2md/convert/body/bodytest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/microcosm-cc/bluemonday"
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/renderer/html"
 	nethtml "golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
-const testBase = "https://blog.example.com/posts/1/"
-
-// hostileVectors reads testdata/hostile/vectors.txt.
-func hostileVectors(t testing.TB) []string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "hostile", "vectors.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, block := range strings.Split(string(data), "\n#--\n") {
-		var lines []string
-		for _, l := range strings.Split(block, "\n") {
-			if !strings.HasPrefix(l, "#") {
-				lines = append(lines, l)
-			}
-		}
-		if v := strings.TrimSpace(strings.Join(lines, "\n")); v != "" {
-			out = append(out, v)
-		}
-	}
-	if len(out) < 100 {
-		t.Fatalf("only %d vectors", len(out))
-	}
-	return out
-}
-
-// parseHTML parses a body the way a browser parses it inside <body>.
-func parseHTML(t testing.TB, s string) []*nethtml.Node {
-	t.Helper()
-	body := &nethtml.Node{Type: nethtml.ElementNode, Data: "body", DataAtom: atom.Body}
-	nodes, err := nethtml.ParseFragment(strings.NewReader(s), body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return nodes
-}
-
-// activeElements run code or load other documents.
-var activeElements = map[string]bool{
-	"script": true, "iframe": true, "frame": true, "frameset": true, "object": true, "embed": true,
-	"applet": true, "base": true, "meta": true, "link": true, "form": true, "style": true, "svg": true,
-	"math": true, "portal": true, "template": true, "bgsound": true, "input": true, "button": true,
-}
-
-// liveScript lists what in an HTML body could run script: active
-// elements, event handlers, script URLs and script in styles.
-func liveScript(t testing.TB, s string) []string {
-	var found []string
-	var walk func(n *nethtml.Node)
-	walk = func(n *nethtml.Node) {
-		if n.Type == nethtml.ElementNode {
-			if activeElements[n.Data] {
-				found = append(found, "element <"+n.Data+">")
-			}
-			for _, a := range n.Attr {
-				key := strings.ToLower(a.Key)
-				if a.Namespace != "" {
-					key = a.Namespace + ":" + key
-				}
-				switch {
-				case strings.HasPrefix(key, "on"):
-					found = append(found, "handler "+key+" on <"+n.Data+">")
-				case key == "style" && styleRunsScript(a.Val):
-					found = append(found, "style "+a.Val)
-				case key == "srcset":
-					for _, part := range strings.Split(a.Val, ",") {
-						if f := strings.Fields(part); len(f) > 0 && scriptURL(f[0], n.Data, key) {
-							found = append(found, "srcset "+a.Val)
-						}
-					}
-				case urlAttrs[key] && scriptURL(a.Val, n.Data, key):
-					found = append(found, key+"="+a.Val+" on <"+n.Data+">")
-				}
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	for _, n := range parseHTML(t, s) {
-		walk(n)
-	}
-	return found
-}
-
-// scriptURL reports a URL a browser would run or render as a document.
-func scriptURL(v, tag, attr string) bool {
-	switch urlScheme(v) {
-	case "javascript", "vbscript", "livescript", "mocha":
-		return true
-	case "data":
-		return !(tag == "img" && attr == "src" && rasterDataURL(v))
-	}
-	return false
-}
-
-// markdownToHTML renders Markdown as Hugo does (goldmark), with raw HTML
-// allowed: the worst case for a site.
-func markdownToHTML(t testing.TB, md string) string {
-	var buf bytes.Buffer
-	gm := goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(html.WithUnsafe()))
-	if err := gm.Convert([]byte(md), &buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.String()
-}
-
 func TestSanitizeHostileCorpus(t *testing.T) {
-	mdConv := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
-	for _, v := range hostileVectors(t) {
-		clean := Sanitize(v, testBase)
-		if found := liveScript(t, clean); len(found) > 0 {
+	mdConv := NewMaker(true, false, 1)
+	for _, v := range bodytest.HostileVectors(t) {
+		clean := Sanitize(v, bodytest.Base)
+		if found := bodytest.LiveScript(t, clean); len(found) > 0 {
 			t.Errorf("html mode: %q\n  became %q\n  still has %v", v, clean, found)
 		}
-		md, _, err := mdConv.markdown(v, testBase, true)
+		md, _, err := mdConv.Markdown(v, bodytest.Base, true)
 		if err != nil {
 			t.Fatalf("%q: %v", v, err)
 		}
 		md = EscapeShortcodes(md, true)
-		if found := liveScript(t, markdownToHTML(t, md)); len(found) > 0 {
+		if found := bodytest.LiveScript(t, bodytest.MarkdownToHTML(t, md)); len(found) > 0 {
 			t.Errorf("markdown mode: %q\n  became %q\n  still has %v", v, md, found)
 		}
 	}
@@ -144,7 +32,7 @@ func TestSanitizeHostileCorpus(t *testing.T) {
 // deliberate are the attributes bluemonday's UGC policy drops for reasons
 // of presentation, not safety, that feed2md keeps on purpose: the seed
 // itself carries target and rel, and code blocks need class for their
-// language. Each is still checked by liveScript.
+// language. Each is still checked by bodytest.LiveScript.
 var deliberate = map[string]bool{
 	"target": true, "rel": true, "class": true, "style": true, "width": true, "height": true,
 	"align": true, "loading": true, "decoding": true, "sizes": true, "srcset": true, "controls": true,
@@ -158,23 +46,23 @@ var deliberate = map[string]bool{
 
 // TestDifferentialBluemonday checks, for every hostile vector, that no
 // element and no attribute that bluemonday's UGC policy removes as
-// dangerous survives in our output: an element of activeElements, an event
+// dangerous survives in our output: an element of bodytest.ActiveElements, an event
 // handler, or a URL attribute. Elements that bluemonday drops only because
 // a UGC fragment should not carry them (header, footer, nav, video, audio,
 // source, track, font, center) are kept by feed2md and are checked by
-// liveScript instead.
+// bodytest.LiveScript instead.
 func TestDifferentialBluemonday(t *testing.T) {
 	ugc := bluemonday.UGCPolicy()
-	for _, v := range hostileVectors(t) {
-		ours := collect(parseHTML(t, Sanitize(v, testBase)))
-		theirs := collect(parseHTML(t, ugc.Sanitize(v)))
+	for _, v := range bodytest.HostileVectors(t) {
+		ours := collect(bodytest.ParseHTML(t, Sanitize(v, bodytest.Base)))
+		theirs := collect(bodytest.ParseHTML(t, ugc.Sanitize(v)))
 		for key := range ours {
 			el, attr, _ := strings.Cut(key, " ")
 			if theirs[key] {
 				continue
 			}
 			switch {
-			case attr == "" && activeElements[el]:
+			case attr == "" && bodytest.ActiveElements[el]:
 				t.Errorf("%q: element <%s> survives; bluemonday removes it", v, el)
 			case attr != "" && strings.HasPrefix(attr, "on"):
 				t.Errorf("%q: handler %s on <%s> survives", v, attr, el)
@@ -182,12 +70,12 @@ func TestDifferentialBluemonday(t *testing.T) {
 				t.Errorf("%q: URL attribute %s on <%s> survives; bluemonday removes it", v, attr, el)
 			case attr == "href" || attr == "src":
 				// bluemonday removes some safe URLs (relative ones made
-				// absolute are fine); a script URL is caught by liveScript.
+				// absolute are fine); a script URL is caught by bodytest.LiveScript.
 			case attr != "" && !deliberate[attr] && !globalAttrs[attr]:
 				t.Errorf("%q: attribute %s on <%s> survives; bluemonday removes it", v, attr, el)
 			}
 		}
-		if found := liveScript(t, Sanitize(v, testBase)); len(found) > 0 {
+		if found := bodytest.LiveScript(t, Sanitize(v, bodytest.Base)); len(found) > 0 {
 			t.Errorf("%q: %v", v, found)
 		}
 	}
@@ -220,7 +108,7 @@ func collect(nodes []*nethtml.Node) map[string]bool {
 }
 
 func TestSanitizeKeepsSafeMarkupByteForByte(t *testing.T) {
-	seed, err := os.ReadFile(filepath.Join("..", "testdata", "golden", "foxnews", "witkoff-and-kushner-scheduled-to-meet-putin-in-moscow.md"))
+	seed, err := os.ReadFile(filepath.Join("..", "..", "testdata", "golden", "foxnews", "witkoff-and-kushner-scheduled-to-meet-putin-in-moscow.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +124,7 @@ func TestSanitizeKeepsSafeMarkupByteForByte(t *testing.T) {
 		`<p>unclosed <b>bold`,
 	}
 	for _, s := range safe {
-		if got := Sanitize(s, testBase); got != s {
+		if got := Sanitize(s, bodytest.Base); got != s {
 			t.Errorf("changed:\n  in:  %q\n  out: %q", s, got)
 		}
 	}
@@ -258,7 +146,7 @@ func TestSanitizeRemoves(t *testing.T) {
 		`<object><param name="a"><p>inside</p></object>ok`: `ok`,
 	}
 	for in, want := range cases {
-		if got := Sanitize(in, testBase); got != want {
+		if got := Sanitize(in, bodytest.Base); got != want {
 			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -270,15 +158,15 @@ func TestSanitizeRemoves(t *testing.T) {
 func TestRelativeURLsMadeAbsolute(t *testing.T) {
 	in := `<a href="../2/">a</a><img src="/img/x.png" srcset="/a.png 1x, b.png 2x"><video poster="p.jpg" src="https://cdn.test/v.mp4"></video><a href="#frag">f</a><a href="https://other.test/x?a=1&amp;b=2">abs</a>`
 	want := `<a href="https://blog.example.com/posts/2/">a</a><img src="https://blog.example.com/img/x.png" srcset="https://blog.example.com/a.png 1x, https://blog.example.com/posts/1/b.png 2x"><video poster="https://blog.example.com/posts/1/p.jpg" src="https://cdn.test/v.mp4"></video><a href="#frag">f</a><a href="https://other.test/x?a=1&amp;b=2">abs</a>`
-	if got := Sanitize(in, testBase); got != want {
+	if got := Sanitize(in, bodytest.Base); got != want {
 		t.Errorf("sanitize:\n got %s\nwant %s", got, want)
 	}
-	if got, _ := filterHTML(in, testBase, false, false); got != want {
+	if got, _ := filterHTML(in, bodytest.Base, false, false); got != want {
 		t.Errorf("raw:\n got %s\nwant %s", got, want)
 	}
 	// -raw keeps active content, but still fixes URLs.
 	rawIn := `<script src="/x.js"></script><p onclick="y()">p</p>`
-	if got, _ := filterHTML(rawIn, testBase, false, false); got != `<script src="https://blog.example.com/x.js"></script><p onclick="y()">p</p>` {
+	if got, _ := filterHTML(rawIn, bodytest.Base, false, false); got != `<script src="https://blog.example.com/x.js"></script><p onclick="y()">p</p>` {
 		t.Errorf("raw: %s", got)
 	}
 }
@@ -290,8 +178,8 @@ func FuzzSanitize(f *testing.F) {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		out := Sanitize(in, testBase)
-		if found := liveScript(t, out); len(found) > 0 {
+		out := Sanitize(in, bodytest.Base)
+		if found := bodytest.LiveScript(t, out); len(found) > 0 {
 			t.Fatalf("%q became %q with %v", in, out, found)
 		}
 	})
@@ -305,15 +193,15 @@ func FuzzMarkdownBody(f *testing.F) {
 		`<p>a<iframe src=x />b</p>`, `<table><tr><td><a href="/r">*x*</a>`, "<pre><code>{{< x >}}</code></pre>"} {
 		f.Add(v)
 	}
-	c := newTestConverter(f, f.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
+	c := NewMaker(true, false, 1)
 	f.Fuzz(func(t *testing.T, in string) {
-		md, _, err := c.markdown(in, testBase, true)
+		md, _, err := c.Markdown(in, bodytest.Base, true)
 		if err != nil {
 			return
 		}
 		md = EscapeShortcodes(md, true)
-		for _, out := range []string{markdownToHTML(t, md), hugoRender(t, hugoMarkdown(true), md)} {
-			if found := liveScript(t, out); len(found) > 0 {
+		for _, out := range []string{bodytest.MarkdownToHTML(t, md), bodytest.HugoRender(t, bodytest.HugoMarkdown(true), md)} {
+			if found := bodytest.LiveScript(t, out); len(found) > 0 {
 				t.Fatalf("%q became %q, rendered %q, with %v", in, md, out, found)
 			}
 		}
@@ -326,11 +214,11 @@ func FuzzMarkdownBody(f *testing.F) {
 // script in nearly all of them (the rest are inert in a browser too, such
 // as a scheme broken by a NUL, or text inside <textarea>).
 func TestCheckerCatchesRawVectors(t *testing.T) {
-	vs := hostileVectors(t)
-	md := hugoMarkdown(true)
+	vs := bodytest.HostileVectors(t)
+	md := bodytest.HugoMarkdown(true)
 	n := 0
 	for _, v := range vs {
-		if len(liveScript(t, v)) > 0 || len(liveScript(t, hugoRender(t, md, v))) > 0 {
+		if len(bodytest.LiveScript(t, v)) > 0 || len(bodytest.LiveScript(t, bodytest.HugoRender(t, md, v))) > 0 {
 			n++
 		}
 	}
@@ -360,19 +248,6 @@ func TestDangerousStyle(t *testing.T) {
 			t.Errorf("%q refused", s)
 		}
 	}
-}
-
-// styleRunsScript is the checker's own, narrower test of a style: script
-// in it (expression, a script URL, a binding), after undoing comments and
-// escapes; a plain url() to an image is not script.
-func styleRunsScript(v string) bool {
-	s := strings.ToLower(strings.Join(strings.Fields(cssUnescape(stripCSSComments(v))), ""))
-	for _, bad := range []string{"expression(", "javascript:", "vbscript:", "behavior:", "-moz-binding"} {
-		if strings.Contains(s, bad) {
-			return true
-		}
-	}
-	return false
 }
 
 // TestSanitizeTreeKeepsOnlyTheAllowList parses every hostile vector (and
@@ -416,13 +291,13 @@ func TestSanitizeTreeKeepsOnlyTheAllowList(t *testing.T) {
 		}
 	}
 	n := 0
-	for _, v := range hostileVectors(t) {
+	for _, v := range bodytest.HostileVectors(t) {
 		for _, wrapped := range []string{v, "<p>" + v + "</p>", "<table><tr><td>" + v + "</td></tr></table>", "<ul><li>" + v} {
 			doc, err := nethtml.Parse(strings.NewReader(wrapped))
 			if err != nil {
 				t.Fatal(err)
 			}
-			sanitizeTree(doc, testBase, true)
+			sanitizeTree(doc, bodytest.Base, true)
 			check(doc, wrapped)
 			n++
 		}
@@ -435,7 +310,7 @@ func TestSanitizeTreeKeepsOnlyTheAllowList(t *testing.T) {
 // TestSanitizeTreeRaw: with sanitizing off, only URLs change.
 func TestSanitizeTreeRaw(t *testing.T) {
 	doc, _ := nethtml.Parse(strings.NewReader(`<p onclick="x()"><!-- c --><script>alert(1)</script><a href="/rel">a</a><img src="pic.png"></p>`))
-	img := sanitizeTree(doc, testBase, false)
+	img := sanitizeTree(doc, bodytest.Base, false)
 	var b strings.Builder
 	nethtml.Render(&b, doc)
 	want := `<html><head></head><body><p onclick="x()"><!-- c --><script>alert(1)</script><a href="https://blog.example.com/rel">a</a><img src="https://blog.example.com/posts/1/pic.png"/></p></body></html>`
@@ -450,7 +325,7 @@ func TestSanitizeTreeDropsAndUnwraps(t *testing.T) {
 	in := `<p>a<script>alert(1)</script><style>x{}</style><svg><text>s</text></svg><textarea>t</textarea>` +
 		`<form><label>b<input value="v"></label></form><font color="red" onmouseover="x()">c</font><!-- d --></p>`
 	doc, _ := nethtml.Parse(strings.NewReader(in))
-	sanitizeTree(doc, testBase, true)
+	sanitizeTree(doc, bodytest.Base, true)
 	var b strings.Builder
 	nethtml.Render(&b, doc)
 	// <form> closes the paragraph, and the stray </p> opens an empty one,

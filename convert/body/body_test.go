@@ -1,7 +1,9 @@
-package convert
+package body
 
 import (
+	"feed2md/convert/body/bodytest"
 	"feed2md/convert/feed"
+	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/feed/feedtest"
 	"os"
 	"path/filepath"
@@ -55,7 +57,7 @@ func TestHTMLBlock(t *testing.T) {
 		{"shortcodes escaped, then wrapped",
 			"{{< x >}}", "<div>{{</* x */>}}</div>"},
 	}
-	c := newTestConverter(t, t.TempDir(), nil)
+	c := NewMaker(false, false, 1)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := written(t, c, tc.in)
@@ -73,7 +75,7 @@ func TestHTMLBlock(t *testing.T) {
 // where a character reference would not be read, are dropped; one line
 // break stays.
 func TestHTMLBlockRaw(t *testing.T) {
-	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.Raw = true })
+	c := NewMaker(false, true, 1)
 	in := "<p>a</p>\n<script>\nvar a = 1\n\n\nvar b = 2\n</script>\n<!-- x\n\ny -->\n<pre>p\n\nq</pre>"
 	want := "<p>a</p>\n<script>\nvar a = 1\nvar b = 2\n</script>\n<!-- x\ny -->\n<pre>p\n&#10;q</pre>"
 	if got := written(t, c, in); got != want {
@@ -86,16 +88,16 @@ func TestHTMLBlockRaw(t *testing.T) {
 func TestBodiesLF(t *testing.T) {
 	in := "<p>one\r\ntwo\rthree</p>\r\n\r\n<pre>a\r\nb</pre>\r\n<p>x&#13;y</p><pre>c&#13;d</pre>"
 	for _, mode := range []struct {
-		name string
-		edit func(*Options)
+		name          string
+		markdown, raw bool
 	}{
-		{"html", nil},
-		{"raw", func(o *Options) { o.Raw = true }},
-		{"markdown", func(o *Options) { o.Body = BodyMarkdown }},
-		{"markdown raw", func(o *Options) { o.Body = BodyMarkdown; o.Raw = true }},
+		{"html", false, false},
+		{"raw", false, true},
+		{"markdown", true, false},
+		{"markdown raw", true, true},
 	} {
-		c := newTestConverter(t, t.TempDir(), mode.edit)
-		got, _, err := c.body(&gofeed.Item{Content: in}, testBase)
+		c := NewMaker(mode.markdown, mode.raw, 1)
+		got, _, err := c.Make(&gofeed.Item{Content: in}, bodytest.Base)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,36 +106,6 @@ func TestBodiesLF(t *testing.T) {
 		}
 		if !strings.Contains(got, "one\ntwo\nthree") && !strings.Contains(got, "one two three") {
 			t.Errorf("%s: %q lost the line breaks", mode.name, got)
-		}
-	}
-}
-
-// TestCRLFFeedGivesLF converts a feed written with CR LF line breaks (its
-// bodies in CDATA, one large enough to be stashed past the XML parser,
-// which would have made them LF) in each body mode: no file holds a CR.
-func TestCRLFFeedGivesLF(t *testing.T) {
-	long := strings.Repeat("<p>A paragraph of the long body.</p>\r\n\r\n", 20) + "<pre>a\r\n\r\nb\rc</pre>"
-	feed := strings.ReplaceAll(`<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>CRLF</title><link>https://crlf.example.com/</link>
-<item><title>Long</title><link>https://crlf.example.com/1</link><description><![CDATA[`+long+`]]></description></item>
-<item><title>Short</title><link>https://crlf.example.com/2</link><description><![CDATA[<p>one</p>
-
-<p>two</p>]]></description></item>
-</channel></rss>
-`, "\n", "\r\n")
-	for _, mode := range []string{BodyHTML, BodyMarkdown} {
-		dir := t.TempDir()
-		res := convertBytes(t, dir, feed, func(o *Options) { o.Body = mode })
-		if res.Err != nil || res.New != 2 {
-			t.Fatalf("%s: %+v", mode, res)
-		}
-		for name, data := range readDir(t, dir) {
-			if strings.Contains(string(data), "\r") {
-				t.Errorf("%s: %s holds CR: %q", mode, name, data)
-			}
-			if _, body := frontMatter(t, data); !strings.Contains(body, "two") && !strings.Contains(body, "long body") {
-				t.Errorf("%s: %s lost its body: %q", mode, name, body)
-			}
 		}
 	}
 }
@@ -155,12 +127,12 @@ func BenchmarkHTMLBlock(b *testing.B) {
 	for _, it := range feed.Items {
 		bodies = append(bodies, it.Content)
 	}
-	if _, err := os.Stat(filepath.Join("..", "..", "shared")); err == nil {
-		bodies = append(bodies, realBodies(b)...)
+	if _, err := os.Stat(filepath.Join("..", "..", "..", "shared")); err == nil {
+		bodies = append(bodies, corpustest.RealBodies(b)...)
 	} else {
 		b.Log("SKIPPED part: ../shared is missing, generated posts only")
 	}
-	c := newTestConverter(b, b.TempDir(), nil)
+	c := NewMaker(false, false, 1)
 	items := make([]*gofeed.Item, len(bodies))
 	for i, s := range bodies {
 		items[i] = &gofeed.Item{Content: s}
@@ -169,12 +141,12 @@ func BenchmarkHTMLBlock(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
 		for _, s := range bodies {
-			Sanitize(s, testBase)
+			Sanitize(s, bodytest.Base)
 		}
 		sanitize += time.Since(start)
 		start = time.Now()
 		for _, it := range items {
-			if _, _, err := c.body(it, testBase); err != nil {
+			if _, _, err := c.Make(it, bodytest.Base); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -1,4 +1,4 @@
-package convert
+package body
 
 // The sanitizer's checks of attribute values: URLs (schemes, srcset,
 // data: images) and inline styles.
@@ -106,11 +106,11 @@ func srcsetAsIs(val string) bool {
 	}
 	vi := 0
 	next := func() string { // the next field of val, "" after the last
-		for vi < len(val) && asciiSpace(val[vi]) {
+		for vi < len(val) && ASCIISpace(val[vi]) {
 			vi++
 		}
 		start := vi
-		for vi < len(val) && !asciiSpace(val[vi]) {
+		for vi < len(val) && !ASCIISpace(val[vi]) {
 			vi++
 		}
 		return val[start:vi]
@@ -143,8 +143,8 @@ func srcsetAsIs(val string) bool {
 	return pending != "" && is(next(), pending, false) && next() == ""
 }
 
-// asciiSpace is the white space strings.Fields splits ASCII text at.
-func asciiSpace(c byte) bool {
+// ASCIISpace is the white space strings.Fields splits ASCII text at.
+func ASCIISpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
@@ -289,7 +289,7 @@ func cssUnescape(s string) string {
 			continue
 		}
 		j := i + 1
-		for j < len(s) && j < i+7 && isHex(s[j]) {
+		for j < len(s) && j < i+7 && IsHex(s[j]) {
 			j++
 		}
 		if j == i+1 {
@@ -299,7 +299,7 @@ func cssUnescape(s string) string {
 		}
 		var r rune
 		for _, c := range s[i+1 : j] {
-			r = r*16 + rune(hexVal(byte(c)))
+			r = r*16 + rune(HexVal(byte(c)))
 		}
 		b.WriteRune(r)
 		if j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n') {
@@ -310,9 +310,9 @@ func cssUnescape(s string) string {
 	return b.String()
 }
 
-func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+func IsHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
-func hexVal(c byte) byte {
+func HexVal(c byte) byte {
 	switch {
 	case c >= 'a':
 		return c - 'a' + 10

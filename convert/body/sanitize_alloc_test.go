@@ -1,13 +1,13 @@
-package convert
+package body
 
 import (
 	"bytes"
+	"feed2md/convert/body/bodytest"
+	"feed2md/convert/feed/corpustest"
+	"feed2md/convert/feed/feedtest"
 	"feed2md/convert/fetch"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"strings"
 	"testing"
 
@@ -22,7 +22,7 @@ import (
 //
 //	go test ./convert -run XXX -bench BodyAlloc -count 6
 func BenchmarkBodyAlloc(b *testing.B) {
-	bodies := realBodies(b)
+	bodies := corpustest.RealBodies(b)
 	size := 0
 	for _, s := range bodies {
 		size += len(s)
@@ -35,13 +35,13 @@ func BenchmarkBodyAlloc(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			for _, s := range bodies {
-				filterHTML(s, testBase, true, true)
+				filterHTML(s, bodytest.Base, true, true)
 			}
 		}
 		report(b)
 	})
 	b.Run("body", func(b *testing.B) {
-		c := newTestConverter(b, b.TempDir(), nil)
+		c := NewMaker(false, false, 1)
 		items := make([]*gofeed.Item, len(bodies))
 		for i, s := range bodies {
 			items[i] = &gofeed.Item{Content: s}
@@ -49,7 +49,7 @@ func BenchmarkBodyAlloc(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			for _, it := range items {
-				if _, _, err := c.body(it, testBase); err != nil {
+				if _, _, err := c.Make(it, bodytest.Base); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -66,7 +66,7 @@ func BenchmarkBodyAlloc(b *testing.B) {
 // several at once.
 func TestFilterHTMLSameAsBefore(t *testing.T) {
 	t.Parallel() // see TestMain
-	inputs := hostileVectors(t)
+	inputs := bodytest.HostileVectors(t)
 	inputs = append(inputs, "", "<", "</", "a<", "a</", "<p>x</p><", "<IMG SRC=/A.png>", "<img src=\"/a\x00b\">", "<p\x00>x</p\x00>",
 		"<DIV CLASS=A>x</DIV>", "<averyveryverylongelementname A=B>x</AVERYVERYVERYLONGELEMENTNAME>", "<x-Y z>x</X-y>",
 		" \n x \n", "<p>{{< x >}}</p>", "{{% y", " <b>{{</b> ", "<div>}}</div>\n", "\u00a0<p>x</p>\u00a0", "<P>x</P>", "<pre>x</pre>")
@@ -82,11 +82,11 @@ func TestFilterHTMLSameAsBefore(t *testing.T) {
 		go func() {
 			var kept []string
 			for i := g; i < len(inputs); i += 2 {
-				got, img := filterHTML(inputs[i], testBase, true, true)
+				got, img := filterHTML(inputs[i], bodytest.Base, true, true)
 				kept = append(kept, got, img)
 			}
 			for k, i := 0, g; i < len(inputs); k, i = k+2, i+2 {
-				want, wantImg := filterHTMLRef(inputs[i], testBase, true, true)
+				want, wantImg := filterHTMLRef(inputs[i], bodytest.Base, true, true)
 				if kept[k] != want || kept[k+1] != wantImg {
 					t.Errorf("filterHTML(%q) kept as %q, %q; want %q, %q", inputs[i], kept[k], kept[k+1], want, wantImg)
 				}
@@ -116,14 +116,14 @@ func FuzzFilterHTMLSameAsBefore(f *testing.F) {
 func checkSameAsBefore(t *testing.T, in string) {
 	for _, sanitize := range []bool{true, false} {
 		for _, noBlank := range []bool{true, false} {
-			got, gotImg := filterHTML(in, testBase, sanitize, noBlank)
-			want, wantImg := filterHTMLRef(in, testBase, sanitize, noBlank)
+			got, gotImg := filterHTML(in, bodytest.Base, sanitize, noBlank)
+			want, wantImg := filterHTMLRef(in, bodytest.Base, sanitize, noBlank)
 			if got != want || gotImg != wantImg {
 				t.Fatalf("filterHTML(%q, sanitize %v, noBlank %v)\n got %q, %q\nwant %q, %q", in, sanitize, noBlank, got, gotImg, want, wantImg)
 			}
 		}
-		got, gotImg := htmlBody(in, testBase, sanitize)
-		want, wantImg := filterHTMLRef(in, testBase, sanitize, true)
+		got, gotImg := htmlBody(in, bodytest.Base, sanitize)
+		want, wantImg := filterHTMLRef(in, bodytest.Base, sanitize, true)
 		if want = strings.TrimSpace(EscapeShortcodes(want, false)); want != "" {
 			want = htmlBlock(want)
 		}
@@ -136,16 +136,16 @@ func checkSameAsBefore(t *testing.T, in string) {
 // allFeedBodies returns the Content and Description of every item of the
 // feeds of testdata and ../shared/corpus that parse, whatever their size.
 func allFeedBodies(t testing.TB) []string {
-	roots := []string{filepath.Join("..", "testdata")}
+	roots := []string{filepath.Join("..", "..", "testdata")}
 	least := 20
-	if corpus := filepath.Join("..", "..", "shared", "corpus"); dirExists(corpus) {
+	if corpus := filepath.Join("..", "..", "..", "shared", "corpus"); dirExists(corpus) {
 		roots = append(roots, corpus)
 		least = 1000
 	} else {
-		skipPart(t, "%s is missing: only testdata bodies are compared", corpus)
+		feedtest.SkipPart(t, "%s is missing: only testdata bodies are compared", corpus)
 	}
 	var bodies []string
-	xmlFeedBodies(t, func(content, description string) {
+	corpustest.XMLFeedBodies(t, func(content, description string) {
 		for _, s := range []string{content, description} {
 			if s != "" {
 				bodies = append(bodies, s)
@@ -251,7 +251,7 @@ func filterHTMLRef(s, base string, sanitize, noBlank bool) (string, string) {
 	res := out.String()
 	if sanitize && (strings.HasSuffix(res, "<") || strings.HasSuffix(res, "</")) {
 		// Text that ends the input with "<" or "</": what follows the
-		// body on a page ("</div>", "</article>") would turn it into
+		// Make on a page ("</div>", "</article>") would turn it into
 		// markup ("</</div>" is a comment). Written &lt;, it stays text.
 		i := strings.LastIndexByte(res, '<')
 		res = res[:i] + "&lt;" + res[i+1:]
@@ -356,7 +356,7 @@ func checkURLSameAsBefore(t *testing.T, v string) {
 		t.Fatalf("writeEscapedAttr(%q) wrote %q, want %q", v, b.String(), escapeAttr(v))
 	}
 	for _, sanitize := range []bool{true, false} {
-		for _, base := range []string{testBase, ""} {
+		for _, base := range []string{bodytest.Base, ""} {
 			got, gotOK := fixSrcset(v, base, sanitize)
 			want, wantOK := fixSrcsetRef(v, base, sanitize)
 			if got != want || gotOK != wantOK {
@@ -374,7 +374,7 @@ func TestURLChecksAllocateNothing(t *testing.T) {
 	}{
 		{"urlScheme", func() { urlScheme("https://blog.example.com/a.png") }},
 		{"dangerousStyle", func() { dangerousStyle("color: red; font-weight: Bold") }},
-		{"fixSrcset", func() { fixSrcset("https://a.example/a.png 1x, https://a.example/b.png 2x", testBase, true) }},
+		{"fixSrcset", func() { fixSrcset("https://a.example/a.png 1x, https://a.example/b.png 2x", bodytest.Base, true) }},
 	} {
 		if n := testing.AllocsPerRun(100, c.fn); n != 0 {
 			t.Errorf("%s: %v allocations, want 0", c.name, n)
@@ -446,50 +446,4 @@ func dangerousStyleRef(v string) bool {
 		}
 	}
 	return false
-}
-
-// BenchmarkLargeFeedHTMLAlloc is BenchmarkLargeFeed's HTML run alone, for
-// what it allocates per item (B/item, allocs/item) and the collector's
-// share of the CPU (gc-cpu-%): the first conversion of the 10,000-item
-// feeds into an empty folder, with the command's collector settings.
-//
-//	TMPDIR=/dev/shm go test ./convert -run XXX -bench LargeFeedHTMLAlloc -benchtime 3x
-func BenchmarkLargeFeedHTMLAlloc(b *testing.B) {
-	for _, c := range []struct {
-		name string
-		feed func(*testing.B) (string, int)
-	}{{"generated", largeFeed}, {"real", realLargeFeed}} {
-		b.Run(c.name, func(b *testing.B) {
-			defer debug.SetGCPercent(debug.SetGCPercent(GCPercent))
-			defer debug.SetMemoryLimit(debug.SetMemoryLimit(MemoryLimit))
-			path, _ := c.feed(b)
-			var before, after runtime.MemStats
-			var bytes, objects uint64
-			var gc, busy float64 // seconds of CPU: the collector's, and all but idle
-			cpu := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/cpu/classes/total:cpu-seconds"}, {Name: "/cpu/classes/idle:cpu-seconds"}}
-			for b.Loop() {
-				dir := b.TempDir()
-				runtime.GC()
-				runtime.ReadMemStats(&before)
-				metrics.Read(cpu)
-				gc0, total0, idle0 := cpu[0].Value.Float64(), cpu[1].Value.Float64(), cpu[2].Value.Float64()
-				if res := realRun(b, path, dir, BodyHTML); res.New != largeItems {
-					b.Fatalf("html run wrote %d files", res.New)
-				}
-				runtime.ReadMemStats(&after)
-				metrics.Read(cpu)
-				gc += cpu[0].Value.Float64() - gc0
-				busy += cpu[1].Value.Float64() - total0 - (cpu[2].Value.Float64() - idle0)
-				bytes += after.TotalAlloc - before.TotalAlloc
-				objects += after.Mallocs - before.Mallocs
-			}
-			n := float64(b.N * largeItems)
-			b.ReportMetric(float64(bytes)/n, "B/item")
-			b.ReportMetric(float64(objects)/n, "allocs/item")
-			b.ReportMetric(n/b.Elapsed().Seconds(), "items/s")
-			// The runtime's estimates (runtime/metrics): the collector's
-			// share of the CPU time the run kept busy.
-			b.ReportMetric(100*gc/busy, "gc-cpu-%")
-		})
-	}
 }

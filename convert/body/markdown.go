@@ -1,4 +1,4 @@
-package convert
+package body
 
 import (
 	"fmt"
@@ -150,14 +150,14 @@ func newMarkdownPool(n int) markdownPool {
 	return p
 }
 
-// markdown converts an HTML body to CommonMark: it is parsed, sanitized
+// Markdown converts an HTML body to CommonMark: it is parsed, sanitized
 // as a tree (sanitizeTree; with sanitize false only its URLs are made
 // absolute, against the item's link), and converted. The converter is
 // given no domain: sanitizeTree has made the URLs absolute already, but
 // for a fragment ("#fn1"), which must stay one, and the library would
 // resolve it, and an empty href, against the domain. It also returns the
 // src of the first <img> kept.
-func (c *Converter) markdown(s, link string, sanitize bool) (md, firstImg string, err error) {
+func (c *Maker) Markdown(s, link string, sanitize bool) (md, firstImg string, err error) {
 	doc, err := html.Parse(strings.NewReader(s))
 	if err != nil {
 		return "", "", fmt.Errorf("parsing the body: %w", err)

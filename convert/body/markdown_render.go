@@ -1,4 +1,4 @@
-package convert
+package body
 
 // The renderers hugoPlugin registers: elements whose Markdown
 // html-to-markdown's commonmark plugin writes in a way Hugo reads
@@ -15,7 +15,7 @@ import (
 
 // renderHeadingID writes a heading that has an id as commonmark's ATX
 // heading followed by Hugo's heading attribute, {#id}, so that the
-// body's in-page links (#id, kept as fragments) still land on it: Hugo
+// Make's in-page links (#id, kept as fragments) still land on it: Hugo
 // would otherwise give the heading an id made from its text. Only an
 // id of ASCII letters, digits, '-' and '_' starting with a letter is
 // written (nothing an attribute list could read otherwise); other

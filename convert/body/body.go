@@ -1,4 +1,4 @@
-package convert
+package body
 
 import (
 	"bytes"
@@ -7,21 +7,33 @@ import (
 	"github.com/mmcdole/gofeed"
 )
 
-// Body modes.
-const (
-	BodyHTML     = "html"     // the item's HTML, sanitized unless Raw
-	BodyMarkdown = "markdown" // CommonMark converted from the sanitized HTML
-)
+// Maker makes items' bodies, in HTML or in Markdown; it is safe for
+// concurrent use.
+type Maker struct {
+	markdown bool         // write Markdown, else HTML
+	sanitize bool         // drop active content (false: -raw)
+	md       markdownPool // the converters, for Markdown
+}
 
-// body runs the body stage: the item's content, else its description,
+// NewMaker returns a Maker for Markdown bodies (else HTML), that
+// sanitizes unless raw, for as many goroutines as workers.
+func NewMaker(markdown, raw bool, workers int) *Maker {
+	c := &Maker{markdown: markdown, sanitize: !raw}
+	if markdown {
+		c.md = newMarkdownPool(workers)
+	}
+	return c
+}
+
+// Make runs the body stage: the item's content, else its description,
 // trimmed, with line breaks made LF; sanitized (unless Raw) with relative
 // URLs made absolute against the item's link, by the tokenizer pass for
 // HTML bodies, or as a parsed tree that is then converted for Markdown ones
-// (markdown); Hugo shortcode delimiters escaped. An HTML body is then
+// (Markdown); Hugo shortcode delimiters escaped. An HTML body is then
 // written as one raw HTML block for Goldmark (htmlBlock). The final newline
 // is the renderer's. An item with no body gives "". It also returns the src
 // of the body's first <img>, the image step's last resort.
-func (c *Converter) body(it *gofeed.Item, link string) (body, firstImg string, err error) {
+func (c *Maker) Make(it *gofeed.Item, link string) (body, firstImg string, err error) {
 	s := strings.TrimSpace(it.Content)
 	if s == "" {
 		s = strings.TrimSpace(it.Description)
@@ -30,15 +42,15 @@ func (c *Converter) body(it *gofeed.Item, link string) (body, firstImg string, e
 		return "", "", nil
 	}
 	s = lf(s)
-	if c.opts.Body == BodyMarkdown {
-		s, firstImg, err = c.markdown(s, link, !c.opts.Raw)
+	if c.markdown {
+		s, firstImg, err = c.Markdown(s, link, c.sanitize)
 		if err != nil {
 			return "", firstImg, err
 		}
 		s = strings.TrimSpace(EscapeShortcodes(s, true))
 		return s, firstImg, nil
 	}
-	s, firstImg = htmlBody(s, link, !c.opts.Raw)
+	s, firstImg = htmlBody(s, link, c.sanitize)
 	return s, firstImg, nil
 }
 

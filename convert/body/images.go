@@ -1,4 +1,4 @@
-package convert
+package body
 
 import (
 	"feed2md/convert/fetch"
@@ -10,10 +10,10 @@ import (
 	nethtml "golang.org/x/net/html"
 )
 
-// imageRefs returns the http(s) image URLs of a body as written (already
+// ImageRefs returns the http(s) image URLs of a body as written (already
 // sanitized and made absolute), in order, each once: img src and srcset,
 // source srcset (picture), video poster in HTML; ![alt](url) in Markdown.
-func imageRefs(body string, markdown bool) []string {
+func ImageRefs(body string, markdown bool) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(u string) {
@@ -79,11 +79,11 @@ func srcsetURLs(v string) []string {
 	return out
 }
 
-// rewriteImages replaces each image URL of a body that names maps (URL →
+// RewriteImages replaces each image URL of a body that names maps (URL →
 // file name in the bundle) by the file's name; others stay as they are.
 // In HTML, only the tags that change are rebuilt; the rest is copied byte
 // for byte.
-func rewriteImages(body string, markdown bool, names map[string]string) string {
+func RewriteImages(body string, markdown bool, names map[string]string) string {
 	if len(names) == 0 {
 		return body
 	}
@@ -310,8 +310,8 @@ func isWindowsDevice(s string) bool {
 // rasterExt are the extensions of the image types that are saved.
 var rasterExt = map[string]bool{".png": true, ".jpg": true, ".gif": true, ".webp": true}
 
-// rasterTypes maps the types http.DetectContentType sniffs to extensions;
+// RasterTypes maps the types http.DetectContentType sniffs to extensions;
 // nothing else (SVG, HTML, text) is ever saved.
-var rasterTypes = map[string]string{
+var RasterTypes = map[string]string{
 	"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp",
 }

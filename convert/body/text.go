@@ -1,4 +1,4 @@
-package convert
+package body
 
 import (
 	"strings"
@@ -13,12 +13,12 @@ import (
 // white space folded to one space, and the ends trimmed. It is the clean-up
 // FORMAT.md prescribes for titles and descriptions.
 func PlainText(s string) string {
-	return plainText(s, 0)
+	return PlainTextUpTo(s, 0)
 }
 
-// plainText is PlainText that may stop early once the text has more than
+// PlainTextUpTo is PlainText that may stop early once the text has more than
 // limit runes (0: no limit): callers that cut the text need only its start.
-func plainText(s string, limit int) string {
+func PlainTextUpTo(s string, limit int) string {
 	if strings.IndexByte(s, '<') < 0 && strings.IndexByte(s, '&') < 0 {
 		return foldSpace(s)
 	}
@@ -112,10 +112,10 @@ func foldSpace(s string) string {
 	return b.String()
 }
 
-// cutWords returns s cut to at most max runes at a word boundary, and
+// CutWords returns s cut to at most max runes at a word boundary, and
 // whether it cut anything. Text with no space in its first max runes (CJK,
 // a long URL) is cut at max runes.
-func cutWords(s string, max int) (string, bool) {
+func CutWords(s string, max int) (string, bool) {
 	if utf8.RuneCountInString(s) <= max {
 		return s, false
 	}

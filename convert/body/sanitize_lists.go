@@ -1,4 +1,4 @@
-package convert
+package body
 
 // The sanitizer's allow-list: the elements and attributes kept, and the
 // elements dropped with what is inside them.

@@ -1,17 +1,18 @@
-package convert
+package body
 
 import (
+	"feed2md/convert/body/bodytest"
 	"strings"
 	"testing"
 )
 
 // TestFragmentLinks: an href that is only a fragment stays one in both
-// body modes (a footnote jumps within the Hugo page, not to the old site),
+// Make modes (a footnote jumps within the Hugo page, not to the old site),
 // other relative URLs are still made absolute, and in Markdown mode an
 // anchor without an href is its text, not a link to the article.
 func TestFragmentLinks(t *testing.T) {
-	html := newTestConverter(t, t.TempDir(), nil)
-	md := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
+	html := NewMaker(false, false, 1)
+	md := NewMaker(true, false, 1)
 	cases := []struct {
 		name, in, html, md string
 	}{
@@ -76,43 +77,22 @@ func TestFragmentLinks(t *testing.T) {
 	}
 }
 
-// TestHeadingIDsRendered renders Markdown bodies with Hugo's Goldmark
-// (attributes on, as Hugo has them by default) and with the real Hugo: a
-// heading keeps the feed's id, which the body's in-page link names, and a
-// heading whose text looks like attributes gets no attribute from it.
-func TestHeadingIDsRendered(t *testing.T) {
-	in := `<h2 id="further_reading">Further Reading</h2><p><a href="#further_reading">up</a></p>` +
-		`<h2 id="s">T {.c style=color:red}</h2><h3 id="c-sharp">C #</h3>`
-	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
-	body := written(t, c, in)
-	check := func(how, page string) {
-		t.Helper()
-		for _, want := range []string{`<h2 id="further_reading">Further Reading</h2>`, `href="#further_reading"`, `<h2 id="s">T {.c style=color:red}</h2>`, `<h3 id="c-sharp">C #</h3>`} {
-			if !strings.Contains(page, want) {
-				t.Errorf("%s: %q lacks %s", how, page, want)
-			}
-		}
-	}
-	check("Goldmark", hugoRender(t, hugoMarkdown(false), body))
-	check("Hugo", hugoPages(t, []string{in}, BodyMarkdown)[0])
-}
-
 // TestFragmentLinksRendered renders a footnote body written in each mode
 // with Hugo's Goldmark: the links on the page point into the page.
 func TestFragmentLinksRendered(t *testing.T) {
 	in := `<p>Claim<a href="#fn1">[1]</a> and <a name="top">Top</a>.</p><p id="fn1">1. Source.</p>`
 	for _, mode := range []struct {
-		name string
-		edit func(*Options)
-	}{{"html", nil}, {"markdown", func(o *Options) { o.Body = BodyMarkdown }}} {
+		name     string
+		markdown bool
+	}{{"html", false}, {"markdown", true}} {
 		t.Run(mode.name, func(t *testing.T) {
-			c := newTestConverter(t, t.TempDir(), mode.edit)
-			page := hugoRender(t, hugoMarkdown(true), written(t, c, in))
+			c := NewMaker(mode.markdown, false, 1)
+			page := bodytest.HugoRender(t, bodytest.HugoMarkdown(true), written(t, c, in))
 			if !strings.Contains(page, `href="#fn1"`) {
 				t.Errorf("rendered %q: no link to #fn1", page)
 			}
-			if strings.Contains(page, testBase) {
-				t.Errorf("rendered %q: a link leaves the page for %s", page, testBase)
+			if strings.Contains(page, bodytest.Base) {
+				t.Errorf("rendered %q: a link leaves the page for %s", page, bodytest.Base)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
-package convert
+package body
 
 import (
+	"feed2md/convert/body/bodytest"
 	"strings"
 	"testing"
 	"time"
@@ -53,16 +54,16 @@ func TestMarkdownForHugo(t *testing.T) {
 		{"shortcode delimiters are broken by the escape",
 			`<p>{{< x >}}</p>`, `\{\{&lt; x &gt;}}`},
 	}
-	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
-	stock := hugoMarkdown(false)
+	c := NewMaker(true, false, 1)
+	stock := bodytest.HugoMarkdown(false)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := written(t, c, tc.in)
 			if got != tc.want {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}
-			page := hugoRender(t, stock, got)
-			if g, w := untypographed(visibleText(t, page)), untypographed(visibleText(t, treeHTML(t, tc.in))); g != w {
+			page := bodytest.HugoRender(t, stock, got)
+			if g, w := bodytest.Untypographed(bodytest.VisibleText(t, page)), bodytest.Untypographed(bodytest.VisibleText(t, treeHTML(t, tc.in))); g != w {
 				t.Errorf("rendered %q\n shows %q\n  want %q", page, g, w)
 			}
 		})
@@ -124,7 +125,7 @@ func TestURLScan(t *testing.T) {
 			t.Errorf("%q: %s, want %s", text, got, want)
 		}
 	}
-	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
+	c := NewMaker(true, false, 1)
 	start := time.Now()
 	out := written(t, c, "<p>http://x.org/"+strings.Repeat("&lt;", 1<<20)+"</p>")
 	if strings.Count(out, `\<`) != 1<<20 {

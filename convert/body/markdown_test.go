@@ -1,6 +1,9 @@
-package convert
+package body
 
 import (
+	"feed2md/convert/body/bodytest"
+	"feed2md/convert/feed/corpustest"
+	"feed2md/convert/feed/feedtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,10 +54,10 @@ func stockConverter() *converter.Converter {
 func TestTextPluginMatchesLibrary(t *testing.T) {
 	t.Parallel() // see TestMain
 	bodies := append([]string{}, textCases...)
-	bodies = append(bodies, hostileVectors(t)...)
-	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "*.*"))
+	bodies = append(bodies, bodytest.HostileVectors(t)...)
+	paths, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "*.*"))
 	for _, p := range paths {
-		feed := readFeedFile(t, p)
+		feed := corpustest.ReadFeed(t, p)
 		if feed == nil {
 			continue
 		}
@@ -63,10 +66,10 @@ func TestTextPluginMatchesLibrary(t *testing.T) {
 		}
 	}
 	minBodies := 1000
-	if _, err := os.Stat(filepath.Join("..", "..", "shared")); err == nil {
-		bodies = append(bodies, realBodies(t)...)
+	if _, err := os.Stat(filepath.Join("..", "..", "..", "shared")); err == nil {
+		bodies = append(bodies, corpustest.RealBodies(t)...)
 	} else {
-		skipPart(t, "../shared is missing, so the real posts are not compared")
+		feedtest.SkipPart(t, "../shared is missing, so the real posts are not compared")
 		minBodies = 150
 	}
 	// textPlugin without its Hugo escapes, and without hugoPlugin: both
@@ -78,8 +81,8 @@ func TestTextPluginMatchesLibrary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sanitizeTree(doc, testBase, sanitize)
-		md, err := conv.ConvertNode(doc, converter.WithDomain(testBase))
+		sanitizeTree(doc, bodytest.Base, sanitize)
+		md, err := conv.ConvertNode(doc, converter.WithDomain(bodytest.Base))
 		if err != nil {
 			t.Fatal(err)
 		}
