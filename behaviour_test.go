@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io/fs"
@@ -220,7 +221,11 @@ func compareAll(t *testing.T, tmp, corpus string, feeds []string, workers int, b
 				}
 				mu.Lock()
 				if diff != "" {
-					diffs = append(diffs, fmt.Sprintf("%s [%s]: %s", j.feed, m.name, diff))
+					line := fmt.Sprintf("%s [%s]: %s", j.feed, m.name, diff)
+					if len(line) > 400 {
+						line = line[:400] + "…"
+					}
+					diffs = append(diffs, line)
 				}
 				stats.runs++
 				if first.status == "exit status 0" {
@@ -388,7 +393,17 @@ func outcomeDiff(a, b runOutcome) string {
 	diffs = append(diffs, nameList("only before", onlyBefore)...)
 	diffs = append(diffs, nameList("only after", onlyAfter)...)
 	if len(differ) > 0 {
-		slices.Sort(differ)
+		// The output folder first: a changed option changes the state
+		// file in cache/ too, but the Markdown file says more.
+		inCache := func(name string) int {
+			if strings.HasPrefix(name, "cache/") {
+				return 1
+			}
+			return 0
+		}
+		slices.SortFunc(differ, func(x, y string) int {
+			return cmp.Or(cmp.Compare(inCache(x), inCache(y)), cmp.Compare(x, y))
+		})
 		ea, eb := a.tree[differ[0]], b.tree[differ[0]]
 		what := textDiff(ea.data, eb.data)
 		if ea.mode != eb.mode {
@@ -428,7 +443,7 @@ func textDiff(a, b []byte) string {
 		i++
 	}
 	line := func(lines [][]byte) []byte {
-		if i < len(lines) {
+		if i < len(lines) && len(lines[i]) > 0 { // SplitAfter ends with "" after a final newline
 			return lines[i]
 		}
 		return nil
@@ -446,4 +461,28 @@ func textDiff(a, b []byte) string {
 		return fmt.Sprintf("%q", s[from:min(len(s), from+60)])
 	}
 	return fmt.Sprintf("line %d: %s before, %s after", i+1, cut(x), cut(y))
+}
+
+// TestOutcomeDiff: what TestBehaviourUnchanged reports, on outcomes made
+// by hand (that test itself is opt-in and slow).
+func TestOutcomeDiff(t *testing.T) {
+	file := func(s string) treeEntry { return treeEntry{mode: 0o644, data: []byte(s)} }
+	base := runOutcome{status: "exit status 0", stdout: []byte("out/a.md\n"), stderr: []byte("feed: 1 item\n"),
+		tree: map[string]treeEntry{"out/a.md": file("---\ntitle: \"A\"\n---\n"), "cache/state-1.json": file("{}\n")}}
+	same := base
+	if d := outcomeDiff(base, same); d != "" {
+		t.Errorf("equal outcomes: %q", d)
+	}
+	changed := runOutcome{status: "exit status 1", stdout: base.stdout, stderr: []byte("feed: 2 items\n"),
+		tree: map[string]treeEntry{"out/a.md": file("---\ntitle: \"B\"\n---\n"), "cache/state-1.json": file("{ }\n"), "out/b.md": file("")}}
+	want := `exit status 0 before, exit status 1 after, ` +
+		`stderr line 1: "feed: 1 item\n" before, "feed: 2 items\n" after, ` +
+		`only after: out/b.md, ` +
+		`out/a.md line 2: "title: \"A\"\n" before, "title: \"B\"\n" after (and 1 more files)`
+	if d := outcomeDiff(base, changed); d != want {
+		t.Errorf("outcomeDiff:\n got %s\nwant %s", d, want)
+	}
+	if d, want := textDiff([]byte("a\nb\n"), []byte("a\n")), `line 2: "b\n" before, the end after`; d != want {
+		t.Errorf("textDiff of a shorter text: %s, want %s", d, want)
+	}
 }
