@@ -283,7 +283,7 @@ func (w *diffWorker) compare(feed string, mode []string) (string, runOutcome, er
 			return "", runOutcome{}, err
 		}
 	}
-	args := append(append([]string{"-cache-dir", "cache", "-o", "out"}, mode...), filepath.Join("..", "corpus", feed))
+	args := append(append([]string{"-v", "-cache-dir", "cache", "-o", "out"}, mode...), filepath.Join("..", "corpus", feed))
 	day := time.Now().UTC().Format(time.DateOnly)
 	var outcomes [4]runOutcome
 	// The first runs back to back, from fresh folders; then the re-runs.

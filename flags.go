@@ -14,6 +14,7 @@ import (
 
 	"feed2md/convert"
 	"feed2md/convert/fetch"
+	"feed2md/convert/frontmatter"
 	"feed2md/templates"
 )
 
@@ -125,7 +126,7 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 		"max-image-size", "the largest image downloaded, a `size` above 0 (for no images, leave out -images download); a larger one keeps its URL")
 	fs.BoolVar(&cfg.aliases, "aliases", false, "write the item link's path as Hugo aliases, when it is on the feed's own host")
 	fs.Func("tags", "where tags come from, a `source`: title (its words), feed (the item's categories), or both (default title)", oneOf(&cfg.tags, convert.TagsTitle, convert.TagsFeed, convert.TagsBoth))
-	fs.StringVar(&cfg.theme, "theme", "", "also write the keys that the Hugo theme `name` reads for the item's image, and Hugo's images: "+orList(convert.Themes()))
+	fs.StringVar(&cfg.theme, "theme", "", "also write the keys that the Hugo theme `name` reads for the item's image, and Hugo's images: "+orList(frontmatter.Themes()))
 	return fs
 }
 
@@ -268,8 +269,8 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 	opts.Images, opts.MaxImageSize, opts.Aliases, opts.Tags = cfg.images, cfg.maxImageSize, cfg.aliases, cfg.tags
 	if cfg.theme != "" {
 		opts.Theme = strings.ToLower(cfg.theme)
-		if !slices.Contains(convert.Themes(), opts.Theme) {
-			return opts, fmt.Errorf("-theme %q: use %s (-template writes the keys of any other theme)", cfg.theme, orList(convert.Themes()))
+		if !slices.Contains(frontmatter.Themes(), opts.Theme) {
+			return opts, fmt.Errorf("-theme %q: use %s (-template writes the keys of any other theme)", cfg.theme, orList(frontmatter.Themes()))
 		}
 	}
 	if cfg.quiet && cfg.verbose {
@@ -329,7 +330,7 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 		}
 		opts.Source = cfg.source
 	}
-	opts.Stopwords = convert.DefaultStopwords()
+	opts.Stopwords = frontmatter.DefaultStopwords()
 	if cfg.stopwords != "" {
 		f, err := os.Open(cfg.stopwords)
 		if err != nil {
@@ -343,11 +344,11 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 	}
 	var err error
 	if cfg.template != "" {
-		opts.Template, err = convert.ParseTemplate(os.DirFS(filepath.Dir(cfg.template)), filepath.Base(cfg.template))
+		opts.Template, err = frontmatter.ParseTemplate(os.DirFS(filepath.Dir(cfg.template)), filepath.Base(cfg.template))
 		if err != nil {
 			return opts, fmt.Errorf("-template: %v", err)
 		}
-	} else if opts.Template, err = convert.ParseTemplate(templates.FS, templates.FrontMatter); err != nil {
+	} else if opts.Template, err = frontmatter.ParseTemplate(templates.FS, templates.FrontMatter); err != nil {
 		return opts, err
 	}
 	return opts, nil

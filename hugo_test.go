@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"feed2md/convert"
+	"feed2md/convert/feed/feedtest"
 
 	"go.yaml.in/yaml/v3"
 	nethtml "golang.org/x/net/html"
@@ -66,7 +67,7 @@ func TestHugoSite(t *testing.T) {
 			for k, v := range hugoLayouts {
 				files[k] = v
 			}
-			writeFiles(t, site, files)
+			feedtest.WriteFiles(t, site, files)
 			posts := filepath.Join(site, "content", "posts")
 			// The HTML bodies, outside the site: what each page must show.
 			htmlBodies := t.TempDir()

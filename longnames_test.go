@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"feed2md/convert/feed/feedtest"
 	"fmt"
 	"os"
 	"os/exec"
@@ -47,7 +48,7 @@ func TestHugoLongNames(t *testing.T) {
 			for k, v := range hugoLayouts {
 				files[k] = v
 			}
-			writeFiles(t, site, files)
+			feedtest.WriteFiles(t, site, files)
 			posts := filepath.Join(site, "content", "posts")
 			args := []string{"-q", "-no-cache", "-body", "markdown", "-o", posts, "-"}
 			if bundle {

@@ -29,6 +29,7 @@ import (
 
 	"feed2md/convert"
 	"feed2md/convert/fetch"
+	"feed2md/convert/frontmatter"
 )
 
 // Exit codes.
@@ -109,7 +110,7 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	// Hugo reads a date without a zone in the site's timeZone: the date
 	// rule does too.
-	if opts.SiteZone, err = convert.SiteTimeZone(opts.OutputDir); err != nil {
+	if opts.SiteZone, err = frontmatter.SiteTimeZone(opts.OutputDir); err != nil {
 		warn(err.Error() + "; dates are written as for UTC, Hugo's default")
 	}
 	conv, err := convert.New(opts)
@@ -117,10 +118,10 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "feed2md: %v\n", err)
 		return exitFailed
 	}
-	if w := convert.HugoWarning(opts.OutputDir, opts.Body); w != "" {
+	if w := frontmatter.HugoWarning(opts.OutputDir, opts.Body != convert.BodyMarkdown); w != "" {
 		warn(w)
 	}
-	if n := convert.ThemeNotice(opts.OutputDir, opts.Theme); n != "" {
+	if n := frontmatter.ThemeNotice(opts.OutputDir, opts.Theme); n != "" {
 		warn(n)
 	}
 	rep := &reporter{stdout: stdout, stderr: stderr, quiet: cfg.quiet, verbose: cfg.verbose,

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"feed2md/convert"
+	"feed2md/convert/feed/feedtest"
 )
 
 // migrateFeed is a blog's feed for blogServer: relative and absolute
@@ -69,7 +70,7 @@ func hugoMigratedBlog(t *testing.T, hugo, body string) {
 	for k, v := range hugoLayouts {
 		files[k] = v
 	}
-	writeFiles(t, site, files)
+	feedtest.WriteFiles(t, site, files)
 	posts := filepath.Join(site, "content", "posts")
 	var stdout, stderr bytes.Buffer
 	args := []string{"-no-cache", "-body", body, "-bundle", "-images", "download", "-aliases", "-tags", "feed", "-o", posts, srv.URL + "/site/blog.xml"}

@@ -13,6 +13,7 @@ import (
 
 	"feed2md/convert"
 	"feed2md/convert/fetch"
+	"feed2md/convert/folder"
 )
 
 // reporter prints what each feed did: the paths written on stdout (or,
@@ -152,12 +153,12 @@ func (r *reporter) printPaths(res *convert.Result) {
 	}
 	for _, ch := range res.Changes {
 		switch {
-		case ch.Action == convert.ActionUnchanged:
+		case ch.Action == folder.ActionUnchanged:
 		case !r.dryRun:
 			fmt.Fprintln(r.stdout, ch.Path)
-		case ch.Action == convert.ActionNew:
+		case ch.Action == folder.ActionNew:
 			fmt.Fprintln(r.stdout, "create", ch.Path)
-		case ch.Action == convert.ActionUpdated:
+		case ch.Action == folder.ActionUpdated:
 			fmt.Fprintln(r.stdout, "update", ch.Path)
 		}
 	}
@@ -209,7 +210,7 @@ func summary(label string, res *convert.Result, dryRun bool) string {
 func failedItems(res *convert.Result) int {
 	n := len(res.Errors)
 	for _, err := range res.Errors {
-		if _, ok := err.(*convert.FullError); ok {
+		if _, ok := err.(*folder.FullError); ok {
 			n--
 		}
 	}
@@ -314,7 +315,7 @@ func jsonReport(f *feed, res *convert.Result, dryRun bool) jsonFeed {
 		j.Errors = append(j.Errors, err.Error())
 	}
 	for _, ch := range res.Changes {
-		if ch.Action == convert.ActionNew || ch.Action == convert.ActionUpdated {
+		if ch.Action == folder.ActionNew || ch.Action == folder.ActionUpdated {
 			j.Files = append(j.Files, jsonFile{Path: ch.Path, Action: ch.Action})
 		}
 	}

@@ -18,6 +18,7 @@ import (
 
 	"feed2md/convert"
 	"feed2md/convert/fetch"
+	"feed2md/convert/folder"
 )
 
 func TestSummary(t *testing.T) {
@@ -54,7 +55,7 @@ func TestJSONReport(t *testing.T) {
 		t.Errorf("410: %+v", j)
 	}
 	ok := &convert.Result{Items: 3, New: 1, Unchanged: 1, Errors: []error{errors.New("item x: bad")}, MovedTo: "https://e.test/new",
-		Changes: []convert.Change{{Path: "o/a.md", Action: convert.ActionNew}, {Path: "o/b.md", Action: convert.ActionUnchanged}}}
+		Changes: []convert.Change{{Path: "o/a.md", Action: folder.ActionNew}, {Path: "o/b.md", Action: folder.ActionUnchanged}}}
 	j = jsonReport(&feed{arg: "a", label: "a"}, ok, false)
 	want := `{"label":"a","source":"a","status":"converted","counts":{"items":3,"new":1,"updated":0,"unchanged":1,"skipped":0,"filtered":0,"failed":1},` +
 		`"files":[{"path":"o/a.md","action":"new"}],"errors":["item x: bad"],` +
@@ -94,8 +95,8 @@ func TestReportNoticesOnce(t *testing.T) {
 	r := &reporter{stdout: &stdout, stderr: &stderr, quiet: true, noticed: map[string]bool{}}
 	f := &feed{arg: "https://e.test/feed", label: "e.test/feed"}
 	res := &convert.Result{Items: 1, New: 1, MovedTo: "https://e.test/new",
-		Errors:  []error{&convert.ItemError{Link: "https://e.test/\x1b[2J\rfake line", Err: errors.New("bad")}},
-		Changes: []convert.Change{{Path: "o/a.md", Action: convert.ActionNew}}}
+		Errors:  []error{&folder.ItemError{Link: "https://e.test/\x1b[2J\rfake line", Err: errors.New("bad")}},
+		Changes: []convert.Change{{Path: "o/a.md", Action: folder.ActionNew}}}
 	r.report(f, res)
 	// The same feed listed twice: its second label differs, its notice is said once.
 	r.report(&feed{arg: f.arg, label: "e.test/feed (2)"}, res)

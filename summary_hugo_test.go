@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"feed2md/convert"
+	"feed2md/convert/feed/feedtest"
 
 	"go.yaml.in/yaml/v3"
 	nethtml "golang.org/x/net/html"
@@ -88,7 +89,7 @@ func TestHugoThemeSummaries(t *testing.T) {
 	for _, body := range []string{convert.BodyHTML, convert.BodyMarkdown} {
 		t.Run(body, func(t *testing.T) {
 			site := t.TempDir()
-			writeFiles(t, site, map[string]string{"hugo.toml": "baseURL = 'https://example.org/'\ntitle = 'Test'\n" +
+			feedtest.WriteFiles(t, site, map[string]string{"hugo.toml": "baseURL = 'https://example.org/'\ntitle = 'Test'\n" +
 				"theme = 'ananke'\nthemesDir = '" + themes + "'\nbuildFuture = true\npaginate = 100\n" +
 				"[markup.goldmark.renderer]\n  unsafe = true\n"})
 			posts := filepath.Join(site, "content", "posts")

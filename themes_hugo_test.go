@@ -17,6 +17,8 @@ import (
 	"testing"
 
 	"feed2md/convert"
+	"feed2md/convert/feed/feedtest"
+	"feed2md/convert/frontmatter"
 
 	"go.yaml.in/yaml/v3"
 	nethtml "golang.org/x/net/html"
@@ -148,7 +150,7 @@ func TestThemesShowImages(t *testing.T) {
 		name := fmt.Sprintf("%s %s -theme=%t", c.theme, c.body, c.flag)
 		t.Run(name, func(t *testing.T) {
 			site := t.TempDir()
-			writeFiles(t, site, map[string]string{"hugo.toml": themeConfig(c.theme, themes) +
+			feedtest.WriteFiles(t, site, map[string]string{"hugo.toml": themeConfig(c.theme, themes) +
 				"[markup.goldmark.renderer]\n  unsafe = true\n"})
 			posts := filepath.Join(site, "content", "posts")
 			args := []string{"-q", "-no-cache", "-body", c.body, "-o", posts}
@@ -220,10 +222,10 @@ func TestThemesShowDownloadedImages(t *testing.T) {
 	if err := os.WriteFile(feedFile, []byte(feed), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, theme := range convert.Themes() {
+	for _, theme := range frontmatter.Themes() {
 		t.Run(theme, func(t *testing.T) {
 			site := t.TempDir()
-			writeFiles(t, site, map[string]string{"hugo.toml": themeConfig(theme, themes)})
+			feedtest.WriteFiles(t, site, map[string]string{"hugo.toml": themeConfig(theme, themes)})
 			posts := filepath.Join(site, "content", "posts")
 			var stdout, stderr bytes.Buffer
 			args := []string{"-q", "-no-cache", "-body", "markdown", "-images", "download", "-theme", theme, "-o", posts, feedFile}

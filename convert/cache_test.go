@@ -3,6 +3,7 @@ package convert
 import (
 	"context"
 	"errors"
+	"feed2md/convert/feed/feedtest"
 	"feed2md/convert/fetch"
 	"os"
 	"path/filepath"
@@ -21,7 +22,7 @@ func TestUnusableCacheFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	dangling := filepath.Join(base, "dangling")
-	symlinkOrSkip(t, filepath.Join(base, "nowhere"), dangling)
+	feedtest.SymlinkOrSkip(t, filepath.Join(base, "nowhere"), dangling)
 	feed := rss(item{title: "Kept", link: "https://e.test/k", body: "x"})
 	for _, c := range []struct{ name, dir, failsIn string }{
 		{"unreadable", filepath.Join(file, "cache"), "New"},

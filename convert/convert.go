@@ -14,6 +14,8 @@ import (
 	"feed2md/convert/body"
 	"feed2md/convert/feed"
 	"feed2md/convert/fetch"
+	"feed2md/convert/folder"
+	"feed2md/convert/frontmatter"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -27,13 +29,11 @@ import (
 // Converter converts feeds into one output folder.
 type Converter struct {
 	opts        Options
-	stopwords   Stopwords
+	stopwords   frontmatter.Stopwords
 	fetch       *fetch.Fetcher
-	store       *store
+	store       *folder.Store
 	state       *state
-	lockMu      sync.Mutex
-	lock        *folderLock // taken by openFolder before the first write; nil until then
-	lockErr     error       // why openFolder failed; every later write fails the same way
+	folder      *folder.Opener // opens the output folder before the first write
 	bodies      *body.Maker
 	fingerprint string    // of the options that shape the files
 	fastRender  bool      // the template is the embedded one: renderDefault
@@ -54,7 +54,7 @@ func New(opts Options) (*Converter, error) {
 		opts.OutputDir = "."
 	}
 	if opts.Stopwords == nil {
-		opts.Stopwords = DefaultStopwords()
+		opts.Stopwords = frontmatter.DefaultStopwords()
 	}
 	if opts.MaxTags == 0 {
 		opts.MaxTags = 5
@@ -118,8 +118,8 @@ func New(opts Options) (*Converter, error) {
 		return nil, err
 	}
 	// The folder and its lock are made lazily, right before the first
-	// write (openFolder): a run with nothing to write creates nothing.
-	st, err := openStore(opts.OutputDir, opts.Bundle, opts.DryRun)
+	// write (opener): a run with nothing to write creates nothing.
+	st, err := folder.OpenStore(opts.OutputDir, opts.Bundle, opts.DryRun)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +128,7 @@ func New(opts Options) (*Converter, error) {
 		stopwords: opts.Stopwords,
 		store:     st,
 		state:     &state{},
+		folder:    &folder.Opener{Dir: opts.OutputDir, DryRun: opts.DryRun, Wait: opts.LockWait, OnWait: opts.OnWait},
 		fetch: &fetch.Fetcher{
 			Client: opts.Client, UserAgent: opts.UserAgent, Timeout: opts.Timeout, MaxSize: opts.MaxSize, MaxFileSize: opts.MaxFileSize,
 			Retries: opts.Retries, RetryDelay: opts.RetryWait, MaxWait: opts.MaxWait, Now: opts.Now, Stdin: opts.Stdin,
@@ -136,7 +137,7 @@ func New(opts Options) (*Converter, error) {
 	}
 	c.bodies = body.NewMaker(opts.Body == BodyMarkdown, opts.Raw, opts.Workers)
 	c.fingerprint = optionsFingerprint(&c.opts)
-	c.fastRender = isDefaultLayout(opts.Template)
+	c.fastRender = frontmatter.IsDefaultLayout(opts.Template)
 	c.buffers.New = func() any { b := make([]byte, 0, 8<<10); return &b }
 	if opts.Images == ImagesDownload {
 		c.images = newImages(c)
@@ -163,14 +164,14 @@ func New(opts Options) (*Converter, error) {
 // link, and the state of conditional requests, then releases the folder.
 // Call it once, after the last Convert. A dry run saves nothing.
 func (c *Converter) Close() error {
-	defer c.lock.unlock()
+	defer c.folder.Close()
 	if c.opts.DryRun {
 		return nil
 	}
 	var errs []error
-	if c.lock != nil {
+	if c.folder.Opened() {
 		// Without the lock, no item was given a file: nothing to flush.
-		if err := c.flushIDs(); err != nil && !isFull(err) {
+		if err := c.flushIDs(); err != nil && !folder.IsFull(err) {
 			return err
 		} else if err != nil {
 			// The files of this run that only idsFile could identify are
@@ -179,8 +180,8 @@ func (c *Converter) Close() error {
 			errs = append(errs, err)
 		}
 		if err := c.images.save(); err != nil {
-			if what, hint, ok := fullCause(err); ok {
-				err = &idsFullError{err, fmt.Sprintf("%s writing %s: %s not saved; the next run may fetch some images again; %s and run again", what, c.opts.OutputDir, imagesFile, hint)}
+			if what, hint, ok := folder.FullCause(err); ok {
+				err = &idsFullError{err, fmt.Sprintf("%s writing %s: %s not saved; the next run may fetch some images again; %s and run again", what, c.opts.OutputDir, folder.ImagesFile, hint)}
 			}
 			return errors.Join(append(errs, err)...)
 		}
@@ -201,18 +202,18 @@ func (c *Converter) Close() error {
 // the save is tried once more. The error then says what was done, in one
 // line; it wraps the system's error.
 func (c *Converter) flushIDs() error {
-	err := c.store.flush()
-	what, hint, full := fullCause(err)
+	err := c.store.Flush()
+	what, hint, full := folder.FullCause(err)
 	if !full {
 		return err
 	}
-	removed, kept := c.store.rollBack()
+	removed, kept := c.store.RollBack()
 	if removed > 0 {
-		if err2 := c.store.flush(); err2 == nil {
-			return &idsFullError{err, fmt.Sprintf("%s writing %s: removed %d files of this run that only %s could identify, to make room to save it; %s and run again to write them", what, c.opts.OutputDir, removed, idsFile, hint)}
+		if err2 := c.store.Flush(); err2 == nil {
+			return &idsFullError{err, fmt.Sprintf("%s writing %s: removed %d files of this run that only %s could identify, to make room to save it; %s and run again to write them", what, c.opts.OutputDir, removed, folder.IDsFile, hint)}
 		}
 	}
-	msg := fmt.Sprintf("%s writing %s: %s not saved; the files of this run are found again by their links", what, c.opts.OutputDir, idsFile)
+	msg := fmt.Sprintf("%s writing %s: %s not saved; the files of this run are found again by their links", what, c.opts.OutputDir, folder.IDsFile)
 	if removed > 0 {
 		msg += fmt.Sprintf(", but %d that only it could identify were removed", removed)
 	}
@@ -317,7 +318,7 @@ func (c *Converter) load(ctx context.Context, src fetch.Source) *loaded {
 	// The last run's memory counts only if it was made with the same
 	// options and every file it wrote is still there (a deleted file must
 	// come back).
-	valid := prev.Options == c.fingerprint && len(prev.Files) > 0 && c.store.allExist(prev.Files)
+	valid := prev.Options == c.fingerprint && len(prev.Files) > 0 && c.store.AllExist(prev.Files)
 	var validators fetch.Validators
 	if valid {
 		validators = prev.Validators
@@ -426,7 +427,7 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 		return res
 	case !res.NotBefore.IsZero():
 		// Its files are this feed's in this run, as for a 304.
-		c.store.claimFiles(l.prev.Files)
+		c.store.ClaimFiles(l.prev.Files)
 		return res
 	}
 	if l.fast {
@@ -439,17 +440,17 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 			res.Skipped, res.Repeats = len(prev.Repeats), prev.Repeats
 		}
 		for _, name := range prev.Files {
-			res.Changes = append(res.Changes, Change{Path: filepath.Join(c.opts.OutputDir, name), Name: name, Action: ActionUnchanged})
+			res.Changes = append(res.Changes, Change{Path: filepath.Join(c.opts.OutputDir, name), Name: name, Action: folder.ActionUnchanged})
 		}
 		// Its items are this feed's in this run: another feed listing the
 		// same item does not take it over.
-		c.store.claimFiles(prev.Files)
+		c.store.ClaimFiles(prev.Files)
 		prev.Validators = l.f.Validators
 		c.state.put(l.key, prev)
 		return res
 	}
 	if l.items.Total > 0 {
-		if err := c.openFolder(ctx); err != nil {
+		if err := c.folder.Open(ctx); err != nil {
 			l.items.Stop()
 			res.Err = err
 			res.Notes = append(res.Notes, l.items.Notes.Take()...)

@@ -5,6 +5,7 @@ import (
 	"feed2md/convert/body"
 	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/fetch"
+	"feed2md/convert/frontmatter"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -62,7 +63,7 @@ func TestCorpus(t *testing.T) {
 				mu.Unlock()
 				checkEveryItemKept(t, rel, path, written)
 				for name, data := range written {
-					if !safeName(strings.TrimSuffix(name, ".md")) {
+					if !frontmatter.SafeName(strings.TrimSuffix(name, ".md")) {
 						t.Errorf("%s: unsafe file name %q", rel, name)
 					}
 					frontMatter(t, data)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/fetch"
+	"feed2md/convert/frontmatter"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,7 +78,7 @@ func TestCorpusDates(t *testing.T) {
 			}
 			checked++
 			indep, indepOK := independentMoment(text)
-			when, has, bad := itemTime(it)
+			when, has, bad := frontmatter.ItemTime(it)
 			if !has {
 				if !strings.Contains(notes, link+`: date "`) || !strings.Contains(notes, strings.TrimSpace(bad)) {
 					t.Errorf("%s: %s: date %q not read, and no note names it (notes: %q)", rel, link, bad, res.Notes)
@@ -91,7 +92,7 @@ func TestCorpusDates(t *testing.T) {
 			if it.PublishedParsed == nil && it.UpdatedParsed == nil {
 				read++ // gofeed left it unread
 			}
-			got, ok := hugoParseDate(date)
+			got, ok := frontmatter.HugoParseDate(date)
 			switch {
 			case !ok:
 				t.Errorf("%s: %s: date %q, which Hugo does not read", rel, link, date)

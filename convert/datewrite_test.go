@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/frontmatter/frontmattertest"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,13 +12,13 @@ import (
 )
 
 // datesFeed is an RSS feed whose items are dated in the forms of
-// dateForms, in order, then one item with no date at all.
+// frontmattertest.DateForms, in order, then one item with no date at all.
 func datesFeed(filler string) string {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Dates</title><link>https://dates.example/</link>`)
-	for i, f := range dateForms {
+	for i, f := range frontmattertest.DateForms {
 		fmt.Fprintf(&b, "<item><title>Item %d</title><link>https://dates.example/%d</link><description>%s</description><pubDate>%s</pubDate></item>\n",
-			i, i, filler, xmlEscape(f.in))
+			i, i, filler, frontmattertest.XMLEscape(f.In))
 	}
 	b.WriteString("<item><title>Undated</title><link>https://dates.example/undated</link><description>x</description></item>\n</channel></rss>\n")
 	return b.String()
@@ -43,7 +44,7 @@ func dateKeys(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-// TestDatesWritten converts a feed dated in every form of dateForms: each
+// TestDatesWritten converts a feed dated in every form of frontmattertest.DateForms: each
 // readable date is written by FORMAT.md's rule (the day in its own offset,
 // in full where Hugo would read the day as later), each unreadable one
 // gets the run's date and a note naming the item and the text, and the
@@ -51,7 +52,7 @@ func dateKeys(t *testing.T, dir string) map[string]string {
 func TestDatesWritten(t *testing.T) {
 	dir := t.TempDir()
 	res := convertBytes(t, dir, datesFeed("x"), nil)
-	if res.Failed() || res.New != len(dateForms)+1 {
+	if res.Failed() || res.New != len(frontmattertest.DateForms)+1 {
 		t.Fatalf("%d new, %v %v", res.New, res.Err, res.Errors)
 	}
 	got := dateKeys(t, dir)
@@ -76,22 +77,22 @@ func TestDatesWritten(t *testing.T) {
 		"Mon, 21 Jan 2008 8:56 pm Q":    "Q",
 	}
 	var wantNotes []string
-	for i, f := range dateForms {
+	for i, f := range frontmattertest.DateForms {
 		link := fmt.Sprintf("https://dates.example/%d", i)
 		want := "2026-11-25" // fixedNow: 12:00 UTC
-		if f.want != "" {
-			want = f.want[:10]
-			if inFull[f.in] {
-				want = f.want
+		if f.Want != "" {
+			want = f.Want[:10]
+			if inFull[f.In] {
+				want = f.Want
 			}
-			if z := unknown[f.in]; z != "" {
-				wantNotes = append(wantNotes, fmt.Sprintf("%s: date %q: zone %s unknown: read as UTC+14, the earliest moment it can mean", link, f.in, z))
+			if z := unknown[f.In]; z != "" {
+				wantNotes = append(wantNotes, fmt.Sprintf("%s: date %q: zone %s unknown: read as UTC+14, the earliest moment it can mean", link, f.In, z))
 			}
-		} else if f.in != "" {
-			wantNotes = append(wantNotes, fmt.Sprintf("%s: date %q not read: dated as its file already is, else as of this run", link, f.in))
+		} else if f.In != "" {
+			wantNotes = append(wantNotes, fmt.Sprintf("%s: date %q not read: dated as its file already is, else as of this run", link, f.In))
 		}
 		if got[link] != want {
-			t.Errorf("%q: date %s, want %s", f.in, got[link], want)
+			t.Errorf("%q: date %s, want %s", f.In, got[link], want)
 		}
 	}
 	if got["https://dates.example/undated"] != "2026-11-25" {
@@ -208,11 +209,11 @@ func TestDatesStreamed(t *testing.T) {
 	var j strings.Builder
 	j.WriteString(`{"version": "https://jsonfeed.org/version/1.1", "title": "Dates", "items": [`)
 	for k := range 20 {
-		for i, f := range dateForms {
+		for i, f := range frontmattertest.DateForms {
 			if k > 0 || i > 0 {
 				j.WriteString(",\n")
 			}
-			fmt.Fprintf(&j, `{"id": "%d-%d", "url": "https://dates.example/%d-%d", "content_text": %q, "date_published": %q, "tags": "one"}`, k, i, k, i, filler, f.in)
+			fmt.Fprintf(&j, `{"id": "%d-%d", "url": "https://dates.example/%d-%d", "content_text": %q, "date_published": %q, "tags": "one"}`, k, i, k, i, filler, f.In)
 		}
 	}
 	j.WriteString("]}\n")

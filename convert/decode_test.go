@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"feed2md/convert/body"
 	"feed2md/convert/feed"
+	"feed2md/convert/frontmatter"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -134,7 +135,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		for name, data := range readDir(t, out) {
-			if !safeName(strings.TrimSuffix(name, ".md")) {
+			if !frontmatter.SafeName(strings.TrimSuffix(name, ".md")) {
 				t.Fatalf("unsafe file name %q", name)
 			}
 			frontMatter(t, data)

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"feed2md/convert/body"
 	"feed2md/convert/fetch"
+	"feed2md/convert/folder"
+	"feed2md/convert/frontmatter"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -45,12 +46,12 @@ type images struct {
 	c     *Converter
 	fetch fetch.Fetcher // the feeds' client, User-Agent, timeout and retries, with the image size cap
 	slots chan struct{} // downloads at a time
-	mem   *imageMemory
+	mem   *folder.ImageMemory
 
 	mu      sync.Mutex
-	hosts   map[string]chan struct{} // downloads at a time per host
-	flights map[string]*flight       // downloads under way or not yet saved, by URL
-	pending map[*stored]pendingItem  // items claimed, waiting for a writer to take their images
+	hosts   map[string]chan struct{}       // downloads at a time per host
+	flights map[string]*flight             // downloads under way or not yet saved, by URL
+	pending map[*folder.Stored]pendingItem // items claimed, waiting for a writer to take their images
 }
 
 // flight is one download that items needing the same URL share, so that
@@ -67,10 +68,10 @@ func newImages(c *Converter) *images {
 		c:       c,
 		fetch:   *c.fetch,
 		slots:   make(chan struct{}, imageSlots),
-		mem:     &imageMemory{dir: c.opts.OutputDir, dryRun: c.opts.DryRun},
+		mem:     &folder.ImageMemory{Dir: c.opts.OutputDir, DryRun: c.opts.DryRun},
 		hosts:   map[string]chan struct{}{},
 		flights: map[string]*flight{},
-		pending: map[*stored]pendingItem{},
+		pending: map[*folder.Stored]pendingItem{},
 	}
 	im.fetch.MaxSize = c.opts.MaxImageSize
 	im.fetch.Image = true // no feed sniff; read whole up to the cap
@@ -83,28 +84,28 @@ func (im *images) save() error {
 	if im == nil {
 		return nil
 	}
-	return im.mem.save()
+	return im.mem.Save()
 }
 
 // wants reports whether f's images are to be downloaded: -images
 // download is on (a nil receiver is off) and f is a bundle's index.md. An
 // item that kept a SLUG.md from a run without bundles keeps its URLs.
-func (im *images) wants(f *stored) bool {
+func (im *images) wants(f *folder.Stored) bool {
 	if im == nil {
 		return false
 	}
-	bundle := filepath.ToSlash(filepath.Dir(f.name))
-	return filepath.Base(f.name) == "index.md" && bundle != "." && !strings.Contains(bundle, "/")
+	bundle := filepath.ToSlash(filepath.Dir(f.Name))
+	return filepath.Base(f.Name) == "index.md" && bundle != "." && !strings.Contains(bundle, "/")
 }
 
 // pendingItem is a claimed item waiting for its images to be rendered.
 type pendingItem struct {
-	fm   FrontMatter
+	fm   frontmatter.FrontMatter
 	body string
 }
 
 // hold keeps a claimed item's front matter and body until finish.
-func (im *images) hold(f *stored, fm FrontMatter, body string) {
+func (im *images) hold(f *folder.Stored, fm frontmatter.FrontMatter, body string) {
 	im.mu.Lock()
 	im.pending[f] = pendingItem{fm, body}
 	im.mu.Unlock()
@@ -114,18 +115,18 @@ func (im *images) hold(f *stored, fm FrontMatter, body string) {
 // its body and image key to the files saved, and renders it. It runs on
 // the writers, while the next items are prepared and claimed; the counts
 // go into res.
-func (im *images) finish(ctx context.Context, f *stored, res *Result) ([]byte, error) {
+func (im *images) finish(ctx context.Context, f *folder.Stored, res *Result) ([]byte, error) {
 	im.mu.Lock()
 	p, ok := im.pending[f]
 	delete(im.pending, f)
 	im.mu.Unlock()
 	if !ok {
-		return nil, errors.New("internal error: no item held for " + f.name)
+		return nil, errors.New("internal error: no item held for " + f.Name)
 	}
-	bundle := filepath.ToSlash(filepath.Dir(f.name))
-	saved, failed, errs := im.itemImages(ctx, bundle, filepath.Dir(im.c.store.path(f)), &p.fm, &p.body)
+	bundle := filepath.ToSlash(filepath.Dir(f.Name))
+	saved, failed, errs := im.itemImages(ctx, bundle, filepath.Dir(im.c.store.Path(f)), &p.fm, &p.body)
 	for _, err := range errs {
-		if isFull(err) {
+		if folder.IsFull(err) {
 			// The item is not written either: its images are not failures
 			// of theirs, and the next run saves them.
 			im.mu.Lock()
@@ -145,7 +146,7 @@ func (im *images) finish(ctx context.Context, f *stored, res *Result) ([]byte, e
 // itemImages fetches an item's images and rewrites its body and image key
 // to the files that are in the bundle. It returns how many files it saved
 // and which images failed.
-func (im *images) itemImages(ctx context.Context, bundle, dir string, fm *FrontMatter, content *string) (saved, failed int, errs []error) {
+func (im *images) itemImages(ctx context.Context, bundle, dir string, fm *frontmatter.FrontMatter, content *string) (saved, failed int, errs []error) {
 	markdown := im.c.opts.Body == BodyMarkdown
 	urls := body.ImageRefs(*content, markdown)
 	if fm.Image != "" && !slices.Contains(urls, fm.Image) {
@@ -159,12 +160,12 @@ func (im *images) itemImages(ctx context.Context, bundle, dir string, fm *FrontM
 		item = bundle
 	}
 	got := make([]obtained, len(urls))
-	if !im.mem.known(bundle) {
+	if !im.mem.Known(bundle) {
 		// No memory of this bundle (lost, or a folder written by another
 		// tool): the files there that have the names these URLs would get,
 		// in content order, are theirs.
 		for i, u := range urls {
-			if n, ok := im.mem.adopt(bundle, dir, u); ok {
+			if n, ok := im.mem.Adopt(bundle, dir, u); ok {
 				got[i].name = n
 			}
 		}
@@ -230,11 +231,11 @@ type obtained struct {
 // whole regular file. Else it returns the image's bytes: copied from
 // another bundle that holds it, or downloaded.
 func (im *images) obtain(ctx context.Context, bundle, dir, u string) obtained {
-	if name, ok := im.mem.lookup(bundle, u); ok {
-		if wholeFile(filepath.Join(dir, name)) {
+	if name, ok := im.mem.Lookup(bundle, u); ok {
+		if folder.WholeFile(filepath.Join(dir, name)) {
 			return obtained{name: name}
 		}
-		im.mem.forget(bundle, name)
+		im.mem.Forget(bundle, name)
 	}
 	if im.c.opts.DryRun {
 		return obtained{err: errDryRun}
@@ -252,7 +253,7 @@ func (im *images) obtain(ctx context.Context, bundle, dir, u string) obtained {
 			return obtained{err: ctx.Err()}
 		}
 	}
-	if b, n, ok := im.mem.elsewhere(bundle, u); ok {
+	if b, n, ok := im.mem.Elsewhere(bundle, u); ok {
 		// The same image in another item (a logo, a shared picture):
 		// copied, not fetched again.
 		// Neither the bundle nor the file may be a link: the copy would
@@ -261,10 +262,10 @@ func (im *images) obtain(ctx context.Context, bundle, dir, u string) obtained {
 		dir := filepath.Join(im.c.opts.OutputDir, filepath.FromSlash(b))
 		info, err := os.Lstat(dir)
 		if err == nil && !info.IsDir() {
-			err = &linkError{Path: dir, What: "not a folder"}
+			err = &folder.LinkError{Path: dir, What: "not a folder"}
 		}
 		if err == nil {
-			data, err = readOwn(filepath.Join(dir, n))
+			data, err = folder.ReadOwn(filepath.Join(dir, n))
 		}
 		if err == nil && len(data) > 0 {
 			im.mu.Unlock()
@@ -308,9 +309,9 @@ func (im *images) write(bundle, dir, u string, data []byte) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	name := im.mem.reserve(bundle, dir, u, ext)
-	if err := im.c.store.atomicWrite(filepath.Join(dir, name), data); err != nil {
-		im.mem.forget(bundle, name)
+	name := im.mem.Reserve(bundle, dir, u, ext)
+	if err := im.c.store.AtomicWrite(filepath.Join(dir, name), data); err != nil {
+		im.mem.Forget(bundle, name)
 		return "", err
 	}
 	return name, nil
@@ -374,29 +375,4 @@ func (im *images) hostSlots(host string) chan struct{} {
 		im.hosts[host] = s
 	}
 	return s
-}
-
-// wholeFile reports a regular, non-empty file (files are only ever
-// written whole, by a rename).
-func wholeFile(path string) bool {
-	info, err := os.Lstat(path)
-	return err == nil && info.Mode().IsRegular() && info.Size() > 0
-}
-
-// sniffFile returns the sniffed type of a regular file's first bytes.
-func sniffFile(path string) (string, bool) {
-	if !wholeFile(path) {
-		return "", false
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return "", false
-	}
-	defer f.Close()
-	buf := make([]byte, 512)
-	n, err := io.ReadFull(f, buf)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return "", false
-	}
-	return http.DetectContentType(buf[:n]), true
 }

@@ -6,6 +6,7 @@ package convert
 import (
 	"context"
 	"feed2md/convert/feed"
+	"feed2md/convert/frontmatter"
 	"slices"
 	"sort"
 	"time"
@@ -38,7 +39,7 @@ func (c *Converter) filter(ctx context.Context, list *feed.Items, res *Result) (
 			continue
 		}
 		dates[i].present = true
-		dates[i].t, dates[i].ok, _ = itemTime(it)
+		dates[i].t, dates[i].ok, _ = frontmatter.ItemTime(it)
 		if all != nil {
 			all[i] = it
 		}

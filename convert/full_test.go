@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"feed2md/convert/fetch"
+	"feed2md/convert/folder"
 	"fmt"
 	"io/fs"
 	"os"
@@ -25,8 +26,8 @@ import (
 // setFault installs fault as writeFault for the rest of the test.
 func setFault(t *testing.T, fault func(path string) error) {
 	t.Helper()
-	writeFault = fault
-	t.Cleanup(func() { writeFault = nil })
+	folder.WriteFault = fault
+	t.Cleanup(func() { folder.WriteFault = nil })
 }
 
 // fullAfter is a file system under dir with room for n more files: the
@@ -42,7 +43,7 @@ func fullAfter(dir string, n int, errno syscall.Errno) func(path string) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if n == 0 {
-			return &fs.PathError{Op: "write", Path: filepath.Join(filepath.Dir(path), tmpPrefix+"x"), Err: errno}
+			return &fs.PathError{Op: "write", Path: filepath.Join(filepath.Dir(path), folder.TmpPrefix+"x"), Err: errno}
 		}
 		n--
 		return nil
@@ -112,11 +113,11 @@ var twice = regexp.MustCompile(`^[a-z]+-\d+-\d+(\.md|/|$)`)
 // idsSlugs returns the slugs the folder's ids file records, sorted.
 func idsSlugs(t *testing.T, dir string) []string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, idsFile))
+	data, err := os.ReadFile(filepath.Join(dir, folder.IDsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc idsDoc
+	var doc folder.IDsDoc
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -160,14 +161,14 @@ func TestFullDiskStopsTheFeed(t *testing.T) {
 			res := conv.Convert(context.Background(), src)
 			// Room is made before Close (the failed temporary file freed
 			// it): the ids file is saved.
-			writeFault = nil
+			folder.WriteFault = nil
 			if err := conv.Close(); err != nil {
 				t.Fatalf("Close: %v", err)
 			}
 			if res.Err != nil || len(res.Errors) != 1 {
 				t.Fatalf("want one error, got Err %v, Errors %v", res.Err, res.Errors)
 			}
-			var fe *FullError
+			var fe *folder.FullError
 			if !errors.As(res.Errors[0], &fe) || !errors.Is(res.Errors[0], tc.errno) {
 				t.Fatalf("error %T %v: want a *FullError wrapping %v", res.Errors[0], res.Errors[0], tc.errno)
 			}
@@ -250,7 +251,7 @@ func TestFullDiskLaterFeeds(t *testing.T) {
 	b := conv.Convert(context.Background(), done)
 	a := conv.Convert(context.Background(), first)
 	c := conv.Convert(context.Background(), last)
-	if err := conv.Close(); !isFull(err) {
+	if err := conv.Close(); !folder.IsFull(err) {
 		t.Errorf("Close: %v, want the ids file not saved for a full disk (see TestFullDiskIDsFile)", err)
 	}
 	if b.Unchanged != 20 || b.Failed() {
@@ -259,7 +260,7 @@ func TestFullDiskLaterFeeds(t *testing.T) {
 	if a.New != 10 || a.NotWritten != 40 || len(a.Errors) != 1 {
 		t.Fatalf("the feed that filled the disk: %d new, %d not written, errors %v", a.New, a.NotWritten, a.Errors)
 	}
-	var fe *FullError
+	var fe *folder.FullError
 	if len(c.Errors) != 1 || !errors.As(c.Errors[0], &fe) || c.New+c.Unchanged != 0 || c.NotWritten != 20 || len(c.Changes) != 0 {
 		t.Fatalf("the feed after it: %d new, %d unchanged, %d not written, errors %v", c.New, c.Unchanged, c.NotWritten, c.Errors)
 	}
@@ -286,7 +287,7 @@ func TestFullDiskIDsFile(t *testing.T) {
 		// when some are removed.
 		items := fullAfter(out, room, syscall.ENOSPC)
 		setFault(t, func(path string) error {
-			if filepath.Base(path) != idsFile {
+			if filepath.Base(path) != folder.IDsFile {
 				return items(path)
 			}
 			if n := len(mdFiles(t, out)); n >= room {
@@ -301,7 +302,7 @@ func TestFullDiskIDsFile(t *testing.T) {
 			t.Fatalf("%d files with a link, %d without: want %d, some without", len(linked), len(unlinked), room)
 		}
 		err := conv.Close()
-		want := fmt.Sprintf("no space left on device writing %s: removed %d files of this run that only %s could identify, to make room to save it; free some space and run again to write them", out, len(unlinked), idsFile)
+		want := fmt.Sprintf("no space left on device writing %s: removed %d files of this run that only %s could identify, to make room to save it; free some space and run again to write them", out, len(unlinked), folder.IDsFile)
 		if err == nil || err.Error() != want || !errors.Is(err, syscall.ENOSPC) {
 			t.Fatalf("Close:\n got %v\nwant %s", err, want)
 		}
@@ -318,7 +319,7 @@ func TestFullDiskIDsFile(t *testing.T) {
 		assertNoTemp(t, out)
 
 		before := snapshot(t, out)
-		writeFault = nil
+		folder.WriteFault = nil
 		conv = newTestConverter(t, out, nil)
 		res = conv.Convert(context.Background(), src)
 		if err := conv.Close(); err != nil {
@@ -345,18 +346,18 @@ func TestFullDiskIDsFile(t *testing.T) {
 		conv.Convert(context.Background(), src)
 		linked, unlinked := byLink(t, out)
 		err := conv.Close()
-		want := fmt.Sprintf("no space left on device writing %s: %s not saved; the files of this run are found again by their links, but %d that only it could identify were removed; free some space and run again", out, idsFile, len(unlinked))
+		want := fmt.Sprintf("no space left on device writing %s: %s not saved; the files of this run are found again by their links, but %d that only it could identify were removed; free some space and run again", out, folder.IDsFile, len(unlinked))
 		if err == nil || err.Error() != want {
 			t.Fatalf("Close:\n got %v\nwant %s", err, want)
 		}
-		if _, err := os.Lstat(filepath.Join(out, idsFile)); !errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Lstat(filepath.Join(out, folder.IDsFile)); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("ids file: %v", err)
 		}
 		if got := mdFiles(t, out); fmt.Sprint(got) != fmt.Sprint(linked) {
 			t.Errorf("files kept %v\nwant those with a link %v", got, linked)
 		}
 		assertNoTemp(t, out)
-		writeFault = nil
+		folder.WriteFault = nil
 		conv = newTestConverter(t, out, nil)
 		res := conv.Convert(context.Background(), src)
 		if err := conv.Close(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/fetch"
+	"feed2md/convert/frontmatter"
 	"flag"
 	"os"
 	"path/filepath"
@@ -62,7 +63,7 @@ var goldenCases = []goldenCase{
 // customTemplate uses testdata/templates/custom.tmpl, which reads every
 // field a template gets.
 func customTemplate(o *Options) {
-	t, err := ParseTemplate(os.DirFS(filepath.Join("..", "testdata", "templates")), "custom.tmpl")
+	t, err := frontmatter.ParseTemplate(os.DirFS(filepath.Join("..", "testdata", "templates")), "custom.tmpl")
 	if err != nil {
 		panic(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"feed2md/convert/feed/feedtest"
 	"feed2md/convert/fetch"
+	"feed2md/convert/frontmatter"
 	"feed2md/templates"
 
 	"go.yaml.in/yaml/v3"
@@ -23,7 +24,7 @@ var fixedNow = func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, ti
 // template and test-friendly defaults; change opts through edit.
 func newTestConverter(t testing.TB, dir string, edit func(*Options)) *Converter {
 	t.Helper()
-	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,19 +133,4 @@ func readDir(t testing.TB, dir string) map[string][]byte {
 func skipPart(t testing.TB, format string, args ...any) {
 	t.Helper()
 	feedtest.SkipPart(t, format, args...)
-}
-
-// writeFiles writes each file of files (a path relative to dir, and its
-// text) under dir, making the folders it needs.
-func writeFiles(t testing.TB, dir string, files map[string]string) {
-	t.Helper()
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }

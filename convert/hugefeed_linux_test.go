@@ -15,6 +15,7 @@ import (
 
 	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/fetch"
+	"feed2md/convert/frontmatter"
 	"feed2md/templates"
 )
 
@@ -39,7 +40,7 @@ func convertChild(spec string) int {
 	path, out := spec, os.Getenv(childEnv+"_OUT")
 	debug.SetGCPercent(GCPercent) // as the command does
 	debug.SetMemoryLimit(MemoryLimit)
-	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

@@ -3,6 +3,8 @@ package convert
 import (
 	"feed2md/convert/body"
 	"feed2md/convert/body/bodytest"
+	"feed2md/convert/feed/feedtest"
+	"feed2md/convert/frontmatter"
 	"fmt"
 	"os"
 	"os/exec"
@@ -39,19 +41,19 @@ func TestHugoWarning(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := filepath.Join(site, "content", "posts")
-			w := HugoWarning(out, BodyHTML)
+			w := frontmatter.HugoWarning(out, true)
 			if (w != "") != c.warn {
 				t.Errorf("warning %q, want one: %v", w, c.warn)
 			}
 			if c.warn && !strings.Contains(w, "-body markdown") {
 				t.Errorf("warning does not suggest -body markdown: %q", w)
 			}
-			if HugoWarning(out, BodyMarkdown) != "" {
+			if frontmatter.HugoWarning(out, false) != "" {
 				t.Error("warned for Markdown bodies")
 			}
 		})
 	}
-	if w := HugoWarning(t.TempDir(), BodyHTML); w != "" {
+	if w := frontmatter.HugoWarning(t.TempDir(), true); w != "" {
 		t.Errorf("warned outside a site: %q", w)
 	}
 }
@@ -123,7 +125,7 @@ func buildHugoPages(t *testing.T, hugo string, bodies []string, mode string) []s
 		}
 		files[fmt.Sprintf("content/posts/v%d.md", i)] = fmt.Sprintf("---\ntitle: 'v%d'\ndraft: false\n---\n%s\n", i, b)
 	}
-	writeFiles(t, site, files)
+	feedtest.WriteFiles(t, site, files)
 	out, err := exec.Command(hugo, "--source", site, "--destination", filepath.Join(site, "public")).CombinedOutput()
 	if err != nil {
 		t.Fatalf("hugo failed: %v\n%s", err, out)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"feed2md/convert/feed/feedtest"
+	"feed2md/convert/frontmatter"
 	"feed2md/templates"
 )
 
@@ -45,7 +47,7 @@ func TestHugoShowsFreshPosts(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			site := t.TempDir()
-			writeFiles(t, site, map[string]string{
+			feedtest.WriteFiles(t, site, map[string]string{
 				"hugo.toml":                    "baseURL = 'https://example.org/'\ntitle = 'Test'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT', '404']\n",
 				"layouts/_default/single.html": "<main>{{ .Title }} {{ .Date.Unix }}</main>",
 				"layouts/_default/list.html":   "{{ range .Pages }}<li>{{ .Title }}</li>{{ end }}",
@@ -90,9 +92,9 @@ func TestHugoShowsFreshPostsInSiteZone(t *testing.T) {
 	config := "baseURL = 'https://example.org/'\ntitle = 'Test'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT', '404']\n"
 	honolulu := config + "timeZone = 'Pacific/Honolulu'\n"
 	site := t.TempDir()
-	writeFiles(t, site, map[string]string{"hugo.toml": honolulu})
+	feedtest.WriteFiles(t, site, map[string]string{"hugo.toml": honolulu})
 	out := filepath.Join(site, "content", "posts")
-	zone, err := SiteTimeZone(out)
+	zone, err := frontmatter.SiteTimeZone(out)
 	if err != nil || zone == nil || zone.String() != "Pacific/Honolulu" {
 		t.Fatalf("SiteTimeZone: %v %v", zone, err)
 	}
@@ -118,7 +120,7 @@ func TestHugoShowsFreshPostsInSiteZone(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			site := t.TempDir()
-			writeFiles(t, site, map[string]string{
+			feedtest.WriteFiles(t, site, map[string]string{
 				"hugo.toml":                    tc.config,
 				"layouts/_default/single.html": "<main>{{ .Title }} {{ .Date.Unix }}</main>",
 				"layouts/_default/list.html":   "{{ range .Pages }}<li>{{ .Title }}</li>{{ end }}",
@@ -167,8 +169,8 @@ func TestSiteTimeZone(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			site := t.TempDir()
-			writeFiles(t, site, map[string]string{tc.file: tc.text})
-			loc, err := SiteTimeZone(filepath.Join(site, "content", "posts"))
+			feedtest.WriteFiles(t, site, map[string]string{tc.file: tc.text})
+			loc, err := frontmatter.SiteTimeZone(filepath.Join(site, "content", "posts"))
 			got := ""
 			if loc != nil {
 				got = loc.String()
@@ -183,7 +185,7 @@ func TestSiteTimeZone(t *testing.T) {
 			}
 		})
 	}
-	if loc, err := SiteTimeZone(t.TempDir()); loc != nil || err != nil {
+	if loc, err := frontmatter.SiteTimeZone(t.TempDir()); loc != nil || err != nil {
 		t.Errorf("outside a site: %v %v", loc, err)
 	}
 }
@@ -192,7 +194,7 @@ func TestSiteTimeZone(t *testing.T) {
 // fingerprint, so a feed whose bytes did not change is written again when
 // the site's zone changes; none, or UTC, keeps the default one.
 func TestSiteZoneFingerprint(t *testing.T) {
-	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +203,7 @@ func TestSiteZoneFingerprint(t *testing.T) {
 		t.Fatal(err)
 	}
 	fp := func(zone *time.Location) string {
-		return optionsFingerprint(&Options{Template: tmpl, Stopwords: DefaultStopwords(), SiteZone: zone})
+		return optionsFingerprint(&Options{Template: tmpl, Stopwords: frontmatter.DefaultStopwords(), SiteZone: zone})
 	}
 	if fp(nil) != fp(time.UTC) {
 		t.Error("a site in UTC changes the fingerprint")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"feed2md/convert/fetch"
+	"feed2md/convert/folder"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -523,15 +524,15 @@ func TestSharedIDLeavesEarlierFeedsFile(t *testing.T) {
 	if r[0].New != 1 || r[1].New != 2 {
 		t.Fatalf("A: %+v\nB: %+v", r[0], r[1])
 	}
-	ids, err := os.ReadFile(filepath.Join(out, idsFile))
+	ids, err := os.ReadFile(filepath.Join(out, folder.IDsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc idsDoc
+	var doc folder.IDsDoc
 	if err := json.Unmarshal(ids, &doc); err != nil {
 		t.Fatal(err)
 	}
-	if e, ok := doc.Items["guid:7"]; !ok || e.Slug != "a-one" || e.Title != titleSum("A one").String() {
+	if e, ok := doc.Items["guid:7"]; !ok || e.Slug != "a-one" || e.Title != folder.TitleSum("A one").String() {
 		t.Errorf("guid:7 is %+v in\n%s", e, ids)
 	}
 	for key, e := range doc.Items {
@@ -545,7 +546,7 @@ func TestSharedIDLeavesEarlierFeedsFile(t *testing.T) {
 	if r[0].Unchanged != 1 || r[1].Unchanged != 2 {
 		t.Errorf("re-run: A %+v\nB %+v", r[0], r[1])
 	}
-	if after, _ := os.ReadFile(filepath.Join(out, idsFile)); string(after) != string(ids) {
+	if after, _ := os.ReadFile(filepath.Join(out, folder.IDsFile)); string(after) != string(ids) {
 		t.Errorf("ids file rewritten:\n%s", after)
 	}
 	sameFiles(t, "re-run", before, readDir(t, out))

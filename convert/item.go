@@ -6,6 +6,8 @@ import (
 	"feed2md/convert/arena"
 	"feed2md/convert/body"
 	"feed2md/convert/fetch"
+	"feed2md/convert/folder"
+	"feed2md/convert/frontmatter"
 	"fmt"
 	"strings"
 	"time"
@@ -32,9 +34,9 @@ type feedInfo struct {
 // prepared is one item after the clean-up and body stages, before it has a
 // file: everything but the final slug and, for an undated item, the date.
 type prepared struct {
-	fm      FrontMatter
-	body    string // the body as written, trimmed, without its final newline
-	id      itemID // what tells it from the feed's other items
+	fm      frontmatter.FrontMatter
+	body    string        // the body as written, trimmed, without its final newline
+	id      folder.ItemID // what tells it from the feed's other items
 	hasDate bool
 	when    time.Time
 	name    string // how messages name the item: its link, GUID or title
@@ -86,12 +88,12 @@ func newFeedInfo(feed *gofeed.Feed, src fetch.Source, finalURL string, opts *Opt
 		// Options.Check refused a -category that makes no term; one
 		// with '/' or markup becomes its term here.
 		for _, c := range opts.Categories {
-			if t := Term(c); t != "" {
+			if t := frontmatter.Term(c); t != "" {
 				fi.categories = append(fi.categories, t)
 			}
 		}
-	case hostTerm(fi.source) != "":
-		fi.categories = []string{hostTerm(fi.source)}
+	case frontmatter.HostTerm(fi.source) != "":
+		fi.categories = []string{frontmatter.HostTerm(fi.source)}
 	}
 	fi.scope = arena.SumOf(fi.source)
 	return fi
@@ -158,15 +160,15 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 		}
 		fm.Description = d
 	}
-	fm.Summary = SummaryText(fm.Description)
+	fm.Summary = frontmatter.SummaryText(fm.Description)
 
-	when, hasDate, badDate := itemTime(it)
+	when, hasDate, badDate := frontmatter.ItemTime(it)
 	p.hasDate, p.when = hasDate, when
 
-	fm.Image = imageURL(it, firstImg, link)
+	fm.Image = frontmatter.ImageURL(it, firstImg, link)
 	fm.Source, fm.Categories = fi.source, fi.categories
 	if fm.Categories == nil {
-		if h := hostTerm(link); h != "" {
+		if h := frontmatter.HostTerm(link); h != "" {
 			fm.Categories = []string{h}
 		}
 	}
@@ -178,10 +180,10 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 	}
 	c.migrateData(it, link, fi, fm)
 
-	p.id = itemID{guid: fm.GUID, link: link, title: fm.Title, feed: fi.scope}
+	p.id = folder.ItemID{GUID: fm.GUID, Link: link, Title: fm.Title, Feed: fi.scope}
 	if link == "" {
 		sum := sha256.Sum256([]byte(it.Title + "\x00" + it.Published + "\x00" + it.Updated + "\x00" + it.Content + "\x00" + it.Description))
-		p.id.hash = keyHash + hex.EncodeToString(sum[:16])
+		p.id.Hash = folder.KeyHash + hex.EncodeToString(sum[:16])
 	}
 	switch {
 	case link != "":
@@ -197,22 +199,22 @@ func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
 		if !hasDate {
 			dated = "dated as its file already is, else as of this run"
 		}
-		p.note = fmt.Sprintf("%s: date %q not read: %s", p.name, capBytes(strings.TrimSpace(badDate), 100), dated)
-	} else if zone := unknownZone(when); zone != "" {
+		p.note = fmt.Sprintf("%s: date %q not read: %s", p.name, frontmatter.CapBytes(strings.TrimSpace(badDate), 100), dated)
+	} else if zone := frontmatter.UnknownZone(when); zone != "" {
 		// Never silent either: the moment is the earliest the text can mean.
 		text := strings.TrimSpace(it.Published)
 		if text == "" {
 			text = strings.TrimSpace(it.Updated)
 		}
-		p.note = fmt.Sprintf("%s: date %q: zone %s unknown: read as UTC+14, the earliest moment it can mean", p.name, capBytes(text, 100), capBytes(zone, 5))
+		p.note = fmt.Sprintf("%s: date %q: zone %s unknown: read as UTC+14, the earliest moment it can mean", p.name, frontmatter.CapBytes(text, 100), frontmatter.CapBytes(zone, 5))
 	}
 	fallback := fm.GUID
 	if fallback == "" {
 		fallback = link
 	}
 	if fallback == "" {
-		fallback = p.id.hash
+		fallback = p.id.Hash
 	}
-	fm.Slug = Slug(fm.Title, fallback)
+	fm.Slug = frontmatter.Slug(fm.Title, fallback)
 	return p
 }

@@ -3,6 +3,7 @@ package convert
 import (
 	"feed2md/convert/body"
 	"feed2md/convert/fetch"
+	"feed2md/convert/frontmatter"
 	"fmt"
 	"strconv"
 	"strings"
@@ -61,7 +62,7 @@ func checkMigrateOptions(o *Options) error {
 // at most MaxTags in all.
 func (c *Converter) itemTags(it *gofeed.Item, title string) []string {
 	if c.opts.Tags == TagsTitle || c.opts.Tags == "" {
-		return Tags(title, c.stopwords, c.opts.MaxTags)
+		return frontmatter.Tags(title, c.stopwords, c.opts.MaxTags)
 	}
 	tags := FeedTags(it.Categories, c.opts.MaxTags)
 	if c.opts.Tags == TagsBoth && len(tags) < c.opts.MaxTags {
@@ -69,7 +70,7 @@ func (c *Converter) itemTags(it *gofeed.Item, title string) []string {
 		for _, t := range tags {
 			seen[t] = true
 		}
-		for _, t := range Tags(title, c.stopwords, c.opts.MaxTags) {
+		for _, t := range frontmatter.Tags(title, c.stopwords, c.opts.MaxTags) {
 			if len(tags) == c.opts.MaxTags {
 				break
 			}
@@ -94,7 +95,7 @@ func FeedTags(categories []string, max int) []string {
 	var tags []string
 	seen := map[string]bool{}
 	for _, c := range categories {
-		t := termOf(strings.ToLower(body.PlainText(c)))
+		t := frontmatter.TermOf(strings.ToLower(body.PlainText(c)))
 		if t == "" || seen[t] {
 			continue
 		}
@@ -112,9 +113,9 @@ func FeedTags(categories []string, max int) []string {
 // categories, authors and update time (renderItem adds the body). The
 // embedded layout uses none of the latter, so a default run does not
 // gather them.
-func (c *Converter) migrateData(it *gofeed.Item, link string, fi feedInfo, fm *FrontMatter) {
+func (c *Converter) migrateData(it *gofeed.Item, link string, fi feedInfo, fm *frontmatter.FrontMatter) {
 	if c.opts.Aliases {
-		if a := aliasFor(link, fi.base); a != "" {
+		if a := frontmatter.AliasFor(link, fi.base); a != "" {
 			fm.Aliases = []string{a}
 		}
 	}
@@ -133,7 +134,7 @@ func (c *Converter) migrateData(it *gofeed.Item, link string, fi feedInfo, fm *F
 		if err != nil || n < 0 {
 			n = 0
 		}
-		fm.Enclosures = append(fm.Enclosures, Enclosure{URL: u, Type: strings.TrimSpace(e.Type), Length: n})
+		fm.Enclosures = append(fm.Enclosures, frontmatter.Enclosure{URL: u, Type: strings.TrimSpace(e.Type), Length: n})
 	}
 	for _, cat := range it.Categories {
 		if cat = strings.TrimSpace(cat); cat != "" {
@@ -148,7 +149,7 @@ func (c *Converter) migrateData(it *gofeed.Item, link string, fi feedInfo, fm *F
 			fm.Authors = append(fm.Authors, name)
 		}
 	}
-	if t, ok := readDate(it.UpdatedParsed, it.Updated); ok {
+	if t, ok := frontmatter.ReadDate(it.UpdatedParsed, it.Updated); ok {
 		fm.Updated = t
 	}
 }

@@ -25,6 +25,8 @@ import (
 
 	"feed2md/convert/body"
 	"feed2md/convert/fetch"
+	"feed2md/convert/folder"
+	"feed2md/convert/frontmatter"
 	"feed2md/templates"
 
 	"go.yaml.in/yaml/v3"
@@ -56,7 +58,7 @@ func TestAliasFor(t *testing.T) {
 		{"", ""},
 	}
 	for _, c := range cases {
-		if got := aliasFor(c.link, site); got != c.want {
+		if got := frontmatter.AliasFor(c.link, site); got != c.want {
 			t.Errorf("aliasFor(%q) = %q, want %q", c.link, got, c.want)
 		}
 	}
@@ -81,17 +83,17 @@ func TestFeedTags(t *testing.T) {
 // the embedded template does, after tags, and a YAML parser reads them
 // back; without aliases there is no key.
 func TestDefaultLayoutAliases(t *testing.T) {
-	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, aliases := range [][]string{nil, {"/2019/01/it's.html"}, {"/a/", "/b\u2028"}} {
-		fm := FrontMatter{Title: "T", Date: "2026-01-02", Tags: []string{"t"}, Aliases: aliases}
-		want, err := render(tmpl, &fm, "<p>b</p>")
+		fm := frontmatter.FrontMatter{Title: "T", Date: "2026-01-02", Tags: []string{"t"}, Aliases: aliases}
+		want, err := frontmatter.Render(tmpl, &fm, "<p>b</p>")
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := renderDefault(nil, &fm, "<p>b</p>")
+		got := frontmatter.RenderDefault(nil, &fm, "<p>b</p>")
 		if !bytes.Equal(got, want) {
 			t.Fatalf("renderDefault wrote\n%s\nthe template\n%s", got, want)
 		}
@@ -184,7 +186,7 @@ func TestImagesFailedRetried(t *testing.T) {
 // TestFeedDataEachFormat: -tags feed and the template data from RSS, Atom
 // and JSON Feed alike, read back with a YAML parser.
 func TestFeedDataEachFormat(t *testing.T) {
-	tmpl, err := ParseTemplate(fstest.MapFS{"t.tmpl": {Data: []byte(`---
+	tmpl, err := frontmatter.ParseTemplate(fstest.MapFS{"t.tmpl": {Data: []byte(`---
 title: {{dq .Title}}
 tags:{{range .Tags}}
 - {{sq .}}{{end}}
@@ -329,7 +331,7 @@ func TestImageMemoryHostile(t *testing.T) {
 	rel, _ := filepath.Rel(dir, outside)
 	memory := fmt.Sprintf(`{%q: {"secret.png": %q}, "post": {"../../escape.png": %q, ".hidden.png": %q}}`,
 		rel, srv.URL+"/pic.png", srv.URL+"/pic.png", srv.URL+"/pic.png")
-	if err := os.WriteFile(filepath.Join(dir, imagesFile), []byte(memory), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, folder.ImagesFile), []byte(memory), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	feed := `<rss version="2.0"><channel><title>b</title><item><title>Post</title><link>https://blog.example/p</link>
@@ -354,7 +356,7 @@ func TestImageMemoryHostile(t *testing.T) {
 	if entries, err := os.ReadDir(outside); err != nil || len(entries) != 1 {
 		t.Errorf("the folder outside holds %v (%v)", entries, err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, imagesFile))
+	data, err := os.ReadFile(filepath.Join(dir, folder.ImagesFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,25 +372,25 @@ func FuzzAliasesLayout(f *testing.F) {
 	f.Add("https://blog.example/2019/01/it's.html", "x")
 	f.Add("https://blog.example/a%0Ab/%E2%80%A8/", "")
 	f.Add("https://www.blog.example/..%2f..%2f/'\"/", "#")
-	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, link, extra string) {
-		a := aliasFor(link, "https://blog.example/")
+		a := frontmatter.AliasFor(link, "https://blog.example/")
 		if a != "" && (!strings.HasPrefix(a, "/") || strings.Contains(a, "/../") || strings.HasSuffix(a, "/..") || strings.ContainsAny(a, "?#\\\n")) {
 			t.Fatalf("aliasFor(%q) = %q", link, a)
 		}
-		fm := FrontMatter{Title: "T", Date: "2026-01-02", Tags: []string{"t"}}
+		fm := frontmatter.FrontMatter{Title: "T", Date: "2026-01-02", Tags: []string{"t"}}
 		if a != "" {
 			// Invalid UTF-8 is written as U+FFFD (DoubleQuote): not an alias's case.
 			fm.Aliases = []string{a, strings.ToValidUTF8(extra, "\uFFFD")}
 		}
-		want, err := render(tmpl, &fm, "")
+		want, err := frontmatter.Render(tmpl, &fm, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := renderDefault(nil, &fm, "")
+		got := frontmatter.RenderDefault(nil, &fm, "")
 		if !bytes.Equal(got, want) {
 			t.Fatalf("renderDefault wrote\n%q\nthe template\n%q", got, want)
 		}
@@ -542,7 +544,7 @@ func FuzzImageName(f *testing.F) {
 		for i := 0; i < 5; i++ {
 			name := body.ImageName(u, ext, func(n string) bool { return taken[n] })
 			if name == "" || strings.ContainsAny(name, `/\`) || strings.Contains(name, "..") ||
-				strings.HasPrefix(name, ".") || filepath.Base(name) != name || !safeImageName(name) {
+				strings.HasPrefix(name, ".") || filepath.Base(name) != name || !folder.SafeImageName(name) {
 				t.Fatalf("ImageName(%q, %q) = %q: not a plain file name", u, ext, name)
 			}
 			if len(name) > 60+len("-99999")+len(".webp") /* ImageName keeps 60 bytes of the stem */ || !utf8.ValidString(name) {

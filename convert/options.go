@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/frontmatter"
 	"io"
 	"net/http"
 	"text/template"
@@ -10,19 +11,19 @@ import (
 // Options configure a Converter. The zero value of a field means its
 // default, as documented on it.
 type Options struct {
-	OutputDir  string             // the folder written to; created before the first write when missing (default ".")
-	Template   *template.Template // the front-matter template (required; see ParseTemplate)
-	Stopwords  Stopwords          // words never made tags (default DefaultStopwords())
-	MaxTags    int                // tags per item; negative for none (default 5)
-	Body       string             // BodyHTML (default) or BodyMarkdown
-	Raw        bool               // keep active content in bodies (no sanitizing)
-	Bundle     bool               // write <slug>/index.md instead of <slug>.md
-	Draft      bool               // write draft: true
-	DateFormat string             // Go layout of the date key (default "2006-01-02")
-	Location   *time.Location     // convert dates to this zone (default: the feed's own offset)
-	SiteZone   *time.Location     // the Hugo site's timeZone, which Hugo reads a date without a zone in (default UTC; see SiteTimeZone)
-	Categories []string           // the categories key (default: the source's host)
-	Source     string             // the source key (default: the feed's URL or self link)
+	OutputDir  string                // the folder written to; created before the first write when missing (default ".")
+	Template   *template.Template    // the front-matter template (required; see ParseTemplate)
+	Stopwords  frontmatter.Stopwords // words never made tags (default DefaultStopwords())
+	MaxTags    int                   // tags per item; negative for none (default 5)
+	Body       string                // BodyHTML (default) or BodyMarkdown
+	Raw        bool                  // keep active content in bodies (no sanitizing)
+	Bundle     bool                  // write <slug>/index.md instead of <slug>.md
+	Draft      bool                  // write draft: true
+	DateFormat string                // Go layout of the date key (default "2006-01-02")
+	Location   *time.Location        // convert dates to this zone (default: the feed's own offset)
+	SiteZone   *time.Location        // the Hugo site's timeZone, which Hugo reads a date without a zone in (default UTC; see SiteTimeZone)
+	Categories []string              // the categories key (default: the source's host)
+	Source     string                // the source key (default: the feed's URL or self link)
 
 	Client      *http.Client     // the HTTP client (default: a new one)
 	UserAgent   string           // sent with every request (default "feed2md")
@@ -82,3 +83,15 @@ const (
 	BodyHTML     = "html"     // the item's HTML, sanitized unless Raw
 	BodyMarkdown = "markdown" // CommonMark converted from the sanitized HTML
 )
+
+// Check reports a value of o that would reach the front matter as
+// something Hugo or a YAML parser cannot read: a date layout whose dates
+// Hugo does not parse back, a category or source that is not clean text,
+// an unknown theme or a template that ignores it.
+// New calls it; a command calls it first to fail as a usage error, before
+// any network or disk work. Values quoted with dq or sq need no more than
+// clean text: the date is written unquoted (the seed's `date: 2026-01-21`),
+// so its layout is tried on sample dates.
+func (o *Options) Check() error {
+	return frontmatter.CheckValues(o.DateFormat, o.Location, o.Categories, o.Source, o.Theme, o.Template)
+}

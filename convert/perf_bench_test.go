@@ -9,6 +9,8 @@ import (
 	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/feed/feedtest"
 	"feed2md/convert/fetch"
+	"feed2md/convert/folder"
+	"feed2md/convert/frontmatter"
 	"fmt"
 	"io"
 	"os"
@@ -355,7 +357,7 @@ func BenchmarkStages(b *testing.B) {
 	items := parsed.Items
 	c := newTestConverter(b, b.TempDir(), nil)
 	fi := newFeedInfo(parsed, fetch.Source{Path: "large.xml"}, "", &c.opts)
-	stop := DefaultStopwords()
+	stop := frontmatter.DefaultStopwords()
 	run := func(name string, fn func(b *testing.B)) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -399,7 +401,7 @@ func BenchmarkStages(b *testing.B) {
 	run("tags", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			for _, it := range items {
-				Tags(it.Title, stop, 5)
+				frontmatter.Tags(it.Title, stop, 5)
 			}
 		}
 		reportItems(b, len(items), 0)
@@ -407,7 +409,7 @@ func BenchmarkStages(b *testing.B) {
 	run("slug", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			for _, it := range items {
-				Slug(it.Title, it.GUID)
+				frontmatter.Slug(it.Title, it.GUID)
 			}
 		}
 		reportItems(b, len(items), 0)
@@ -443,7 +445,7 @@ func BenchmarkStages(b *testing.B) {
 			for _, p := range preps {
 				fm := p.fm
 				fm.Date = "2026-01-02"
-				if _, err := render(c.opts.Template, &fm, p.body); err != nil {
+				if _, err := frontmatter.Render(c.opts.Template, &fm, p.body); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -455,7 +457,7 @@ func BenchmarkStages(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			dir := b.TempDir()
 			for j := 0; j < len(items); j++ {
-				if err := atomicWrite(filepath.Join(dir, fmt.Sprintf("f%d.md", j)), body); err != nil {
+				if err := folder.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.md", j)), body); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"text/template"
 
+	"feed2md/convert/frontmatter"
 	"feed2md/templates"
 )
 
@@ -22,10 +23,10 @@ func TestQuoting(t *testing.T) {
 		{"- leading dash: and #hash", `"- leading dash: and #hash"`, `'- leading dash: and #hash'`},
 	}
 	for _, c := range cases {
-		if got := DoubleQuote(c.in); got != c.dq {
+		if got := frontmatter.DoubleQuote(c.in); got != c.dq {
 			t.Errorf("DoubleQuote(%q) = %s, want %s", c.in, got, c.dq)
 		}
-		if got := SingleQuote(c.in); got != c.sq {
+		if got := frontmatter.SingleQuote(c.in); got != c.sq {
 			t.Errorf("SingleQuote(%q) = %s, want %s", c.in, got, c.sq)
 		}
 	}
@@ -39,16 +40,16 @@ func FuzzFrontMatter(f *testing.F) {
 	f.Add("\x00\x1b\u0085\u2028\ufeff", "'''", "': #", "- x")
 	f.Add("---", "...", "\r\n", "\"")
 	f.Add("\xff\xfe", "🎉", "%", "null")
-	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, title, desc, link, tag string) {
-		fm := FrontMatter{
+		fm := frontmatter.FrontMatter{
 			Title: title, Date: "2026-01-21", Description: desc, Summary: desc, Slug: "s",
 			Image: link, Link: link, Source: link, Categories: []string{link}, Tags: []string{tag, title},
 		}
-		data, err := render(tmpl, &fm, "")
+		data, err := frontmatter.Render(tmpl, &fm, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +94,7 @@ func TestParseTemplateRejects(t *testing.T) {
 		"quoted by hand":       "---\ntitle: \"{{.Title}}\"\n---\n",
 	} {
 		fsys := mapFS{"t.tmpl": text}
-		if _, err := ParseTemplate(fsys, "t.tmpl"); err == nil {
+		if _, err := frontmatter.ParseTemplate(fsys, "t.tmpl"); err == nil {
 			t.Errorf("%s: template accepted", name)
 		} else if !strings.Contains(err.Error(), "t.tmpl") {
 			t.Errorf("%s: the error %q does not name the template", name, err)
@@ -110,14 +111,14 @@ func TestParseTemplateAccepts(t *testing.T) {
 		"date and time raw":   "---\ndate: {{.Date}}\nlastmod: {{.Time.Format \"2006-01-02T15:04:05Z07:00\"}}\n---\n",
 		"flow list of quoted": "---\ntags: [{{range $i, $t := .Tags}}{{if $i}}, {{end}}{{sq $t}}{{end}}]\n---\n",
 	} {
-		if _, err := ParseTemplate(mapFS{"t.tmpl": text}, "t.tmpl"); err != nil {
+		if _, err := frontmatter.ParseTemplate(mapFS{"t.tmpl": text}, "t.tmpl"); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, err := ParseTemplate(templates.FS, templates.FrontMatter); err != nil {
+	if _, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter); err != nil {
 		t.Error(err)
 	}
-	if _, err := ParseTemplate(os.DirFS(filepath.Join("..", "testdata", "templates")), "custom.tmpl"); err != nil {
+	if _, err := frontmatter.ParseTemplate(os.DirFS(filepath.Join("..", "testdata", "templates")), "custom.tmpl"); err != nil {
 		t.Error(err)
 	}
 }
@@ -129,15 +130,15 @@ func FuzzDefaultLayout(f *testing.F) {
 	f.Add("", "", "", "", "", "", "", "", "", "", false, "")
 	f.Add("T", "d", "", "", "s", "https://i.example/a'b: #c", "", "", "", "", false, "")
 	f.Add("\"'\\\n", "x", "\u2028", "\x00", "-", "'", "''", "\t", "a'b", "\ufeff", false, "{{< x >}}")
-	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		f.Fatal(err)
 	}
-	if !isDefaultLayout(tmpl) {
+	if !frontmatter.IsDefaultLayout(tmpl) {
 		f.Fatal("the embedded template is not recognised as the default layout")
 	}
 	f.Fuzz(func(t *testing.T, title, date, desc, sum, slug, image, link, source, cat, tag string, draft bool, body string) {
-		fm := FrontMatter{Title: title, Date: date, Description: desc, Summary: sum, Slug: slug, Image: image,
+		fm := frontmatter.FrontMatter{Title: title, Date: date, Description: desc, Summary: sum, Slug: slug, Image: image,
 			Link: link, Source: source, Draft: draft}
 		if cat != "" {
 			fm.Categories = []string{cat, cat + "2"}
@@ -146,16 +147,16 @@ func FuzzDefaultLayout(f *testing.F) {
 			fm.Tags = []string{tag}
 		}
 		// Without a theme, then with each (-theme): the theme's keys too.
-		for _, theme := range append([]string{""}, Themes()...) {
-			fm.Theme, fm.ThemeImage, fm.Images = theme, themeImage(image), socialImages(themeImage(image))
+		for _, theme := range append([]string{""}, frontmatter.Themes()...) {
+			fm.Theme, fm.ThemeImage, fm.Images = theme, frontmatter.ThemeImage(image), frontmatter.SocialImages(frontmatter.ThemeImage(image))
 			if link != "" {
 				fm.Images = append(fm.Images, link)
 			}
-			want, err := render(tmpl, &fm, body)
+			want, err := frontmatter.Render(tmpl, &fm, body)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := renderDefault(nil, &fm, body); string(got) != string(want) {
+			if got := frontmatter.RenderDefault(nil, &fm, body); string(got) != string(want) {
 				t.Fatalf("theme %q: renderDefault wrote\n%q\nthe template\n%q", theme, got, want)
 			}
 		}
@@ -163,7 +164,7 @@ func FuzzDefaultLayout(f *testing.F) {
 }
 
 func TestIsDefaultLayout(t *testing.T) {
-	if isDefaultLayout(template.Must(template.New("x").Funcs(TemplateFuncs()).Parse("---\ntitle: {{dq .Title}}\n---\n"))) {
+	if frontmatter.IsDefaultLayout(template.Must(template.New("x").Funcs(frontmatter.TemplateFuncs()).Parse("---\ntitle: {{dq .Title}}\n---\n"))) {
 		t.Error("another template taken for the default")
 	}
 }
@@ -174,16 +175,16 @@ func TestIsDefaultLayout(t *testing.T) {
 func TestCategoriesCappedInBytes(t *testing.T) {
 	long := strings.Repeat("é", 60) + ".example" // 128 bytes
 	shared := []string{"ok.example", long}
-	fm := FrontMatter{Title: "T", Date: "2026-01-02", Slug: "t", Categories: shared}
-	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	fm := frontmatter.FrontMatter{Title: "T", Date: "2026-01-02", Slug: "t", Categories: shared}
+	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		t.Fatal(err)
 	}
-	viaTemplate, err := render(tmpl, &fm, "")
+	viaTemplate, err := frontmatter.Render(tmpl, &fm, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	fast := renderDefault(nil, &fm, "")
+	fast := frontmatter.RenderDefault(nil, &fm, "")
 	if string(fast) != string(viaTemplate) {
 		t.Fatalf("the two paths differ:\n%s\n%s", fast, viaTemplate)
 	}

@@ -3,27 +3,18 @@ package convert
 import (
 	"context"
 	"errors"
+	"feed2md/convert/feed/feedtest"
 	"feed2md/convert/fetch"
+	"feed2md/convert/folder"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
-
-// symlinkOrSkip makes a symbolic link, skipping loudly where the system
-// has none.
-func symlinkOrSkip(t *testing.T, target, link string) {
-	t.Helper()
-	if err := os.Symlink(target, link); err != nil {
-		t.Skipf("SKIPPED: no symbolic links here: %v", err)
-	}
-}
 
 // outsideFiles returns name → content of every file in dir.
 func outsideFiles(t *testing.T, dir string) map[string]string {
@@ -49,7 +40,7 @@ func outsideFiles(t *testing.T, dir string) map[string]string {
 // file, writes no item, and the outside folder is exactly as it was.
 func TestOwnFilesNeverFollowLinks(t *testing.T) {
 	feed := rss(item{title: "Linkless", guid: "g-1", body: "x"}, item{title: "Linked", link: "https://e.test/l", body: "y"})
-	for _, own := range []string{lockFile, idsFile} {
+	for _, own := range []string{folder.LockFile, folder.IDsFile} {
 		for _, dangling := range []bool{false, true} {
 			t.Run(own+map[bool]string{false: " to a file", true: " dangling"}[dangling], func(t *testing.T) {
 				out, outside := t.TempDir(), t.TempDir()
@@ -60,9 +51,9 @@ func TestOwnFilesNeverFollowLinks(t *testing.T) {
 					}
 				}
 				want := outsideFiles(t, outside)
-				symlinkOrSkip(t, victim, filepath.Join(out, own))
+				feedtest.SymlinkOrSkip(t, victim, filepath.Join(out, own))
 				res := convertBytes(t, out, feed, nil)
-				var le *linkError
+				var le *folder.LinkError
 				if !errors.As(res.Err, &le) || le.Path != filepath.Join(out, own) {
 					t.Fatalf("err %v, want a link error naming %s", res.Err, own)
 				}
@@ -80,56 +71,14 @@ func TestOwnFilesNeverFollowLinks(t *testing.T) {
 	}
 }
 
-// TestLinkedIDsFileNotRead: even where the lock is not taken (a dry run),
-// the identities file is not read through a link.
-func TestLinkedIDsFileNotRead(t *testing.T) {
-	out, outside := t.TempDir(), t.TempDir()
-	victim := filepath.Join(outside, "secret.json")
-	if err := os.WriteFile(victim, []byte(`{"guid:g-1": "stolen"}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	symlinkOrSkip(t, victim, filepath.Join(out, idsFile))
-	// A file the stolen identity names, so that reading it would show.
-	if err := os.WriteFile(filepath.Join(out, "stolen.md"), []byte("---\ntitle: \"x\"\n---\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s, _ := openStore(out, false, true)
-	s.mu.Lock()
-	err := s.index()
-	s.mu.Unlock()
-	var le *linkError
-	if !errors.As(err, &le) {
-		t.Fatalf("index: %v, want a link error", err)
-	}
-	if len(s.byKey) != 0 {
-		t.Errorf("identities read through the link: %v", s.byKey)
-	}
-}
-
-// TestTempNamesNeverFollowLinks: a temporary name taken by a link to a
-// file outside the folder (one that does not exist, which O_CREAT alone
-// would create) is skipped for another name; a stale link of that name is
-// removed as a stale temporary file is, and its target left alone.
-func TestTempNamesNeverFollowLinks(t *testing.T) {
+// TestStaleTempLinkRemoved puts a link named as a temporary file of ours,
+// to a file outside, in the output folder: a run removes it, and never
+// writes through it.
+func TestStaleTempLinkRemoved(t *testing.T) {
 	out, outside := t.TempDir(), t.TempDir()
 	victim := filepath.Join(outside, "victim")
-	symlinkOrSkip(t, victim, filepath.Join(out, tmpPrefix+"taken"))
-	names := []string{tmpPrefix + "taken", tmpPrefix + "free"}
-	f, err := createTemp(out, func() string { n := names[0]; names = names[1:]; return n })
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Write([]byte("data"))
-	f.Close()
-	if filepath.Base(f.Name()) != tmpPrefix+"free" {
-		t.Errorf("temporary file %s, want the free name", f.Name())
-	}
-	if _, err := os.Lstat(victim); !errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("the link's target was created: %v", err)
-	}
-	os.Remove(f.Name())
+	feedtest.SymlinkOrSkip(t, victim, filepath.Join(out, folder.TmpPrefix+"taken"))
 
-	// Through a run: the link is removed, not followed.
 	if err := os.WriteFile(victim, []byte("keep"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +89,7 @@ func TestTempNamesNeverFollowLinks(t *testing.T) {
 	if got := outsideFiles(t, outside); got["victim"] != "keep" || len(got) != 1 {
 		t.Errorf("outside the folder: %v", got)
 	}
-	if _, err := os.Lstat(filepath.Join(out, tmpPrefix+"taken")); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Lstat(filepath.Join(out, folder.TmpPrefix+"taken")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the stale temporary link is still there: %v", err)
 	}
 }
@@ -149,11 +98,11 @@ func TestTempNamesNeverFollowLinks(t *testing.T) {
 // refused with a clear error, never opened for writing.
 func TestLockIsNotARegularFile(t *testing.T) {
 	out := t.TempDir()
-	if err := os.Mkdir(filepath.Join(out, lockFile), 0o755); err != nil {
+	if err := os.Mkdir(filepath.Join(out, folder.LockFile), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	res := convertBytes(t, out, rss(item{title: "A", link: "https://e.test/a"}), nil)
-	if res.Err == nil || !strings.Contains(res.Err.Error(), lockFile) {
+	if res.Err == nil || !strings.Contains(res.Err.Error(), folder.LockFile) {
 		t.Fatalf("err %v, want one naming the lock", res.Err)
 	}
 }
@@ -248,7 +197,7 @@ func TestRerunTouchesNoFile(t *testing.T) {
 				t.Fatalf("first run: %+v", res)
 			}
 			before := snapshot(t, out)
-			for _, own := range []string{lockFile, idsFile} {
+			for _, own := range []string{folder.LockFile, folder.IDsFile} {
 				if _, ok := before[own]; !ok {
 					t.Fatalf("no %s after the first run: the test would prove less", own)
 				}
@@ -327,7 +276,7 @@ func TestNothingToConvertCreatesNothing(t *testing.T) {
 // TestLockedErrorWithoutPID: where the system does not tell who holds the
 // lock, the message says what it can.
 func TestLockedErrorWithoutPID(t *testing.T) {
-	e := &LockedError{Dir: "out", Wait: time.Second}
+	e := &folder.LockedError{Dir: "out", Wait: time.Second}
 	if got := e.Error(); !strings.HasPrefix(got, "another feed2md run is still writing to out after 1s (-lock-wait): this run changed nothing") {
 		t.Errorf("%q", got)
 	}
@@ -343,40 +292,5 @@ func TestLockedErrorWithoutPID(t *testing.T) {
 	e.Wait = 0
 	if got, want := e.Error(), "another feed2md run (pid 42) is writing to out, and -lock-wait is 0 (do not wait): this run changed nothing; give -lock-wait a duration such as 10m, or run less often"; got != want {
 		t.Errorf("%q\nwant %q", got, want)
-	}
-}
-
-// TestLockHolderNamed: on Linux the waiting run learns the holder's
-// process id from the kernel, the lock file holding none.
-func TestLockHolderNamed(t *testing.T) {
-	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
-		t.Skip("SKIPPED: no flock on " + runtime.GOOS + ": overlapping runs are not guarded there")
-	}
-	out := t.TempDir()
-	held, err := lockFolder(context.Background(), out, 0, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer held.unlock()
-	// A second open file description of the same file: flock treats it as
-	// another holder, as it would another process.
-	var waitedFor string
-	_, err = lockFolder(context.Background(), out, 150*time.Millisecond, func(pid string) { waitedFor = pid })
-	var le *LockedError
-	if !errors.As(err, &le) {
-		t.Fatalf("err %v, want a LockedError", err)
-	}
-	want := ""
-	if runtime.GOOS == "linux" {
-		want = strconv.Itoa(os.Getpid())
-	}
-	if le.PID != want {
-		t.Errorf("PID %q, want %q", le.PID, want)
-	}
-	if waitedFor == "" || (want != "" && waitedFor != want) {
-		t.Errorf("onWait got %q", waitedFor)
-	}
-	if data, err := os.ReadFile(filepath.Join(out, lockFile)); err != nil || len(data) != 0 {
-		t.Errorf("the lock file holds %q (%v), want nothing", data, err)
 	}
 }

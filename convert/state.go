@@ -7,6 +7,7 @@ import (
 	"errors"
 	"feed2md/convert/feed"
 	"feed2md/convert/fetch"
+	"feed2md/convert/folder"
 	"fmt"
 	"io/fs"
 	"os"
@@ -202,7 +203,7 @@ func (s *state) save() error {
 	if err != nil {
 		return err
 	}
-	if err := atomicWritePrivate(s.path, append(data, '\n')); err != nil {
+	if err := folder.WriteFilePrivate(s.path, append(data, '\n')); err != nil {
 		return &StateError{Path: s.path, Err: err}
 	}
 	s.dirty = false

@@ -1,6 +1,8 @@
 package convert
 
 import (
+	"feed2md/convert/folder"
+	"feed2md/convert/frontmatter"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -161,7 +163,7 @@ func TestIdentityWithoutLink(t *testing.T) {
 	if m["link"] != "" || m["title"] != "By guid, retitled" {
 		t.Errorf("%v", m)
 	}
-	if _, err := os.Stat(filepath.Join(out, idsFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(out, folder.IDsFile)); err != nil {
 		t.Errorf("identities not kept: %v", err)
 	}
 }
@@ -203,7 +205,7 @@ func TestWriteErrorLeavesNoTemp(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(out, "blocked.md", "keep"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := atomicWrite(filepath.Join(out, "blocked.md"), []byte("x")); err == nil {
+	if err := folder.WriteFile(filepath.Join(out, "blocked.md"), []byte("x")); err == nil {
 		t.Fatal("write over a folder succeeded")
 	}
 	assertNoTemp(t, out)
@@ -245,14 +247,14 @@ func assertNoTemp(t *testing.T, dir string) {
 	t.Helper()
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), tmpPrefix) {
+		if strings.HasPrefix(e.Name(), folder.TmpPrefix) {
 			t.Errorf("temporary file %s left behind", e.Name())
 		}
 	}
 }
 
 func shaPrefix(s string) string {
-	return strings.TrimPrefix(Slug("", s), "item-")
+	return strings.TrimPrefix(frontmatter.Slug("", s), "item-")
 }
 
 // TestLinksAreNeverWrittenThrough puts symbolic links where items' files
@@ -284,7 +286,7 @@ func TestLinksAreNeverWrittenThrough(t *testing.T) {
 // file; the next run (holding the lock) removes it.
 func TestStaleTempFilesRemoved(t *testing.T) {
 	out := t.TempDir()
-	stale := filepath.Join(out, tmpPrefix+"killed")
+	stale := filepath.Join(out, folder.TmpPrefix+"killed")
 	if err := os.WriteFile(stale, []byte("half"), 0o644); err != nil {
 		t.Fatal(err)
 	}

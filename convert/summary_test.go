@@ -5,6 +5,7 @@ import (
 	"feed2md/convert/body"
 	"feed2md/convert/body/bodytest"
 	"feed2md/convert/feed/corpustest"
+	"feed2md/convert/frontmatter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,7 +69,7 @@ func TestSummaryText(t *testing.T) {
 		{" # spaced", `\# spaced`},
 	}
 	for _, tc := range cases {
-		if got := SummaryText(tc.in); got != tc.want {
+		if got := frontmatter.SummaryText(tc.in); got != tc.want {
 			t.Errorf("SummaryText(%q)\n got %q\nwant %q", tc.in, got, tc.want)
 		}
 		checkSummary(t, tc.in)
@@ -80,10 +81,10 @@ func TestSummaryText(t *testing.T) {
 // both keys.
 func TestSummaryTextShares(t *testing.T) {
 	s := "U.S. envoy's talks -- Putin... #1 at 9:30, 50% off! a | b"
-	if got := SummaryText(s); got != s || unsafe.StringData(got) != unsafe.StringData(s) {
+	if got := frontmatter.SummaryText(s); got != s || unsafe.StringData(got) != unsafe.StringData(s) {
 		t.Errorf("SummaryText(%q) = %q, a copy or another text", s, got)
 	}
-	if n := testing.AllocsPerRun(100, func() { SummaryText(s) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { frontmatter.SummaryText(s) }); n != 0 {
 		t.Errorf("SummaryText allocates %v times for a text with nothing to escape", n)
 	}
 }
@@ -102,7 +103,7 @@ func summaryProblem(t testing.TB, md goldmark.Markdown, desc string) string {
 	// Not bodytest.HugoRender: Hugo reads no shortcode in front matter, so it
 	// does not undo their escapes either (summary_hugo_test.go checks).
 	var buf bytes.Buffer
-	if err := md.Convert([]byte(SummaryText(desc)), &buf); err != nil {
+	if err := md.Convert([]byte(frontmatter.SummaryText(desc)), &buf); err != nil {
 		t.Fatal(err)
 	}
 	page := buf.String()
@@ -139,7 +140,7 @@ func checkSummary(t testing.TB, desc string) {
 	t.Helper()
 	for _, raw := range []bool{false, true} {
 		if p := summaryProblem(t, summaryMarkdown[raw], desc); p != "" {
-			t.Errorf("description %q (unsafe %v), summary %q:\n%s", desc, raw, SummaryText(desc), p)
+			t.Errorf("description %q (unsafe %v), summary %q:\n%s", desc, raw, frontmatter.SummaryText(desc), p)
 		}
 	}
 }
@@ -207,14 +208,14 @@ func TestSummaryRendersAsText(t *testing.T) {
 	}
 	bad, escaped := 0, 0
 	for _, d := range descs {
-		if SummaryText(d) != d {
+		if frontmatter.SummaryText(d) != d {
 			escaped++
 		}
 		for _, raw := range []bool{false, true} {
 			if p := summaryProblem(t, summaryMarkdown[raw], d); p != "" {
 				bad++
 				if bad <= 10 {
-					t.Errorf("description %q (unsafe %v), summary %q:\n%s", d, raw, SummaryText(d), p)
+					t.Errorf("description %q (unsafe %v), summary %q:\n%s", d, raw, frontmatter.SummaryText(d), p)
 				}
 			}
 		}
@@ -250,7 +251,7 @@ func TestSummaryKeys(t *testing.T) {
 <item><title>One</title><link>https://example.com/1</link><description>Why &amp;lt;b&amp;gt; is *bold*</description></item>
 <item><title>Two</title><link>https://example.com/2</link><description>U.S. envoy's "talks" -- Putin...</description></item>
 </channel></rss>`
-	user, err := ParseTemplate(mapFS{"fm.tmpl": "---\ntitle: {{dq .Title}}\nsummary: {{dq .Summary}}\ndescription: {{dq .Description}}\n---\n"}, "fm.tmpl")
+	user, err := frontmatter.ParseTemplate(mapFS{"fm.tmpl": "---\ntitle: {{dq .Title}}\nsummary: {{dq .Summary}}\ndescription: {{dq .Description}}\n---\n"}, "fm.tmpl")
 	if err != nil {
 		t.Fatal(err)
 	}

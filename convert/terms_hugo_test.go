@@ -1,6 +1,8 @@
 package convert
 
 import (
+	"feed2md/convert/feed/feedtest"
+	"feed2md/convert/frontmatter"
 	"fmt"
 	"html"
 	"os"
@@ -75,10 +77,10 @@ func hugoTermsSite(t *testing.T, hugo, themes, theme, tags string) {
 			list, _ := m[tax].([]any)
 			for _, v := range list {
 				term := fmt.Sprint(v)
-				if term != Term(term) {
-					t.Errorf("%s: %s term %q is not its own term (%q)", name, tax, term, Term(term))
+				if term != frontmatter.Term(term) {
+					t.Errorf("%s: %s term %q is not its own term (%q)", name, tax, term, frontmatter.Term(term))
 				}
-				want[tax][hugoTermPath(term)] = true
+				want[tax][frontmatter.HugoTermPath(term)] = true
 			}
 		}
 	}
@@ -138,7 +140,7 @@ func buildTermsSiteAt(t *testing.T, site, hugo, themes, theme, tags string, cats
 		files["layouts/_default/terms.html"] = `{{ range .Data.Terms.Alphabetical }}<a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a>{{ end }}`
 	}
 	files["hugo.toml"] = config
-	writeFiles(t, site, files)
+	feedtest.WriteFiles(t, site, files)
 
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://blog.example/</link>`)

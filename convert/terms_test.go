@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/frontmatter"
 	"net/url"
 	"path"
 	"reflect"
@@ -57,7 +58,7 @@ func TestTerm(t *testing.T) {
 		{strings.Repeat("a", 98) + "%2e", strings.Repeat("a", 98) + "%2", "the cut comes first; %2 is no escape"},
 		{"a\xffb", "a\uFFFDb", "invalid UTF-8 replaced"},
 	} {
-		if got := Term(c.in); got != c.want {
+		if got := frontmatter.Term(c.in); got != c.want {
 			t.Errorf("Term(%q) = %q, want %q (%s)", c.in, got, c.want, c.why)
 		}
 	}
@@ -88,7 +89,7 @@ func TestHugoTermPath(t *testing.T) {
 		"．．":       "",
 		"Ünïcode":  "ünïcode",
 	} {
-		if got := hugoTermPath(in); got != want {
+		if got := frontmatter.HugoTermPath(in); got != want {
 			t.Errorf("hugoTermPath(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -109,7 +110,7 @@ func TestHostTerm(t *testing.T) {
 		"http://[::1]/x":           "::1",
 		"not a url %":              "",
 	} {
-		if got := hostTerm(in); got != want {
+		if got := frontmatter.HostTerm(in); got != want {
 			t.Errorf("hostTerm(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -146,7 +147,7 @@ func FuzzFeedTags(f *testing.F) {
 		for _, tag := range FeedTags([]string{a, b}, 5) {
 			checkTermInvariants(t, tag)
 		}
-		if c := Term(a); c != "" {
+		if c := frontmatter.Term(a); c != "" {
 			checkTermInvariants(t, c)
 		}
 	})
@@ -157,14 +158,14 @@ func checkTermInvariants(t *testing.T, tag string) {
 	switch {
 	case !utf8.ValidString(tag):
 		t.Fatalf("term %q is not UTF-8", tag)
-	case len(tag) > maxNameBytes:
+	case len(tag) > frontmatter.MaxNameBytes:
 		t.Fatalf("term %q has %d bytes", tag, len(tag))
 	case strings.ContainsAny(tag, `/\`):
 		t.Fatalf("term %q holds a separator", tag)
 	case !strings.ContainsFunc(tag, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
 		t.Fatalf("term %q has no letter or digit", tag)
 	}
-	p := hugoTermPath(tag)
+	p := frontmatter.HugoTermPath(tag)
 	// On disk: public/tags/<p>/index.html, one folder below tags/.
 	if disk := path.Clean("/tags/" + strings.ReplaceAll(p, `\`, "/")); path.Dir(disk) != "/tags" {
 		t.Fatalf("term %q: Hugo writes %s", tag, disk)
@@ -186,15 +187,15 @@ func checkTermInvariants(t *testing.T, tag string) {
 // TestTermsTemplateFunc: a -template writing the item's own categories
 // as a taxonomy gets terms through "terms".
 func TestTermsTemplateFunc(t *testing.T) {
-	if got, want := Terms([]string{"..", "Go", "a/b", "%2e%2e", "Go", " ", "go"}), []string{"Go", "a-b", "go"}; !reflect.DeepEqual(got, want) {
+	if got, want := frontmatter.Terms([]string{"..", "Go", "a/b", "%2e%2e", "Go", " ", "go"}), []string{"Go", "a-b", "go"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Terms = %q, want %q", got, want)
 	}
-	tmpl, err := ParseTemplate(fstest.MapFS{"t.tmpl": {Data: []byte("---\ntitle: {{dq .Title}}\ncategories:{{range terms .ItemCategories}}\n- {{dq .}}{{end}}\n---\n")}}, "t.tmpl")
+	tmpl, err := frontmatter.ParseTemplate(fstest.MapFS{"t.tmpl": {Data: []byte("---\ntitle: {{dq .Title}}\ncategories:{{range terms .ItemCategories}}\n- {{dq .}}{{end}}\n---\n")}}, "t.tmpl")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	if err := tmpl.Execute(&b, &FrontMatter{Title: "T", ItemCategories: []string{"..", "News/World", "/"}}); err != nil {
+	if err := tmpl.Execute(&b, &frontmatter.FrontMatter{Title: "T", ItemCategories: []string{"..", "News/World", "/"}}); err != nil {
 		t.Fatal(err)
 	}
 	if want := "---\ntitle: \"T\"\ncategories:\n- \"News-World\"\n---\n"; b.String() != want {

@@ -2,6 +2,8 @@ package convert
 
 import (
 	"feed2md/convert/body/bodytest"
+	"feed2md/convert/feed/feedtest"
+	"feed2md/convert/frontmatter"
 	"fmt"
 	"html"
 	"net/http"
@@ -206,7 +208,7 @@ func TestThemeSitesRunNoScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	var names []string
-	for _, th := range Themes() {
+	for _, th := range frontmatter.Themes() {
 		if _, err := os.Stat(filepath.Join(themes, th, "layouts")); err != nil {
 			skipPart(t, "theme %s: %v (../shared/themes beside the clone holds the themes)", th, err)
 			continue
@@ -330,7 +332,7 @@ func buildThemeSite(t *testing.T, hugo, themes, feed string, s *themeSite) {
 		// title in share links, a table of contents, breadcrumbs.
 		"[params]\n  mainSections = ['posts']\n  ShowShareButtons = true\n  ShowToc = true\n  ShowBreadCrumbs = true\n" +
 		"  ShowPostNavLinks = true\n  ShowReadingTime = true\n  ShowCodeCopyButtons = true\n"
-	writeFiles(t, site, map[string]string{"hugo.toml": config})
+	feedtest.WriteFiles(t, site, map[string]string{"hugo.toml": config})
 	posts := filepath.Join(site, "content", "posts")
 	res := convertBytes(t, posts, feed, func(o *Options) {
 		o.Body = s.mode
@@ -402,7 +404,7 @@ func buildThemeSite(t *testing.T, hugo, themes, feed string, s *themeSite) {
 				t.Errorf("%s has no tags", name)
 			}
 			for _, v := range list {
-				want[tax+"/"+hugoTermPath(fmt.Sprint(v))+"/index.html"] = true
+				want[tax+"/"+frontmatter.HugoTermPath(fmt.Sprint(v))+"/index.html"] = true
 			}
 		}
 	}
@@ -435,7 +437,7 @@ func buildThemeSite(t *testing.T, hugo, themes, feed string, s *themeSite) {
 			t.Fatalf("the item page has no </main>")
 		}
 		page := string(item[:i]) + live + string(item[i:])
-		writeFiles(t, s.public, map[string]string{name + "/index.html": page})
+		feedtest.WriteFiles(t, s.public, map[string]string{name + "/index.html": page})
 		s.canaries = append(s.canaries, "/"+name+"/")
 		s.files["/"+name+"/"] = name + "/index.html"
 	}

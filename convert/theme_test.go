@@ -13,6 +13,7 @@ import (
 	"testing"
 	"text/template"
 
+	"feed2md/convert/frontmatter"
 	"feed2md/templates"
 )
 
@@ -29,7 +30,7 @@ func themeFrontMatter(t testing.TB, data []byte, theme string) map[string]any {
 	m, keys, _ := frontMatterKeys(t, data)
 	want := append([]string(nil), layoutKeys[:len(layoutKeys)-1]...)
 	img, _ := m["image"].(string)
-	if socialImages(img) != nil {
+	if frontmatter.SocialImages(img) != nil {
 		want = append(want, "images")
 	}
 	if k := themeKey[theme]; k != "" && img != "" {
@@ -42,7 +43,7 @@ func themeFrontMatter(t testing.TB, data []byte, theme string) map[string]any {
 	if img == "" {
 		return m
 	}
-	img = themeImage(img)
+	img = frontmatter.ThemeImage(img)
 	if ims, ok := m["images"].([]any); ok && (len(ims) != 1 || ims[0] != img) {
 		t.Errorf("images %v, want [%s]", ims, img)
 	}
@@ -63,7 +64,7 @@ func themeFrontMatter(t testing.TB, data []byte, theme string) map[string]any {
 // hostile as a feed may give, by the embedded template and by
 // renderDefault alike; without a theme or an image nothing is added.
 func TestThemeKeys(t *testing.T) {
-	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,13 +91,13 @@ func TestThemeKeys(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.theme+" "+c.image, func(t *testing.T) {
-			fm := FrontMatter{Title: "T", Date: "2026-01-02", Slug: "t", Image: c.image, Tags: []string{"bots"},
-				Theme: c.theme, ThemeImage: themeImage(c.image), Images: socialImages(themeImage(c.image))}
-			viaTemplate, err := render(tmpl, &fm, "")
+			fm := frontmatter.FrontMatter{Title: "T", Date: "2026-01-02", Slug: "t", Image: c.image, Tags: []string{"bots"},
+				Theme: c.theme, ThemeImage: frontmatter.ThemeImage(c.image), Images: frontmatter.SocialImages(frontmatter.ThemeImage(c.image))}
+			viaTemplate, err := frontmatter.Render(tmpl, &fm, "")
 			if err != nil {
 				t.Fatal(err)
 			}
-			fast := renderDefault(nil, &fm, "")
+			fast := frontmatter.RenderDefault(nil, &fm, "")
 			if string(fast) != string(viaTemplate) {
 				t.Fatalf("the two paths differ:\n%s\n%s", fast, viaTemplate)
 			}
@@ -104,7 +105,7 @@ func TestThemeKeys(t *testing.T) {
 			if tail != c.want+"---\n" {
 				t.Errorf("wrote\n%s\nwant\n%s---", tail, c.want)
 			}
-			if !strings.Contains(string(fast), "\nimage: "+SingleQuote(c.image)+"\n") {
+			if !strings.Contains(string(fast), "\nimage: "+frontmatter.SingleQuote(c.image)+"\n") {
 				t.Errorf("the image key is not the image as given:\n%s", fast)
 			}
 			if c.theme != "" {
@@ -153,9 +154,9 @@ func TestThemeDownloadedImage(t *testing.T) {
 // user's template must use .Theme, and stay valid YAML with it.
 func TestCheckTheme(t *testing.T) {
 	parse := func(text string) *template.Template {
-		return template.Must(template.New("t").Funcs(TemplateFuncs()).Parse(text))
+		return template.Must(template.New("t").Funcs(frontmatter.TemplateFuncs()).Parse(text))
 	}
-	def, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	def, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,13 +188,13 @@ func TestCheckTheme(t *testing.T) {
 // TestThemeFingerprint: a theme changes the options' fingerprint (the
 // files are rewritten when it changes); no theme keeps the default one.
 func TestThemeFingerprint(t *testing.T) {
-	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
+	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		t.Fatal(err)
 	}
 	seen := map[string]string{}
-	for _, theme := range append([]string{""}, Themes()...) {
-		o := Options{Template: tmpl, Theme: theme, Stopwords: DefaultStopwords()}
+	for _, theme := range append([]string{""}, frontmatter.Themes()...) {
+		o := Options{Template: tmpl, Theme: theme, Stopwords: frontmatter.DefaultStopwords()}
 		fp := optionsFingerprint(&o)
 		if other, ok := seen[fp]; ok {
 			t.Errorf("themes %q and %q share a fingerprint", other, theme)
@@ -227,7 +228,7 @@ func TestThemeNotice(t *testing.T) {
 				t.Fatal(err)
 			}
 			posts := filepath.Join(site, "content", "posts")
-			got := ThemeNotice(posts, "")
+			got := frontmatter.ThemeNotice(posts, "")
 			if c.want == "" && got != "" || !strings.Contains(got, c.want) {
 				t.Errorf("notice %q, want one with %q", got, c.want)
 			}
@@ -239,19 +240,19 @@ func TestThemeNotice(t *testing.T) {
 			}
 			// The right -theme: no notice; another: one naming the right one.
 			right := strings.TrimPrefix(c.want, "-theme ")
-			if n := ThemeNotice(posts, right); n != "" {
+			if n := frontmatter.ThemeNotice(posts, right); n != "" {
 				t.Errorf("with -theme %s: %q", right, n)
 			}
 			other := "stack"
 			if right == "stack" {
 				other = "ananke"
 			}
-			if n := ThemeNotice(posts, other); !strings.Contains(n, ", not "+other+": use "+c.want+" ") {
+			if n := frontmatter.ThemeNotice(posts, other); !strings.Contains(n, ", not "+other+": use "+c.want+" ") {
 				t.Errorf("with -theme %s: %q, want one naming %s", other, n, c.want)
 			}
 		})
 	}
-	if n := ThemeNotice(t.TempDir(), ""); n != "" {
+	if n := frontmatter.ThemeNotice(t.TempDir(), ""); n != "" {
 		t.Errorf("no site: %q", n)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"context"
 	"feed2md/convert/arena"
 	"feed2md/convert/feed"
+	"feed2md/convert/folder"
+	"feed2md/convert/frontmatter"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -108,7 +110,7 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 		failed bool // its error is in errs
 		full   bool // not written: the file system is full (see FullError)
 	}
-	actions := [...]string{ActionNew, ActionUpdated, ActionUnchanged}
+	actions := [...]string{folder.ActionNew, folder.ActionUpdated, folder.ActionUnchanged}
 	outcomes := make([]outcome, n)
 	var strs arena.Arena
 	var errMu sync.Mutex
@@ -121,17 +123,17 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 	}
 	// notWritten records that item i, claimed as f, is not written
 	// because the file system is full (err, when its write said so).
-	notWritten := func(i int, f *stored, err error) {
+	notWritten := func(i int, f *folder.Stored, err error) {
 		if err != nil {
-			c.store.setFull(err)
+			c.store.SetFull(err)
 			stop()
 		}
-		c.store.drop(f)
+		c.store.Drop(f)
 		outcomes[i].full = true
 	}
 	type job struct {
 		i    int
-		f    *stored
+		f    *folder.Stored
 		data []byte
 	}
 	writes := make(chan job, 64)
@@ -141,7 +143,7 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 		go func() {
 			defer wg.Done()
 			for j := range writes {
-				if j.data == nil && c.store.full() != nil {
+				if j.data == nil && c.store.Full() != nil {
 					// The file system filled up: its images are not
 					// fetched. (A rendered item is still compared with
 					// its file: one that holds it is unchanged.)
@@ -152,7 +154,7 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 					// -images download: the item's images go into its
 					// bundle first, then it is rendered (download.go).
 					var err error
-					if j.data, err = c.images.finish(ctx, j.f, res); isFull(err) {
+					if j.data, err = c.images.finish(ctx, j.f, res); folder.IsFull(err) {
 						notWritten(j.i, j.f, err)
 						continue
 					} else if err != nil {
@@ -160,9 +162,9 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 						continue
 					}
 				}
-				action, err := c.store.write(j.f, j.data)
+				action, err := c.store.Write(j.f, j.data)
 				c.releaseBuffer(j.data)
-				if isFull(err) {
+				if folder.IsFull(err) {
 					notWritten(j.i, j.f, err)
 					continue
 				}
@@ -179,8 +181,8 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 		}()
 	}
 	handled := 0 // items taken in order; after an interrupt, the rest are not
-	ids := newFeedIDs(fi.scope)
-	c.store.knowOldScope(fi.scope, fi.oldScope)
+	ids := folder.NewFeedIDs(fi.scope)
+	c.store.KnowOldScope(fi.scope, fi.oldScope)
 	type later struct {
 		i    int
 		p    *prepared
@@ -189,11 +191,11 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 	}
 	var deferred []later
 	claimed := map[arena.Digest]struct{}{} // the keys this feed's items were claimed under
-	send := func(i int, key, used string, f *stored, data []byte) {
+	send := func(i int, key, used string, f *folder.Stored, data []byte) {
 		if used == key {
 			claimed[arena.DigestOf(key)] = struct{}{}
 		}
-		outcomes[i].file = strs.Add(f.name)
+		outcomes[i].file = strs.Add(f.Name)
 		writes <- job{i, f, data}
 	}
 	c.pipeline(pctx, list, fi, func(i int, p *prepared) {
@@ -212,25 +214,25 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 			fail(i, p.err)
 			return
 		}
-		key, firstLink, repeat := ids.see(&p.id)
+		key, firstLink, repeat := ids.See(&p.id)
 		if repeat {
 			outcomes[i].dup = true
 			res.Repeats = append(res.Repeats, p.name)
 			return
 		}
-		lo := looseNo
+		lo := folder.LooseNo
 		switch {
 		case firstLink && len(deferred) < maxDeferred:
-			lo = looseLater
+			lo = folder.LooseLater
 		case firstLink:
 			// Too many to hold: decided now, as if no later item had the link.
-			lo = looseTake
+			lo = folder.LooseTake
 		}
 		f, used, data, err := c.claimAndRender(p, key, lo)
 		switch {
 		case err != nil:
 			fail(i, err)
-		case f == claimLater:
+		case f == folder.ClaimLater:
 			deferred = append(deferred, later{i, p, key, used})
 		case f == nil:
 			outcomes[i].dup = true
@@ -243,16 +245,16 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 		// The whole feed is read: items that may take a file by their link
 		// alone get it if no other item has that link.
 		for _, d := range deferred {
-			lo := looseNo
-			if ids.onlyWithLink(&d.p.id) {
-				lo = looseTake
+			lo := folder.LooseNo
+			if ids.OnlyWithLink(&d.p.id) {
+				lo = folder.LooseTake
 			}
-			c.store.unclaim(d.used)
+			c.store.Unclaim(d.used)
 			f, used, data, err := c.claimAndRender(d.p, d.key, lo)
 			switch {
 			case err != nil:
 				fail(d.i, err)
-			case f == nil || f == claimLater:
+			case f == nil || f == folder.ClaimLater:
 				outcomes[d.i].dup = true
 				res.Repeats = append(res.Repeats, d.p.name+" (written for an earlier feed)")
 			default:
@@ -261,9 +263,9 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 		}
 		// And ids or links found shared after their first item was
 		// claimed are recorded as what tells those items apart.
-		ids.each(func(key string, id *itemID) {
+		ids.Each(func(key string, id *folder.ItemID) {
 			if _, ok := claimed[arena.DigestOf(key)]; ok {
-				c.store.rekey(key, ids.final(id), id)
+				c.store.Rekey(key, ids.Final(id), id)
 			}
 		})
 	}
@@ -280,7 +282,7 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 	for i, o := range outcomes[:handled] {
 		switch {
 		case o.failed:
-			res.Errors = append(res.Errors, &ItemError{Link: strs.Str(o.name), Err: errs[i]})
+			res.Errors = append(res.Errors, &folder.ItemError{Link: strs.Str(o.name), Err: errs[i]})
 		case o.full:
 			unwritten++
 		case o.dup:
@@ -290,20 +292,20 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 			ch := Change{Path: filepath.Join(c.opts.OutputDir, name), Name: name, Action: actions[o.action-1], Link: strs.Str(o.name)}
 			res.Changes = append(res.Changes, ch)
 			switch ch.Action {
-			case ActionNew:
+			case folder.ActionNew:
 				res.New++
-			case ActionUpdated:
+			case folder.ActionUpdated:
 				res.Updated++
 			default:
 				res.Unchanged++
 			}
 		}
 	}
-	switch err := c.store.full(); {
+	switch err := c.store.Full(); {
 	case err != nil && unwritten > 0:
 		// Every file so far is whole; the next run writes the rest.
 		res.NotWritten = unwritten
-		res.Errors = append(res.Errors, &FullError{Dir: c.opts.OutputDir, Err: err, Written: res.New + res.Updated + res.Unchanged, Items: n})
+		res.Errors = append(res.Errors, &folder.FullError{Dir: c.opts.OutputDir, Err: err, Written: res.New + res.Updated + res.Unchanged, Items: n})
 	case unwritten > 0:
 		// Interrupted: every file so far is whole; the rest is not written.
 		res.Errors = append(res.Errors, fmt.Errorf("interrupted: %d items not written", unwritten))
@@ -331,20 +333,20 @@ const writers = 4
 // renders its bytes. It returns a nil file for an item already written in
 // this run, and claimLater for one put off to the end of its feed; used
 // is the key the claim was made under.
-func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (f *stored, used string, data []byte, err error) {
-	f, used, err = c.store.claim(key, &p.id, lo, p.fm.Slug)
-	if err != nil || f == nil || f == claimLater {
+func (c *Converter) claimAndRender(p *prepared, key string, lo folder.Loose) (f *folder.Stored, used string, data []byte, err error) {
+	f, used, err = c.store.Claim(key, &p.id, lo, p.fm.Slug)
+	if err != nil || f == nil || f == folder.ClaimLater {
 		return f, used, nil, err
 	}
 	fm := p.fm
-	fm.Slug = f.slug
-	if !p.hasDate && f.date != "" {
+	fm.Slug = f.Slug
+	if !p.hasDate && f.Date != "" {
 		// An undated item keeps the date its file was first written with,
 		// which hugoDate may have written in full.
-		fm.Date = f.date
-		if t, err := time.Parse(c.opts.DateFormat, f.date); err == nil {
+		fm.Date = f.Date
+		if t, err := time.Parse(c.opts.DateFormat, f.Date); err == nil {
 			fm.Time = t
-		} else if t, ok := hugoParseDateIn(f.date, c.opts.SiteZone); ok {
+		} else if t, ok := frontmatter.HugoParseDateIn(f.Date, c.opts.SiteZone); ok {
 			fm.Time = t
 		}
 	} else {
@@ -355,7 +357,7 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (f *stored
 		if c.opts.Location != nil {
 			t = t.In(c.opts.Location)
 		}
-		fm.Time, fm.Date = t, hugoDate(t, c.opts.DateFormat, c.opts.SiteZone)
+		fm.Time, fm.Date = t, frontmatter.HugoDate(t, c.opts.DateFormat, c.opts.SiteZone)
 	}
 	if c.images.wants(f) {
 		// Rendered by a writer once its images are in its bundle.
@@ -372,18 +374,18 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo loose) (f *stored
 // renderItem renders an item's file: the embedded layout into a pooled
 // buffer (the writer gives it back), or the user's template, which also
 // gets the body as .Content.
-func (c *Converter) renderItem(fm *FrontMatter, body string) ([]byte, error) {
+func (c *Converter) renderItem(fm *frontmatter.FrontMatter, body string) ([]byte, error) {
 	fm.Theme = c.opts.Theme
 	if fm.Image != "" && (fm.Theme != "" || !c.fastRender) {
-		fm.ThemeImage = themeImage(fm.Image)
-		fm.Images = socialImages(fm.ThemeImage)
+		fm.ThemeImage = frontmatter.ThemeImage(fm.Image)
+		fm.Images = frontmatter.SocialImages(fm.ThemeImage)
 	}
 	if c.fastRender {
 		buf := c.buffers.Get().(*[]byte)
-		return renderDefault((*buf)[:0], fm, body), nil
+		return frontmatter.RenderDefault((*buf)[:0], fm, body), nil
 	}
 	fm.Content = body
-	data, err := render(c.opts.Template, fm, body)
+	data, err := frontmatter.Render(c.opts.Template, fm, body)
 	if err != nil {
 		return nil, fmt.Errorf("front-matter template: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -83,4 +84,28 @@ func SkipPart(t testing.TB, format string, args ...any) {
 		return
 	}
 	t.Logf("SKIPPED part: "+format, args...)
+}
+
+// WriteFiles writes each file of files (a path relative to dir, and its
+// text) under dir, making the folders it needs.
+func WriteFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// SymlinkOrSkip makes a symbolic link, skipping loudly where the system
+// has none.
+func SymlinkOrSkip(t testing.TB, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Skipf("SKIPPED: no symbolic links here: %v", err)
+	}
 }
