@@ -83,6 +83,7 @@ func checkExports(t *layoutTree) []string {
 		case used[c.key]:
 		case c.recv != nil && (interfaceMethods[c.obj.Name()] || satisfiesInterface(c.recv, c.obj.Name(), ifaces)):
 		case c.recv == nil && usedElsewhere(syntax[pkgPath+"."+c.obj.Name()], pkgPath):
+		case c.recv == nil && fieldOfUsed(c.obj, used):
 		case c.recv != nil && usedElsewhere(syntax["."+c.obj.Name()], pkgPath):
 		default:
 			pos := cfg.Fset.Position(c.obj.Pos())
@@ -325,4 +326,53 @@ func usedElsewhere(by map[string]bool, self string) bool {
 		}
 	}
 	return false
+}
+
+// fieldOfUsed reports whether obj is a type that an exported field of an
+// exported struct of its package holds (itself, or in a slice, array,
+// map or pointer), that struct being used by another package: a user's
+// template reaches such a type through the field (FrontMatter's
+// Enclosures), by reflection no type checker sees.
+func fieldOfUsed(obj types.Object, used map[string]bool) bool {
+	tn, ok := obj.(*types.TypeName)
+	if !ok {
+		return false
+	}
+	scope := obj.Pkg().Scope()
+	for _, name := range scope.Names() {
+		holder, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || !holder.Exported() || holder == tn || !used[objKey(holder)] {
+			continue
+		}
+		st, ok := holder.Type().Underlying().(*types.Struct)
+		if !ok {
+			continue
+		}
+		for f := range st.Fields() {
+			if f.Exported() && holds(f.Type(), tn) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holds reports whether t is tn, or a slice, array, map or pointer of it.
+func holds(t types.Type, tn *types.TypeName) bool {
+	for {
+		switch u := t.(type) {
+		case *types.Named:
+			return u.Obj() == tn
+		case *types.Pointer:
+			t = u.Elem()
+		case *types.Slice:
+			t = u.Elem()
+		case *types.Array:
+			t = u.Elem()
+		case *types.Map:
+			t = u.Elem()
+		default:
+			return false
+		}
+	}
 }

@@ -35,6 +35,7 @@ type Converter struct {
 	state       *state
 	folder      *folder.Opener // opens the output folder before the first write
 	bodies      *body.Maker
+	fields      *frontmatter.Fields
 	fingerprint string    // of the options that shape the files
 	fastRender  bool      // the template is the embedded one: renderDefault
 	buffers     sync.Pool // of *[]byte: files are rendered into them, reused once written
@@ -138,6 +139,7 @@ func New(opts Options) (*Converter, error) {
 	c.bodies = body.NewMaker(opts.Body == BodyMarkdown, opts.Raw, opts.Workers)
 	c.fingerprint = optionsFingerprint(&c.opts)
 	c.fastRender = frontmatter.IsDefaultLayout(opts.Template)
+	c.fields = &frontmatter.Fields{Stopwords: opts.Stopwords, MaxTags: opts.MaxTags, Tags: opts.Tags, Draft: opts.Draft, Aliases: opts.Aliases, All: !c.fastRender}
 	c.buffers.New = func() any { b := make([]byte, 0, 8<<10); return &b }
 	if opts.Images == ImagesDownload {
 		c.images = newImages(c)

@@ -65,16 +65,16 @@ func TestAliasFor(t *testing.T) {
 }
 
 func TestFeedTags(t *testing.T) {
-	got := FeedTags([]string{" Travel ", "Go &amp; <b>Hugo</b>", "travel", "", "  ", "Photos", "More"}, 3)
+	got := frontmatter.FeedTags([]string{" Travel ", "Go &amp; <b>Hugo</b>", "travel", "", "  ", "Photos", "More"}, 3)
 	if want := []string{"travel", "go & hugo", "photos"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("FeedTags = %q, want %q", got, want)
 	}
-	if got := FeedTags([]string{"a"}, 0); got != nil {
+	if got := frontmatter.FeedTags([]string{"a"}, 0); got != nil {
 		t.Errorf("FeedTags with max 0 = %q", got)
 	}
 	// A category is a Hugo folder name: at most 100 bytes, cut between runes.
 	long := strings.Repeat("é", 80) // 160 bytes
-	if got := FeedTags([]string{long}, 3); len(got) != 1 || got[0] != strings.Repeat("é", 50) {
+	if got := frontmatter.FeedTags([]string{long}, 3); len(got) != 1 || got[0] != strings.Repeat("é", 50) {
 		t.Errorf("FeedTags of a 160-byte category = %q", got)
 	}
 }

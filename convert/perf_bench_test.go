@@ -443,7 +443,7 @@ func BenchmarkStages(b *testing.B) {
 	run("render", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			for _, p := range preps {
-				fm := p.fm
+				fm := p.FM
 				fm.Date = "2026-01-02"
 				if _, err := frontmatter.Render(c.opts.Template, &fm, p.body); err != nil {
 					b.Fatal(err)

@@ -153,8 +153,9 @@ var summaryMarkdown = map[bool]goldmark.Markdown{false: bodytest.HugoMarkdown(fa
 func descriptionOf(desc, content string) string {
 	d := body.PlainText(desc)
 	if d == "" {
+		// FORMAT.md's fallback: the content's first 300 characters.
 		var cut bool
-		if d, cut = body.CutWords(body.PlainTextUpTo(content, descriptionRunes+1), descriptionRunes); cut {
+		if d, cut = body.CutWords(body.PlainTextUpTo(content, 301), 300); cut {
 			d += "\u2026"
 		}
 	}

@@ -96,7 +96,7 @@ func TestHugoTermPath(t *testing.T) {
 }
 
 func TestFeedTagsDropsWhatMakesNoTerm(t *testing.T) {
-	got := FeedTags([]string{"..", "Go", "%2e%2e", "GO", "a/b", "/", "A/B", "#", "c#"}, 5)
+	got := frontmatter.FeedTags([]string{"..", "Go", "%2e%2e", "GO", "a/b", "/", "A/B", "#", "c#"}, 5)
 	if want := []string{"go", "a-b", "c#"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("FeedTags = %q, want %q", got, want)
 	}
@@ -144,7 +144,7 @@ func FuzzFeedTags(f *testing.F) {
 		f.Add(s, "b")
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		for _, tag := range FeedTags([]string{a, b}, 5) {
+		for _, tag := range frontmatter.FeedTags([]string{a, b}, 5) {
 			checkTermInvariants(t, tag)
 		}
 		if c := frontmatter.Term(a); c != "" {

@@ -58,7 +58,8 @@ func (c *Converter) pipeline(ctx context.Context, list *feed.Items, fi feedInfo,
 				var p *prepared
 				switch {
 				case j.err != nil:
-					p = &prepared{err: j.err, name: fmt.Sprintf("#%d", j.i+1)}
+					p = &prepared{err: j.err}
+					p.Name = fmt.Sprintf("#%d", j.i+1)
 				case j.it != nil:
 					p = c.prepare(j.it, fi)
 				}
@@ -206,9 +207,9 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 		if p == nil {
 			return
 		}
-		outcomes[i].name = strs.Add(p.name)
-		if p.note != "" {
-			notes = append(notes, p.note)
+		outcomes[i].name = strs.Add(p.Name)
+		if p.Note != "" {
+			notes = append(notes, p.Note)
 		}
 		if p.err != nil {
 			fail(i, p.err)
@@ -217,7 +218,7 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 		key, firstLink, repeat := ids.See(&p.id)
 		if repeat {
 			outcomes[i].dup = true
-			res.Repeats = append(res.Repeats, p.name)
+			res.Repeats = append(res.Repeats, p.Name)
 			return
 		}
 		lo := folder.LooseNo
@@ -236,7 +237,7 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 			deferred = append(deferred, later{i, p, key, used})
 		case f == nil:
 			outcomes[i].dup = true
-			res.Repeats = append(res.Repeats, p.name+" (written for an earlier feed)")
+			res.Repeats = append(res.Repeats, p.Name+" (written for an earlier feed)")
 		default:
 			send(i, key, used, f, data)
 		}
@@ -256,7 +257,7 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 				fail(d.i, err)
 			case f == nil || f == folder.ClaimLater:
 				outcomes[d.i].dup = true
-				res.Repeats = append(res.Repeats, d.p.name+" (written for an earlier feed)")
+				res.Repeats = append(res.Repeats, d.p.Name+" (written for an earlier feed)")
 			default:
 				send(d.i, d.key, used, f, data)
 			}
@@ -334,13 +335,13 @@ const writers = 4
 // this run, and claimLater for one put off to the end of its feed; used
 // is the key the claim was made under.
 func (c *Converter) claimAndRender(p *prepared, key string, lo folder.Loose) (f *folder.Stored, used string, data []byte, err error) {
-	f, used, err = c.store.Claim(key, &p.id, lo, p.fm.Slug)
+	f, used, err = c.store.Claim(key, &p.id, lo, p.FM.Slug)
 	if err != nil || f == nil || f == folder.ClaimLater {
 		return f, used, nil, err
 	}
-	fm := p.fm
+	fm := p.FM
 	fm.Slug = f.Slug
-	if !p.hasDate && f.Date != "" {
+	if !p.HasDate && f.Date != "" {
 		// An undated item keeps the date its file was first written with,
 		// which hugoDate may have written in full.
 		fm.Date = f.Date
@@ -350,8 +351,8 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo folder.Loose) (f 
 			fm.Time = t
 		}
 	} else {
-		t := p.when
-		if !p.hasDate {
+		t := p.When
+		if !p.HasDate {
 			t = c.opts.Now()
 		}
 		if c.opts.Location != nil {

@@ -27,7 +27,7 @@ func CheckValues(dateFormat string, loc *time.Location, categories []string, sou
 			return err
 		}
 		if len(c) > MaxNameBytes {
-			return fmt.Errorf("category %q: %d bytes, more than %d: Hugo makes a folder of it, and file systems cap names", CapBytes(c, 40)+"…", len(c), MaxNameBytes)
+			return fmt.Errorf("category %q: %d bytes, more than %d: Hugo makes a folder of it, and file systems cap names", capBytes(c, 40)+"…", len(c), MaxNameBytes)
 		}
 		if Term(c) == "" {
 			why := "a browser reads its page's link (percent escapes decoded, up to '#') as categories/ itself or a folder above; write the name without escapes"

@@ -21,13 +21,13 @@ func ItemTime(it *gofeed.Item) (t time.Time, ok bool, bad string) {
 		// published date it could not parse, and keeps the text.
 		published = nil
 	}
-	if t, ok := ReadDate(published, it.Published); ok {
+	if t, ok := readDate(published, it.Published); ok {
 		return t, true, ""
 	}
 	if strings.TrimSpace(it.Published) != "" {
 		bad = it.Published
 	}
-	if t, ok := ReadDate(it.UpdatedParsed, it.Updated); ok {
+	if t, ok := readDate(it.UpdatedParsed, it.Updated); ok {
 		return t, true, bad
 	}
 	if bad == "" && strings.TrimSpace(it.Updated) != "" {
@@ -36,9 +36,9 @@ func ItemTime(it *gofeed.Item) (t time.Time, ok bool, bad string) {
 	return time.Time{}, false, bad
 }
 
-// ReadDate returns the time gofeed parsed from text, in text's offset,
+// readDate returns the time gofeed parsed from text, in text's offset,
 // else text read by parseDate.
-func ReadDate(parsed *time.Time, text string) (time.Time, bool) {
+func readDate(parsed *time.Time, text string) (time.Time, bool) {
 	if parsed != nil {
 		return inWrittenZone(*parsed, text), true
 	}
@@ -98,10 +98,10 @@ func sameClock(t time.Time, name string, off int) time.Time {
 	return time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.FixedZone(name, off))
 }
 
-// UnknownZone returns the abbreviation of an unknown zone that t was read
+// unknownZone returns the abbreviation of an unknown zone that t was read
 // in (see unknownZoneOffset), or "": no zone of zoneOffsets is UTC+14,
 // and an offset read from digits has no name.
-func UnknownZone(t time.Time) string {
+func unknownZone(t time.Time) string {
 	name, off := t.Zone()
 	if off != unknownZoneOffset {
 		return ""

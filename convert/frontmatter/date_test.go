@@ -222,8 +222,8 @@ func TestUnknownZoneNeverLater(t *testing.T) {
 	for m := 0; m < 24*60; m += 15 {
 		text := fmt.Sprintf("Mon, 21 Jan 2008 %02d:%02d:00 XYZ", m/60, m%60)
 		got, ok := parseDate(text)
-		if !ok || UnknownZone(got) != "XYZ" {
-			t.Fatalf("%q: read %s %v, zone %q", text, got, ok, UnknownZone(got))
+		if !ok || unknownZone(got) != "XYZ" {
+			t.Fatalf("%q: read %s %v, zone %q", text, got, ok, unknownZone(got))
 		}
 		w := HugoDate(got, defaultDateLayout, nil)
 		read, ok := HugoParseDate(w)

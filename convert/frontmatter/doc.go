@@ -11,7 +11,7 @@
 // system or Hugo misreads), Tags from a title and its stop words, Terms
 // that make taxonomy pages inside their folder (HugoTermPath models how
 // Hugo turns a term into a URL), dates read in the forms feeds write
-// (ReadDate, ItemTime) and written so that Hugo neither hides nor
+// (readDate, ItemTime) and written so that Hugo neither hides nor
 // misdates a post (HugoDate, HugoParseDate, the site's time zone read
 // by SiteTimeZone), the summary escaped for Markdown (SummaryText), the
 // item's image and the keys a theme reads for it (Themes), and aliases.

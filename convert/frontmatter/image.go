@@ -8,14 +8,14 @@ import (
 	ext "github.com/mmcdole/gofeed/extensions"
 )
 
-// ImageURL picks the item's image by FORMAT.md's order: itunes:image, an
+// imageURL picks the item's image by FORMAT.md's order: itunes:image, an
 // image media:content (also inside media:group), media:thumbnail, an
 // image/* enclosure, JSON Feed image then banner_image, and the first
 // <img src> of the body. Each candidate is made absolute against base (the
 // item's link); one that is not http(s) after that is passed over, so a
 // javascript: or data: URL never reaches the front matter. firstImg is
 // the src of the body's first <img>, found by the body step.
-func ImageURL(it *gofeed.Item, firstImg, base string) string {
+func imageURL(it *gofeed.Item, firstImg, base string) string {
 	var candidates []string
 	if it.ITunesExt != nil && it.ITunesExt.Image != "" {
 		candidates = append(candidates, it.ITunesExt.Image)

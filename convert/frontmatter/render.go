@@ -166,7 +166,7 @@ func capTerms(terms []string) (capped []string, cut bool) {
 		if len(t) > MaxNameBytes {
 			capped = append([]string(nil), terms...)
 			for j := i; j < len(capped); j++ {
-				capped[j] = CapBytes(capped[j], MaxNameBytes)
+				capped[j] = capBytes(capped[j], MaxNameBytes)
 			}
 			return capped, true
 		}

@@ -52,8 +52,8 @@ func (s Stopwords) Read(r io.Reader) error {
 // for eCryptfs's 143.
 const MaxNameBytes = 100
 
-// CapBytes cuts s to at most max bytes, at a rune boundary.
-func CapBytes(s string, max int) string {
+// capBytes cuts s to at most max bytes, at a rune boundary.
+func capBytes(s string, max int) string {
 	if len(s) <= max {
 		return s
 	}
@@ -80,7 +80,7 @@ func Tags(title string, stop Stopwords, max int) []string {
 	var tags []string
 	seen := make(map[string]bool, len(words))
 	for _, w := range words {
-		w = CapBytes(w, MaxNameBytes)
+		w = capBytes(w, MaxNameBytes)
 		if utf8.RuneCountInString(w) < 2 || allDigits(w) || stop[w] || seen[w] {
 			continue
 		}

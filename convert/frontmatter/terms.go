@@ -17,11 +17,11 @@ import (
 // or index.xml is (see termPathOK). Case is kept: Hugo
 // lowercases a term's path itself, and FeedTags lowercases tags.
 func Term(category string) string {
-	return TermOf(body.PlainText(category))
+	return termOf(body.PlainText(category))
 }
 
-// TermOf is Term of a text already plain.
-func TermOf(t string) string {
+// termOf is Term of a text already plain.
+func termOf(t string) string {
 	if !utf8.ValidString(t) {
 		t = strings.ToValidUTF8(t, "\uFFFD")
 	}
@@ -33,7 +33,7 @@ func TermOf(t string) string {
 			return r
 		}, t)
 	}
-	t = CapBytes(t, MaxNameBytes)
+	t = capBytes(t, MaxNameBytes)
 	if !hasLetterOrDigit(t) || !termPathOK(HugoTermPath(t)) {
 		return ""
 	}
@@ -157,5 +157,5 @@ func Terms(categories []string) []string {
 // HostTerm returns the host name of a URL as a taxonomy term (Term's
 // rule: a host such as ".." taken from a feed's link makes none, "").
 func HostTerm(s string) string {
-	return TermOf(fetch.HostOf(s))
+	return termOf(fetch.HostOf(s))
 }
