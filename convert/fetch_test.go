@@ -280,8 +280,8 @@ func TestRetryAfterValues(t *testing.T) {
 }
 
 // TestRedirectToOtherScheme: a redirect to a file: or ftp: URL is final:
-// one request, no retry, an error in our words; for a feed and for an
-// image.
+// one request, no retry, an error in our words (for an image:
+// images.TestRedirectToOtherScheme).
 func TestRedirectToOtherScheme(t *testing.T) {
 	srv := newCounted(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
@@ -305,16 +305,6 @@ func TestRedirectToOtherScheme(t *testing.T) {
 		}
 	}
 
-	// An image: the same, through the images' fetcher.
-	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.Images = ImagesDownload })
-	_, err := c.images.download(context.Background(), srv.URL+"/file.png")
-	var rs *fetch.RedirectSchemeError
-	if !errors.As(err, &rs) || rs.Scheme != "file" || errors.As(err, new(*fetch.AttemptsError)) {
-		t.Errorf("image: %v, want one RedirectSchemeError", err)
-	}
-	if n := srv.count("/file.png"); n != 1 {
-		t.Errorf("image: %d requests, want 1", n)
-	}
 }
 
 // TestDiscoveryOnlyWhenConverted: a page whose feed link points at the

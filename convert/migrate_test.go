@@ -27,6 +27,7 @@ import (
 	"feed2md/convert/fetch"
 	"feed2md/convert/folder"
 	"feed2md/convert/frontmatter"
+	"feed2md/convert/images"
 	"feed2md/templates"
 
 	"go.yaml.in/yaml/v3"
@@ -149,7 +150,7 @@ func TestImagesFailedRetried(t *testing.T) {
 	if res.Failed() || res.New != 1 || res.ImagesSaved != 0 || res.ImagesFailed != 1 || len(res.ImageErrors) != 1 {
 		t.Fatalf("first run: failed %v, new %d, saved %d, failed images %d, errors %v", res.Failed(), res.New, res.ImagesSaved, res.ImagesFailed, res.ImageErrors)
 	}
-	var ie *ImageError
+	var ie *images.ImageError
 	var he *fetch.HTTPError
 	if !errors.As(res.ImageErrors[0], &ie) || ie.URL != srv.URL+"/pic.png" || ie.Item != "https://blog.example/a" || !errors.As(ie, &he) || he.StatusCode != 404 {
 		t.Errorf("image error %#v", res.ImageErrors[0])
@@ -297,8 +298,8 @@ func TestImagesPolite(t *testing.T) {
 		t.Errorf("%d requests without the User-Agent", badAgent)
 	}
 	for _, h := range []string{"127.0.0.1", "localhost"} {
-		if most[h] != imagePerHost {
-			t.Errorf("at most %d requests at once to %s, want %d (no more, and overlapping)", most[h], h, imagePerHost)
+		if most[h] != images.PerHost {
+			t.Errorf("at most %d requests at once to %s, want %d (no more, and overlapping)", most[h], h, images.PerHost)
 		}
 	}
 	for i := 0; i < 8; i++ {
@@ -512,7 +513,7 @@ func TestImageErrorsNameTheirCause(t *testing.T) {
 		"/untyped.png": "not a raster image: its bytes read as text/plain; charset=utf-8 (the server declared no type) (its URL is kept)",
 	}
 	for _, err := range res.ImageErrors {
-		var ie *ImageError
+		var ie *images.ImageError
 		if !errors.As(err, &ie) {
 			t.Fatalf("%v is no ImageError", err)
 		}

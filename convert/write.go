@@ -138,6 +138,12 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 		data []byte
 	}
 	writes := make(chan job, 64)
+	// tally counts an item's images into res (under the images' lock).
+	tally := func(saved, failed int, errs []error) {
+		res.ImagesSaved += saved
+		res.ImagesFailed += failed
+		res.ImageErrors = append(res.ImageErrors, errs...)
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < writers; w++ {
 		wg.Add(1)
@@ -155,7 +161,7 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 					// -images download: the item's images go into its
 					// bundle first, then it is rendered (download.go).
 					var err error
-					if j.data, err = c.images.finish(ctx, j.f, res); folder.IsFull(err) {
+					if j.data, err = c.images.Finish(ctx, j.f, tally); folder.IsFull(err) {
 						notWritten(j.i, j.f, err)
 						continue
 					} else if err != nil {
@@ -360,9 +366,9 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo folder.Loose) (f 
 		}
 		fm.Time, fm.Date = t, frontmatter.HugoDate(t, c.opts.DateFormat, c.opts.SiteZone)
 	}
-	if c.images.wants(f) {
+	if c.images.Wants(f) {
 		// Rendered by a writer once its images are in its bundle.
-		c.images.hold(f, fm, p.body)
+		c.images.Hold(f, fm, p.body)
 		return f, used, nil, nil
 	}
 	data, err = c.renderItem(&fm, p.body)

@@ -1,4 +1,4 @@
-package convert
+package images
 
 import (
 	"context"
@@ -19,8 +19,8 @@ import (
 
 // Politeness of image downloads.
 const (
-	imageSlots   = 6 // downloads at a time, over all hosts
-	imagePerHost = 2 // downloads at a time from one host
+	atOnce  = 6 // downloads at a time, over all hosts
+	PerHost = 2 // downloads at a time from one host
 )
 
 // ImageError is an image that could not be saved: the body keeps its
@@ -40,13 +40,17 @@ func (e *ImageError) Unwrap() error { return e.Err }
 // errNotRaster is an image whose bytes are not PNG, JPEG, GIF or WebP.
 var errNotRaster = errors.New("not a raster image")
 
-// images downloads the images of items (-images download) into their
-// bundles. One is made per Converter; its memory is saved by Close.
-type images struct {
-	c     *Converter
-	fetch fetch.Fetcher // the feeds' client, User-Agent, timeout and retries, with the image size cap
-	slots chan struct{} // downloads at a time
-	mem   *folder.ImageMemory
+// Downloader downloads the images of items (-images download) into their
+// bundles. One is made per run; its memory is saved by save.
+type Downloader struct {
+	store    *folder.Store
+	outDir   string
+	markdown bool // bodies are Markdown
+	dryRun   bool
+	render   func(fm *frontmatter.FrontMatter, body string) ([]byte, error) // renders an item's file once its images are in
+	fetch    fetch.Fetcher                                                  // the feeds' client, User-Agent, timeout and retries, with the image size cap
+	slots    chan struct{}                                                  // downloads at a time
+	mem      *folder.ImageMemory
 
 	mu      sync.Mutex
 	hosts   map[string]chan struct{}       // downloads at a time per host
@@ -62,35 +66,44 @@ type flight struct {
 	err  error
 }
 
-// newImages makes the image stage of c.
-func newImages(c *Converter) *images {
-	im := &images{
-		c:       c,
-		fetch:   *c.fetch,
-		slots:   make(chan struct{}, imageSlots),
-		mem:     &folder.ImageMemory{Dir: c.opts.OutputDir, DryRun: c.opts.DryRun},
-		hosts:   map[string]chan struct{}{},
-		flights: map[string]*flight{},
-		pending: map[*folder.Stored]pendingItem{},
+// New makes the image stage of a run: its files go into the
+// bundles of st, whose folder is outDir; images are fetched as f fetches
+// feeds, up to maxSize bytes each; a body is Markdown, else HTML; a dry
+// run fetches and writes nothing; render renders an item's file once its
+// Downloader are in.
+func New(st *folder.Store, f fetch.Fetcher, maxSize int64, outDir string, markdown, dryRun bool,
+	render func(fm *frontmatter.FrontMatter, body string) ([]byte, error)) *Downloader {
+	im := &Downloader{
+		store:    st,
+		outDir:   outDir,
+		markdown: markdown,
+		dryRun:   dryRun,
+		render:   render,
+		fetch:    f,
+		slots:    make(chan struct{}, atOnce),
+		mem:      &folder.ImageMemory{Dir: outDir, DryRun: dryRun},
+		hosts:    map[string]chan struct{}{},
+		flights:  map[string]*flight{},
+		pending:  map[*folder.Stored]pendingItem{},
 	}
-	im.fetch.MaxSize = c.opts.MaxImageSize
+	im.fetch.MaxSize = maxSize
 	im.fetch.Image = true // no feed sniff; read whole up to the cap
 	return im
 }
 
-// save writes the memory of which file came from which URL. A nil
+// Save writes the memory of which file came from which URL. A nil
 // receiver (no -images download) does nothing.
-func (im *images) save() error {
+func (im *Downloader) Save() error {
 	if im == nil {
 		return nil
 	}
 	return im.mem.Save()
 }
 
-// wants reports whether f's images are to be downloaded: -images
+// Wants reports whether f's images are to be downloaded: -images
 // download is on (a nil receiver is off) and f is a bundle's index.md. An
 // item that kept a SLUG.md from a run without bundles keeps its URLs.
-func (im *images) wants(f *folder.Stored) bool {
+func (im *Downloader) Wants(f *folder.Stored) bool {
 	if im == nil {
 		return false
 	}
@@ -104,18 +117,19 @@ type pendingItem struct {
 	body string
 }
 
-// hold keeps a claimed item's front matter and body until finish.
-func (im *images) hold(f *folder.Stored, fm frontmatter.FrontMatter, body string) {
+// Hold keeps a claimed item's front matter and body until finish.
+func (im *Downloader) Hold(f *folder.Stored, fm frontmatter.FrontMatter, body string) {
 	im.mu.Lock()
 	im.pending[f] = pendingItem{fm, body}
 	im.mu.Unlock()
 }
 
-// finish saves the images of an item held for f into its bundle, rewrites
+// Finish saves the images of an item held for f into its bundle, rewrites
 // its body and image key to the files saved, and renders it. It runs on
 // the writers, while the next items are prepared and claimed; the counts
-// go into res.
-func (im *images) finish(ctx context.Context, f *folder.Stored, res *Result) ([]byte, error) {
+// go to tally, which is called under a lock that all calls of finish
+// share: the images saved and failed, and why those failed.
+func (im *Downloader) Finish(ctx context.Context, f *folder.Stored, tally func(saved, failed int, errs []error)) ([]byte, error) {
 	im.mu.Lock()
 	p, ok := im.pending[f]
 	delete(im.pending, f)
@@ -124,30 +138,28 @@ func (im *images) finish(ctx context.Context, f *folder.Stored, res *Result) ([]
 		return nil, errors.New("internal error: no item held for " + f.Name)
 	}
 	bundle := filepath.ToSlash(filepath.Dir(f.Name))
-	saved, failed, errs := im.itemImages(ctx, bundle, filepath.Dir(im.c.store.Path(f)), &p.fm, &p.body)
+	saved, failed, errs := im.itemImages(ctx, bundle, filepath.Dir(im.store.Path(f)), &p.fm, &p.body)
 	for _, err := range errs {
 		if folder.IsFull(err) {
 			// The item is not written either: its images are not failures
 			// of theirs, and the next run saves them.
 			im.mu.Lock()
-			res.ImagesSaved += saved
+			tally(saved, 0, nil)
 			im.mu.Unlock()
 			return nil, err
 		}
 	}
 	im.mu.Lock()
-	res.ImagesSaved += saved
-	res.ImagesFailed += failed
-	res.ImageErrors = append(res.ImageErrors, errs...)
+	tally(saved, failed, errs)
 	im.mu.Unlock()
-	return im.c.renderItem(&p.fm, p.body)
+	return im.render(&p.fm, p.body)
 }
 
 // itemImages fetches an item's images and rewrites its body and image key
 // to the files that are in the bundle. It returns how many files it saved
 // and which images failed.
-func (im *images) itemImages(ctx context.Context, bundle, dir string, fm *frontmatter.FrontMatter, content *string) (saved, failed int, errs []error) {
-	markdown := im.c.opts.Body == BodyMarkdown
+func (im *Downloader) itemImages(ctx context.Context, bundle, dir string, fm *frontmatter.FrontMatter, content *string) (saved, failed int, errs []error) {
+	markdown := im.markdown
 	urls := body.ImageRefs(*content, markdown)
 	if fm.Image != "" && !slices.Contains(urls, fm.Image) {
 		urls = append(urls, fm.Image)
@@ -230,14 +242,14 @@ type obtained struct {
 // obtain finds the file of bundle that holds u: known to the memory and a
 // whole regular file. Else it returns the image's bytes: copied from
 // another bundle that holds it, or downloaded.
-func (im *images) obtain(ctx context.Context, bundle, dir, u string) obtained {
+func (im *Downloader) obtain(ctx context.Context, bundle, dir, u string) obtained {
 	if name, ok := im.mem.Lookup(bundle, u); ok {
 		if folder.WholeFile(filepath.Join(dir, name)) {
 			return obtained{name: name}
 		}
 		im.mem.Forget(bundle, name)
 	}
-	if im.c.opts.DryRun {
+	if im.dryRun {
 		return obtained{err: errDryRun}
 	}
 	// A flight is looked for, then another bundle's copy, under one lock:
@@ -259,7 +271,7 @@ func (im *images) obtain(ctx context.Context, bundle, dir, u string) obtained {
 		// Neither the bundle nor the file may be a link: the copy would
 		// publish whatever it points to.
 		var data []byte
-		dir := filepath.Join(im.c.opts.OutputDir, filepath.FromSlash(b))
+		dir := filepath.Join(im.outDir, filepath.FromSlash(b))
 		info, err := os.Lstat(dir)
 		if err == nil && !info.IsDir() {
 			err = &folder.LinkError{Path: dir, What: "not a folder"}
@@ -282,7 +294,7 @@ func (im *images) obtain(ctx context.Context, bundle, dir, u string) obtained {
 
 // land ends the flight of u once its owner has saved it: from now on the
 // memory has it. A failed flight is kept to the end of the run.
-func (im *images) land(u string) {
+func (im *Downloader) land(u string) {
 	im.mu.Lock()
 	// A failed download stays, so that the items after it in this run
 	// share its failure instead of asking again; the next run tries
@@ -295,7 +307,7 @@ func (im *images) land(u string) {
 
 // write checks that data is a raster image by its bytes, and writes it
 // whole into the bundle under a free name, which it returns.
-func (im *images) write(bundle, dir, u string, data []byte) (string, error) {
+func (im *Downloader) write(bundle, dir, u string, data []byte) (string, error) {
 	sniffed := http.DetectContentType(data)
 	ext, ok := body.RasterTypes[sniffed]
 	if !ok {
@@ -310,7 +322,7 @@ func (im *images) write(bundle, dir, u string, data []byte) (string, error) {
 		return "", err
 	}
 	name := im.mem.Reserve(bundle, dir, u, ext)
-	if err := im.c.store.AtomicWrite(filepath.Join(dir, name), data); err != nil {
+	if err := im.store.AtomicWrite(filepath.Join(dir, name), data); err != nil {
 		im.mem.Forget(bundle, name)
 		return "", err
 	}
@@ -319,8 +331,8 @@ func (im *images) write(bundle, dir, u string, data []byte) (string, error) {
 
 // download fetches u with the feeds' client and rules (timeout,
 // User-Agent, retries with backoff and Retry-After, size cap), at most
-// imageSlots at a time and imagePerHost from one host.
-func (im *images) download(ctx context.Context, u string) ([]byte, error) {
+// atOnce at a time and PerHost from one host.
+func (im *Downloader) download(ctx context.Context, u string) ([]byte, error) {
 	parsed, err := url.Parse(u)
 	if err != nil {
 		return nil, err
@@ -366,12 +378,12 @@ func rasterCheck(data []byte, declared string) error {
 }
 
 // hostSlots returns the semaphore of a host.
-func (im *images) hostSlots(host string) chan struct{} {
+func (im *Downloader) hostSlots(host string) chan struct{} {
 	im.mu.Lock()
 	defer im.mu.Unlock()
 	s := im.hosts[host]
 	if s == nil {
-		s = make(chan struct{}, imagePerHost)
+		s = make(chan struct{}, PerHost)
 		im.hosts[host] = s
 	}
 	return s
