@@ -46,7 +46,7 @@ type Converter struct {
 	fingerprint string             // of the options that shape the files
 	fastRender  bool               // the template is the embedded one: renderDefault
 	buffers     sync.Pool          // of *[]byte: files are rendered into them, reused once written
-	images      *images.Downloader // -images download (download.go); nil otherwise
+	images      *images.Downloader // -images download; nil otherwise
 }
 
 // New checks opts and fills in defaults. It creates nothing: the output

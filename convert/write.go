@@ -102,7 +102,7 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 	pctx, stop := context.WithCancel(ctx)
 	defer stop()
 	// What each item came to is kept without pointers until the feed is
-	// written (see arena.go): the names in an arena, errors aside.
+	// written (see convert/arena): the names in an arena, errors aside.
 	type outcome struct {
 		name   arena.Ref // how messages name the item
 		file   arena.Ref // its file's name
@@ -159,7 +159,7 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 				}
 				if j.data == nil {
 					// -images download: the item's images go into its
-					// bundle first, then it is rendered (download.go).
+					// bundle first, then it is rendered (convert/images).
 					var err error
 					if j.data, err = c.images.Finish(ctx, j.f, tally); folder.IsFull(err) {
 						notWritten(j.i, j.f, err)

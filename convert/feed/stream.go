@@ -99,7 +99,7 @@ func scanBig(ctx context.Context, f *fetch.Fetched, sum bool, workers int) (*big
 		if err != nil {
 			return nil, nil, fmt.Errorf("gzip: %w", err)
 		}
-		r = &fetch.GuardedReader{Ctx: ctx, R: zr, Max: f.Limit, Direct: true}
+		r = fetch.NewGuardedReader(ctx, zr, f.Limit)
 		transformed = true
 	}
 	br := bufio.NewReaderSize(r, fetch.SniffSize)

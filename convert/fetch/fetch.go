@@ -105,7 +105,7 @@ func (f *Fetched) Close() {
 }
 
 // MemMax is the size up to which a document is read whole into memory and
-// parsed as one; past it, it is streamed (stream.go) and only the items in
+// parsed as one; past it, it is streamed (the feed stage) and only the items in
 // flight are held. It is a variable for tests, which lower it to stream
 // small documents, or raise it to get the in-memory result to compare.
 var MemMax = 32 << 20

@@ -60,9 +60,9 @@ func readFile(ctx context.Context, path string, max int64, sniff func(prefix []b
 // whole document is capped at max bytes (0: none), past which it fails
 // rather than being cut.
 func ReadBody(ctx context.Context, res *Fetched, r io.ReadCloser, max int64, known int64, sniff func(prefix []byte, contentType string) error) error {
-	src := &GuardedReader{Ctx: ctx, R: r, Max: max, closer: r}
+	src := &GuardedReader{ctx: ctx, r: r, max: max, closer: r}
 	if _, ok := r.(httpBody); ok {
-		src.Direct = true
+		src.direct = true
 	}
 	var pieces [][]byte
 	total, size := 0, SniffSize
@@ -100,9 +100,9 @@ func ReadBody(ctx context.Context, res *Fetched, r io.ReadCloser, max int64, kno
 // the feed sniff and never streaming: for an image, which is kept whole
 // or not at all. It fails past max bytes (0: none).
 func readWhole(ctx context.Context, res *Fetched, r io.ReadCloser, max int64, known int64) error {
-	src := &GuardedReader{Ctx: ctx, R: r, Max: max, closer: r, Direct: true}
+	src := &GuardedReader{ctx: ctx, r: r, max: max, closer: r, direct: true}
 	if _, ok := r.(httpBody); !ok {
-		src.Direct = false
+		src.direct = false
 	}
 	var b bytes.Buffer
 	if known > 0 && (max <= 0 || known <= max) {
@@ -157,39 +157,46 @@ func joinPieces(pieces [][]byte, total int) []byte {
 	return out
 }
 
+// NewGuardedReader returns a GuardedReader of r, whose reads do not block
+// for long (a decompressor over a stream that is itself guarded): it
+// stops when ctx ends and fails past max bytes (0: no cap).
+func NewGuardedReader(ctx context.Context, r io.Reader, max int64) *GuardedReader {
+	return &GuardedReader{ctx: ctx, r: r, max: max, direct: true}
+}
+
 // GuardedReader is the reader of every document: it stops when ctx ends,
 // even while a read of a pipe or device blocks, and fails with a
 // TooLargeError past max bytes (0: no cap).
 type GuardedReader struct {
-	Ctx     context.Context
-	R       io.Reader
+	ctx     context.Context
+	r       io.Reader
 	closer  io.Closer
-	Max     int64
+	max     int64
 	n       int64             // bytes read so far
 	done    func(error) error // maps a read error (the HTTP timeout's wording); may be nil
 	busy    bool              // a read abandoned on cancellation may still be running
-	Direct  bool              // reads need no goroutine: a regular file, an HTTP body
+	direct  bool              // reads need no goroutine: a regular file, an HTTP body
 	statted bool              // whether the file was asked if it is regular
 	buf     []byte            // what a read on another goroutine reads into
 }
 
 func (g *GuardedReader) Read(p []byte) (int, error) {
-	if err := g.Ctx.Err(); err != nil {
+	if err := g.ctx.Err(); err != nil {
 		return 0, err
 	}
 	if g.busy {
 		return 0, context.Canceled
 	}
-	if g.Max > 0 && g.n > g.Max {
-		return 0, &TooLargeError{Limit: g.Max}
+	if g.max > 0 && g.n > g.max {
+		return 0, &TooLargeError{Limit: g.max}
 	}
-	if g.Max > 0 && int64(len(p)) > g.Max+1-g.n {
-		p = p[:g.Max+1-g.n]
+	if g.max > 0 && int64(len(p)) > g.max+1-g.n {
+		p = p[:g.max+1-g.n]
 	}
 	n, err := g.read(p)
 	g.n += int64(n)
-	if g.Max > 0 && g.n > g.Max {
-		return n, &TooLargeError{Limit: g.Max}
+	if g.max > 0 && g.n > g.max {
+		return n, &TooLargeError{Limit: g.max}
 	}
 	if err != nil && err != io.EOF && g.done != nil {
 		err = g.done(err)
@@ -198,18 +205,18 @@ func (g *GuardedReader) Read(p []byte) (int, error) {
 }
 
 // Read reads from a regular file, or a reader that stops on its own when
-// Ctx ends (an HTTP body), directly. It reads anything else (a pipe, a
+// ctx ends (an HTTP body), directly. It reads anything else (a pipe, a
 // device) on another goroutine, into the reader's own buffer, so that a
 // Read that blocks forever is abandoned when ctx ends.
 func (g *GuardedReader) read(p []byte) (int, error) {
-	if g.Direct {
-		return g.R.Read(p)
+	if g.direct {
+		return g.r.Read(p)
 	}
-	if f, ok := g.R.(*os.File); ok && !g.statted {
+	if f, ok := g.r.(*os.File); ok && !g.statted {
 		// Asked once: a pipe or a device stays one.
 		g.statted = true
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
-			g.Direct = true
+			g.direct = true
 			return f.Read(p)
 		}
 	}
@@ -223,16 +230,16 @@ func (g *GuardedReader) read(p []byte) (int, error) {
 	buf := g.buf[:min(len(p), len(g.buf))]
 	ch := make(chan result, 1)
 	go func() {
-		n, err := g.R.Read(buf)
+		n, err := g.r.Read(buf)
 		ch <- result{n, err}
 	}()
 	select {
 	case r := <-ch:
 		copy(p, buf[:r.n])
 		return r.n, r.err
-	case <-g.Ctx.Done():
+	case <-g.ctx.Done():
 		g.busy = true // the goroutine may still write to buf: never read again
-		return 0, g.Ctx.Err()
+		return 0, g.ctx.Err()
 	}
 }
 

@@ -55,7 +55,7 @@ func linkTextKey(link, title string) string {
 }
 
 // feedIDs follows the ids and links of one feed's items, in feed order.
-// It holds no pointer per item (see arena.go): the strings it must give
+// It holds no pointer per item (see convert/arena): the strings it must give
 // back (those of the first item with each id or link) are in an arena.
 type feedIDs struct {
 	strs    arena.Arena

@@ -44,7 +44,7 @@ type Stored struct {
 }
 
 // rec is what the store keeps of one name in the folder, without a
-// pointer (see arena.go).
+// pointer (see convert/arena).
 type rec struct {
 	key   arena.Ref // the identity of the item that owns it (see identity.go); empty when unknown
 	slug  arena.Ref // the slug its name carries
