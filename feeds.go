@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"feed2md/convert"
+	feedstage "feed2md/convert/feed"
 	"feed2md/convert/fetch"
 )
 
@@ -89,7 +90,7 @@ func listName(path string) string {
 }
 
 // readFeedsFile reads a -feeds list ("-" for standard input).
-func readFeedsFile(path string, stdin io.Reader) ([]convert.ListEntry, error) {
+func readFeedsFile(path string, stdin io.Reader) ([]feedstage.ListEntry, error) {
 	var data []byte
 	var err error
 	if path == "-" {
@@ -100,7 +101,7 @@ func readFeedsFile(path string, stdin io.Reader) ([]convert.ListEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-feeds: %v", err)
 	}
-	entries, err := convert.ReadFeedList(data)
+	entries, err := feedstage.ReadList(data)
 	if err != nil {
 		return nil, fmt.Errorf("-feeds %s: %v", listName(path), err)
 	}

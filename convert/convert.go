@@ -14,7 +14,7 @@
 // cores, claimed and written in feed order), -since and -limit, the state
 // file of conditional requests (whose records hold every stage's memory of
 // a feed: validators, the bytes' sum, the options' fingerprint, the files
-// written), and a -feeds list.
+// written).
 package convert
 
 import (

@@ -13,7 +13,8 @@
 // splits a large XML or JSON document into runs of items parsed in
 // parallel, with the item bodies stashed aside so that memory stays near
 // the items in flight (stream.go, split.go, stash.go, jsonstream.go).
-// Sniff judges a document's first bytes for fetch.
+// Sniff judges a document's first bytes for fetch. ReadList reads a
+// -feeds list (OPML, or a URL or path a line), decoded as a feed is.
 //
 // It neither sanitizes nor writes: items leave as gofeed.Items, and what
 // becomes of their HTML is the body stage's.

@@ -1,11 +1,10 @@
-package convert
+package feed
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"feed2md/convert/feed"
 	"fmt"
 	"io"
 	"strings"
@@ -18,15 +17,15 @@ type ListEntry struct {
 	Line int    // the line of the list it is on, from 1
 }
 
-// ReadFeedList reads a list of feeds: an OPML file (recognised by its root
+// ReadList reads a list of feeds: an OPML file (recognised by its root
 // element <opml>; every outline's xmlUrl, at any depth), or a plain list
 // with one URL or path a line. In a plain list, blank lines and
 // indentation are fine, and '#' at the start of a line or after white
 // space (a space or a tab) starts a comment that runs to the end of the
 // line; a '#' inside a word, as in a URL's fragment, does not.
-func ReadFeedList(data []byte) ([]ListEntry, error) {
-	d, err := feed.Decode(data, "", 0)
-	if err == nil && d.Kind == feed.KindXML && d.Root == "opml" {
+func ReadList(data []byte) ([]ListEntry, error) {
+	d, err := Decode(data, "", 0)
+	if err == nil && d.Kind == KindXML && d.Root == "opml" {
 		// The decoded document starts at <opml>: count the lines before
 		// it in the list as given (exact for UTF-8, the usual encoding).
 		before := 0

@@ -1,7 +1,6 @@
-package convert
+package feed
 
 import (
-	"feed2md/convert/feed"
 	"reflect"
 	"strings"
 	"testing"
@@ -17,7 +16,7 @@ func TestReadFeedList(t *testing.T) {
 		"  # an indented comment\n" +
 		"https://d.test/feed.xml\t#\r\n" +
 		"\ufeffnot-a-bom.xml\n"
-	got, err := ReadFeedList([]byte("\xef\xbb\xbf" + list))
+	got, err := ReadList([]byte("\xef\xbb\xbf" + list))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,19 +29,19 @@ func TestReadFeedList(t *testing.T) {
 		{"\ufeffnot-a-bom.xml", 9},
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("ReadFeedList:\n got %+v\nwant %+v", got, want)
+		t.Errorf("ReadList:\n got %+v\nwant %+v", got, want)
 	}
 }
 
 func TestReadFeedListEmpty(t *testing.T) {
-	got, err := ReadFeedList([]byte("# nothing\n\n   \t\n"))
+	got, err := ReadList([]byte("# nothing\n\n   \t\n"))
 	if err != nil || len(got) != 0 {
-		t.Errorf("ReadFeedList = %v, %v; want no entry", got, err)
+		t.Errorf("ReadList = %v, %v; want no entry", got, err)
 	}
 }
 
 func TestReadFeedListLongLine(t *testing.T) {
-	_, err := ReadFeedList([]byte("https://a.test/\n" + strings.Repeat("x", 2<<20) + "\n"))
+	_, err := ReadList([]byte("https://a.test/\n" + strings.Repeat("x", 2<<20) + "\n"))
 	if err == nil || !strings.Contains(err.Error(), "line 2:") {
 		t.Errorf("a 2 MB line: err %v, want one naming line 2", err)
 	}
@@ -63,7 +62,7 @@ func TestReadFeedListOPML(t *testing.T) {
   </body>
 </opml>
 `
-	got, err := ReadFeedList([]byte(opml))
+	got, err := ReadList([]byte(opml))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +70,7 @@ func TestReadFeedListOPML(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("OPML:\n got %v\nwant %v", got, want)
 	}
-	if _, err := ReadFeedList([]byte(`<opml><body><outline text="x"/></body></opml>`)); err == nil {
+	if _, err := ReadList([]byte(`<opml><body><outline text="x"/></body></opml>`)); err == nil {
 		t.Error("an OPML file with no xmlUrl gave no error")
 	}
 }
@@ -83,7 +82,7 @@ func FuzzReadFeedList(f *testing.F) {
 	f.Add([]byte(`<opml><body><outline xmlUrl="https://a.test/"/></body></opml>`))
 	f.Add([]byte("a#b\n#\n \t#\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		entries, err := ReadFeedList(data)
+		entries, err := ReadList(data)
 		if err != nil {
 			return
 		}
@@ -103,8 +102,8 @@ func FuzzReadFeedList(f *testing.F) {
 	})
 }
 
-// isOPML reports whether ReadFeedList takes data for OPML.
+// isOPML reports whether ReadList takes data for OPML.
 func isOPML(data []byte) bool {
-	d, err := feed.Decode(data, "", 0)
-	return err == nil && d.Kind == feed.KindXML && d.Root == "opml"
+	d, err := Decode(data, "", 0)
+	return err == nil && d.Kind == KindXML && d.Root == "opml"
 }
