@@ -90,8 +90,10 @@ func (c *Converter) pipeline(ctx context.Context, list *feed.Items, fi feedInfo,
 // notes (a date that could not be read), in feed order.
 //
 // It is long because the ordered claim-and-write loop and its failure cases
-// (a full disk, a renamed file, images held for download) share its state;
-// it is to be cut up when the folder stage becomes a package.
+// (a full disk, a renamed file, images held for download) share its
+// state: the outcomes, the errors, the deferred claims. Cutting it up
+// means giving that state a type of its own, with these closures as its
+// methods; left for a change of its own.
 func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInfo, res *Result) (notes []string) {
 	n := list.Total
 	// A full file system stops the feed at the first file that does not
