@@ -14,7 +14,7 @@ import (
 )
 
 // realFeed builds an RSS feed of n items whose bodies are real blog posts
-// (realBodies, taken in turn), each item with a unique title, link and
+// (corpustest.RealBodies, taken in turn), each item with a unique title, link and
 // date, as a WordPress export has them: the body in <content:encoded> and
 // a plain summary in <description>, both in CDATA sections.
 func realFeed(t testing.TB, n int) []byte {

@@ -44,7 +44,7 @@ type Converter struct {
 	bodies      *body.Maker
 	fields      *frontmatter.Fields
 	fingerprint string             // of the options that shape the files
-	fastRender  bool               // the template is the embedded one: renderDefault
+	fastRender  bool               // the template is the embedded one: frontmatter.RenderDefault
 	buffers     sync.Pool          // of *[]byte: files are rendered into them, reused once written
 	images      *images.Downloader // -images download; nil otherwise
 }
@@ -183,7 +183,7 @@ func (c *Converter) Close() error {
 		if err := c.flushIDs(); err != nil && !folder.IsFull(err) {
 			return err
 		} else if err != nil {
-			// The files of this run that only idsFile could identify are
+			// The files of this run that only folder.IDsFile could identify are
 			// gone (see flushIDs): what the state says of their feeds is
 			// right, and it may be saved on another file system.
 			errs = append(errs, err)
@@ -204,9 +204,9 @@ func (c *Converter) Close() error {
 	return errors.Join(append(errs, err)...)
 }
 
-// flushIDs saves idsFile (see store.flush). When the file system is too
+// flushIDs saves folder.IDsFile (see folder.Store.Flush). When the file system is too
 // full (or read-only), the files created in this run that only the new
-// idsFile could identify are removed (store.rollBack), to make room and
+// folder.IDsFile could identify are removed (folder.Store.RollBack), to make room and
 // so that the next run does not write them twice under other names, and
 // the save is tried once more. The error then says what was done, in one
 // line; it wraps the system's error.
@@ -232,7 +232,7 @@ func (c *Converter) flushIDs() error {
 	return &idsFullError{err, msg + "; " + hint + " and run again"}
 }
 
-// idsFullError is idsFile (or imagesFile) not saved for a full or
+// idsFullError is folder.IDsFile (or folder.ImagesFile) not saved for a full or
 // read-only file system, with what was done about it.
 type idsFullError struct {
 	err error // the system's

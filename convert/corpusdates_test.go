@@ -20,7 +20,7 @@ import (
 // gofeed left unread that are now read, and how many a date-only key
 // would have hidden. Where the test reads the date string itself, by
 // standard layouts and a table of zones (independentMoment), the moment
-// itemTime gives must be that one, and the date written the one FORMAT.md
+// frontmatter.ItemTime gives must be that one, and the date written the one FORMAT.md
 // gives for it, never later.
 func TestCorpusDates(t *testing.T) {
 	root := filepath.Join(corpustest.SharedDir(t), "corpus")

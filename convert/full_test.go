@@ -20,10 +20,10 @@ import (
 	"testing"
 )
 
-// The tests of this file set writeFault, which every write of the package
+// The tests of this file set folder.WriteFault, which every write of the package
 // sees: none of them may call t.Parallel.
 
-// setFault installs fault as writeFault for the rest of the test.
+// setFault installs fault as folder.WriteFault for the rest of the test.
 func setFault(t *testing.T, fault func(path string) error) {
 	t.Helper()
 	folder.WriteFault = fault

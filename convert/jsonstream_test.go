@@ -48,7 +48,7 @@ func bigJSONFeed(n, size int) string {
 	return b.String()
 }
 
-// convertJSONBoth converts doc streamed (memMax below its size, wholeMax
+// convertJSONBoth converts doc streamed (fetch.MemMax below its size, feed.WholeMax
 // too, so that a whole parse would fail) and in memory, and returns both
 // results and folders.
 func convertJSONBoth(t *testing.T, doc string, edit func(*Options)) (streamed, inMemory *Result, sdir, mdir string) {
@@ -64,7 +64,7 @@ func convertJSONBoth(t *testing.T, doc string, edit func(*Options)) (streamed, i
 	return streamed, inMemory, sdir, mdir
 }
 
-// A JSON Feed larger than memMax is streamed, and gives the files and the
+// A JSON Feed larger than fetch.MemMax is streamed, and gives the files and the
 // notes the same feed gives parsed whole.
 func TestStreamJSONFeed(t *testing.T) {
 	feed := bigJSONFeed(700, 4000) // about 3 MB: three runs
@@ -127,7 +127,7 @@ func TestStreamJSONFeedNotStreamable(t *testing.T) {
 	if len(readDir(t, sdir)) != 0 {
 		t.Error("files written")
 	}
-	// Under wholeMax, parsed whole: the same files.
+	// Under feed.WholeMax, parsed whole: the same files.
 	oldMem := fetch.MemMax
 	t.Cleanup(func() { fetch.MemMax = oldMem })
 	fetch.MemMax = 64 << 10

@@ -150,7 +150,7 @@ func TestImagesFailedRetried(t *testing.T) {
 	if res.Failed() || res.New != 1 || res.ImagesSaved != 0 || res.ImagesFailed != 1 || len(res.ImageErrors) != 1 {
 		t.Fatalf("first run: failed %v, new %d, saved %d, failed images %d, errors %v", res.Failed(), res.New, res.ImagesSaved, res.ImagesFailed, res.ImageErrors)
 	}
-	var ie *images.ImageError
+	var ie *images.Error
 	var he *fetch.HTTPError
 	if !errors.As(res.ImageErrors[0], &ie) || ie.URL != srv.URL+"/pic.png" || ie.Item != "https://blog.example/a" || !errors.As(ie, &he) || he.StatusCode != 404 {
 		t.Errorf("image error %#v", res.ImageErrors[0])
@@ -368,7 +368,7 @@ func TestImageMemoryHostile(t *testing.T) {
 
 // FuzzAliasesLayout: whatever an alias holds, the fast renderer and the
 // embedded template write the same bytes, and a YAML parser reads the
-// aliases back exactly. The aliases come from aliasFor on a fuzzed link.
+// aliases back exactly. The aliases come from frontmatter.AliasFor on a fuzzed link.
 func FuzzAliasesLayout(f *testing.F) {
 	f.Add("https://blog.example/2019/01/it's.html", "x")
 	f.Add("https://blog.example/a%0Ab/%E2%80%A8/", "")
@@ -513,9 +513,9 @@ func TestImageErrorsNameTheirCause(t *testing.T) {
 		"/untyped.png": "not a raster image: its bytes read as text/plain; charset=utf-8 (the server declared no type) (its URL is kept)",
 	}
 	for _, err := range res.ImageErrors {
-		var ie *images.ImageError
+		var ie *images.Error
 		if !errors.As(err, &ie) {
-			t.Fatalf("%v is no ImageError", err)
+			t.Fatalf("%v is no images.Error", err)
 		}
 		path := strings.TrimPrefix(ie.URL, srv.URL)
 		if w := fmt.Sprintf("image %s of https://blog.example/a: %s", ie.URL, want[path]); err.Error() != w {

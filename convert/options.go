@@ -12,8 +12,8 @@ import (
 // default, as documented on it.
 type Options struct {
 	OutputDir  string                // the folder written to; created before the first write when missing (default ".")
-	Template   *template.Template    // the front-matter template (required; see ParseTemplate)
-	Stopwords  frontmatter.Stopwords // words never made tags (default DefaultStopwords())
+	Template   *template.Template    // the front-matter template (required; see frontmatter.ParseTemplate)
+	Stopwords  frontmatter.Stopwords // words never made tags (default frontmatter.DefaultStopwords())
 	MaxTags    int                   // tags per item; negative for none (default 5)
 	Body       string                // BodyHTML (default) or BodyMarkdown
 	Raw        bool                  // keep active content in bodies (no sanitizing)
@@ -21,7 +21,7 @@ type Options struct {
 	Draft      bool                  // write draft: true
 	DateFormat string                // Go layout of the date key (default "2006-01-02")
 	Location   *time.Location        // convert dates to this zone (default: the feed's own offset)
-	SiteZone   *time.Location        // the Hugo site's timeZone, which Hugo reads a date without a zone in (default UTC; see SiteTimeZone)
+	SiteZone   *time.Location        // the Hugo site's timeZone, which Hugo reads a date without a zone in (default UTC; see frontmatter.SiteTimeZone)
 	Categories []string              // the categories key (default: the source's host)
 	Source     string                // the source key (default: the feed's URL or self link)
 
@@ -29,10 +29,10 @@ type Options struct {
 	UserAgent   string           // sent with every request (default "feed2md")
 	Timeout     time.Duration    // for each request, body included (default 30s)
 	MaxSize     int64            // the most bytes read from a URL or standard input (default 32 MiB)
-	MaxFileSize int64            // the most bytes read from a local file (default DefaultMaxFileSize)
+	MaxFileSize int64            // the most bytes read from a local file (default fetch.DefaultMaxFileSize)
 	Retries     int              // extra attempts on a transient HTTP failure; negative for none (default 2)
 	RetryWait   time.Duration    // the first backoff, doubled each time (default 1s)
-	MaxWait     time.Duration    // the longest Retry-After waited for in the run (default Timeout); a longer one is a *RetryLaterError, recorded in the state
+	MaxWait     time.Duration    // the longest Retry-After waited for in the run (default Timeout); a longer one is a *fetch.RetryLaterError, recorded in the state
 	Stdin       io.Reader        // what "-" reads
 	Now         func() time.Time // the clock, for undated items and Retry-After (default time.Now)
 	Workers     int              // cores used: items prepared, runs of a large feed parsed (default: the number of CPUs)

@@ -123,7 +123,7 @@ func TestParseTemplateAccepts(t *testing.T) {
 	}
 }
 
-// FuzzDefaultLayout holds renderDefault to the embedded template: for any
+// FuzzDefaultLayout holds frontmatter.RenderDefault to the embedded template: for any
 // values, both write the same bytes.
 func FuzzDefaultLayout(f *testing.F) {
 	f.Add("Title", "2026-01-02", "desc", "sum", "slug", "https://i", "https://l", "https://s", "cat", "tag", true, "<p>body</p>\n")

@@ -25,27 +25,27 @@ type Result struct {
 	Notes     []string     // what a lenient reading changed, such as a JSON Feed field of the wrong type
 	Filtered  int          // items left out by Limit or Since
 	Changes   []Change     // one per item written or left alone, in feed order
-	Errors    []error      // one per failed item (ItemError); a full file system adds one FullError for the rest
+	Errors    []error      // one per failed item (a *folder.ItemError); a full file system adds one *folder.FullError for the rest
 	Err       error        // set when the feed as a whole failed; nothing was written
 
 	// NotWritten is the items not written because the output folder's
-	// file system is full or read-only (a FullError in Errors says so):
+	// file system is full or read-only (a *folder.FullError in Errors says so):
 	// the next run writes them.
 	NotWritten int
 
 	NotModified bool   // the server answered 304 to a conditional request: nothing parsed
 	SameBytes   bool   // the feed's bytes, the options and the files are as last time: nothing parsed
-	MovedTo     string // the feed's new URL after a permanent redirect: update the list (may hold credentials: show it with RedactURL)
-	Discovered  string // the feed URL found in the HTML page the source is, when that feed converted (may hold credentials: show it with RedactURL)
+	MovedTo     string // the feed's new URL after a permanent redirect: update the list (may hold credentials: show it with fetch.RedactURL)
+	Discovered  string // the feed URL found in the HTML page the source is, when that feed converted (may hold credentials: show it with fetch.RedactURL)
 
 	// NotBefore is set when the feed was not fetched because an earlier
 	// run's server asked, with Retry-After, for no request before then
-	// (see RetryLaterError). Nothing failed and nothing was written.
+	// (see fetch.RetryLaterError). Nothing failed and nothing was written.
 	NotBefore time.Time
 
 	ImagesSaved  int     // images downloaded into bundles (-images download)
 	ImagesFailed int     // images left as absolute URLs because they failed; tried again next run
-	ImageErrors  []error // one per failed image (ImageError), for -v
+	ImageErrors  []error // one per failed image (an *images.Error), for -v
 }
 
 // Failed reports whether the feed or any of its items failed.

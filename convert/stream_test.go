@@ -22,7 +22,7 @@ import (
 	"time"
 )
 
-// withMemMax sets memMax for one test, so that small documents take the
+// withMemMax sets fetch.MemMax for one test, so that small documents take the
 // streamed path.
 func withMemMax(t *testing.T, n int) {
 	t.Helper()
@@ -61,7 +61,7 @@ func sameFiles(t *testing.T, what string, a, b map[string][]byte) {
 	}
 }
 
-// TestStreamSameFiles converts a feed larger than memMax by every way in
+// TestStreamSameFiles converts a feed larger than fetch.MemMax by every way in
 // (a file, standard input, gzip, UTF-16, ISO-8859-1 over HTTP) and checks
 // that the files are those of the same feed converted in memory, with
 // and without -limit and -since.
@@ -225,7 +225,7 @@ func TestNotFeedFromFirstBytes(t *testing.T) {
 }
 
 // TestSizeCaps checks the cap on local files (default and explicit) and
-// the cap on standard input past memMax: each fails with a TooLargeError,
+// the cap on standard input past fetch.MemMax: each fails with a TooLargeError,
 // a file larger than its cap before a byte is read.
 func TestSizeCaps(t *testing.T) {
 	dir := t.TempDir()
@@ -335,7 +335,7 @@ func TestCancelWhileReadingPipe(t *testing.T) {
 
 // TestStreamNotCut converts a streamed feed whose items do not cut
 // cleanly (an item inside an item): it is parsed whole, being under
-// wholeMax.
+// feed.WholeMax.
 func TestStreamNotCut(t *testing.T) {
 	withMemMax(t, 256<<10)
 	feed := feedtest.Big(100, 4)
@@ -356,7 +356,7 @@ func TestStreamNotCut(t *testing.T) {
 }
 
 // TestReadBody reads streams of many sizes, in odd-sized reads: body and
-// rest together are the bytes, rest is set past memMax only, and a read
+// rest together are the bytes, rest is set past fetch.MemMax only, and a read
 // error is passed on.
 func TestReadBody(t *testing.T) {
 	withMemMax(t, 1<<20)
@@ -415,7 +415,7 @@ func TestAttemptsError(t *testing.T) {
 	}
 }
 
-// TestStreamHTTPTimeout serves a feed larger than memMax that stalls
+// TestStreamHTTPTimeout serves a feed larger than fetch.MemMax that stalls
 // after its first bytes: the rest is read within the same attempt's
 // timeout, and the error says so.
 func TestStreamHTTPTimeout(t *testing.T) {

@@ -77,7 +77,7 @@ func TestSummaryText(t *testing.T) {
 }
 
 // TestSummaryTextShares: a text with nothing to escape comes back as the
-// same string, without a copy, which renderDefault then quotes once for
+// same string, without a copy, which frontmatter.RenderDefault then quotes once for
 // both keys.
 func TestSummaryTextShares(t *testing.T) {
 	s := "U.S. envoy's talks -- Putin... #1 at 9:30, 50% off! a | b"
@@ -243,7 +243,7 @@ func FuzzSummary(f *testing.F) {
 }
 
 // TestSummaryKeys converts an item whose description is markup as text
-// with the built-in layout (renderDefault) and with a user's template:
+// with the built-in layout (frontmatter.RenderDefault) and with a user's template:
 // summary (and .Summary) is the escaped text, description (and
 // .Description) the plain one; a description with nothing to escape is
 // written the same in both keys.

@@ -27,7 +27,7 @@ var climbingCategories = []string{
 // and Ananke themes from ../shared/themes, which print every term) from
 // a feed whose categories try to climb out of tags/, with -tags feed and
 // -tags both: the build succeeds, every term written gets its page
-// exactly where hugoTermPath says, and no file of public/ lies outside
+// exactly where frontmatter.HugoTermPath says, and no file of public/ lies outside
 // the places a site with harmless categories uses. Items whose links
 // have "..", "." or "index.xml" as host try the same through the
 // categories key.

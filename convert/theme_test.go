@@ -62,7 +62,7 @@ func themeFrontMatter(t testing.TB, data []byte, theme string) map[string]any {
 
 // TestThemeKeys: each theme's keys, written by hand, for an image URL as
 // hostile as a feed may give, by the embedded template and by
-// renderDefault alike; without a theme or an image nothing is added.
+// frontmatter.RenderDefault alike; without a theme or an image nothing is added.
 func TestThemeKeys(t *testing.T) {
 	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {

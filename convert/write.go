@@ -332,15 +332,15 @@ func (c *Converter) releaseBuffer(data []byte) {
 }
 
 // maxDeferred bounds the items of one feed held to its end (see
-// store.claim): each holds its body.
+// folder.Store.Claim): each holds its body.
 const maxDeferred = 1024
 
 // writers is how many files are written at once.
 const writers = 4
 
-// claimAndRender gives a prepared item its file (see store.claim) and
+// claimAndRender gives a prepared item its file (see folder.Store.Claim) and
 // renders its bytes. It returns a nil file for an item already written in
-// this run, and claimLater for one put off to the end of its feed; used
+// this run, and folder.ClaimLater for one put off to the end of its feed; used
 // is the key the claim was made under.
 func (c *Converter) claimAndRender(p *prepared, key string, lo folder.Loose) (f *folder.Stored, used string, data []byte, err error) {
 	f, used, err = c.store.Claim(key, &p.id, lo, p.FM.Slug)
@@ -351,7 +351,7 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo folder.Loose) (f 
 	fm.Slug = f.Slug
 	if !p.HasDate && f.Date != "" {
 		// An undated item keeps the date its file was first written with,
-		// which hugoDate may have written in full.
+		// which frontmatter.HugoDate may have written in full.
 		fm.Date = f.Date
 		if t, err := time.Parse(c.opts.DateFormat, f.Date); err == nil {
 			fm.Time = t

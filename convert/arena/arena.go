@@ -18,9 +18,9 @@ import (
 	"hash/maphash"
 )
 
-// ChunkSize is the size of an arena's chunks; a longer string gets a
+// chunkSize is the size of an arena's chunks; a longer string gets a
 // chunk of its own.
-const ChunkSize = 256 << 10
+const chunkSize = 256 << 10
 
 // Arena holds strings that stay until it is dropped. It is not safe for
 // concurrent use.
@@ -41,7 +41,7 @@ func (a *Arena) Add(s string) Ref {
 	}
 	last := len(a.chunks) - 1
 	if last < 0 || len(a.chunks[last])+len(s) > cap(a.chunks[last]) {
-		a.chunks = append(a.chunks, make([]byte, 0, max(ChunkSize, len(s))))
+		a.chunks = append(a.chunks, make([]byte, 0, max(chunkSize, len(s))))
 		last++
 	}
 	o := len(a.chunks[last])

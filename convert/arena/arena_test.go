@@ -9,7 +9,7 @@ import (
 // each back whole, compared, and from an offset on.
 func TestArenaKeepsStrings(t *testing.T) {
 	var a Arena
-	long := strings.Repeat("x", ChunkSize+1) // a chunk of its own
+	long := strings.Repeat("x", chunkSize+1) // a chunk of its own
 	in := []string{"", "one", "two", long, "three", "ünïcödé"}
 	refs := make([]Ref, len(in))
 	for i, s := range in {
@@ -69,5 +69,31 @@ func TestSums(t *testing.T) {
 	}
 	if (Sum{}).String() != "" {
 		t.Error("the zero sum is not unknown")
+	}
+}
+
+// TestArena adds 3,000 strings, a long one among them, over several
+// chunks and reads each back; Sub, DigestOf2 and sums too.
+func TestArena(t *testing.T) {
+	var a Arena
+	long := strings.Repeat("x", chunkSize+10) // a chunk of its own
+	words := []string{"", "one", long, "two", "three"}
+	var refs []Ref
+	for i := 0; i < 3000; i++ { // several chunks
+		refs = append(refs, a.Add(words[i%len(words)]))
+	}
+	for i, r := range refs {
+		if w := words[i%len(words)]; a.Str(r) != w || !a.Eq(r, w) {
+			t.Fatalf("ref %d: %.20q, want %.20q", i, a.Str(r), w)
+		}
+	}
+	if r := a.Add("link:https://x/"); a.Str(r.Sub(len("link:"))) != "https://x/" {
+		t.Errorf("sub: %q", a.Str(r.Sub(len("link:"))))
+	}
+	if DigestOf("a\x00b") != DigestOf2("a", "b") || DigestOf2("a", "b") == DigestOf2("a\x00", "b") {
+		t.Error("DigestOf2 is not the digest of the joined string")
+	}
+	if s := SumOf("Title"); ParseSum(s.String()) != s || ParseSum("") != (Sum{}) || ParseSum("xyz") != (Sum{}) {
+		t.Errorf("sum %q does not read back", s.String())
 	}
 }

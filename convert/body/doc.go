@@ -13,7 +13,7 @@
 // headings' attributes, footnotes) is escaped (markdown_hugo.go).
 // PlainText, PlainTextUpTo and CutWords give the text a front-matter
 // field needs; ImageRefs and RewriteImages find and repoint a body's
-// images for the folder stage's downloads.
+// images for the images stage's downloads.
 //
 // It reads nothing but its arguments and writes nothing: the front matter
 // and the files are later stages'.

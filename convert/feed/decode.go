@@ -24,15 +24,15 @@ const (
 	kindHTML = "html"
 )
 
-// decoded is a feed document turned into clean UTF-8: no byte-order mark, no
+// Decoded is a feed document turned into clean UTF-8: no byte-order mark, no
 // XML declaration (so no parser decodes it a second time), nothing before
 // the root element, and no byte that an XML or JSON parser would refuse.
-type decoded struct {
+type Decoded struct {
 	Data []byte
-	Kind string // kindXML, kindJSON or kindHTML
+	Kind string // KindXML, kindJSON or kindHTML
 	Root string // the root element's local name, lowercased, for XML and HTML
 	junk bool   // text stood before the first tag (a server's warning, or no XML at all)
-	// Notes says what a lenient reading changed (a JSON Feed field of
+	// notes says what a lenient reading changed (a JSON Feed field of
 	// the wrong type), for the verbose output.
 	notes      []string
 	normalized bool // a JSON document is in the shape gofeed takes
@@ -44,7 +44,7 @@ type decoded struct {
 // for bytes that are not UTF-8 and the declaration names another charset.
 // A gzip-compressed document (a saved .xml.gz, or a server that compresses
 // twice) is decompressed first, up to maxSize bytes (0: no cap).
-func Decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
+func Decode(raw []byte, contentType string, maxSize int64) (*Decoded, error) {
 	if len(raw) >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
 		var err error
 		if raw, err = gunzip(raw, maxSize); err != nil {
@@ -60,7 +60,7 @@ func Decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
 	}
 	start := skipSpace(data, 0)
 	if start < len(data) && (data[start] == '{' || data[start] == '[') {
-		return &decoded{Data: validUTF8(data[start:], false), Kind: kindJSON}, nil
+		return &Decoded{Data: validUTF8(data[start:], false), Kind: kindJSON}, nil
 	}
 	if !fromBOM {
 		label := pickCharset(xmlDeclEncoding(data[start:]), contentType, func() bool { return utf8.Valid(data) })
@@ -76,7 +76,7 @@ func Decode(raw []byte, contentType string, maxSize int64) (*decoded, error) {
 		}
 		return nil, &fetch.NotFeedError{What: "neither XML nor JSON"}
 	}
-	d := &decoded{Data: data[root:], Kind: KindXML, Root: name, junk: data[skipSpace(data, 0)] != '<'}
+	d := &Decoded{Data: data[root:], Kind: KindXML, Root: name, junk: data[skipSpace(data, 0)] != '<'}
 	switch name {
 	case "html":
 		d.Kind = kindHTML

@@ -16,6 +16,8 @@
 // Sniff judges a document's first bytes for fetch. ReadList reads a
 // -feeds list (OPML, or a URL or path a line), decoded as a feed is.
 //
-// It neither sanitizes nor writes: items leave as gofeed.Items, and what
+// It neither sanitizes nor writes a file of the folder (a large document
+// read from a network, standard input or gzip is spooled to an unlinked
+// temporary file for its second pass): items leave as gofeed.Items, and what
 // becomes of their HTML is the body stage's.
 package feed

@@ -12,7 +12,7 @@ import (
 	"github.com/mmcdole/gofeed"
 )
 
-// A JSON Feed larger than memMax is streamed as an XML feed is (stream.go):
+// A JSON Feed larger than fetch.MemMax is streamed as an XML feed is (stream.go):
 // the first pass finds the byte spans of the elements of its top-level
 // "items" array (jsonScanner), and the items are then parsed in runs read
 // back from the file, each run as a small JSON Feed of its own. The first
@@ -277,7 +277,7 @@ func (s *jsonScanner) endElem(end int64) {
 }
 
 // ok reports whether the items can be streamed: the first pass found the
-// Items array and nothing that needs a whole parse.
+// items array and nothing that needs a whole parse.
 func (s *jsonScanner) ok() bool {
 	return s.why == "" && s.open >= 0 && s.end >= 0
 }
@@ -305,14 +305,14 @@ func kindOf(first byte) string {
 	return "a number"
 }
 
-// noteList gathers the notes of a streamed feed's runs, in feed order, as
+// NoteList gathers the notes of a streamed feed's runs, in feed order, as
 // the items are taken.
-type noteList struct {
+type NoteList struct {
 	mu   sync.Mutex
 	list []string
 }
 
-func (n *noteList) add(notes ...string) {
+func (n *NoteList) add(notes ...string) {
 	if n == nil || len(notes) == 0 {
 		return
 	}
@@ -322,7 +322,7 @@ func (n *noteList) add(notes ...string) {
 }
 
 // Take returns the notes gathered so far and forgets them.
-func (n *noteList) Take() []string {
+func (n *NoteList) Take() []string {
 	if n == nil {
 		return nil
 	}
@@ -367,7 +367,7 @@ func (j *jsonRuns) parse(head, body, tail []byte, lo, hi int, last bool) (*gofee
 	if err != nil {
 		return nil, nil, err
 	}
-	feed, err := ParseFeed(&decoded{Data: data, Kind: kindJSON, normalized: true})
+	feed, err := ParseFeed(&Decoded{Data: data, Kind: kindJSON, normalized: true})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -413,13 +413,13 @@ func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *Items, error) {
 	read := func(lo, hi int64) ([]byte, error) {
 		return b.readBack(lo, hi, func(buf []byte) []byte { return validUTF8(buf, false) })
 	}
-	notes := &noteList{}
+	notes := &NoteList{}
 	whole := func() (*gofeed.Feed, error) {
 		data, err := b.wholeBack(read)
 		if err != nil {
 			return nil, err
 		}
-		d := &decoded{Data: data, Kind: kindJSON}
+		d := &Decoded{Data: data, Kind: kindJSON}
 		feed, err := ParseFeed(d)
 		notes.add(d.notes...)
 		return feed, err
@@ -477,7 +477,7 @@ func parseBigJSON(b *bigDoc, workers int) (*gofeed.Feed, *Items, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		feed, err := ParseFeed(&decoded{Data: data, Kind: kindJSON, normalized: true})
+		feed, err := ParseFeed(&Decoded{Data: data, Kind: kindJSON, normalized: true})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -17,7 +17,7 @@ var feedRoots = map[string]bool{"rss": true, "rdf": true, "feed": true, "channel
 // ParseFeed parses a decoded document with gofeed's universal parser. The
 // parser's own scan of each item's HTML for a first image is off: it costs
 // a full HTML parse per item, and the image step does its own.
-func ParseFeed(d *decoded) (*gofeed.Feed, error) {
+func ParseFeed(d *Decoded) (*gofeed.Feed, error) {
 	if err := rootError(d); err != nil {
 		return nil, err
 	}
@@ -39,8 +39,8 @@ func ParseFeed(d *decoded) (*gofeed.Feed, error) {
 }
 
 // rootError says why a decoded document is no feed, from its kind and
-// Root element; nil when it may be one.
-func rootError(d *decoded) error {
+// root element; nil when it may be one.
+func rootError(d *Decoded) error {
 	switch {
 	case d.Kind == kindHTML:
 		return &fetch.NotFeedError{What: "an HTML page"}
@@ -95,7 +95,7 @@ func Parse(ctx context.Context, f *fetch.Fetched, prevHash string, compare bool,
 	p := &Parsed{}
 	body := f.Body
 	if f.Rest == nil && len(body) >= 2 && body[0] == 0x1f && body[1] == 0x8b {
-		// Compressed: in memory when it decompresses to at most memMax
+		// Compressed: in memory when it decompresses to at most fetch.MemMax
 		// bytes, else streamed like a large document.
 		if plain, err := gunzip(body, int64(fetch.MemMax)); err == nil {
 			body = plain
@@ -174,7 +174,7 @@ func Parse(ctx context.Context, f *fetch.Fetched, prevHash string, compare bool,
 
 // decoded parses a document decoded in memory (see parseStream) and adds
 // to p.Notes what a lenient reading changed.
-func (p *Parsed) decoded(d *decoded, workers int) error {
+func (p *Parsed) decoded(d *Decoded, workers int) error {
 	feed, list, err := parseStream(d, workers)
 	p.Notes = append(p.Notes, d.notes...)
 	p.Feed, p.Items = feed, list

@@ -31,11 +31,11 @@ type Items struct {
 	Stop  func()                            // releases what is left; safe to call twice
 	// Again, when set, streams the same items once more, only those whose
 	// place in the feed is true in keep: the second pass of a filter that
-	// needed every item's date first (see Converter.filter).
+	// needed every item's date first (see convert.Converter.filter).
 	Again func(keep []bool) (*Items, error)
 	// Notes are what a lenient reading of a streamed JSON Feed changed,
 	// gathered as its runs are taken; nil for other feeds.
-	Notes *noteList
+	Notes *NoteList
 }
 
 // SliceItems serves a parsed slice, releasing each item once taken.
@@ -63,14 +63,14 @@ type runDoc struct {
 	read       func(lo, hi int64) ([]byte, error) // the clean bytes of [lo, hi); safe from several goroutines
 	whole      func() (*gofeed.Feed, error)       // the document parsed whole, when a run does not cut cleanly
 	json       *jsonRuns                          // set for a JSON Feed, whose runs are parsed by json.parse
-	notes      *noteList                          // where a JSON Feed's runs leave their notes
+	notes      *NoteList                          // where a JSON Feed's runs leave their notes
 }
 
 // parseStream parses d. A large RSS or Atom document whose items can be
 // found safely is parsed as a stream of runs on workers cores; the feed it
 // returns then holds the channel's data and no items. Otherwise the
 // document is parsed whole, as ParseFeed does.
-func parseStream(d *decoded, workers int) (*gofeed.Feed, *Items, error) {
+func parseStream(d *Decoded, workers int) (*gofeed.Feed, *Items, error) {
 	whole := func() (*gofeed.Feed, *Items, error) {
 		feed, err := ParseFeed(d)
 		if err != nil {

@@ -187,7 +187,7 @@ func TestStashMatchesParse(t *testing.T) {
 }
 
 // FuzzStash: whatever the items, a stash that goes back whole gives the
-// Items gofeed gives without it.
+// items gofeed gives without it.
 func FuzzStash(f *testing.F) {
 	long := strings.Repeat("<p>body &amp; <b>text</b></p>\n", 12)
 	f.Add(`<item><title>a</title><description><![CDATA[` + long + `]]></description></item>`)

@@ -21,7 +21,7 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// A document larger than memMax is never held whole. It is read once, as
+// A document larger than fetch.MemMax is never held whole. It is read once, as
 // a stream, by scanBig: the bytes are decoded to UTF-8 on the way (gzip,
 // UTF-16, another charset) and, unless they are a local file that needs
 // no decoding, written to a temporary spool file; meanwhile the items'
@@ -80,12 +80,12 @@ func cleanXML(b []byte) []byte {
 
 // scanBig reads f (body, then rest) to its end: the first pass. It sums
 // the raw bytes when sum is set. A document that is not XML, or whose
-// Root element is not a feed's, is returned in memory as a decoded
+// root element is not a feed's, is returned in memory as a decoded
 // document instead, when it is at most WholeMax bytes.
 //
 // It is long because the first pass reads, decodes, sums and scans a stream
 // in one loop, whose buffers the cases share.
-func scanBig(ctx context.Context, f *fetch.Fetched, sum bool, workers int) (*bigDoc, *decoded, error) {
+func scanBig(ctx context.Context, f *fetch.Fetched, sum bool, workers int) (*bigDoc, *Decoded, error) {
 	var raw io.Reader = io.MultiReader(bytes.NewReader(f.Body), f.Rest)
 	var h hash.Hash
 	if sum {
@@ -195,7 +195,7 @@ func scanBig(ctx context.Context, f *fetch.Fetched, sum bool, workers int) (*big
 		}
 		buf := mem[lo:hi]
 		if scan == nil {
-			// The Root element, within the first bytes.
+			// The root element, within the first bytes.
 			if len(buf) < fetch.SniffSize && !atEOF {
 				continue
 			}
@@ -216,7 +216,7 @@ func scanBig(ctx context.Context, f *fetch.Fetched, sum bool, workers int) (*big
 			if root < 0 {
 				return nil, nil, &fetch.NotFeedError{What: "no XML element in its first " + fetch.FormatSize(fetch.SniffSize)}
 			}
-			d := &decoded{Kind: KindXML, Root: name, junk: buf[skipSpace(buf, 0)] != '<'}
+			d := &Decoded{Kind: KindXML, Root: name, junk: buf[skipSpace(buf, 0)] != '<'}
 			if name == "html" {
 				d.Kind = kindHTML
 			}
@@ -279,7 +279,7 @@ func validPrefix(b []byte) bool {
 
 // wholeDoc reads the rest of a document that must be parsed whole, at
 // most WholeMax bytes after decoding, and decodes it as decode does.
-func wholeDoc(ctx context.Context, r io.Reader, h hash.Hash, f *fetch.Fetched) (*bigDoc, *decoded, error) {
+func wholeDoc(ctx context.Context, r io.Reader, h hash.Hash, f *fetch.Fetched) (*bigDoc, *Decoded, error) {
 	data, err := io.ReadAll(io.LimitReader(r, int64(WholeMax)+1))
 	if err != nil {
 		return nil, nil, err
@@ -334,7 +334,7 @@ func (b *bigDoc) runDoc() (*runDoc, error) {
 		if err != nil {
 			return nil, err
 		}
-		return ParseFeed(&decoded{Data: fixRootNamespace(data, b.root), Kind: KindXML, Root: b.root})
+		return ParseFeed(&Decoded{Data: fixRootNamespace(data, b.root), Kind: KindXML, Root: b.root})
 	}
 	rd := &runDoc{spans: b.spans, stash: b.root != "feed", owned: true, read: read, whole: whole}
 	if len(b.spans) == 0 || b.spans[0][0]-b.rootOff > partMax || b.size-b.spans[len(b.spans)-1][1] > partMax {
@@ -365,7 +365,7 @@ func parseBig(b *bigDoc, workers int) (*gofeed.Feed, *Items, error) {
 			return nil, nil, fmt.Errorf("reading the feed back: %w", err)
 		}
 		b.close()
-		return parseStream(&decoded{Data: fixRootNamespace(cleanXML(buf), b.root), Kind: KindXML, Root: b.root}, workers)
+		return parseStream(&Decoded{Data: fixRootNamespace(cleanXML(buf), b.root), Kind: KindXML, Root: b.root}, workers)
 	}
 	rd, err := b.runDoc()
 	if err != nil {

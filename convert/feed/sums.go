@@ -13,7 +13,7 @@ func HashBytes(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// HashFile sums the file at path as hashBytes sums its bytes, reading it a
+// HashFile sums the file at path as HashBytes sums its bytes, reading it a
 // piece at a time.
 func HashFile(path string) (string, error) {
 	f, err := os.Open(path)
@@ -55,7 +55,7 @@ func async(sum func() string) func() string {
 	return sync.OnceValue(func() string { return <-ch })
 }
 
-// hashFileAsync sums the open file f on another goroutine, as hashFile
+// hashFileAsync sums the open file f on another goroutine, as HashFile
 // does, reading it again by its name; the function it returns waits for
 // the sum. It is "" when the file could not be read, or when its name now
 // names another file (replaced during the run): a sum of the new file

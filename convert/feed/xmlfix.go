@@ -2,7 +2,7 @@ package feed
 
 import (
 	"bytes"
-	"feed2md/convert/fetch"
+	"slices"
 	"strconv"
 )
 
@@ -172,7 +172,7 @@ func fixRootNamespace(data []byte, root string) []byte {
 						return data
 					}
 					ns := string(bytes.TrimSpace(tag[j+1 : j+1+k]))
-					if ns == "" || fetch.Contains(known, ns) {
+					if ns == "" || slices.Contains(known, ns) {
 						return data
 					}
 					out := make([]byte, 0, len(data)+len(known[0]))

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -37,7 +38,7 @@ func DiscoverFeed(page []byte, pageURL string) string {
 			rels := strings.Fields(strings.ToLower(attr(tok, "rel")))
 			typ := strings.ToLower(strings.TrimSpace(attr(tok, "type")))
 			href := strings.TrimSpace(attr(tok, "href"))
-			if href == "" || !Contains(rels, "alternate") {
+			if href == "" || !slices.Contains(rels, "alternate") {
 				continue
 			}
 			if _, seen := found[typ]; !seen {
@@ -69,13 +70,4 @@ func attr(t html.Token, name string) string {
 		}
 	}
 	return ""
-}
-
-func Contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -17,6 +17,10 @@
 // AbsHTTP, HostOf) live here because this is the lowest stage that needs
 // them; later stages use them too.
 //
+// Labels names the feeds of a run for messages, and FormatSize,
+// FormatDuration and FormatTime write sizes, waits and times as every
+// message of the command does.
+//
 // It writes nothing and keeps no state between runs: the caller stores
 // the Validators.
 package fetch

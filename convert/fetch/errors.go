@@ -34,8 +34,8 @@ func (e *HTTPError) Error() string {
 }
 
 // TooLargeError is a document larger than the cap a flag sets: a feed
-// (Options.MaxSize and MaxFileSize, -max-size), or an image of -images
-// download (Options.MaxImageSize, -max-image-size). A feed is never
+// (convert.Options.MaxSize and MaxFileSize, -max-size), or an image of -images
+// download (convert.Options.MaxImageSize, -max-image-size). A feed is never
 // truncated: a cut feed would lose items silently.
 type TooLargeError struct {
 	Limit int64 // the cap in bytes
@@ -70,7 +70,7 @@ func (e *NotFeedError) Error() string {
 // FormatSize writes a byte count with its unit, in the largest unit that
 // divides it: "10 B", "500 KiB", "1 MiB", "2 MB", "8 GiB". It is how every
 // message and the usage write a size, and -max-size and -max-image-size
-// Read it back as it is.
+// read it back as it is.
 func FormatSize(n int64) string {
 	for _, u := range sizeUnits {
 		if n >= u.bytes && n%u.bytes == 0 {

@@ -37,9 +37,9 @@ func (e *RedirectSchemeError) Error() string {
 const maxRetryAfter = 24 * time.Hour
 
 // RetryLaterError is a 429 or 503 whose Retry-After asks for a longer
-// wait than Options.MaxWait: no other attempt is made in this run. A
+// wait than the Fetcher's MaxWait: no other attempt is made in this run. A
 // Converter with a state records Until, and runs before it skip the feed
-// without a request (Result.NotBefore).
+// without a request (convert.Result.NotBefore).
 type RetryLaterError struct {
 	Until time.Time // the server's Retry-After, as a time (at most a day away)
 	Err   error     // the response that said so (an *HTTPError)
@@ -81,13 +81,13 @@ type Validators struct {
 }
 
 // Fetched is the raw bytes of a feed and what the transport said of them.
-// A document of at most memMax bytes is read whole into body. A larger one
-// is not: body holds its first bytes and rest the others, unread, for the
-// stream of stream.go, and the caller closes rest.
+// A document of at most MemMax bytes is read whole into Body. A larger one
+// is not: Body holds its first bytes and Rest the others, unread, for the
+// feed stage to stream, and the caller closes Rest (Close).
 type Fetched struct {
 	Body        []byte
-	Rest        io.ReadCloser // the bytes after body, for a document larger than memMax (nil otherwise)
-	File        *os.File      // the regular file read, when rest is that file
+	Rest        io.ReadCloser // the bytes after Body, for a document larger than MemMax (nil otherwise)
+	File        *os.File      // the regular file read, when Rest is that file
 	Limit       int64         // the cap that applies to the whole document (0: none)
 	ContentType string
 	URL         string     // the URL the body came from, after redirects
@@ -111,12 +111,12 @@ func (f *Fetched) Close() {
 var MemMax = 32 << 20
 
 // SniffSize is how much of a document is looked at before the rest is
-// Read: enough to tell a feed from anything else (see sniff).
+// read: enough to tell a feed from anything else (see Sniff).
 const SniffSize = 64 << 10
 
-// DefaultMaxFileSize is the cap on a local file when Options.MaxFileSize
-// is zero: far above any real export, low enough to stop a runaway device
-// or a wrong file.
+// DefaultMaxFileSize is the cap on a local file unless
+// convert.Options.MaxFileSize sets another: far above any real export,
+// low enough to stop a runaway device or a wrong file.
 const DefaultMaxFileSize = 8 << 30
 
 // Fetcher reads feeds from URLs, files and standard input.
@@ -134,16 +134,16 @@ type Fetcher struct {
 	Stdin       io.Reader
 	// Image marks the fetcher of images (-images download): a body is
 	// no feed, so it is not sniffed as one, and it is read whole up to
-	// MaxSize, never left to stream.
+	// maxSize, never left to stream.
 	Image bool
 	// Sniff judges a document's first bytes before the rest is read
-	// (see readBody); nil for none.
+	// (see ReadBody); nil for none.
 	Sniff func(prefix []byte, contentType string) error
 }
 
-// Read returns the bytes of src (see fetched). For a URL, prev holds the
+// Read returns the bytes of src (see Fetched). For a URL, prev holds the
 // Validators of the last good response (zero for none). A failed URL is
-// tried again, up to retries times, when the failure may pass; each
+// tried again, up to Retries times, when the failure may pass; each
 // attempt has its own timeout, and the error says how many were made.
 func (f *Fetcher) Read(ctx context.Context, src Source, prev Validators) (*Fetched, error) {
 	switch {
@@ -338,8 +338,8 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*Fetche
 		return nil, 0, timedOut(err)
 	}
 	if res.Rest != nil {
-		// The Rest is read as the document is converted, within the same
-		// Timeout; the request ends when it is closed.
+		// The rest is read as the document is converted, within the same
+		// timeout; the request ends when it is closed.
 		g := res.Rest.(*chainReader).src
 		g.done = timedOut
 		g.closer = closerFunc(func() error { cancel(); return resp.Body.Close() })
@@ -349,7 +349,7 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*Fetche
 }
 
 // httpBody marks a response body, whose reads end when the request's
-// context does: guardedReader reads it directly.
+// context does: GuardedReader reads it directly.
 type httpBody struct{ io.ReadCloser }
 
 // closerFunc is a function as an io.Closer.

@@ -1,7 +1,7 @@
 package fetch
 
 // The reading of a document's bytes, for local files, standard input and
-// HTTP bodies alike: the first memMax in memory and the rest left to a
+// HTTP bodies alike: the first MemMax in memory and the rest left to a
 // reader, capped at a size, every read stopped when the context ends
 // (see fetched).
 
@@ -14,7 +14,7 @@ import (
 	"runtime"
 )
 
-// readFile opens a local file for readBody, failing at once when a
+// readFile opens a local file for ReadBody, failing at once when a
 // regular file is larger than max.
 func readFile(ctx context.Context, path string, max int64, sniff func(prefix []byte, contentType string) error) (*Fetched, error) {
 	f, err := os.Open(path)
@@ -51,9 +51,9 @@ func readFile(ctx context.Context, path string, max int64, sniff func(prefix []b
 	return res, nil
 }
 
-// ReadBody reads the first bytes of r into res.body, and all of them when
-// there are at most memMax; otherwise it leaves the others to res.rest,
-// which closes r. It checks the first sniffSize bytes before reading on,
+// ReadBody reads the first bytes of r into res.Body, and all of them when
+// there are at most MemMax; otherwise it leaves the others to res.Rest,
+// which closes r. It checks the first SniffSize bytes before reading on,
 // so that something that is no feed (a device of zeros, a binary file)
 // fails at once (sniff, which the fetcher is given by the stage that
 // knows feeds; nil for no check). Every read stops when ctx ends, and the
@@ -96,7 +96,7 @@ func ReadBody(ctx context.Context, res *Fetched, r io.ReadCloser, max int64, kno
 	return nil
 }
 
-// readWhole reads all of r into res.body, as readBody does but without
+// readWhole reads all of r into res.Body, as ReadBody does but without
 // the feed sniff and never streaming: for an image, which is kept whole
 // or not at all. It fails past max bytes (0: none).
 func readWhole(ctx context.Context, res *Fetched, r io.ReadCloser, max int64, known int64) error {
@@ -204,10 +204,10 @@ func (g *GuardedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Read reads from a regular file, or a reader that stops on its own when
+// read reads from a regular file, or a reader that stops on its own when
 // ctx ends (an HTTP body), directly. It reads anything else (a pipe, a
 // device) on another goroutine, into the reader's own buffer, so that a
-// Read that blocks forever is abandoned when ctx ends.
+// read that blocks forever is abandoned when ctx ends.
 func (g *GuardedReader) read(p []byte) (int, error) {
 	if g.direct {
 		return g.r.Read(p)

@@ -13,7 +13,7 @@ import (
 	"strconv"
 )
 
-// AtomicWrite is atomicWrite for an item's file, unless a write found the
+// AtomicWrite is WriteFile for an item's file, unless a write found the
 // file system full (or read-only) before: from then on nothing is
 // written, and every write fails with that first error.
 func (s *Store) AtomicWrite(path string, data []byte) error {
@@ -27,7 +27,7 @@ func (s *Store) AtomicWrite(path string, data []byte) error {
 	return err
 }
 
-// AtomicWrite writes data to a temporary file beside path and renames it
+// WriteFile writes data to a temporary file beside path and renames it
 // over path, so that the file is whole or not there at all. On any error
 // the temporary file is removed. The temporary file is created with mode
 // 0644 (less the umask) and O_EXCL under a random name.
@@ -47,7 +47,7 @@ func WriteFilePrivate(path string, data []byte) error {
 	})
 }
 
-// atomicWriteFunc is atomicWrite with the bytes written by write.
+// atomicWriteFunc is WriteFile with the bytes written by write.
 func atomicWriteFunc(path string, write func(io.Writer) error) (err error) {
 	return atomicWriteMode(path, 0, write)
 }
@@ -93,7 +93,7 @@ var WriteFault func(path string) error
 
 // createTemp creates a new temporary file in dir under a name from name,
 // trying another name while one is taken. O_EXCL never opens an existing
-// Name, a symbolic link included, and O_NOFOLLOW says so twice.
+// name, a symbolic link included, and O_NOFOLLOW says so twice.
 func createTemp(dir string, name func() string) (*os.File, error) {
 	for try := 0; ; try++ {
 		tmp, err := os.OpenFile(filepath.Join(dir, name()), os.O_WRONLY|os.O_CREATE|os.O_EXCL|oNoFollow, 0o644)

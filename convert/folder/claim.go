@@ -27,12 +27,12 @@ const (
 var ClaimLater = &Stored{}
 
 // Claim gives an item its file. key is the identity the item has on what
-// its feed has shown so far (feedIDs.see). The file is, in this order:
+// its feed has shown so far (FeedIDs.See). The file is, in this order:
 // the one remembered under key; one written with the item's link and
-// Title; with lo, the only one written with its link; else a new one
+// title; with lo, the only one written with its link; else a new one
 // under base, with -2, -3, … added while the name is taken. It returns nil
 // when key was claimed already in this run (by an earlier feed, or a feed
-// that was not modified), and claimLater when lo is looseLater and only
+// that was not modified), and ClaimLater when lo is LooseLater and only
 // the end of the feed can tell. used is the key it claimed: key, or the
 // item's link and title when another feed's item has its id or link.
 //
@@ -51,7 +51,7 @@ func (s *Store) Claim(key string, id *ItemID, lo Loose, base string) (f *Stored,
 	case strings.HasPrefix(key, keyGUID):
 		// Two feeds can use one id (a number, a slug) for two items: an
 		// id tells items apart only together with the feed, a link or a
-		// Title. Another item's id leaves this one its link and title.
+		// title. Another item's id leaves this one its link and title.
 		by, taken := s.claimedBy[arena.DigestOf(key)]
 		if taken && by.link != link && by.title != sum {
 			key = fallbackKey(id)
@@ -83,11 +83,11 @@ func (s *Store) Claim(key string, id *ItemID, lo Loose, base string) (f *Stored,
 	}
 	remembered := s.keyRecD(key, kd)
 	if remembered >= 0 && s.isOwned(remembered) {
-		// A Feed that was not modified owns this item in this run.
+		// A feed that was not modified owns this item in this run.
 		return nil, key, nil
 	}
 	if !strings.HasPrefix(key, keyLink) && usable(remembered) {
-		// A Link key alone does not say the title is the same: the steps
+		// A link key alone does not say the title is the same: the steps
 		// below look at both.
 		return take(remembered)
 	}
@@ -148,8 +148,8 @@ func (s *Store) remember(i int32, key string, kd arena.Digest, id *ItemID, title
 		r.key = s.strs.Add(key)
 	}
 	if !sameLink {
-		// The Link is most often inside the key (a link key, a link and
-		// Title key, an id that is the link): it is not kept twice.
+		// The link is most often inside the key (a link key, a link and
+		// title key, an id that is the link): it is not kept twice.
 		if at := strings.Index(key, id.Link); at >= 0 && id.Link != "" {
 			r.link = r.key.Sub(at)
 			r.link.Len = uint32(len(id.Link))

@@ -1,5 +1,6 @@
-// Package folder is the last stage: the output folder, which is also the
-// memory between runs.
+// Package folder is the fifth stage: the output folder, which is also the
+// memory between runs (the images stage, for -images download, comes
+// after it).
 //
 // In: an item's identity (its GUID, link, title and feed), the file name
 // its slug asks for, and the bytes to write. Out: the file, written whole

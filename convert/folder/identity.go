@@ -7,7 +7,7 @@ import (
 
 // An item is known by its id (RSS guid, Atom id, JSON Feed id); without
 // one by its link; where several items of the feed share a link, by their
-// Link and title; without a link, by a hash of its title, date and body.
+// link and title; without a link, by a hash of its title, date and body.
 // An id given to items with different links or titles does not tell them
 // apart (FORMAT.md, "File names and the output folder").
 //
@@ -17,7 +17,7 @@ import (
 // every file is recorded under the key the whole feed gives it (final).
 // The one decision that needs the whole feed before writing, giving an
 // item a remembered file whose link is the same but whose title is not,
-// is put off to the end of the feed (see store.claim).
+// is put off to the end of the feed (see Store.Claim).
 
 // Prefixes of identity keys.
 const (
@@ -32,12 +32,12 @@ type ItemID struct {
 	GUID  string    // RSS guid, Atom id, JSON Feed id; "" when none
 	Link  string    // the item's absolute link; "" when none
 	Title string    // the title as written (after the clean-up)
-	Hash  string    // for an item without a link: keyHash and a hash of its text
+	Hash  string    // for an item without a link: KeyHash and a hash of its text
 	Feed  arena.Sum // sum of the feed's source key: which feed it came from
 }
 
 // fallbackKey is the key of an item whose id another item, of another
-// Feed, has: its link and title, else its hash.
+// feed, has: its link and title, else its hash.
 func fallbackKey(id *ItemID) string {
 	if id.Link != "" {
 		return linkTextKey(id.Link, id.Title)
@@ -54,10 +54,10 @@ func linkTextKey(link, title string) string {
 	return keyLinkText + link + "\x00" + title
 }
 
-// feedIDs follows the ids and links of one feed's items, in feed order.
+// FeedIDs follows the ids and links of one feed's items, in feed order.
 // It holds no pointer per item (see convert/arena): the strings it must give
 // back (those of the first item with each id or link) are in an arena.
-type feedIDs struct {
+type FeedIDs struct {
 	strs    arena.Arena
 	firsts  []firstItem               // the first item seen with each id, and each item known by its link alone
 	byGUID  map[arena.Digest]int32    // id → its first item, in firsts
@@ -66,20 +66,20 @@ type feedIDs struct {
 	texts   map[arena.Digest]struct{} // link-and-title pairs seen
 	hashes  map[arena.Digest]struct{} // hash keys seen
 	byLink  map[arena.Digest]int32    // link → the item known by it, in firsts
-	feed    arena.Sum                 // the feed's sum (the itemID.feed of its items)
+	feed    arena.Sum                 // the feed's sum (the ItemID.Feed of its items)
 	repeats int
 }
 
-// firstItem is what feedIDs keeps of an item: enough to give back its
+// firstItem is what FeedIDs keeps of an item: enough to give back its
 // ItemID.
 type firstItem struct {
 	guid, link, title, hash arena.Ref
-	pair                    arena.Digest // digestOf2(link, title)
+	pair                    arena.Digest // arena.DigestOf2(link, title)
 }
 
 // NewFeedIDs returns the tracker of the feed whose sum is feed.
-func NewFeedIDs(feed arena.Sum) *feedIDs {
-	return &feedIDs{
+func NewFeedIDs(feed arena.Sum) *FeedIDs {
+	return &FeedIDs{
 		feed:   feed,
 		byGUID: map[arena.Digest]int32{}, shared: map[arena.Digest]int32{}, links: map[arena.Digest]int32{},
 		texts: map[arena.Digest]struct{}{}, hashes: map[arena.Digest]struct{}{}, byLink: map[arena.Digest]int32{},
@@ -87,7 +87,7 @@ func NewFeedIDs(feed arena.Sum) *feedIDs {
 }
 
 // keep records id as a first item and returns its index in firsts.
-func (f *feedIDs) keep(id *ItemID, pair arena.Digest) int32 {
+func (f *FeedIDs) keep(id *ItemID, pair arena.Digest) int32 {
 	f.firsts = append(f.firsts, firstItem{
 		guid: f.strs.Add(id.GUID), link: f.strs.Add(id.Link),
 		title: f.strs.Add(id.Title), hash: f.strs.Add(id.Hash), pair: pair,
@@ -95,8 +95,8 @@ func (f *feedIDs) keep(id *ItemID, pair arena.Digest) int32 {
 	return int32(len(f.firsts) - 1)
 }
 
-// item returns the itemID of a first item.
-func (f *feedIDs) item(i int32) ItemID {
+// item returns the ItemID of a first item.
+func (f *FeedIDs) item(i int32) ItemID {
 	fi := &f.firsts[i]
 	return ItemID{
 		GUID: f.strs.Str(fi.guid), Link: f.strs.Str(fi.link),
@@ -105,10 +105,10 @@ func (f *feedIDs) item(i int32) ItemID {
 }
 
 // See takes the next item of the feed. It returns the key the item is
-// Known by on what the feed has shown so far, and whether it is the first
+// known by on what the feed has shown so far, and whether it is the first
 // item of the feed with its link; repeat is true when the feed already
 // listed the same item.
-func (f *feedIDs) See(id *ItemID) (key string, firstLink, repeat bool) {
+func (f *FeedIDs) See(id *ItemID) (key string, firstLink, repeat bool) {
 	pair := arena.DigestOf2(id.Link, id.Title)
 	if id.GUID != "" {
 		g := arena.DigestOf(id.GUID)
@@ -147,7 +147,7 @@ func (f *feedIDs) See(id *ItemID) (key string, firstLink, repeat bool) {
 
 // countLink counts one more item with id's link, and reports whether it
 // is the first.
-func (f *feedIDs) countLink(id *ItemID) bool {
+func (f *FeedIDs) countLink(id *ItemID) bool {
 	if id.Link == "" {
 		return false
 	}
@@ -158,7 +158,7 @@ func (f *feedIDs) countLink(id *ItemID) bool {
 
 // Final returns the key an item is known by over the whole feed. Call it
 // once every item has been seen.
-func (f *feedIDs) Final(id *ItemID) string {
+func (f *FeedIDs) Final(id *ItemID) string {
 	if id.GUID != "" {
 		if _, shared := f.shared[arena.DigestOf(id.GUID)]; !shared {
 			return keyGUID + id.GUID
@@ -174,15 +174,15 @@ func (f *feedIDs) Final(id *ItemID) string {
 }
 
 // OnlyWithLink reports whether id is the only item of the feed with its
-// Link. Call it once every item has been seen.
-func (f *feedIDs) OnlyWithLink(id *ItemID) bool {
+// link. Call it once every item has been seen.
+func (f *FeedIDs) OnlyWithLink(id *ItemID) bool {
 	return id.Link != "" && f.links[arena.DigestOf(id.Link)] == 1
 }
 
 // Each calls fn with the key and item of every item whose key may differ
 // from its final one: the first item given a shared id, and the item
-// Known by a link that later items turned out to share.
-func (f *feedIDs) Each(fn func(key string, id *ItemID)) {
+// known by a link that later items turned out to share.
+func (f *FeedIDs) Each(fn func(key string, id *ItemID)) {
 	type entry struct {
 		key string
 		id  ItemID

@@ -21,19 +21,19 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// idsVersion is the version of idsFile written now. Version 1 (a bare
+// idsVersion is the version of IDsFile written now. Version 1 (a bare
 // object of identity → slug, written by earlier releases) is still read.
 const idsVersion = 2
 
-// IDsDoc is idsFile: for every item the folder holds, its identity and
+// IDsDoc is IDsFile: for every item the folder holds, its identity and
 // what it was written with, so that a later run finds its file again.
 type IDsDoc struct {
 	Version int                `json:"version"`
-	Items   map[string]idEntry `json:"items"`
+	Items   map[string]IDEntry `json:"items"`
 }
 
-// idEntry is what idsFile remembers of one item.
-type idEntry struct {
+// IDEntry is what IDsFile remembers of one item.
+type IDEntry struct {
 	Slug  string `json:"slug"`            // the file's slug
 	Link  string `json:"link,omitempty"`  // its link, when the key does not hold it
 	Title string `json:"title,omitempty"` // TitleSum of its title
@@ -48,7 +48,7 @@ type claimer struct {
 
 // entryLink returns the link an entry was written with: its own, else the
 // one its key holds.
-func entryLink(key string, e idEntry) string {
+func entryLink(key string, e IDEntry) string {
 	switch {
 	case e.Link != "":
 		return e.Link
@@ -61,7 +61,7 @@ func entryLink(key string, e idEntry) string {
 	return ""
 }
 
-// readIDs loads idsFile, dropping entries whose file is gone.
+// readIDs loads IDsFile, dropping entries whose file is gone.
 func (s *Store) readIDs() error {
 	data, err := ReadOwn(filepath.Join(s.dir, IDsFile))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -79,9 +79,9 @@ func (s *Store) readIDs() error {
 			s.idsDirt = true
 			return nil
 		}
-		doc.Items = make(map[string]idEntry, len(v1))
+		doc.Items = make(map[string]IDEntry, len(v1))
 		for key, slug := range v1 {
-			doc.Items[key] = idEntry{Slug: slug}
+			doc.Items[key] = IDEntry{Slug: slug}
 		}
 		s.idsDirt = true // rewritten in the current version
 	}
@@ -214,7 +214,7 @@ func (s *Store) Flush() error {
 	w := idsWriter{s: s, order: s.idsOrder()}
 	// A run can change the memory and change it back (an item claimed
 	// under the key its feed had shown so far, then recorded under its
-	// Final one): the same bytes are not written again. The new bytes
+	// final one): the same bytes are not written again. The new bytes
 	// are summed first, and written only if the old file's differ.
 	if old, err := sumOwn(path); err == nil {
 		h := sha256.New()
@@ -231,12 +231,12 @@ func (s *Store) Flush() error {
 }
 
 // RollBack removes the files created in this run that the next run could
-// not tell as their items' without this run's idsFile, when it cannot be
-// saved (see Converter.Close): an item known by its id or hash alone, or
+// not tell as their items' without this run's IDsFile, when it cannot be
+// saved (see convert.Converter.Close): an item known by its id or hash alone, or
 // written by a template without the link or title keys, would otherwise
 // be written again next run under another name. A file whose front matter
 // has its item's link and title is found by them, and stays. Each file
-// removed is forgotten, and written again by the next run. rollBack
+// removed is forgotten, and written again by the next run. RollBack
 // returns how many files it removed, and how many it could not.
 func (s *Store) RollBack() (removed, kept int) {
 	s.mu.Lock()
@@ -271,7 +271,7 @@ func (s *Store) RollBack() (removed, kept int) {
 	return removed, kept
 }
 
-// idsOrder returns the files idsFile records, in the order of their keys.
+// idsOrder returns the files IDsFile records, in the order of their keys.
 func (s *Store) idsOrder() []int32 {
 	var order []int32
 	for i := range s.recs {
@@ -287,7 +287,7 @@ func (s *Store) idsOrder() []int32 {
 	return order
 }
 
-// idsWriter writes idsFile as encoding/json's MarshalIndent(IDsDoc, "",
+// idsWriter writes IDsFile as encoding/json's MarshalIndent(IDsDoc, "",
 // " ") does, one entry at a time instead of from one map and one buffer
 // (tens of megabytes for a large feed).
 type idsWriter struct {
@@ -309,7 +309,7 @@ func (w idsWriter) writeTo(dst io.Writer) error {
 		writeJSONString(bw, key)
 		bw.WriteString(": {\n   \"slug\": ")
 		writeJSONString(bw, string(s.strs.Bytes(r.slug)))
-		if link := string(s.strs.Bytes(r.link)); link != entryLink(key, idEntry{}) && link != "" {
+		if link := string(s.strs.Bytes(r.link)); link != entryLink(key, IDEntry{}) && link != "" {
 			bw.WriteString(",\n   \"link\": ")
 			writeJSONString(bw, link)
 		}

@@ -15,12 +15,12 @@ import (
 )
 
 // ImagesFile is the hidden file in the output folder that remembers, for
-// Each bundle, which URL each image file came from, so that a re-run
+// each bundle, which URL each image file came from, so that a re-run
 // makes no request for an image already saved. It is separate from
 // IDsFile, which remembers items.
 const ImagesFile = ".feed2md-images.json"
 
-// ImageMemory is the content of imagesFile: bundle (its folder, relative
+// ImageMemory is the content of ImagesFile: bundle (its folder, relative
 // to the output folder, with '/') → file name → URL. It is safe for
 // concurrent use.
 type ImageMemory struct {
@@ -37,9 +37,9 @@ type ImageMemory struct {
 // imageLoc is a file of a bundle.
 type imageLoc struct{ bundle, name string }
 
-// load reads imagesFile once. A damaged or missing file is an empty
+// load reads ImagesFile once. A damaged or missing file is an empty
 // memory: images are then fetched again, or adopted from the bundle
-// (imageMemory.adopt).
+// (ImageMemory.Adopt).
 // The caller holds mu.
 func (m *ImageMemory) load() {
 	if m.loaded {
@@ -193,7 +193,7 @@ func (m *ImageMemory) Forget(bundle, name string) {
 	}
 }
 
-// Save writes imagesFile when the memory changed (never in a dry run).
+// Save writes ImagesFile when the memory changed (never in a dry run).
 func (m *ImageMemory) Save() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

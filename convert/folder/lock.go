@@ -20,7 +20,7 @@ import (
 const LockFile = ".feed2md.lock"
 
 // LockedError is another run still holding the output folder when
-// Options.LockWait ran out.
+// convert.Options.LockWait ran out.
 type LockedError struct {
 	Dir  string        // the output folder
 	PID  string        // the other run's process id, "" where the system does not tell
@@ -54,7 +54,7 @@ func (e *LinkError) Error() string {
 // openOwn opens a file of feed2md's own in the output folder without ever
 // following a symbolic link: O_NOFOLLOW where the system has it, an Lstat
 // before and a same-file check after everywhere. A link is reported as a
-// *linkError; so is anything that is not a regular file.
+// *LinkError; so is anything that is not a regular file.
 func openOwn(path string, flag int, perm os.FileMode) (*os.File, error) {
 	before, lerr := os.Lstat(path)
 	if lerr == nil && before.Mode()&os.ModeSymlink != 0 {
@@ -62,7 +62,7 @@ func openOwn(path string, flag int, perm os.FileMode) (*os.File, error) {
 	}
 	f, err := os.OpenFile(path, flag|oNoFollow, perm)
 	if err != nil {
-		// A Link put there between the Lstat and the open.
+		// A link put there between the Lstat and the open.
 		if info, lerr := os.Lstat(path); lerr == nil && info.Mode()&os.ModeSymlink != 0 {
 			return nil, &LinkError{Path: path, What: "a symbolic link"}
 		}
@@ -87,7 +87,7 @@ func openOwn(path string, flag int, perm os.FileMode) (*os.File, error) {
 }
 
 // ReadOwn reads a file of feed2md's own in the output folder, refusing a
-// Link as openOwn does.
+// link as openOwn does.
 func ReadOwn(path string) ([]byte, error) {
 	f, err := openOwn(path, os.O_RDONLY, 0)
 	if err != nil {

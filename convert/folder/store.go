@@ -17,7 +17,7 @@ import (
 // IDsFile is the hidden file in the output folder that remembers which
 // item owns which file. Items without a link (known by GUID or by hash)
 // need it, since the front matter has no key for them; it also keeps the
-// Link identities, so that a user's template without a link key does not
+// link identities, so that a user's template without a link key does not
 // turn every re-run into duplicates.
 const IDsFile = ".feed2md-ids.json"
 
@@ -67,7 +67,7 @@ const (
 	// and no item may own it.
 	recForeign
 	// recEmptyBundle marks a folder with no index.md: in bundle mode, one
-	// that idsFile says was an item's gets that item's index.md back.
+	// that IDsFile says was an item's gets that item's index.md back.
 	recEmptyBundle
 	recDir // the file is <slug>/index.md, not <slug>.md
 )
@@ -89,7 +89,7 @@ type Store struct {
 	byKey     map[arena.Digest]int32    // identity → file
 	byLink    map[arena.Digest]chain    // link → the files that were written with it
 	bySlug    map[arena.Digest]int32    // slug (a name taken in the folder) → file
-	idsDirt   bool                      // byKey differs from idsFile, which flush writes from it
+	idsDirt   bool                      // byKey differs from IDsFile, which flush writes from it
 	claimedBy map[arena.Digest]claimer  // identities written in this run, with the link and title of the item that has each
 	owned     map[arena.Digest]struct{} // names of files claimed by name (a feed that was not modified)
 	oldScopes map[arena.Sum]arena.Sum   // a feed's scope → the scope releases that wrote its credentials gave it
@@ -98,7 +98,7 @@ type Store struct {
 	listed   map[string]bool // the folder's names, read once (see listing)
 
 	fullMu  sync.Mutex
-	fullErr error // the first write that failed for a full or read-only file system (see isFull)
+	fullErr error // the first write that failed for a full or read-only file system (see IsFull)
 }
 
 // OpenStore returns the store of dir. The folder is read the first time
@@ -164,7 +164,7 @@ func (s *Store) linkTo(i int32, link string) {
 	s.byLink[d] = c
 }
 
-// Name returns the path of file i relative to the folder.
+// name returns the path of file i relative to the folder.
 func (s *Store) name(i int32) string {
 	r := &s.recs[i]
 	switch {
@@ -192,7 +192,7 @@ func (s *Store) isOwned(i int32) bool {
 }
 
 // index reads the folder: the front matter of each Markdown file (only its
-// Link and date keys) and the hidden identities file. The caller holds mu.
+// link and date keys) and the hidden identities file. The caller holds mu.
 func (s *Store) index() error {
 	if s.indexed {
 		return nil
@@ -234,7 +234,7 @@ func (s *Store) index() error {
 			}
 			rel, slug, flags = filepath.Join(name, "index.md"), name, recDir
 		default:
-			// A Link (to a file or a folder, maybe outside the folder), a
+			// A link (to a file or a folder, maybe outside the folder), a
 			// special file, or another file: its name stays taken, and
 			// nothing is ever written through it.
 			slug = strings.TrimSuffix(name, ".md")
@@ -317,7 +317,7 @@ func (s *Store) SetFull(err error) {
 
 // Drop forgets the file f claimed in this run under a new name, when its
 // item was not written and nothing is at that name: the next run claims
-// the item afresh, and idsFile records only files there are. The bundle
+// the item afresh, and IDsFile records only files there are. The bundle
 // folder made for it goes when empty; one that holds its images stays
 // its, for the next run to put its index.md in.
 func (s *Store) Drop(f *Stored) {
@@ -336,7 +336,7 @@ func (s *Store) Drop(f *Stored) {
 	s.forget(f.rec)
 }
 
-// Forget drops the identity file i is remembered under. The caller holds mu.
+// forget drops the identity file i is remembered under. The caller holds mu.
 func (s *Store) forget(i int32) {
 	r := &s.recs[i]
 	if r.key.Len == 0 {
@@ -389,7 +389,7 @@ func (s *Store) AllExist(names []string) bool {
 	return true
 }
 
-// listAbove is how many names allExist checks one by one; above it, one
+// listAbove is how many names AllExist checks one by one; above it, one
 // read of the folder's names is cheaper than a stat each.
 const listAbove = 64
 

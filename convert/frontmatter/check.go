@@ -15,7 +15,7 @@ import (
 
 // CheckValues reports a value of the options that would reach the front
 // matter as something Hugo or a YAML parser cannot read (see
-// Options.Check).
+// convert.Options.Check).
 func CheckValues(dateFormat string, loc *time.Location, categories []string, source, theme string, tmpl *template.Template) error {
 	if dateFormat != "" && dateFormat != defaultDateLayout {
 		if err := checkDateLayout(dateFormat, loc); err != nil {

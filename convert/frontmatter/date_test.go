@@ -11,7 +11,7 @@ import (
 )
 
 // TestParseDate reads each form with parseDate, and as an RSS pubDate
-// and a JSON Feed date_published through gofeed and itemTime, as items
+// and a JSON Feed date_published through gofeed and ItemTime, as items
 // are read: the same moment in the same offset, or unreadable.
 func TestParseDate(t *testing.T) {
 	for _, tc := range frontmattertest.DateForms {

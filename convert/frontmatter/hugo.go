@@ -52,7 +52,7 @@ func HugoWarning(dir string, html bool) string {
 
 // SiteTimeZone returns the timeZone set by the configuration of the Hugo
 // site that dir lies in: Hugo reads a front-matter date without a zone
-// (the day alone) in it, so the date rule must too (Options.SiteZone).
+// (the day alone) in it, so the date rule must too (convert.Options.SiteZone).
 // It returns nil when dir is in no site or the site sets none (Hugo then
 // reads UTC), and an error naming the file when the value is not a zone
 // name: Hugo 0.111 will not build such a site ("invalid timeZone").

@@ -17,7 +17,7 @@ const (
 	descriptionRunes   = 300
 )
 
-// Tag sources (Options.Tags).
+// Tag sources (convert.Options.Tags).
 const (
 	TagsTitle = "title" // FORMAT.md's rule: words of the title
 	TagsFeed  = "feed"  // the item's own categories, lowercased and deduplicated

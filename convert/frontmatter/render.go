@@ -42,7 +42,7 @@ type FrontMatter struct {
 	Content        string      // the body as written into the file (a user's template only)
 	Updated        time.Time   // when the item was last updated; zero when the feed does not say
 
-	// Theme is the Hugo theme of Options.Theme (one of Themes), or "":
+	// Theme is the Hugo theme of convert.Options.Theme (one of Themes), or "":
 	// the embedded template then also writes the keys that theme reads
 	// for the image. A user's template given with a theme must use it.
 	Theme string
@@ -160,7 +160,7 @@ func Render(t *template.Template, fm *FrontMatter, body string) ([]byte, error) 
 // boundary, in a new slice when one was cut (cut reports it): Hugo makes a
 // folder of every category, as of every tag, and a host name taken from a
 // feed's own link may be longer than any folder name. A -category was
-// checked at start (Options.Check).
+// checked at start (convert.Options.Check).
 func capTerms(terms []string) (capped []string, cut bool) {
 	for i, t := range terms {
 		if len(t) > MaxNameBytes {
@@ -245,7 +245,7 @@ func needsEscape(r rune) bool {
 }
 
 // IsDefaultLayout reports whether t is the embedded front-matter template
-// (compared by its parsed form), which renderDefault writes without
+// (compared by its parsed form), which RenderDefault writes without
 // text/template's reflection.
 func IsDefaultLayout(t *template.Template) bool {
 	def, err := ParseTemplate(templates.FS, templates.FrontMatter)

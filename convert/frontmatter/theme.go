@@ -9,7 +9,7 @@ import (
 	"text/template"
 )
 
-// Themes returns the Hugo themes Options.Theme knows, in a new slice.
+// Themes returns the Hugo themes convert.Options.Theme knows, in a new slice.
 // The front-matter keys each reads for a page's image (besides Hugo's
 // images, written for all of them):
 //
@@ -88,7 +88,7 @@ func ThemeImage(image string) string {
 var globEscaper = strings.NewReplacer("[", "%5B", "]", "%5D", "{", "%7B", "}", "%7D", `\`, "%5C")
 
 // appendThemeKeys appends the keys of fm.Theme for the item's image, as
-// the embedded template writes them (renderDefault's part of it).
+// the embedded template writes them (RenderDefault's part of it).
 func appendThemeKeys(b []byte, fm *FrontMatter) []byte {
 	if fm.Theme == "" {
 		return b
@@ -123,7 +123,7 @@ var themeFolders = map[string]string{
 }
 
 // ThemeNotice returns a notice when dir lies inside a Hugo site whose
-// configuration names a theme that Options.Theme knows, and theme (the
+// configuration names a theme that convert.Options.Theme knows, and theme (the
 // Theme option) is empty or another: the flag that makes item images
 // show in it. It returns "" otherwise, or when no site is found.
 func ThemeNotice(dir, theme string) string {

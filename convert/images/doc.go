@@ -6,7 +6,7 @@
 // downloaded: it is a bundle's index.md), held with its front matter and
 // body (Hold). Out, from Finish: the item's file, rendered by the caller's
 // function once its body and image key name the files saved, and the
-// counts of images saved and failed, with an ImageError for each failure
+// counts of images saved and failed, with an Error for each failure
 // (the body then keeps the image's absolute URL, and the next run tries
 // again).
 //

@@ -23,19 +23,19 @@ const (
 	PerHost = 2 // downloads at a time from one host
 )
 
-// ImageError is an image that could not be saved: the body keeps its
+// Error is an image that could not be saved: the body keeps its
 // absolute URL, the item is written, and the next run tries again.
-type ImageError struct {
+type Error struct {
 	URL  string // the image's URL
 	Item string // the item's link, or its file
 	Err  error
 }
 
-func (e *ImageError) Error() string {
+func (e *Error) Error() string {
 	return fmt.Sprintf("image %s of %s: %v (its URL is kept)", e.URL, e.Item, e.Err)
 }
 
-func (e *ImageError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
 // errNotRaster is an image whose bytes are not PNG, JPEG, GIF or WebP.
 var errNotRaster = errors.New("not a raster image")
@@ -217,7 +217,7 @@ func (im *Downloader) itemImages(ctx context.Context, bundle, dir string, fm *fr
 			failed++ // interrupted: counted, without a line for each
 		default:
 			failed++
-			errs = append(errs, &ImageError{URL: u, Item: item, Err: g.err})
+			errs = append(errs, &Error{URL: u, Item: item, Err: g.err})
 		}
 	}
 	if n, ok := names[fm.Image]; ok {

@@ -1,7 +1,8 @@
-// Package feedtest makes feeds for the tests and benchmarks of the
-// stages: Big, a generated RSS feed of any size whose bytes depend only on
-// a seed. It is test support, like net/http/httptest; the command never
-// imports it.
+// Package feedtest holds what the tests and benchmarks of every stage
+// need: Big, a generated RSS feed of any size whose bytes depend only on
+// a seed; WriteFiles, a tree of files; SkipPart, which says that part of
+// a test did not run (and fails in CI); SymlinkOrSkip. It is test support,
+// like net/http/httptest; the command never imports it.
 package feedtest
 
 import (

@@ -4,47 +4,22 @@ import (
 	"bytes"
 	"encoding/json"
 	"feed2md/convert/arena"
-	"strings"
 	"testing"
 	"unicode/utf8"
 )
 
-func TestArena(t *testing.T) {
-	var a arena.Arena
-	long := strings.Repeat("x", arena.ChunkSize+10) // a chunk of its own
-	words := []string{"", "one", long, "two", "three"}
-	var refs []arena.Ref
-	for i := 0; i < 3000; i++ { // several chunks
-		refs = append(refs, a.Add(words[i%len(words)]))
-	}
-	for i, r := range refs {
-		if w := words[i%len(words)]; a.Str(r) != w || !a.Eq(r, w) {
-			t.Fatalf("ref %d: %.20q, want %.20q", i, a.Str(r), w)
-		}
-	}
-	if r := a.Add("link:https://x/"); a.Str(r.Sub(len(keyLink))) != "https://x/" {
-		t.Errorf("sub: %q", a.Str(r.Sub(len(keyLink))))
-	}
-	if arena.DigestOf("a\x00b") != arena.DigestOf2("a", "b") || arena.DigestOf2("a", "b") == arena.DigestOf2("a\x00", "b") {
-		t.Error("digestOf2 is not the digest of the joined string")
-	}
-	if s := arena.SumOf("Title"); arena.ParseSum(s.String()) != s || arena.ParseSum("") != (arena.Sum{}) || arena.ParseSum("xyz") != (arena.Sum{}) {
-		t.Errorf("sum %q does not read back", s.String())
-	}
-}
-
-// idsBytes returns idsFile as the store writes it, and as
+// idsBytes returns IDsFile as the store writes it, and as
 // encoding/json's MarshalIndent writes the same entries.
 func idsBytes(t testing.TB, s *Store) (got, want []byte) {
-	items := map[string]idEntry{}
+	items := map[string]IDEntry{}
 	for i := range s.recs {
 		r := &s.recs[i]
 		key := s.strs.Str(r.key)
 		if key == "" || s.keyRec(key) != int32(i) || r.flags&recForeign != 0 {
 			continue
 		}
-		e := idEntry{Slug: s.strs.Str(r.slug), Title: r.title.String(), Feed: r.feed.String()}
-		if link := s.strs.Str(r.link); link != entryLink(key, idEntry{}) {
+		e := IDEntry{Slug: s.strs.Str(r.slug), Title: r.title.String(), Feed: r.feed.String()}
+		if link := s.strs.Str(r.link); link != entryLink(key, IDEntry{}) {
 			e.Link = link
 		}
 		items[key] = e
@@ -63,7 +38,7 @@ func idsBytes(t testing.TB, s *Store) (got, want []byte) {
 
 // storeOf returns a store (in no folder) where each of texts has claimed
 // a file: as an id, a link, or link and title, with that text as slug,
-// Link and title.
+// link and title.
 func storeOf(t testing.TB, texts ...string) *Store {
 	s, _ := OpenStore(t.TempDir(), false, true)
 	for i, text := range texts {
