@@ -39,7 +39,7 @@ func TestCheckFlagText(t *testing.T) {
 	}
 	out := t.TempDir()
 	convertBytes(t, out, rss(item{title: "A", link: "https://e.test/a"}), func(o *Options) { o.Categories, o.Source = cats, source })
-	m, _ := frontMatter(t, readDir(t, out)["a.md"])
+	m, _ := frontmattertest.FrontMatter(t, readDir(t, out)["a.md"])
 	// A backslash is a path separator to Hugo on Windows: FORMAT.md's term
 	// rule makes it '-' (TestTerm).
 	want := append([]string(nil), cats...)
@@ -83,7 +83,7 @@ func TestCheckDateLayout(t *testing.T) {
 				t.Fatalf("%+v", res)
 			}
 			for name, data := range readDir(t, out) {
-				frontMatter(t, data) // valid YAML, FORMAT.md's keys
+				frontmattertest.FrontMatter(t, data) // valid YAML, FORMAT.md's keys
 				raw := rawValue(t, data, "date")
 				got, ok := frontmatter.HugoParseDate(raw)
 				if !ok || got.Format("2006-01-02") != days[name] {

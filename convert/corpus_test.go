@@ -6,6 +6,7 @@ import (
 	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/fetch"
 	"feed2md/convert/frontmatter"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -66,7 +67,7 @@ func TestCorpus(t *testing.T) {
 					if !frontmatter.SafeName(strings.TrimSuffix(name, ".md")) {
 						t.Errorf("%s: unsafe file name %q", rel, name)
 					}
-					frontMatter(t, data)
+					frontmattertest.FrontMatter(t, data)
 				}
 				c2 := newTestConverter(t, out, nil)
 				if res2 := c2.Convert(context.Background(), src); res2.New+res2.Updated != 0 {
@@ -131,7 +132,7 @@ func checkEveryItemKept(t *testing.T, rel, path string, written map[string][]byt
 	}
 	links := map[string]bool{}
 	for _, data := range written {
-		if m, _ := frontMatter(t, data); m["link"] != nil {
+		if m, _ := frontmattertest.FrontMatter(t, data); m["link"] != nil {
 			links[m["link"].(string)] = true
 		}
 	}

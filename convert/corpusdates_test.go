@@ -5,6 +5,7 @@ import (
 	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/fetch"
 	"feed2md/convert/frontmatter"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,7 +49,7 @@ func TestCorpusDates(t *testing.T) {
 		}
 		dates := map[string]string{} // link → date key
 		for _, data := range readDir(t, out) {
-			m, _ := frontMatter(t, data)
+			m, _ := frontmattertest.FrontMatter(t, data)
 			link, _ := m["link"].(string)
 			for _, line := range strings.Split(string(data), "\n") {
 				if d, ok := strings.CutPrefix(line, "date: "); ok && link != "" {

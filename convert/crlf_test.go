@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/frontmatter/frontmattertest"
 	"strings"
 	"testing"
 )
@@ -28,7 +29,7 @@ func TestCRLFFeedGivesLF(t *testing.T) {
 			if strings.Contains(string(data), "\r") {
 				t.Errorf("%s: %s holds CR: %q", mode, name, data)
 			}
-			if _, body := frontMatter(t, data); !strings.Contains(body, "two") && !strings.Contains(body, "long body") {
+			if _, body := frontmattertest.FrontMatter(t, data); !strings.Contains(body, "two") && !strings.Contains(body, "long body") {
 				t.Errorf("%s: %s lost its body: %q", mode, name, body)
 			}
 		}

@@ -29,7 +29,7 @@ func dateKeys(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for name, data := range readDir(t, dir) {
-		m, _ := frontMatter(t, data)
+		m, _ := frontmattertest.FrontMatter(t, data)
 		link, _ := m["link"].(string)
 		for _, line := range strings.Split(string(data), "\n") {
 			if d, ok := strings.CutPrefix(line, "date: "); ok {

@@ -6,6 +6,7 @@ import (
 	"feed2md/convert/body"
 	"feed2md/convert/feed"
 	"feed2md/convert/frontmatter"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -138,7 +139,7 @@ func FuzzParse(f *testing.F) {
 			if !frontmatter.SafeName(strings.TrimSuffix(name, ".md")) {
 				t.Fatalf("unsafe file name %q", name)
 			}
-			frontMatter(t, data)
+			frontmattertest.FrontMatter(t, data)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"feed2md/convert/fetch"
 	"feed2md/convert/folder"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"fmt"
 	"io/fs"
 	"os"
@@ -97,7 +98,7 @@ func byLink(t *testing.T, dir string) (linked, unlinked []string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fm, _ := frontMatter(t, data); fm["link"] != nil && fm["link"] != "" {
+		if fm, _ := frontmattertest.FrontMatter(t, data); fm["link"] != nil && fm["link"] != "" {
 			linked = append(linked, name)
 		} else {
 			unlinked = append(unlinked, name)

@@ -6,6 +6,7 @@ import (
 	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/fetch"
 	"feed2md/convert/frontmatter"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"flag"
 	"os"
 	"path/filepath"
@@ -121,7 +122,7 @@ func TestGolden(t *testing.T) {
 				case gc.theme != "":
 					themeFrontMatter(t, g, gc.theme)
 				case !gc.custom:
-					frontMatter(t, g)
+					frontmattertest.FrontMatter(t, g)
 				}
 			}
 			for name := range got {
@@ -198,7 +199,7 @@ func TestMarkdownBodiesHaveNoRawHTML(t *testing.T) {
 			continue
 		}
 		for name, data := range readDir(t, filepath.Join("..", "testdata", "golden", gc.golden)) {
-			_, body := frontMatter(t, data)
+			_, body := frontmattertest.FrontMatter(t, data)
 			var buf bytes.Buffer
 			if err := goldmark.New(goldmark.WithExtensions(extension.GFM)).Convert([]byte(body), &buf); err != nil {
 				t.Fatal(err)

@@ -1,7 +1,6 @@
 package convert
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -13,8 +12,6 @@ import (
 	"feed2md/convert/fetch"
 	"feed2md/convert/frontmatter"
 	"feed2md/templates"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // fixedNow is the clock of every test: undated items get this day.
@@ -58,49 +55,6 @@ func convertBytes(t testing.TB, dir string, feed string, edit func(*Options)) *R
 		t.Fatal(err)
 	}
 	return res
-}
-
-// layoutKeys are the keys of FORMAT.md, in order.
-var layoutKeys = []string{"title", "date", "description", "summary", "slug", "image", "link", "source", "categories", "tags", "draft"}
-
-// frontMatter splits a written file into its front matter, parsed with a
-// YAML parser, and its body. It fails the test when the file does not
-// have the layout of FORMAT.md.
-func frontMatter(t testing.TB, data []byte) (map[string]any, string) {
-	t.Helper()
-	m, keys, body := frontMatterKeys(t, data)
-	if strings.Join(keys, ",") != strings.Join(layoutKeys, ",") {
-		t.Fatalf("keys %v, want %v", keys, layoutKeys)
-	}
-	return m, body
-}
-
-// frontMatterKeys splits a written file into its front matter, parsed
-// with a YAML parser, its keys in order, and its body. It fails the test
-// when the file has no front matter that YAML reads.
-func frontMatterKeys(t testing.TB, data []byte) (map[string]any, []string, string) {
-	t.Helper()
-	if !bytes.HasPrefix(data, []byte("---\n")) {
-		t.Fatalf("file does not start with ---:\n%s", data)
-	}
-	end := bytes.Index(data[4:], []byte("\n---\n"))
-	if end < 0 {
-		t.Fatalf("no closing ---:\n%s", data)
-	}
-	block := data[4 : 4+end+1]
-	var m map[string]any
-	if err := yaml.Unmarshal(block, &m); err != nil {
-		t.Fatalf("front matter is not valid YAML: %v\n%s", err, block)
-	}
-	var node yaml.Node
-	if err := yaml.Unmarshal(block, &node); err != nil {
-		t.Fatal(err)
-	}
-	var keys []string
-	for i := 0; i < len(node.Content[0].Content); i += 2 {
-		keys = append(keys, node.Content[0].Content[i].Value)
-	}
-	return m, keys, string(data[4+end+5:])
 }
 
 // readDir returns the Markdown files of dir (and of its bundles) by name.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"feed2md/convert/fetch"
 	"feed2md/convert/folder"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -24,7 +25,7 @@ func linksAndTitles(t *testing.T, dir string) []string {
 	var pairs []string
 	seen := map[string]string{}
 	for name, data := range readDir(t, dir) {
-		m, _ := frontMatter(t, data)
+		m, _ := frontmattertest.FrontMatter(t, data)
 		pair := fmt.Sprint(m["link"], "|", m["title"])
 		if other, dup := seen[pair]; dup {
 			t.Errorf("%s and %s both hold %s", other, name, pair)
@@ -116,7 +117,7 @@ func TestSharedGUIDDifferentItems(t *testing.T) {
 	if res.Updated != 1 || res.Unchanged != 2 || res.New != 0 {
 		t.Fatalf("retitled: %+v", res)
 	}
-	m, _ := frontMatter(t, readDir(t, out)["first.md"])
+	m, _ := frontmattertest.FrontMatter(t, readDir(t, out)["first.md"])
 	if m["title"] != "First, retitled" {
 		t.Errorf("first.md: %v", m)
 	}
@@ -136,7 +137,7 @@ func TestNewItemSharingALink(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 	files := readDir(t, out)
-	m, _ := frontMatter(t, files["a-linked-post.md"])
+	m, _ := frontmattertest.FrontMatter(t, files["a-linked-post.md"])
 	if m["title"] != "A linked post" {
 		t.Errorf("the post lost its file: %v", m)
 	}
@@ -172,7 +173,7 @@ func TestRetitledItemKeepsFile(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 	files := readDir(t, out)
-	m, _ := frontMatter(t, files["old-title.md"])
+	m, _ := frontmattertest.FrontMatter(t, files["old-title.md"])
 	if m["title"] != "New title" || m["slug"] != "old-title" {
 		t.Errorf("old-title.md: %v", m)
 	}
@@ -219,8 +220,8 @@ func TestAdoptPreviousReleaseFolder(t *testing.T) {
 	// Every file the old release wrote is still its episode's.
 	newFiles := readDir(t, out)
 	for name, data := range oldFiles {
-		was, _ := frontMatter(t, data)
-		is, _ := frontMatter(t, newFiles[name])
+		was, _ := frontmattertest.FrontMatter(t, data)
+		is, _ := frontmattertest.FrontMatter(t, newFiles[name])
 		if was["link"] != is["link"] {
 			t.Errorf("%s was %v, now %v", name, was["link"], is["link"])
 		}
@@ -228,7 +229,7 @@ func TestAdoptPreviousReleaseFolder(t *testing.T) {
 			t.Errorf("%s was %v, now %v", name, was["title"], is["title"])
 		}
 	}
-	if m, _ := frontMatter(t, newFiles["bonus-live-in-berlin.md"]); m["title"] != "Bonus: live in Berlin (remastered)" {
+	if m, _ := frontmattertest.FrontMatter(t, newFiles["bonus-live-in-berlin.md"]); m["title"] != "Bonus: live in Berlin (remastered)" {
 		t.Errorf("the retitled bonus episode did not keep its file: %v", m)
 	}
 	if res.Unchanged != 2 || res.Updated != 1 || res.New != 5 {
@@ -328,8 +329,8 @@ func TestTwoFeedsShareAnID(t *testing.T) {
 		t.Fatalf("one run: %+v / %+v", r[0], r[1])
 	}
 	files := readDir(t, out)
-	c1, _ := frontMatter(t, files["c-one.md"])
-	d1, _ := frontMatter(t, files["d-one.md"])
+	c1, _ := frontmattertest.FrontMatter(t, files["c-one.md"])
+	d1, _ := frontmattertest.FrontMatter(t, files["d-one.md"])
 	if c1["link"] != "https://c.example/p1" || d1["link"] != "https://d.example/p1" {
 		t.Fatalf("files %s", names(files))
 	}
@@ -433,7 +434,7 @@ func TestManyRetitledItems(t *testing.T) {
 	if res.New != 0 || res.Updated != n {
 		t.Fatalf("new %d, updated %d, want 0 and %d", res.New, res.Updated, n)
 	}
-	m, _ := frontMatter(t, readDir(t, out)[fmt.Sprintf("old-title-%d.md", n-1)])
+	m, _ := frontmattertest.FrontMatter(t, readDir(t, out)[fmt.Sprintf("old-title-%d.md", n-1)])
 	if m["title"] != fmt.Sprintf("New title %d", n-1) {
 		t.Errorf("%v", m)
 	}
@@ -505,7 +506,7 @@ func TestPutOffItemWithAnotherFeedsID(t *testing.T) {
 	if len(files) != 2 {
 		t.Fatalf("files %s", names(files))
 	}
-	if m, _ := frontMatter(t, files["old-title.md"]); m["title"] != "New title" {
+	if m, _ := frontmattertest.FrontMatter(t, files["old-title.md"]); m["title"] != "New title" {
 		t.Errorf("old-title.md holds %v", m["title"])
 	}
 }

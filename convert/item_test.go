@@ -2,6 +2,7 @@ package convert
 
 import (
 	"feed2md/convert/body"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"fmt"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ func only(t *testing.T, feed string, edit func(*Options)) (map[string]any, strin
 		t.Fatalf("result %+v %v", res, res.Errors)
 	}
 	for _, data := range readDir(t, out) {
-		return frontMatter(t, data)
+		return frontmattertest.FrontMatter(t, data)
 	}
 	panic("unreachable")
 }

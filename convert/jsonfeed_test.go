@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"feed2md/convert/fetch"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,7 +39,7 @@ func TestJSONFeedWrongTypes(t *testing.T) {
 		"content-as-a-number.md": "Content as a number",
 	}
 	for name, title := range want {
-		m, body := frontMatter(t, files[name])
+		m, body := frontmattertest.FrontMatter(t, files[name])
 		if m["title"] != title {
 			t.Errorf("%s: title %v, want %q (files %s)", name, m["title"], title, names(files))
 		}
@@ -98,7 +99,7 @@ func TestJSONFeedKeyCaseAndTrailingText(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 	files := readDir(t, out)
-	if m, _ := frontMatter(t, files["two.md"]); m["link"] != "https://ex.com/2" {
+	if m, _ := frontmattertest.FrontMatter(t, files["two.md"]); m["link"] != "https://ex.com/2" {
 		t.Errorf("two.md: %v (files %s)", m, names(files))
 	}
 	want := []string{"35 bytes after the JSON document: ignored", `item 2 (https://ex.com/2): "tags" is a string, read as a list of one`}

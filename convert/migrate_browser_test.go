@@ -3,6 +3,7 @@ package convert
 import (
 	"bytes"
 	"context"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"fmt"
 	"image"
 	"image/color"
@@ -64,7 +65,7 @@ func TestBrowserLoadsBundlePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, body := frontMatter(t, data)
+	_, body := frontmattertest.FrontMatter(t, data)
 	files := http.FileServer(http.Dir(out))
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/pictures/" {

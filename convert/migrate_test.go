@@ -27,6 +27,7 @@ import (
 	"feed2md/convert/fetch"
 	"feed2md/convert/folder"
 	"feed2md/convert/frontmatter"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"feed2md/convert/images"
 	"feed2md/templates"
 
@@ -159,7 +160,7 @@ func TestImagesFailedRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, body := frontMatter(t, data)
+	m, body := frontmattertest.FrontMatter(t, data)
 	if m["image"] != srv.URL+"/pic.png" || !strings.Contains(body, `<img src="`+srv.URL+`/pic.png">`) {
 		t.Errorf("the failed image's URL is not kept:\n%s", data)
 	}
@@ -173,7 +174,7 @@ func TestImagesFailedRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, body = frontMatter(t, data)
+	m, body = frontmattertest.FrontMatter(t, data)
 	if m["image"] != "pic.png" || !strings.Contains(body, `<img src="pic.png">`) {
 		t.Errorf("the image is not referred to relatively:\n%s", data)
 	}
@@ -384,7 +385,7 @@ func FuzzAliasesLayout(f *testing.F) {
 		}
 		fm := frontmatter.FrontMatter{Title: "T", Date: "2026-01-02", Tags: []string{"t"}}
 		if a != "" {
-			// Invalid UTF-8 is written as U+FFFD (DoubleQuote): not an alias's case.
+			// Invalid UTF-8 is written as U+FFFD (frontmatter quotes it so): not an alias's case.
 			fm.Aliases = []string{a, strings.ToValidUTF8(extra, "\uFFFD")}
 		}
 		want, err := frontmatter.Render(tmpl, &fm, "")

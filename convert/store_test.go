@@ -3,6 +3,7 @@ package convert
 import (
 	"feed2md/convert/folder"
 	"feed2md/convert/frontmatter"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -83,7 +84,7 @@ func TestRerunChangesNothing(t *testing.T) {
 			t.Errorf("%s was touched", name)
 		}
 	}
-	m, _ := frontMatter(t, readDir(t, out)["two.md"])
+	m, _ := frontmattertest.FrontMatter(t, readDir(t, out)["two.md"])
 	if fmt.Sprint(m["date"]) != "2026-11-25 00:00:00 +0000 UTC" {
 		t.Errorf("undated item's date %v, want the first run's day", m["date"])
 	}
@@ -101,7 +102,7 @@ func TestTitleEditKeepsFileAndSlug(t *testing.T) {
 	if names(files) != "first-title.md" {
 		t.Fatalf("files %s", names(files))
 	}
-	m, _ := frontMatter(t, files["first-title.md"])
+	m, _ := frontmattertest.FrontMatter(t, files["first-title.md"])
 	if m["title"] != "A new title" || m["slug"] != "first-title" {
 		t.Errorf("title %v slug %v", m["title"], m["slug"])
 	}
@@ -124,7 +125,7 @@ func TestSlugCollisions(t *testing.T) {
 	if got := names(files); got != "index-2.md same-2.md same-3.md same.md" {
 		t.Fatalf("files %s", got)
 	}
-	m, _ := frontMatter(t, files["same-3.md"])
+	m, _ := frontmattertest.FrontMatter(t, files["same-3.md"])
 	if m["slug"] != "same-3" || m["link"] != "https://example.com/2" {
 		t.Errorf("same-3.md: %v", m)
 	}
@@ -159,7 +160,7 @@ func TestIdentityWithoutLink(t *testing.T) {
 	if got := names(readDir(t, out)); got != "by-guid.md by-hash.md" {
 		t.Errorf("files %s", got)
 	}
-	m, _ := frontMatter(t, readDir(t, out)["by-guid.md"])
+	m, _ := frontmattertest.FrontMatter(t, readDir(t, out)["by-guid.md"])
 	if m["link"] != "" || m["title"] != "By guid, retitled" {
 		t.Errorf("%v", m)
 	}

@@ -3,6 +3,7 @@ package convert
 import (
 	"feed2md/convert/feed/feedtest"
 	"feed2md/convert/frontmatter"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"fmt"
 	"html"
 	"os"
@@ -72,7 +73,7 @@ func hugoTermsSite(t *testing.T, hugo, themes, theme, tags string) {
 	// What feed2md wrote: every term, and the folder Hugo makes of it.
 	want := map[string]map[string]bool{"tags": {}, "categories": {}}
 	for name, data := range readDir(t, filepath.Join(site, "content")) {
-		m, _ := frontMatter(t, data)
+		m, _ := frontmattertest.FrontMatter(t, data)
 		for _, tax := range []string{"tags", "categories"} {
 			list, _ := m[tax].([]any)
 			for _, v := range list {

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"feed2md/convert/frontmatter"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"net/url"
 	"path"
 	"reflect"
@@ -128,7 +129,7 @@ func TestCheckCategoryTerm(t *testing.T) {
 	}
 	out := t.TempDir()
 	convertBytes(t, out, rss(item{title: "A", link: "https://e.test/a"}), func(o *Options) { o.Categories = []string{"News/World", "x"} })
-	m, _ := frontMatter(t, readDir(t, out)["a.md"])
+	m, _ := frontmattertest.FrontMatter(t, readDir(t, out)["a.md"])
 	if got := m["categories"]; !reflect.DeepEqual(got, []any{"News-World", "x"}) {
 		t.Errorf("categories = %#v", got)
 	}

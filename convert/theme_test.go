@@ -14,6 +14,7 @@ import (
 	"text/template"
 
 	"feed2md/convert/frontmatter"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"feed2md/templates"
 )
 
@@ -27,8 +28,8 @@ var themeKey = map[string]string{"papermod": "cover", "ananke": "featured_image"
 // draft when the item has an image, each holding the image exactly.
 func themeFrontMatter(t testing.TB, data []byte, theme string) map[string]any {
 	t.Helper()
-	m, keys, _ := frontMatterKeys(t, data)
-	want := append([]string(nil), layoutKeys[:len(layoutKeys)-1]...)
+	m, keys, _ := frontmattertest.FrontMatterKeys(t, data)
+	want := append([]string(nil), frontmattertest.LayoutKeys[:len(frontmattertest.LayoutKeys)-1]...)
 	img, _ := m["image"].(string)
 	if frontmatter.SocialImages(img) != nil {
 		want = append(want, "images")
@@ -111,7 +112,7 @@ func TestThemeKeys(t *testing.T) {
 			if c.theme != "" {
 				themeFrontMatter(t, fast, c.theme)
 			} else {
-				frontMatter(t, fast)
+				frontmattertest.FrontMatter(t, fast)
 			}
 		})
 	}

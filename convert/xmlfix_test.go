@@ -3,6 +3,7 @@ package convert
 import (
 	"context"
 	"feed2md/convert/fetch"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,7 +34,7 @@ func TestRepairedFeedsConvert(t *testing.T) {
 			t.Errorf("%s: %+v", name, res)
 			continue
 		}
-		m, _ := frontMatter(t, readDir(t, out)[res.Changes[0].Name])
+		m, _ := frontmattertest.FrontMatter(t, readDir(t, out)[res.Changes[0].Name])
 		if m["title"] != c.title {
 			t.Errorf("%s: title %q, want %q", name, m["title"], c.title)
 		}
@@ -66,7 +67,7 @@ func TestRepairedFeedsStreamed(t *testing.T) {
 	if res.Failed() || res.New != 400 {
 		t.Fatalf("%v %+v", res.Err, res)
 	}
-	m, body := frontMatter(t, readDir(t, out)["entry-7-here.md"])
+	m, body := frontmattertest.FrontMatter(t, readDir(t, out)["entry-7-here.md"])
 	if m["title"] != "Entry 7 \uFFFD here" || !strings.Contains(body, "body 7 &#0; and \uFFFD") {
 		t.Errorf("title %q body %q", m["title"], body)
 	}

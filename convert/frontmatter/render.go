@@ -68,7 +68,7 @@ type Enclosure struct {
 // templates: dq and sq quote a string as a YAML double- or single-quoted
 // scalar that reads back as exactly that string.
 func TemplateFuncs() template.FuncMap {
-	return template.FuncMap{"dq": DoubleQuote, "sq": SingleQuote, "terms": Terms}
+	return template.FuncMap{"dq": doubleQuote, "sq": SingleQuote, "terms": Terms}
 }
 
 // ParseTemplate parses a front-matter template from fsys, with
@@ -174,11 +174,11 @@ func capTerms(terms []string) (capped []string, cut bool) {
 	return terms, false
 }
 
-// DoubleQuote returns s as a YAML double-quoted scalar: backslash and
+// doubleQuote returns s as a YAML double-quoted scalar: backslash and
 // double quote escaped, and every character YAML does not allow as is (C0
 // and C1 controls, DEL, U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF) written as
 // an escape. Invalid UTF-8 becomes U+FFFD.
-func DoubleQuote(s string) string {
+func doubleQuote(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte('"')
@@ -233,7 +233,7 @@ func DoubleQuote(s string) string {
 // result always reads back as s.
 func SingleQuote(s string) string {
 	if !utf8.ValidString(s) || strings.ContainsFunc(s, needsEscape) {
-		return DoubleQuote(s)
+		return doubleQuote(s)
 	}
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
@@ -259,20 +259,20 @@ func IsDefaultLayout(t *template.Template) bool {
 // write, a few times faster; FuzzDefaultLayout holds the two together.
 func RenderDefault(b []byte, fm *FrontMatter, body string) []byte {
 	b = append(b, "---\ntitle: "...)
-	b = append(b, DoubleQuote(fm.Title)...)
+	b = append(b, doubleQuote(fm.Title)...)
 	b = append(b, "\ndate: "...)
 	b = append(b, fm.Date...)
 	b = append(b, "\ndescription: "...)
-	desc := DoubleQuote(fm.Description)
+	desc := doubleQuote(fm.Description)
 	b = append(b, desc...)
 	b = append(b, "\nsummary: "...)
 	if fm.Summary == fm.Description {
 		b = append(b, desc...)
 	} else {
-		b = append(b, DoubleQuote(fm.Summary)...)
+		b = append(b, doubleQuote(fm.Summary)...)
 	}
 	b = append(b, "\nslug: "...)
-	b = append(b, DoubleQuote(fm.Slug)...)
+	b = append(b, doubleQuote(fm.Slug)...)
 	b = append(b, "\nimage: "...)
 	b = append(b, SingleQuote(fm.Image)...)
 	b = append(b, "\nlink: "...)

@@ -1,14 +1,20 @@
 // Package frontmattertest holds what the tests of the front-matter stage
 // and the end-to-end tests share: DateForms, the date strings real feeds
-// write and the moment each means, and GoodLayouts and BadLayouts, the
-// -date-format layouts Hugo reads back and those it does not. It is test
+// write and the moment each means; GoodLayouts and BadLayouts, the
+// -date-format layouts Hugo reads back and those it does not; and
+// FrontMatter, which reads a written file's front matter back with a YAML
+// parser and checks its keys against FORMAT.md's (LayoutKeys). It is test
 // support, like
 // net/http/httptest; the command never imports it.
 package frontmattertest
 
 import (
+	"bytes"
 	"strings"
+	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // DateForms are date strings as real feeds write them and the moment each
@@ -104,3 +110,46 @@ var (
 		"'2006-01-02'", "2006-01-02 15:04:05.999 -0700 -0700", "yesterday", "Monday", time.UnixDate,
 	}
 )
+
+// LayoutKeys are the keys of FORMAT.md, in order.
+var LayoutKeys = []string{"title", "date", "description", "summary", "slug", "image", "link", "source", "categories", "tags", "draft"}
+
+// FrontMatter splits a written file into its front matter, parsed with a
+// YAML parser, and its body. It fails the test when the file does not
+// have the layout of FORMAT.md.
+func FrontMatter(t testing.TB, data []byte) (map[string]any, string) {
+	t.Helper()
+	m, keys, body := FrontMatterKeys(t, data)
+	if strings.Join(keys, ",") != strings.Join(LayoutKeys, ",") {
+		t.Fatalf("keys %v, want %v", keys, LayoutKeys)
+	}
+	return m, body
+}
+
+// FrontMatterKeys splits a written file into its front matter, parsed
+// with a YAML parser, its keys in order, and its body. It fails the test
+// when the file has no front matter that YAML reads.
+func FrontMatterKeys(t testing.TB, data []byte) (map[string]any, []string, string) {
+	t.Helper()
+	if !bytes.HasPrefix(data, []byte("---\n")) {
+		t.Fatalf("file does not start with ---:\n%s", data)
+	}
+	end := bytes.Index(data[4:], []byte("\n---\n"))
+	if end < 0 {
+		t.Fatalf("no closing ---:\n%s", data)
+	}
+	block := data[4 : 4+end+1]
+	var m map[string]any
+	if err := yaml.Unmarshal(block, &m); err != nil {
+		t.Fatalf("front matter is not valid YAML: %v\n%s", err, block)
+	}
+	var node yaml.Node
+	if err := yaml.Unmarshal(block, &node); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for i := 0; i < len(node.Content[0].Content); i += 2 {
+		keys = append(keys, node.Content[0].Content[i].Value)
+	}
+	return m, keys, string(data[4+end+5:])
+}

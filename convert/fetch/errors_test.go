@@ -1,7 +1,6 @@
-package convert
+package fetch
 
 import (
-	"feed2md/convert/fetch"
 	"testing"
 	"time"
 )
@@ -16,9 +15,9 @@ func TestFormatSize(t *testing.T) {
 		{0, "0 B"}, {10, "10 B"}, {1023, "1023 B"}, {1000, "1 KB"}, {1024, "1 KiB"},
 		{1536, "1536 B"}, {500000, "500 KB"}, {3 << 10, "3 KiB"},
 		{1 << 20, "1 MiB"}, {32 << 20, "32 MiB"}, {2000000, "2 MB"}, {1500000, "1500 KB"},
-		{8 << 30, "8 GiB"}, {1e9, "1 GB"}, {DefaultMaxImageSize, "20 MiB"},
+		{8 << 30, "8 GiB"}, {1e9, "1 GB"}, {20 << 20, "20 MiB"},
 	} {
-		if got := fetch.FormatSize(c.n); got != c.want {
+		if got := FormatSize(c.n); got != c.want {
 			t.Errorf("FormatSize(%d) = %q, want %q", c.n, got, c.want)
 		}
 	}
@@ -34,7 +33,7 @@ func TestFormatDuration(t *testing.T) {
 		{10 * time.Minute, "10m"}, {90 * time.Second, "1m30s"}, {time.Hour, "1h"},
 		{90 * time.Minute, "1h30m"}, {time.Hour + time.Second, "1h0m1s"},
 	} {
-		if got := fetch.FormatDuration(c.d); got != c.want {
+		if got := FormatDuration(c.d); got != c.want {
 			t.Errorf("FormatDuration(%v) = %q, want %q", c.d, got, c.want)
 		}
 	}
@@ -44,12 +43,12 @@ func TestFormatDuration(t *testing.T) {
 // limit with its unit, and the flag that raises it.
 func TestTooLargeErrorNamesItsFlag(t *testing.T) {
 	for _, c := range []struct {
-		err  *fetch.TooLargeError
+		err  *TooLargeError
 		want string
 	}{
-		{&fetch.TooLargeError{Limit: 10}, "feed is larger than the 10 B limit: raise -max-size if it is genuine"},
-		{&fetch.TooLargeError{Limit: 1 << 20}, "feed is larger than the 1 MiB limit: raise -max-size if it is genuine"},
-		{&fetch.TooLargeError{Limit: 20 << 20, Image: true}, "image is larger than the 20 MiB limit: raise -max-image-size to download it"},
+		{&TooLargeError{Limit: 10}, "feed is larger than the 10 B limit: raise -max-size if it is genuine"},
+		{&TooLargeError{Limit: 1 << 20}, "feed is larger than the 1 MiB limit: raise -max-size if it is genuine"},
+		{&TooLargeError{Limit: 20 << 20, Image: true}, "image is larger than the 20 MiB limit: raise -max-image-size to download it"},
 	} {
 		if got := c.err.Error(); got != c.want {
 			t.Errorf("%+v:\n got %s\nwant %s", c.err, got, c.want)

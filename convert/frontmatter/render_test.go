@@ -1,13 +1,14 @@
-package convert
+package frontmatter
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"text/template"
 
-	"feed2md/convert/frontmatter"
+	"feed2md/convert/frontmatter/frontmattertest"
 	"feed2md/templates"
 )
 
@@ -23,10 +24,10 @@ func TestQuoting(t *testing.T) {
 		{"- leading dash: and #hash", `"- leading dash: and #hash"`, `'- leading dash: and #hash'`},
 	}
 	for _, c := range cases {
-		if got := frontmatter.DoubleQuote(c.in); got != c.dq {
-			t.Errorf("DoubleQuote(%q) = %s, want %s", c.in, got, c.dq)
+		if got := doubleQuote(c.in); got != c.dq {
+			t.Errorf("doubleQuote(%q) = %s, want %s", c.in, got, c.dq)
 		}
-		if got := frontmatter.SingleQuote(c.in); got != c.sq {
+		if got := SingleQuote(c.in); got != c.sq {
 			t.Errorf("SingleQuote(%q) = %s, want %s", c.in, got, c.sq)
 		}
 	}
@@ -40,20 +41,20 @@ func FuzzFrontMatter(f *testing.F) {
 	f.Add("\x00\x1b\u0085\u2028\ufeff", "'''", "': #", "- x")
 	f.Add("---", "...", "\r\n", "\"")
 	f.Add("\xff\xfe", "🎉", "%", "null")
-	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
+	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, title, desc, link, tag string) {
-		fm := frontmatter.FrontMatter{
+		fm := FrontMatter{
 			Title: title, Date: "2026-01-21", Description: desc, Summary: desc, Slug: "s",
 			Image: link, Link: link, Source: link, Categories: []string{link}, Tags: []string{tag, title},
 		}
-		data, err := frontmatter.Render(tmpl, &fm, "")
+		data, err := Render(tmpl, &fm, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, body := frontMatter(t, data)
+		m, body := frontmattertest.FrontMatter(t, data)
 		if body != "" {
 			t.Fatalf("body %q", body)
 		}
@@ -93,8 +94,8 @@ func TestParseTemplateRejects(t *testing.T) {
 		"category unquoted":    "---\ncategories:{{range .Categories}}\n- {{.}}{{end}}\n---\n",
 		"quoted by hand":       "---\ntitle: \"{{.Title}}\"\n---\n",
 	} {
-		fsys := mapFS{"t.tmpl": text}
-		if _, err := frontmatter.ParseTemplate(fsys, "t.tmpl"); err == nil {
+		fsys := fstest.MapFS{"t.tmpl": {Data: []byte(text)}}
+		if _, err := ParseTemplate(fsys, "t.tmpl"); err == nil {
 			t.Errorf("%s: template accepted", name)
 		} else if !strings.Contains(err.Error(), "t.tmpl") {
 			t.Errorf("%s: the error %q does not name the template", name, err)
@@ -111,34 +112,34 @@ func TestParseTemplateAccepts(t *testing.T) {
 		"date and time raw":   "---\ndate: {{.Date}}\nlastmod: {{.Time.Format \"2006-01-02T15:04:05Z07:00\"}}\n---\n",
 		"flow list of quoted": "---\ntags: [{{range $i, $t := .Tags}}{{if $i}}, {{end}}{{sq $t}}{{end}}]\n---\n",
 	} {
-		if _, err := frontmatter.ParseTemplate(mapFS{"t.tmpl": text}, "t.tmpl"); err != nil {
+		if _, err := ParseTemplate(fstest.MapFS{"t.tmpl": {Data: []byte(text)}}, "t.tmpl"); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter); err != nil {
+	if _, err := ParseTemplate(templates.FS, templates.FrontMatter); err != nil {
 		t.Error(err)
 	}
-	if _, err := frontmatter.ParseTemplate(os.DirFS(filepath.Join("..", "testdata", "templates")), "custom.tmpl"); err != nil {
+	if _, err := ParseTemplate(os.DirFS(filepath.Join("..", "..", "testdata", "templates")), "custom.tmpl"); err != nil {
 		t.Error(err)
 	}
 }
 
-// FuzzDefaultLayout holds frontmatter.RenderDefault to the embedded template: for any
+// FuzzDefaultLayout holds RenderDefault to the embedded template: for any
 // values, both write the same bytes.
 func FuzzDefaultLayout(f *testing.F) {
 	f.Add("Title", "2026-01-02", "desc", "sum", "slug", "https://i", "https://l", "https://s", "cat", "tag", true, "<p>body</p>\n")
 	f.Add("", "", "", "", "", "", "", "", "", "", false, "")
 	f.Add("T", "d", "", "", "s", "https://i.example/a'b: #c", "", "", "", "", false, "")
 	f.Add("\"'\\\n", "x", "\u2028", "\x00", "-", "'", "''", "\t", "a'b", "\ufeff", false, "{{< x >}}")
-	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
+	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		f.Fatal(err)
 	}
-	if !frontmatter.IsDefaultLayout(tmpl) {
+	if !IsDefaultLayout(tmpl) {
 		f.Fatal("the embedded template is not recognised as the default layout")
 	}
 	f.Fuzz(func(t *testing.T, title, date, desc, sum, slug, image, link, source, cat, tag string, draft bool, body string) {
-		fm := frontmatter.FrontMatter{Title: title, Date: date, Description: desc, Summary: sum, Slug: slug, Image: image,
+		fm := FrontMatter{Title: title, Date: date, Description: desc, Summary: sum, Slug: slug, Image: image,
 			Link: link, Source: source, Draft: draft}
 		if cat != "" {
 			fm.Categories = []string{cat, cat + "2"}
@@ -147,16 +148,16 @@ func FuzzDefaultLayout(f *testing.F) {
 			fm.Tags = []string{tag}
 		}
 		// Without a theme, then with each (-theme): the theme's keys too.
-		for _, theme := range append([]string{""}, frontmatter.Themes()...) {
-			fm.Theme, fm.ThemeImage, fm.Images = theme, frontmatter.ThemeImage(image), frontmatter.SocialImages(frontmatter.ThemeImage(image))
+		for _, theme := range append([]string{""}, Themes()...) {
+			fm.Theme, fm.ThemeImage, fm.Images = theme, ThemeImage(image), SocialImages(ThemeImage(image))
 			if link != "" {
 				fm.Images = append(fm.Images, link)
 			}
-			want, err := frontmatter.Render(tmpl, &fm, body)
+			want, err := Render(tmpl, &fm, body)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := frontmatter.RenderDefault(nil, &fm, body); string(got) != string(want) {
+			if got := RenderDefault(nil, &fm, body); string(got) != string(want) {
 				t.Fatalf("theme %q: renderDefault wrote\n%q\nthe template\n%q", theme, got, want)
 			}
 		}
@@ -164,7 +165,7 @@ func FuzzDefaultLayout(f *testing.F) {
 }
 
 func TestIsDefaultLayout(t *testing.T) {
-	if frontmatter.IsDefaultLayout(template.Must(template.New("x").Funcs(frontmatter.TemplateFuncs()).Parse("---\ntitle: {{dq .Title}}\n---\n"))) {
+	if IsDefaultLayout(template.Must(template.New("x").Funcs(TemplateFuncs()).Parse("---\ntitle: {{dq .Title}}\n---\n"))) {
 		t.Error("another template taken for the default")
 	}
 }
@@ -175,16 +176,16 @@ func TestIsDefaultLayout(t *testing.T) {
 func TestCategoriesCappedInBytes(t *testing.T) {
 	long := strings.Repeat("é", 60) + ".example" // 128 bytes
 	shared := []string{"ok.example", long}
-	fm := frontmatter.FrontMatter{Title: "T", Date: "2026-01-02", Slug: "t", Categories: shared}
-	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
+	fm := FrontMatter{Title: "T", Date: "2026-01-02", Slug: "t", Categories: shared}
+	tmpl, err := ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		t.Fatal(err)
 	}
-	viaTemplate, err := frontmatter.Render(tmpl, &fm, "")
+	viaTemplate, err := Render(tmpl, &fm, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	fast := frontmatter.RenderDefault(nil, &fm, "")
+	fast := RenderDefault(nil, &fm, "")
 	if string(fast) != string(viaTemplate) {
 		t.Fatalf("the two paths differ:\n%s\n%s", fast, viaTemplate)
 	}
