@@ -64,7 +64,7 @@ func TestSourceLabelsNoCredentials(t *testing.T) {
 	}
 	other, _ := ParseSource("https://example.com/feed?x=2")
 	same, _ := ParseSource("https://example.com/feed?x=1&access_token=other")
-	names := append([]string{src.Name(), src.Label(), src.LabelAt(1), src.LabelAt(2)}, Labels([]Source{src, other, same})...)
+	names := append([]string{src.Name(), src.Label(), src.labelAt(1), src.labelAt(2)}, Labels([]Source{src, other, same})...)
 	for _, n := range names {
 		if strings.Contains(n, "s3cretpw") || strings.Contains(n, "alice") || strings.Contains(n, "tok3n") || strings.Contains(n, "other") {
 			t.Errorf("a name holds a credential: %q", n)

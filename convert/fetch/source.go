@@ -75,11 +75,11 @@ func (s Source) Name() string {
 // URL's host and path ("example.com/blog/feed.xml"; the host alone for the
 // path "/"), the path as given for a file, or "stdin". Use Labels for the
 // feeds of a run, whose labels must tell them apart.
-func (s Source) Label() string { return s.LabelAt(0) }
+func (s Source) Label() string { return s.labelAt(0) }
 
-// LabelAt is the label at a length: 0 is Label's; 1 adds a URL's query; 2
+// labelAt is the label at a length: 0 is Label's; 1 adds a URL's query; 2
 // is the whole URL. A file's or stdin's label has one length.
-func (s Source) LabelAt(level int) string {
+func (s Source) labelAt(level int) string {
 	switch {
 	case s.URL != nil:
 		u := s.URL
@@ -110,7 +110,7 @@ func Labels(srcs []Source) []string {
 	for {
 		groups := map[string][]int{}
 		for i, s := range srcs {
-			labels[i] = s.LabelAt(level[i])
+			labels[i] = s.labelAt(level[i])
 			groups[labels[i]] = append(groups[labels[i]], i)
 		}
 		longer := false
