@@ -13,12 +13,12 @@ import (
 // the feed and never written or shown: the source key, messages, labels,
 // the state file and the folder's memory see the URL without them.
 
-// Redacted is what a secret parameter's value shows as in messages.
-const Redacted = "REDACTED"
+// redacted is what a secret parameter's value shows as in messages.
+const redacted = "REDACTED"
 
 // RedactURL returns a URL, given as text, as messages show it: without
 // its user name and password, and with the value of every query (and
-// fragment) parameter whose name marks a secret (SecretParam) replaced
+// fragment) parameter whose name marks a secret (secretParam) replaced
 // by REDACTED. The rest is kept byte for byte; a URL without
 // credentials comes back as it was. It works on text that does not parse
 // as a URL too.
@@ -102,12 +102,12 @@ func stripParams(q string, drop bool) string {
 		if n, err := url.QueryUnescape(name); err == nil {
 			name = n
 		}
-		if hasValue && SecretParam(name) {
+		if hasValue && secretParam(name) {
 			changed = true
 			if drop {
 				continue
 			}
-			part = part[:strings.IndexByte(part, '=')+1] + Redacted
+			part = part[:strings.IndexByte(part, '=')+1] + redacted
 		}
 		b.WriteString(part)
 		b.WriteString(sep)
@@ -118,7 +118,7 @@ func stripParams(q string, drop bool) string {
 	return strings.TrimRight(b.String(), "&;")
 }
 
-// SecretParam reports whether a query parameter's name marks a secret.
+// secretParam reports whether a query parameter's name marks a secret.
 // The name is lowercased and split into words at every character that
 // is neither a letter nor a digit (X-Amz-Signature: x, amz, signature);
 // it marks a secret when a word
@@ -130,7 +130,7 @@ func stripParams(q string, drop bool) string {
 // Kept: keyword(s), author(s), passage and the like, which hold no
 // secret. A word that only ends in "key" by chance (monkey) is dropped
 // too: a parameter too many beats a secret written.
-func SecretParam(name string) bool {
+func secretParam(name string) bool {
 	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
@@ -196,7 +196,7 @@ func MaskCredentials(err error, u *url.URL) error {
 	for _, raw := range []string{u.RawQuery, u.Fragment} {
 		vals, _ := url.ParseQuery(raw)
 		for name, vs := range vals {
-			if SecretParam(name) {
+			if secretParam(name) {
 				for _, v := range vs {
 					add(v)
 				}
@@ -210,7 +210,7 @@ func MaskCredentials(err error, u *url.URL) error {
 	sort.SliceStable(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
 	pairs := make([]string, 0, 2*len(secrets))
 	for _, v := range secrets {
-		pairs = append(pairs, v, Redacted)
+		pairs = append(pairs, v, redacted)
 	}
 	return &credentialError{err: err, replace: strings.NewReplacer(pairs...)}
 }

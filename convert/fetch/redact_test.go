@@ -17,13 +17,13 @@ func TestSecretParam(t *testing.T) {
 	plain := []string{"keyword", "keywords", "author", "authors", "passage", "format", "page", "q", "id", "tag",
 		"category", "lang", "x", "user", "signup", "design", "", "utm_source", "feed", "type"}
 	for _, n := range secret {
-		if name, err := url.QueryUnescape(n); err == nil && !SecretParam(name) {
-			t.Errorf("SecretParam(%q) = false, want true", name)
+		if name, err := url.QueryUnescape(n); err == nil && !secretParam(name) {
+			t.Errorf("secretParam(%q) = false, want true", name)
 		}
 	}
 	for _, n := range plain {
-		if SecretParam(n) {
-			t.Errorf("SecretParam(%q) = true, want false", n)
+		if secretParam(n) {
+			t.Errorf("secretParam(%q) = true, want false", n)
 		}
 	}
 }
@@ -64,7 +64,7 @@ func TestSourceLabelsNoCredentials(t *testing.T) {
 	}
 	other, _ := ParseSource("https://example.com/feed?x=2")
 	same, _ := ParseSource("https://example.com/feed?x=1&access_token=other")
-	names := append([]string{src.Name(), src.Label(), src.labelAt(1), src.labelAt(2)}, Labels([]Source{src, other, same})...)
+	names := append([]string{src.Name(), src.label(), src.labelAt(1), src.labelAt(2)}, Labels([]Source{src, other, same})...)
 	for _, n := range names {
 		if strings.Contains(n, "s3cretpw") || strings.Contains(n, "alice") || strings.Contains(n, "tok3n") || strings.Contains(n, "other") {
 			t.Errorf("a name holds a credential: %q", n)
@@ -125,7 +125,7 @@ func FuzzRedactURL(f *testing.F) {
 				vals, _ := url.ParseQuery(raw)
 				for name, vs := range vals {
 					for _, v := range vs {
-						if SecretParam(name) && v != Redacted && v != "" {
+						if secretParam(name) && v != redacted && v != "" {
 							t.Fatalf("%s(%q) = %q keeps %s=%s", c.name, s, out, name, v)
 						}
 					}

@@ -71,13 +71,13 @@ func (s Source) Name() string {
 	return s.Path
 }
 
-// Label is the short name of the feed in summary and error lines: the
+// label is the short name of the feed in summary and error lines: the
 // URL's host and path ("example.com/blog/feed.xml"; the host alone for the
 // path "/"), the path as given for a file, or "stdin". Use Labels for the
 // feeds of a run, whose labels must tell them apart.
-func (s Source) Label() string { return s.labelAt(0) }
+func (s Source) label() string { return s.labelAt(0) }
 
-// labelAt is the label at a length: 0 is Label's; 1 adds a URL's query; 2
+// labelAt is the label at a length: 0 is label's; 1 adds a URL's query; 2
 // is the whole URL. A file's or stdin's label has one length.
 func (s Source) labelAt(level int) string {
 	switch {
