@@ -202,11 +202,17 @@ var layoutCases = []layoutCase{
 		"convert/fetch/extra.go":      "package fetch\n\n// Extra is called by fetch only.\nfunc (p Page) Extra() string { return p.Data }\n\nvar _ = Page{}.Extra()\n",
 		"convert/arena/spare_test.go": "package arena\n\nvar _ = Spare()\n",
 		"convert/used_test.go":        "package convert\n\nimport \"feed2md/convert/fetch\"\n\n// A test of another package is a user.\nvar _ = fetch.Page{}.Data\n",
+		// A type an exported field of a used struct holds is used (a user's
+		// template reaches it); one only an unexported field holds is not.
+		"convert/fetch/held.go": "package fetch\n\n// Doc is used by convert.\ntype Doc struct {\n\tParts []*Part\n\tloose Loose\n}\n\n" +
+			"// Part is held by Doc's exported field.\ntype Part struct{}\n\n// Loose is held by an unexported field only.\ntype Loose struct{}\n",
+		"convert/doc_user.go": "package convert\n\nimport \"feed2md/convert/fetch\"\n\nvar _ fetch.Doc\n",
 	}, want: []string{
 		"convert/arena/spare.go:12: arena.hidden.Call: exported but only arena uses it",
 		"convert/arena/spare.go:4: arena.Spare: exported but only arena uses it",
 		"convert/arena/spare.go:7: arena.Kind: exported but only arena uses it",
 		"convert/fetch/extra.go:4: fetch.Page.Extra: exported but only fetch uses it",
+		"convert/fetch/held.go:13: fetch.Loose: exported but only fetch uses it",
 	}},
 }
 
