@@ -101,6 +101,21 @@ var builtPages = struct {
 	m map[string][]string
 }{m: map[string][]string{}}
 
+// writtenBodies returns each body as the tool writes it in mode
+// (BodyHTML or BodyMarkdown), against bodytest.Base.
+func writtenBodies(t *testing.T, bodies []string, mode string) []string {
+	t.Helper()
+	m := body.NewMaker(mode == BodyMarkdown, false, 1)
+	out := make([]string, len(bodies))
+	for i, b := range bodies {
+		var err error
+		if out[i], _, err = m.Make(&gofeed.Item{Content: b}, bodytest.Base); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
 // buildHugoPages is hugoPages without the cache.
 func buildHugoPages(t *testing.T, hugo string, bodies []string, mode string) []string {
 	t.Helper()
@@ -115,14 +130,11 @@ func buildHugoPages(t *testing.T, hugo string, bodies []string, mode string) []s
 		"layouts/_default/list.html":   "list",
 		"layouts/index.html":           "home",
 	}
-	m := body.NewMaker(mode == BodyMarkdown, false, 1)
-	for i, b := range bodies {
-		if mode != "" {
-			var err error
-			if b, _, err = m.Make(&gofeed.Item{Content: b}, bodytest.Base); err != nil {
-				t.Fatal(err)
-			}
-		}
+	texts := bodies // mode "": as they are
+	if mode != "" {
+		texts = writtenBodies(t, bodies, mode)
+	}
+	for i, b := range texts {
 		files[fmt.Sprintf("content/posts/v%d.md", i)] = fmt.Sprintf("---\ntitle: 'v%d'\ndraft: false\n---\n%s\n", i, b)
 	}
 	feedtest.WriteFiles(t, site, files)
@@ -154,7 +166,7 @@ func TestHugoRendersHostileBodies(t *testing.T) {
 	bodies := bodytest.TestdataBodies(t)
 	for _, mode := range []string{BodyHTML, BodyMarkdown} {
 		pages := hugoPages(t, bodies, mode)
-		m := body.NewMaker(mode == BodyMarkdown, false, 1)
+		written := writtenBodies(t, bodies, mode)
 		md := bodytest.HugoMarkdown(mode != BodyMarkdown)
 		for i, page := range pages {
 			if found := bodytest.LiveScript(t, page); len(found) > 0 {
@@ -164,11 +176,7 @@ func TestHugoRendersHostileBodies(t *testing.T) {
 			// written: body's TestRenderHTMLBodies and
 			// TestRenderMarkdownBodies check that it is the sanitized text,
 			// so the real Hugo must show the same.
-			w, _, err := m.Make(&gofeed.Item{Content: bodies[i]}, bodytest.Base)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := bodytest.VisibleText(t, bodytest.HugoRender(t, md, w))
+			want := bodytest.VisibleText(t, bodytest.HugoRender(t, md, written[i]))
 			got := bodytest.VisibleText(t, page)
 			if mode == BodyMarkdown {
 				got, want = bodytest.Untypographed(got), bodytest.Untypographed(want)
