@@ -36,7 +36,6 @@ import (
 // Converter converts feeds into one output folder.
 type Converter struct {
 	opts        Options
-	stopwords   frontmatter.Stopwords
 	fetch       *fetch.Fetcher
 	store       *folder.Store
 	state       *state
@@ -132,11 +131,10 @@ func New(opts Options) (*Converter, error) {
 		return nil, err
 	}
 	c := &Converter{
-		opts:      opts,
-		stopwords: opts.Stopwords,
-		store:     st,
-		state:     &state{},
-		folder:    &folder.Opener{Dir: opts.OutputDir, DryRun: opts.DryRun, Wait: opts.LockWait, OnWait: opts.OnWait},
+		opts:   opts,
+		store:  st,
+		state:  &state{},
+		folder: &folder.Opener{Dir: opts.OutputDir, DryRun: opts.DryRun, Wait: opts.LockWait, OnWait: opts.OnWait},
 		fetch: &fetch.Fetcher{
 			Client: opts.Client, UserAgent: opts.UserAgent, Timeout: opts.Timeout, MaxSize: opts.MaxSize, MaxFileSize: opts.MaxFileSize,
 			Retries: opts.Retries, RetryDelay: opts.RetryWait, MaxWait: opts.MaxWait, Now: opts.Now, Stdin: opts.Stdin,
