@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"feed2md/convert/feed/feedtest"
 	"feed2md/convert/fetch"
 	"feed2md/convert/frontmatter"
 	"feed2md/templates"
@@ -80,11 +79,4 @@ func readDir(t testing.TB, dir string) map[string][]byte {
 		t.Fatal(err)
 	}
 	return files
-}
-
-// skipPart is feedtest.SkipPart: a part of a test did not run, which
-// fails in CI.
-func skipPart(t testing.TB, format string, args ...any) {
-	t.Helper()
-	feedtest.SkipPart(t, format, args...)
 }

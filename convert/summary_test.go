@@ -5,6 +5,7 @@ import (
 	"feed2md/convert/body"
 	"feed2md/convert/body/bodytest"
 	"feed2md/convert/feed/corpustest"
+	"feed2md/convert/feed/feedtest"
 	"feed2md/convert/frontmatter"
 	"os"
 	"path/filepath"
@@ -198,7 +199,7 @@ func TestSummaryRendersAsText(t *testing.T) {
 	}
 	root := filepath.Join("..", "..", "shared", "corpus")
 	if _, err := os.Stat(root); err != nil {
-		skipPart(t, "%s is missing: only testdata descriptions are rendered", root)
+		feedtest.SkipPart(t, "%s is missing: only testdata descriptions are rendered", root)
 	} else {
 		corpus := corpustest.Files(t, root)
 		n := len(descs)

@@ -41,7 +41,7 @@ func TestHugoTerms(t *testing.T) {
 	layouts := []string{""}
 	for _, th := range []string{"papermod", "ananke"} {
 		if _, err := os.Stat(filepath.Join(themes, th, "layouts")); err != nil {
-			skipPart(t, "theme %s: %v (../shared/themes holds the themes)", th, err)
+			feedtest.SkipPart(t, "theme %s: %v (../shared/themes holds the themes)", th, err)
 			continue
 		}
 		layouts = append(layouts, th)

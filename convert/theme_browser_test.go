@@ -210,7 +210,7 @@ func TestThemeSitesRunNoScript(t *testing.T) {
 	var names []string
 	for _, th := range frontmatter.Themes() {
 		if _, err := os.Stat(filepath.Join(themes, th, "layouts")); err != nil {
-			skipPart(t, "theme %s: %v (../shared/themes beside the clone holds the themes)", th, err)
+			feedtest.SkipPart(t, "theme %s: %v (../shared/themes beside the clone holds the themes)", th, err)
 			continue
 		}
 		names = append(names, th)
