@@ -45,6 +45,7 @@ type Converter struct {
 	fingerprint string             // of the options that shape the files
 	fastRender  bool               // the template is the embedded one: frontmatter.RenderDefault
 	buffers     sync.Pool          // of *[]byte: files are rendered into them, reused once written
+	hosts       *fetch.Hosts       // requests for items at a time, per host
 	images      *images.Downloader // -images download; nil otherwise
 }
 
@@ -141,13 +142,14 @@ func New(opts Options) (*Converter, error) {
 			Sniff: feed.Sniff,
 		},
 	}
+	c.hosts = fetch.NewHosts()
 	c.bodies = body.NewMaker(opts.Body == BodyMarkdown, opts.Raw, opts.Workers)
 	c.fingerprint = optionsFingerprint(&c.opts)
 	c.fastRender = frontmatter.IsDefaultLayout(opts.Template)
 	c.fields = &frontmatter.Fields{Stopwords: opts.Stopwords, MaxTags: opts.MaxTags, Tags: opts.Tags, Draft: opts.Draft, Aliases: opts.Aliases, All: !c.fastRender}
 	c.buffers.New = func() any { b := make([]byte, 0, 8<<10); return &b }
 	if opts.Images == ImagesDownload {
-		c.images = images.New(c.store, *c.fetch, opts.MaxImageSize, opts.OutputDir, opts.Body == BodyMarkdown, opts.DryRun, c.renderItem)
+		c.images = images.New(c.store, *c.fetch, c.hosts, opts.MaxImageSize, opts.OutputDir, opts.Body == BodyMarkdown, opts.DryRun, c.renderItem)
 	}
 	if opts.CacheDir != "" {
 		c.state, err = loadState(opts.CacheDir, opts.OutputDir)

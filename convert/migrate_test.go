@@ -299,8 +299,8 @@ func TestImagesPolite(t *testing.T) {
 		t.Errorf("%d requests without the User-Agent", badAgent)
 	}
 	for _, h := range []string{"127.0.0.1", "localhost"} {
-		if most[h] != images.PerHost {
-			t.Errorf("at most %d requests at once to %s, want %d (no more, and overlapping)", most[h], h, images.PerHost)
+		if most[h] != fetch.PerHost {
+			t.Errorf("at most %d requests at once to %s, want %d (no more, and overlapping)", most[h], h, fetch.PerHost)
 		}
 	}
 	for i := 0; i < 8; i++ {

@@ -34,25 +34,32 @@ func (e *HTTPError) Error() string {
 }
 
 // TooLargeError is a document larger than the cap a flag sets: a feed
-// (convert.Options.MaxSize and MaxFileSize, -max-size), or an image of -images
-// download (convert.Options.MaxImageSize, -max-image-size). A feed is never
-// truncated: a cut feed would lose items silently.
+// (convert.Options.MaxSize and MaxFileSize, -max-size), an image of -images
+// download (convert.Options.MaxImageSize, -max-image-size) or an item's page
+// for -fulltext (convert.Options.MaxPageSize, -max-page-size). A feed is
+// never truncated: a cut feed would lose items silently.
 type TooLargeError struct {
 	Limit int64 // the cap in bytes
-	Image bool  // an image, capped by -max-image-size; else a feed, capped by -max-size
+	Kind  Kind  // what was fetched, whose flag sets the cap
 }
 
 // Flag is the command's flag that sets the cap.
 func (e *TooLargeError) Flag() string {
-	if e.Image {
+	switch e.Kind {
+	case Image:
 		return "-max-image-size"
+	case Page:
+		return "-max-page-size"
 	}
 	return "-max-size"
 }
 
 func (e *TooLargeError) Error() string {
-	if e.Image {
+	switch e.Kind {
+	case Image:
 		return fmt.Sprintf("image is larger than the %s limit: raise %s to download it", FormatSize(e.Limit), e.Flag())
+	case Page:
+		return fmt.Sprintf("page is larger than the %s limit: raise %s to extract its article", FormatSize(e.Limit), e.Flag())
 	}
 	return fmt.Sprintf("feed is larger than the %s limit: raise %s if it is genuine", FormatSize(e.Limit), e.Flag())
 }

@@ -48,7 +48,8 @@ func TestTooLargeErrorNamesItsFlag(t *testing.T) {
 	}{
 		{&TooLargeError{Limit: 10}, "feed is larger than the 10 B limit: raise -max-size if it is genuine"},
 		{&TooLargeError{Limit: 1 << 20}, "feed is larger than the 1 MiB limit: raise -max-size if it is genuine"},
-		{&TooLargeError{Limit: 20 << 20, Image: true}, "image is larger than the 20 MiB limit: raise -max-image-size to download it"},
+		{&TooLargeError{Limit: 20 << 20, Kind: Image}, "image is larger than the 20 MiB limit: raise -max-image-size to download it"},
+		{&TooLargeError{Limit: 5 << 20, Kind: Page}, "page is larger than the 5 MiB limit: raise -max-page-size to extract its article"},
 	} {
 		if got := c.err.Error(); got != c.want {
 			t.Errorf("%+v:\n got %s\nwant %s", c.err, got, c.want)

@@ -119,6 +119,24 @@ const SniffSize = 64 << 10
 // low enough to stop a runaway device or a wrong file.
 const DefaultMaxFileSize = 8 << 30
 
+// Kind is what a Fetcher fetches; its cap is set by its own flag (see
+// TooLargeError).
+type Kind uint8
+
+// Kinds of documents.
+const (
+	Feed  Kind = iota // a feed: -max-size
+	Image             // an image of -images download: -max-image-size
+	Page              // an item's web page, for -fulltext: -max-page-size
+)
+
+// accept is the Accept header of each Kind.
+var accept = [...]string{
+	Feed:  "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8",
+	Image: "image/avif, image/webp, image/png, image/jpeg, image/gif;q=0.9, */*;q=0.5",
+	Page:  "text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
+}
+
 // Fetcher reads feeds from URLs, files and standard input.
 type Fetcher struct {
 	Client      *http.Client
@@ -132,10 +150,11 @@ type Fetcher struct {
 	Now         func() time.Time                                 // the clock Retry-After dates are read against
 	Sleep       func(ctx context.Context, d time.Duration) error // waits between attempts (tests replace it); nil for a timer
 	Stdin       io.Reader
-	// Image marks the fetcher of images (-images download): a body is
-	// no feed, so it is not sniffed as one, and it is read whole up to
-	// maxSize, never left to stream.
-	Image bool
+	// Kind is what is fetched: a feed (the zero value), or an image
+	// (-images download) or a web page (-fulltext), whose body is no feed:
+	// it is not sniffed as one, and it is read whole up to MaxSize, never
+	// left to stream.
+	Kind Kind
 	// Sniff judges a document's first bytes before the rest is read
 	// (see ReadBody); nil for none.
 	Sniff func(prefix []byte, contentType string) error
@@ -246,7 +265,7 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*Fetche
 		return nil, -1, err
 	}
 	req.Header.Set("User-Agent", f.UserAgent)
-	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8")
+	req.Header.Set("Accept", accept[f.Kind])
 	if prev.ETag != "" {
 		req.Header.Set("If-None-Match", prev.ETag)
 	}
@@ -310,7 +329,7 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*Fetche
 		return nil, -1, herr
 	}
 	if resp.ContentLength > 0 && f.MaxSize > 0 && resp.ContentLength > f.MaxSize {
-		return nil, -1, &TooLargeError{Limit: f.MaxSize}
+		return nil, -1, &TooLargeError{Limit: f.MaxSize, Kind: f.Kind}
 	}
 	res.ContentType = resp.Header.Get("Content-Type")
 	res.Limit = f.MaxSize
@@ -321,7 +340,7 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*Fetche
 		}
 		return fmt.Errorf("reading the response: %w", err)
 	}
-	if f.Image {
+	if f.Kind != Feed {
 		err = readWhole(ctx, res, httpBody{resp.Body}, f.MaxSize, resp.ContentLength)
 	} else {
 		err = ReadBody(ctx, res, httpBody{resp.Body}, f.MaxSize, resp.ContentLength, f.Sniff)
@@ -330,7 +349,10 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*Fetche
 		var tl *TooLargeError
 		var nf *NotFeedError
 		switch {
-		case errors.As(err, &tl), errors.As(err, &nf):
+		case errors.As(err, &tl):
+			tl.Kind = f.Kind // capped by this kind's flag
+			return nil, -1, err
+		case errors.As(err, &nf):
 			return nil, -1, err
 		case errors.Is(err, context.Canceled):
 			return nil, -1, err

@@ -11,9 +11,10 @@
 // again).
 //
 // Images are fetched as feeds are (the fetch stage's client, timeouts,
-// retries and Retry-After), at most six at a time and PerHost from one
-// host, each at most once per run however many items show it, copied
-// rather than fetched again when another bundle holds it, and kept only
+// retries and Retry-After), at most fetch.AtOnce at a time and
+// fetch.PerHost from one host (a fetch.Hosts shared with the other stages
+// that fetch for items), each at most once per run however many items
+// show it, copied rather than fetched again when another bundle holds it, and kept only
 // when their bytes are a raster image (no SVG, which can carry script).
 // What came from where is remembered in the folder (folder.ImageMemory),
 // so that a re-run fetches nothing it has.

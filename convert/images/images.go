@@ -17,12 +17,6 @@ import (
 	"sync"
 )
 
-// Politeness of image downloads.
-const (
-	atOnce  = 6 // downloads at a time, over all hosts
-	PerHost = 2 // downloads at a time from one host
-)
-
 // Error is an image that could not be saved: the body keeps its
 // absolute URL, the item is written, and the next run tries again.
 type Error struct {
@@ -49,11 +43,10 @@ type Downloader struct {
 	dryRun   bool
 	render   func(fm *frontmatter.FrontMatter, body string) ([]byte, error) // renders an item's file once its images are in
 	fetch    fetch.Fetcher                                                  // the feeds' client, User-Agent, timeout and retries, with the image size cap
-	slots    chan struct{}                                                  // downloads at a time
+	hosts    *fetch.Hosts                                                   // requests at a time, shared with the other stages that fetch for items
 	mem      *folder.ImageMemory
 
 	mu      sync.Mutex
-	hosts   map[string]chan struct{}       // downloads at a time per host
 	flights map[string]*flight             // downloads under way or not yet saved, by URL
 	pending map[*folder.Stored]pendingItem // items claimed, waiting for a writer to take their images
 }
@@ -68,10 +61,10 @@ type flight struct {
 
 // New makes the image stage of a run: its files go into the
 // bundles of st, whose folder is outDir; images are fetched as f fetches
-// feeds, up to maxSize bytes each; a body is Markdown, else HTML; a dry
-// run fetches and writes nothing; render renders an item's file once its
-// Downloader are in.
-func New(st *folder.Store, f fetch.Fetcher, maxSize int64, outDir string, markdown, dryRun bool,
+// feeds, up to maxSize bytes each, as many at a time as hosts allows; a
+// body is Markdown, else HTML; a dry run fetches and writes nothing;
+// render renders an item's file once its images are in.
+func New(st *folder.Store, f fetch.Fetcher, hosts *fetch.Hosts, maxSize int64, outDir string, markdown, dryRun bool,
 	render func(fm *frontmatter.FrontMatter, body string) ([]byte, error)) *Downloader {
 	im := &Downloader{
 		store:    st,
@@ -80,14 +73,13 @@ func New(st *folder.Store, f fetch.Fetcher, maxSize int64, outDir string, markdo
 		dryRun:   dryRun,
 		render:   render,
 		fetch:    f,
-		slots:    make(chan struct{}, atOnce),
+		hosts:    hosts,
 		mem:      &folder.ImageMemory{Dir: outDir, DryRun: dryRun},
-		hosts:    map[string]chan struct{}{},
 		flights:  map[string]*flight{},
 		pending:  map[*folder.Stored]pendingItem{},
 	}
 	im.fetch.MaxSize = maxSize
-	im.fetch.Image = true // no feed sniff; read whole up to the cap
+	im.fetch.Kind = fetch.Image // no feed sniff; read whole up to the cap
 	return im
 }
 
@@ -330,30 +322,19 @@ func (im *Downloader) write(bundle, dir, u string, data []byte) (string, error) 
 }
 
 // download fetches u with the feeds' client and rules (timeout,
-// User-Agent, retries with backoff and Retry-After, size cap), at most
-// atOnce at a time and PerHost from one host.
+// User-Agent, retries with backoff and Retry-After, size cap), as many at
+// a time as the run's Hosts allows.
 func (im *Downloader) download(ctx context.Context, u string) ([]byte, error) {
 	parsed, err := url.Parse(u)
 	if err != nil {
 		return nil, err
 	}
-	host := im.hostSlots(strings.ToLower(parsed.Host))
-	select {
-	case host <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	release, err := im.hosts.Take(ctx, parsed.Host)
+	if err != nil {
+		return nil, err
 	}
-	defer func() { <-host }()
-	select {
-	case im.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	defer func() { <-im.slots }()
+	defer release()
 	f, err := im.fetch.Read(ctx, fetch.Source{URL: parsed}, fetch.Validators{})
-	if tl := (*fetch.TooLargeError)(nil); errors.As(err, &tl) {
-		tl.Image = true // capped by -max-image-size, not -max-size
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -375,16 +356,4 @@ func rasterCheck(data []byte, declared string) error {
 		declared = "no type"
 	}
 	return fmt.Errorf("%w: its bytes read as %s (the server declared %s)", errNotRaster, sniffed, declared)
-}
-
-// hostSlots returns the semaphore of a host.
-func (im *Downloader) hostSlots(host string) chan struct{} {
-	im.mu.Lock()
-	defer im.mu.Unlock()
-	s := im.hosts[host]
-	if s == nil {
-		s = make(chan struct{}, PerHost)
-		im.hosts[host] = s
-	}
-	return s
 }

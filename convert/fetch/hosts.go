@@ -1,0 +1,62 @@
+package fetch
+
+import (
+	"context"
+	"strings"
+	"sync"
+)
+
+// Politeness of the requests made for items (images, pages), beside the
+// feeds' own.
+const (
+	AtOnce  = 6 // requests at a time, over all hosts
+	PerHost = 2 // requests at a time to one host
+)
+
+// Hosts bounds the requests made for items: at most AtOnce at a time,
+// and PerHost to one host. One is shared by the stages of a run that
+// fetch for items (images, full text), so that a host sees at most
+// PerHost of them at once, whichever stage asks. It is safe for
+// concurrent use.
+type Hosts struct {
+	slots chan struct{}
+
+	mu    sync.Mutex
+	hosts map[string]chan struct{}
+}
+
+// NewHosts returns an empty Hosts.
+func NewHosts() *Hosts {
+	return &Hosts{slots: make(chan struct{}, AtOnce), hosts: map[string]chan struct{}{}}
+}
+
+// Take waits for a place for one request to host (as a URL names it; any
+// case) and returns the function that gives it back, or ctx's error
+// when it ends first.
+func (h *Hosts) Take(ctx context.Context, host string) (release func(), err error) {
+	hs := h.host(strings.ToLower(host))
+	select {
+	case hs <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	select {
+	case h.slots <- struct{}{}:
+	case <-ctx.Done():
+		<-hs
+		return nil, ctx.Err()
+	}
+	return func() { <-h.slots; <-hs }, nil
+}
+
+// host returns the semaphore of a host.
+func (h *Hosts) host(name string) chan struct{} {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s := h.hosts[name]
+	if s == nil {
+		s = make(chan struct{}, PerHost)
+		h.hosts[name] = s
+	}
+	return s
+}
