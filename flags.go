@@ -15,6 +15,7 @@ import (
 	"feed2md/convert"
 	"feed2md/convert/fetch"
 	"feed2md/convert/frontmatter"
+	"feed2md/convert/fulltext"
 	"feed2md/templates"
 )
 
@@ -73,6 +74,8 @@ type config struct {
 	maxImageSize int64  // -max-image-size
 	aliases      bool   // -aliases
 	tags         string // -tags
+	fulltext     bool   // -fulltext
+	maxPageSize  int64  // -max-page-size
 	theme        string // -theme
 }
 
@@ -124,6 +127,10 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	cfg.maxImageSize = convert.DefaultMaxImageSize
 	fs.Var(sizeValue{n: &cfg.maxImageSize, zero: "an image of 0 B is no image: give a size such as 20MiB, or leave out -images download to download none"},
 		"max-image-size", "the largest image downloaded, a `size` above 0 (for no images, leave out -images download); a larger one keeps its URL")
+	fs.BoolVar(&cfg.fulltext, "fulltext", false, "give an item whose feed has only an excerpt the article of its page (fetched once, remembered in the folder)")
+	cfg.maxPageSize = fulltext.DefaultMaxSize
+	fs.Var(sizeValue{n: &cfg.maxPageSize, zero: "a page of 0 B is no page: give a size such as 5MiB, or leave out -fulltext to fetch none"},
+		"max-page-size", "the largest item page read for -fulltext, a `size` above 0; a larger one keeps the feed's body")
 	fs.BoolVar(&cfg.aliases, "aliases", false, "write the item link's path as Hugo aliases, when it is on the feed's own host")
 	fs.Func("tags", "where tags come from, a `source`: title (its words), feed (the item's categories), or both (default title)", oneOf(&cfg.tags, convert.TagsTitle, convert.TagsFeed, convert.TagsBoth))
 	fs.StringVar(&cfg.theme, "theme", "", "also write the keys that the Hugo theme `name` reads for the item's image, and Hugo's images: "+orList(frontmatter.Themes()))
@@ -267,6 +274,7 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 		opts.MaxFileSize = cfg.maxSize // given: it caps local files too
 	}
 	opts.Images, opts.MaxImageSize, opts.Aliases, opts.Tags = cfg.images, cfg.maxImageSize, cfg.aliases, cfg.tags
+	opts.FullText, opts.MaxPageSize = cfg.fulltext, cfg.maxPageSize
 	if cfg.theme != "" {
 		opts.Theme = strings.ToLower(cfg.theme)
 		if !slices.Contains(frontmatter.Themes(), opts.Theme) {

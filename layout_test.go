@@ -20,7 +20,7 @@ import (
 // (any other package under convert/) imports only shared packages; convert
 // itself sits on top and may import any of them. A listed stage that does
 // not exist yet is fine.
-var stages = []string{"fetch", "feed", "body", "frontmatter", "folder", "images"}
+var stages = []string{"fetch", "feed", "fulltext", "body", "frontmatter", "folder", "images"}
 
 // The size limits of docs/internals.md and STYLE.md.
 const (

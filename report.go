@@ -110,6 +110,9 @@ func (r *reporter) report(f *feed, res *convert.Result) bool {
 		for _, err := range res.ImageErrors {
 			r.line("feed2md: " + f.label + ": " + err.Error())
 		}
+		for _, err := range res.PageErrors {
+			r.line("feed2md: " + f.label + ": " + err.Error())
+		}
 	}
 	if !r.quiet && !r.json && res.Err == nil && f.err == nil {
 		r.line(summary(f.label, res, r.dryRun)) // a label is a path as given: control characters too
@@ -202,6 +205,12 @@ func summary(label string, res *convert.Result, dryRun bool) string {
 	if res.ImagesFailed > 0 {
 		fmt.Fprintf(&b, ", %s failed (kept as links; -v says why)", plural(res.ImagesFailed, "image", "images"))
 	}
+	if res.Articles > 0 {
+		fmt.Fprintf(&b, ", %s from their pages", plural(res.Articles, "body", "bodies"))
+	}
+	if res.PagesFailed > 0 {
+		fmt.Fprintf(&b, ", %s without an article (the feed's body kept; -v says why)", plural(res.PagesFailed, "page", "pages"))
+	}
 	return b.String()
 }
 
@@ -264,6 +273,10 @@ type jsonCounts struct {
 
 	ImagesSaved  int `json:"images_saved,omitempty"`  // images downloaded into bundles (-images download)
 	ImagesFailed int `json:"images_failed,omitempty"` // images that failed and kept their URLs
+
+	PagesFetched int `json:"pages_fetched,omitempty"` // items' pages asked for (-fulltext)
+	Articles     int `json:"articles,omitempty"`      // items whose body is their page's article
+	PagesFailed  int `json:"pages_failed,omitempty"`  // pages that gave no article: the feed's body kept
 }
 
 // jsonFile is a file created or updated.
@@ -280,6 +293,7 @@ func jsonReport(f *feed, res *convert.Result, dryRun bool) jsonFeed {
 			Items: res.Items, New: res.New, Updated: res.Updated, Unchanged: res.Unchanged,
 			Skipped: res.Skipped, Filtered: res.Filtered, Failed: failedItems(res), NotWritten: res.NotWritten,
 			ImagesSaved: res.ImagesSaved, ImagesFailed: res.ImagesFailed,
+			PagesFetched: res.PagesFetched, Articles: res.Articles, PagesFailed: res.PagesFailed,
 		},
 		Files: []jsonFile{}, Errors: []string{}, Notices: notices(res),
 	}

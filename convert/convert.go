@@ -25,6 +25,7 @@ import (
 	"feed2md/convert/fetch"
 	"feed2md/convert/folder"
 	"feed2md/convert/frontmatter"
+	"feed2md/convert/fulltext"
 	"feed2md/convert/images"
 	"fmt"
 	"net/http"
@@ -42,11 +43,13 @@ type Converter struct {
 	folder      *folder.Opener // opens the output folder before the first write
 	bodies      *body.Maker
 	fields      *frontmatter.Fields
-	fingerprint string             // of the options that shape the files
-	fastRender  bool               // the template is the embedded one: frontmatter.RenderDefault
-	buffers     sync.Pool          // of *[]byte: files are rendered into them, reused once written
-	hosts       *fetch.Hosts       // requests for items at a time, per host
-	images      *images.Downloader // -images download; nil otherwise
+	fingerprint string              // of the options that shape the files
+	fastRender  bool                // the template is the embedded one: frontmatter.RenderDefault
+	buffers     sync.Pool           // of *[]byte: files are rendered into them, reused once written
+	hosts       *fetch.Hosts        // requests for items at a time, per host
+	images      *images.Downloader  // -images download; nil otherwise
+	pages       *fulltext.Extractor // -fulltext; nil otherwise
+	pageMem     *folder.PageMemory  // what items' pages gave (-fulltext)
 }
 
 // New checks opts and fills in defaults. It creates nothing: the output
@@ -119,6 +122,9 @@ func New(opts Options) (*Converter, error) {
 	if opts.Limit < 0 {
 		return nil, errors.New("the item limit must be 0 or more")
 	}
+	if opts.MaxPageSize < 0 {
+		return nil, errors.New("the page size limit must be 0 or more")
+	}
 	if err := opts.Check(); err != nil {
 		return nil, err
 	}
@@ -139,7 +145,7 @@ func New(opts Options) (*Converter, error) {
 		fetch: &fetch.Fetcher{
 			Client: opts.Client, UserAgent: opts.UserAgent, Timeout: opts.Timeout, MaxSize: opts.MaxSize, MaxFileSize: opts.MaxFileSize,
 			Retries: opts.Retries, RetryDelay: opts.RetryWait, MaxWait: opts.MaxWait, Now: opts.Now, Stdin: opts.Stdin,
-			Sniff: feed.Sniff,
+			Kind: fetch.Feed, Sniff: feed.Sniff,
 		},
 	}
 	c.hosts = fetch.NewHosts()
@@ -150,6 +156,10 @@ func New(opts Options) (*Converter, error) {
 	c.buffers.New = func() any { b := make([]byte, 0, 8<<10); return &b }
 	if opts.Images == ImagesDownload {
 		c.images = images.New(c.store, *c.fetch, c.hosts, opts.MaxImageSize, opts.OutputDir, opts.Body == BodyMarkdown, opts.DryRun, c.renderItem)
+	}
+	if opts.FullText {
+		c.pages = fulltext.New(*c.fetch, c.hosts, opts.MaxPageSize)
+		c.pageMem = &folder.PageMemory{Dir: opts.OutputDir, DryRun: opts.DryRun}
 	}
 	if opts.CacheDir != "" {
 		c.state, err = loadState(opts.CacheDir, opts.OutputDir)

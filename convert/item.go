@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"feed2md/convert/arena"
@@ -26,6 +27,7 @@ type prepared struct {
 	frontmatter.Item
 	body string        // the body as written, trimmed, without its final newline
 	id   folder.ItemID // what tells it from the feed's other items
+	page pageOutcome   // what -fulltext did
 	err  error
 }
 
@@ -40,12 +42,19 @@ func newFeedInfo(feed *gofeed.Feed, src fetch.Source, finalURL string, opts *Opt
 	return fi
 }
 
-// prepare runs the body and front-matter stages on one item, and gives
+// prepare runs the full-text (-fulltext), body and front-matter stages on
+// one item, and gives
 // it the identity the folder knows it by and the slug it asks for.
-func (c *Converter) prepare(it *gofeed.Item, fi feedInfo) *prepared {
+func (c *Converter) prepare(ctx context.Context, it *gofeed.Item, fi feedInfo) *prepared {
 	p := &prepared{}
 	link := frontmatter.Link(it, fi.Base)
-	text, firstImg, err := c.bodies.Make(it, link)
+	from, base := it, link
+	if c.pages != nil && link != "" {
+		// -fulltext: the body may be the page's article; the front
+		// matter (description, summary) stays the feed's.
+		from, base, p.page = c.article(ctx, it, link)
+	}
+	text, firstImg, err := c.bodies.Make(from, base)
 	if err != nil {
 		p.err = err
 	}

@@ -52,6 +52,11 @@ func (c *Converter) load(ctx context.Context, src fetch.Source) *loaded {
 	// options and every file it wrote is still there (a deleted file must
 	// come back).
 	valid := prev.Options == c.fingerprint && len(prev.Files) > 0 && c.store.AllExist(prev.Files)
+	if !prev.PageRetry.IsZero() && !c.opts.Now().Before(prev.PageRetry) {
+		// A page that gave no article may be asked for again (-fulltext):
+		// the feed is converted even if it did not change.
+		valid = false
+	}
 	var validators fetch.Validators
 	if valid {
 		validators = prev.Validators
@@ -197,7 +202,7 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 	res.Notes = append(res.Notes, l.items.Notes.Take()...)
 	res.Notes = append(res.Notes, dateNotes...)
 	l.items = nil
-	next := feedState{URL: res.Discovered, Options: c.fingerprint, Items: res.Items, Repeats: res.Repeats, Filtered: res.Filtered}
+	next := feedState{URL: res.Discovered, Options: c.fingerprint, Items: res.Items, Repeats: res.Repeats, Filtered: res.Filtered, PageRetry: res.pageRetry}
 	for _, ch := range res.Changes {
 		next.Files = append(next.Files, ch.Name)
 	}

@@ -54,6 +54,8 @@ type Options struct {
 	Images       string // ImagesLink (default: leave image URLs as they are) or ImagesDownload (implies Bundle)
 	MaxImageSize int64  // the largest image downloaded (default 20 MiB)
 	Aliases      bool   // write the item link's path as Hugo aliases when it is on the feed's own host
+	FullText     bool   // an item whose body is shorter than its page's article gets the article (see convert/fulltext)
+	MaxPageSize  int64  // the largest page read for FullText (default fulltext.DefaultMaxSize)
 	Tags         string // where tags come from: TagsTitle (default), TagsFeed or TagsBoth
 
 	// Theme names the Hugo theme of the site (one of Themes; default

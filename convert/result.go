@@ -46,6 +46,13 @@ type Result struct {
 	ImagesSaved  int     // images downloaded into bundles (-images download)
 	ImagesFailed int     // images left as absolute URLs because they failed; tried again next run
 	ImageErrors  []error // one per failed image (an *images.Error), for -v
+
+	PagesFetched int     // items' pages asked for (-fulltext)
+	Articles     int     // items whose body is their page's article, extracted in this run or an earlier one
+	PagesFailed  int     // pages asked for that gave no article: the feed's body is kept, and a run a day later asks again
+	PageErrors   []error // one per failed page (a *PageError), for -v
+
+	pageRetry time.Time // the earliest time a failed page may be asked for again (zero: none waits)
 }
 
 // Failed reports whether the feed or any of its items failed.

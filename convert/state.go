@@ -36,6 +36,11 @@ type feedState struct {
 	// wait than a run makes (RetryLaterError): runs before it skip the
 	// feed without a request.
 	NotBefore time.Time `json:"not_before,omitzero"`
+
+	// PageRetry is when the first of its items' pages that gave no
+	// article (-fulltext) may be asked for again: from then on, a run
+	// converts the feed even if it did not change.
+	PageRetry time.Time `json:"page_retry,omitzero"`
 }
 
 // stateFile is the JSON document kept in the cache directory.
@@ -268,6 +273,9 @@ func optionsFingerprint(o *Options) string {
 	}
 	if o.Theme != "" {
 		fmt.Fprintf(h, "theme|%s|\n", o.Theme)
+	}
+	if o.FullText {
+		fmt.Fprintf(h, "fulltext|%d|\n", o.MaxPageSize)
 	}
 	if o.SiteZone != nil && o.SiteZone != time.UTC {
 		// The Hugo site's timeZone decides which dates are written in

@@ -8,6 +8,7 @@ import (
 	"context"
 	"feed2md/convert/arena"
 	"feed2md/convert/feed"
+	"feed2md/convert/fetch"
 	"feed2md/convert/folder"
 	"feed2md/convert/frontmatter"
 	"fmt"
@@ -52,7 +53,13 @@ func (c *Converter) pipeline(ctx context.Context, list *feed.Items, fi feedInfo,
 			jobs <- job{i, it, err}
 		}
 	}()
-	for w := 0; w < min(c.opts.Workers, n); w++ {
+	workers := c.opts.Workers
+	if c.pages != nil {
+		// Items wait on their pages: more of them at once, as many as
+		// the hosts' politeness lets ask.
+		workers = max(workers, fetch.AtOnce)
+	}
+	for w := 0; w < min(workers, n); w++ {
 		go func() {
 			for j := range jobs {
 				var p *prepared
@@ -61,7 +68,7 @@ func (c *Converter) pipeline(ctx context.Context, list *feed.Items, fi feedInfo,
 					p = &prepared{err: j.err}
 					p.Name = fmt.Sprintf("#%d", j.i+1)
 				case j.it != nil:
-					p = c.prepare(j.it, fi)
+					p = c.prepare(ctx, j.it, fi)
 				}
 				ready[j.i%len(ready)] <- p
 			}
@@ -216,6 +223,7 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 			return
 		}
 		outcomes[i].name = strs.Add(p.Name)
+		tallyPage(res, p.page)
 		if p.Note != "" {
 			notes = append(notes, p.Note)
 		}

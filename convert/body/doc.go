@@ -1,4 +1,4 @@
-// Package body is the third stage: it turns an item's HTML into the body
+// Package body is the fourth stage: it turns an item's HTML into the body
 // of its page.
 //
 // In: a gofeed.Item (its content, else its description) and the item's

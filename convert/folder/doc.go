@@ -1,4 +1,4 @@
-// Package folder is the fifth stage: the output folder, which is also the
+// Package folder is the sixth stage: the output folder, which is also the
 // memory between runs (the images stage, for -images download, comes
 // after it).
 //

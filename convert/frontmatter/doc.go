@@ -1,4 +1,4 @@
-// Package frontmatter is the fourth stage: it gives an item the fields
+// Package frontmatter is the fifth stage: it gives an item the fields
 // of its page and writes them as FORMAT.md's YAML front matter.
 //
 // In: the values a feed and its item carry (titles, dates, links,
