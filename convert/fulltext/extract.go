@@ -119,20 +119,26 @@ func pageBase(doc *html.Node, page *url.URL) *url.URL {
 var urlAttrs = map[string]bool{"href": true, "src": true, "poster": true, "cite": true, "data-src": true}
 
 // absolute makes every URL under n absolute against base: those of
-// urlAttrs, and each candidate of a srcset. A URL that does not parse is
-// left as it is, for the sanitizer to judge.
+// urlAttrs, and each candidate of a srcset. An attribute whose URL does
+// not parse is dropped: it leads nowhere, and the extractor would
+// otherwise resolve it its own way.
 func absolute(n *html.Node, base *url.URL) {
 	if n.Type == html.ElementNode {
-		for i, a := range n.Attr {
+		kept := n.Attr[:0]
+		for _, a := range n.Attr {
 			switch {
 			case urlAttrs[a.Key]:
-				if u, err := base.Parse(strings.TrimSpace(a.Val)); err == nil {
-					n.Attr[i].Val = u.String()
+				u, err := base.Parse(strings.TrimSpace(a.Val))
+				if err != nil {
+					continue
 				}
+				a.Val = u.String()
 			case a.Key == "srcset":
-				n.Attr[i].Val = absoluteSrcset(a.Val, base)
+				a.Val = absoluteSrcset(a.Val, base)
 			}
+			kept = append(kept, a)
 		}
+		n.Attr = kept
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		absolute(c, base)
