@@ -32,7 +32,7 @@ func TestFlagSuggestions(t *testing.T) {
 		"OUTPUT":  "unknown flag -OUTPUT: did you mean -output?",
 		"dryrun":  "unknown flag -dryrun: did you mean -dry-run?",
 		"limt":    "unknown flag -limt: did you mean -limit?",
-		"max":     "unknown flag -max: did you mean -max-image-size, -max-size or -max-tags?",
+		"max":     "unknown flag -max: did you mean -max-image-size, -max-page-size, -max-size or -max-tags?",
 		"nocache": "unknown flag -nocache: did you mean -no-cache?",
 		"jsno":    "unknown flag -jsno: did you mean -json?",
 		"x":       "unknown flag -x: did you mean -o, -q or -v?",

@@ -8,10 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"feed2md/convert/fulltext/fulltexttest"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -162,6 +165,8 @@ func mustAbs(p string) string {
 //	/page.html           an HTML page with no feed link
 //	/slow                a feed after 4 seconds
 //	/hits/PATH           how many requests PATH got, and how many were conditional
+//	/excerpts.xml        a feed of excerpts, whose items link to /article/1, /article/4 and /article/gone
+//	/article/N           an item's page: an article among a news site's menus and comments
 func newTestServer(feed []byte) *httptest.Server {
 	const etag = `"v1"`
 	const lastMod = "Wed, 21 Jan 2026 23:00:00 GMT"
@@ -275,6 +280,26 @@ func newTestServer(feed []byte) *httptest.Server {
 		}
 		w.Write(feed)
 	})
+	mux.HandleFunc("/excerpts.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		base := "http://" + r.Host + "/article/"
+		fmt.Fprintf(w, `<rss version="2.0"><channel><title>Excerpts</title><link>http://%s/</link>`, r.Host)
+		for i, title := range []string{"Lighthouse reopens", "Harbour fair returns", "Gone story"} {
+			id := []string{"1", "4", "gone"}[i] // a WordPress and a news site's layout
+			fmt.Fprintf(w, `<item><title>%s</title><link>%s%s</link><guid>%s</guid><description>%s [...]</description></item>`,
+				title, base, id, id, strings.Join(strings.Fields(fulltexttest.Text(testArticle))[:20], " "))
+		}
+		w.Write([]byte(`</channel></rss>`))
+	})
+	mux.HandleFunc("/article/{n}", func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(r.PathValue("n"))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(fulltexttest.Page(n, "Lighthouse reopens", testArticle)))
+	})
 	mux.HandleFunc("/hits/{path...}", func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		h := hits["/"+r.PathValue("path")]
@@ -296,3 +321,9 @@ func newTestServer(feed []byte) *httptest.Server {
 	})
 	return httptest.NewServer(count)
 }
+
+// testArticle is the article of the pages of /article/N.
+const testArticle = `<p>The harbour authority announced on Tuesday that the old lighthouse will reopen to visitors next spring after a restoration that took almost three years and cost twice the first estimate.</p>
+<p>Engineers replaced the rusted iron stairs, rebuilt the lantern room and fitted a new lens, made by a small workshop that still grinds glass by hand. <a href="../history.html">Its history</a> goes back to 1874.</p>
+<p>Volunteers will guide tours on weekends, and the keeper's cottage becomes a small museum of the coast, its storms and its shipwrecks, with letters the keepers wrote to their families.</p>
+<p>Tickets go on sale in March; children under twelve climb for free, and the first hundred visitors receive a print of the lighthouse drawn by a local artist who painted it for forty years.</p>`

@@ -6,6 +6,7 @@ import (
 	"feed2md/convert/body/bodytest"
 	"feed2md/convert/fetch"
 	"feed2md/convert/folder"
+	"feed2md/convert/frontmatter"
 	"feed2md/convert/frontmatter/frontmattertest"
 	"feed2md/convert/fulltext"
 	"feed2md/convert/fulltext/fulltexttest"
@@ -20,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"text/template"
 	"time"
 )
 
@@ -258,5 +260,29 @@ func TestFullTextMarkdownAndImages(t *testing.T) {
 	}
 	if entries, err := os.ReadDir(filepath.Join(out, folder.PagesDir)); err != nil || len(entries) != 1 {
 		t.Errorf("%s: %v, %d entries", folder.PagesDir, err, len(entries))
+	}
+}
+
+// TestFullTextTemplate: a user's template can mark the posts whose body
+// came from their page (.FullText); the others are not marked.
+func TestFullTextTemplate(t *testing.T) {
+	site := newPageSite(t)
+	articles := longArticles(t)[:2]
+	feed := excerptFeed(t, site, articles, map[int]bool{1: true}, "")
+	tmpl := template.Must(template.New("t").Funcs(frontmatter.TemplateFuncs()).Parse(
+		"---\ntitle: {{dq .Title}}\n{{if .FullText}}fulltext: true\n{{end}}---\n"))
+	out := t.TempDir()
+	res := convertSource(t, context.Background(), out, feed, func(o *Options) { o.FullText, o.Template = true, tmpl })
+	if res.Failed() || res.Articles != 1 {
+		t.Fatalf("articles %d, errors %v", res.Articles, res.Errors)
+	}
+	for i, want := range []bool{true, false} {
+		data, err := os.ReadFile(filepath.Join(out, fmt.Sprintf("story-number-%d.md", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(data), "\nfulltext: true\n"); got != want {
+			t.Errorf("item %d marked %t, want %t:\n%.300s", i, got, want, data)
+		}
 	}
 }

@@ -357,6 +357,7 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo folder.Loose) (f 
 	}
 	fm := p.FM
 	fm.Slug = f.Slug
+	fm.FullText = p.page.used
 	if !p.HasDate && f.Date != "" {
 		// An undated item keeps the date its file was first written with,
 		// which frontmatter.HugoDate may have written in full.

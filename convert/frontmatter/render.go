@@ -40,6 +40,7 @@ type FrontMatter struct {
 	ItemCategories []string    // the item's own categories, as the feed wrote them
 	Authors        []string    // the names of the item's authors, as plain text
 	Content        string      // the body as written into the file (a user's template only)
+	FullText       bool        // the body is the article of the item's page (-fulltext), not the feed's
 	Updated        time.Time   // when the item was last updated; zero when the feed does not say
 
 	// Theme is the Hugo theme of convert.Options.Theme (one of Themes), or "":
