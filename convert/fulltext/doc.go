@@ -6,9 +6,9 @@
 // page's main article as HTML (an Article), with every URL made absolute
 // against the page (its final URL after redirects, or its <base>), ready
 // for the body stage to sanitize and convert like any item's HTML. The
-// extraction itself is github.com/markusmobius/go-trafilatura, with its
-// fallbacks (readability and DOM Distiller) on: the best-scoring Go
-// extractor on the public article-extraction benchmark.
+// extraction itself is codeberg.org/readeck/go-readability/v2, the port
+// of Mozilla's Readability (docs/fulltext.md says why not go-trafilatura,
+// whose date parser costs every run of the program 0.2 s at start).
 //
 // A page is fetched as images are (the fetch stage's client, User-Agent,
 // timeouts, retries and checked redirects, read whole up to its own cap,

@@ -9,7 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	trafilatura "github.com/markusmobius/go-trafilatura"
+	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
@@ -19,6 +19,11 @@ import (
 // minWords is the fewest words an article has: what the extractor finds
 // in a page of less (a title and a menu) is no article.
 const minWords = 25
+
+// maxElements bounds the elements of a page the extractor scores: a
+// page of more (a hostile one; -max-page-size lets through about 500,000
+// of the smallest) is no article page.
+const maxElements = 200_000
 
 // fromPage extracts the main article of a page: its bytes, the type its
 // server declared ("" for none) and its URL, which relative URLs are
@@ -39,30 +44,24 @@ func fromPage(page []byte, contentType, pageURL string) (article string, err err
 		return "", err
 	}
 	base = pageBase(doc, base)
-	// Every URL is made absolute before the extractor sees the page: it
-	// resolves some itself, not always right ("../" against a page's
-	// folder), and leaves others relative.
+	// Every URL is made absolute before the extractor sees the page, by
+	// the rules of browsers (a <base>, srcset's candidates, lazy images'
+	// data-src).
 	absolute(doc, base)
-	keepPre(doc)
 	defer func() {
 		if p := recover(); p != nil {
 			article, err = "", fmt.Errorf("the extractor failed on the page: %v", p)
 		}
 	}()
-	res, err := trafilatura.ExtractDocument(doc, trafilatura.Options{
-		OriginalURL:     base,
-		EnableFallback:  true,
-		ExcludeComments: true,
-		IncludeImages:   true,
-		IncludeLinks:    true,
-		HtmlDateMode:    trafilatura.Disabled, // the item has its date; the page's costs time
-	})
-	if err != nil || res == nil || res.ContentNode == nil || strings.TrimSpace(res.ContentText) == "" {
+	parser := readability.NewParser()
+	parser.MaxElemsToParse = maxElements
+	res, err := parser.ParseAndMutate(doc, base)
+	if err != nil || res.Node == nil {
 		return "", errNoArticle
 	}
-	restorePre(res.ContentNode)
 	var b strings.Builder
-	for c := res.ContentNode.FirstChild; c != nil; c = c.NextSibling {
+	// The article comes in a <div> of the extractor's own.
+	for c := res.Node.FirstChild; c != nil; c = c.NextSibling {
 		if err := html.Render(&b, c); err != nil {
 			return "", err
 		}
@@ -120,8 +119,7 @@ var urlAttrs = map[string]bool{"href": true, "src": true, "poster": true, "cite"
 
 // absolute makes every URL under n absolute against base: those of
 // urlAttrs, and each candidate of a srcset. An attribute whose URL does
-// not parse is dropped: it leads nowhere, and the extractor would
-// otherwise resolve it its own way.
+// not parse is dropped: it leads nowhere.
 func absolute(n *html.Node, base *url.URL) {
 	if n.Type == html.ElementNode {
 		kept := n.Attr[:0]
