@@ -70,13 +70,14 @@ type config struct {
 	dryRun     bool
 	lockWait   time.Duration
 
-	images       string // -images
-	maxImageSize int64  // -max-image-size
-	aliases      bool   // -aliases
-	tags         string // -tags
-	fulltext     bool   // -fulltext
-	maxPageSize  int64  // -max-page-size
-	theme        string // -theme
+	images       string        // -images
+	maxImageSize int64         // -max-image-size
+	aliases      bool          // -aliases
+	tags         string        // -tags
+	fulltext     bool          // -fulltext
+	maxPageSize  int64         // -max-page-size
+	prune        time.Duration // -prune
+	theme        string        // -theme
 }
 
 // newFlagSet registers every flag. The FlagSet prints nothing itself:
@@ -131,6 +132,7 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	cfg.maxPageSize = fulltext.DefaultMaxSize
 	fs.Var(sizeValue{n: &cfg.maxPageSize, zero: "a page of 0 B is no page: give a size such as 5MiB, or leave out -fulltext to fetch none"},
 		"max-page-size", "the largest item page read for -fulltext, a `size` above 0; a larger one keeps the feed's body")
+	fs.Var(ageValue{d: &cfg.prune}, "prune", "remove the file of an item absent from its feed for longer than an `age` such as 30d or 72h (counted from the last run that saw it); never a file changed since feed2md wrote it")
 	fs.BoolVar(&cfg.aliases, "aliases", false, "write the item link's path as Hugo aliases, when it is on the feed's own host")
 	fs.Func("tags", "where tags come from, a `source`: title (its words), feed (the item's categories), or both (default title)", oneOf(&cfg.tags, convert.TagsTitle, convert.TagsFeed, convert.TagsBoth))
 	fs.StringVar(&cfg.theme, "theme", "", "also write the keys that the Hugo theme `name` reads for the item's image, and Hugo's images: "+orList(frontmatter.Themes()))
@@ -274,7 +276,7 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 		opts.MaxFileSize = cfg.maxSize // given: it caps local files too
 	}
 	opts.Images, opts.MaxImageSize, opts.Aliases, opts.Tags = cfg.images, cfg.maxImageSize, cfg.aliases, cfg.tags
-	opts.FullText, opts.MaxPageSize = cfg.fulltext, cfg.maxPageSize
+	opts.FullText, opts.MaxPageSize, opts.Prune = cfg.fulltext, cfg.maxPageSize, cfg.prune
 	if cfg.theme != "" {
 		opts.Theme = strings.ToLower(cfg.theme)
 		if !slices.Contains(frontmatter.Themes(), opts.Theme) {

@@ -104,6 +104,43 @@ func (v durationValue) Set(s string) error {
 	return nil
 }
 
+// ageValue is a flag.Value of an age: a duration (72h, 90m) or a number of
+// days (30d), above 0.
+type ageValue struct{ d *time.Duration }
+
+func (v ageValue) String() string {
+	if v.d == nil || *v.d == 0 {
+		return ""
+	}
+	if *v.d%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(*v.d/(24*time.Hour)), 10) + "d"
+	}
+	return fetch.FormatDuration(*v.d)
+}
+
+func (v ageValue) Set(s string) error {
+	t := strings.TrimSpace(s)
+	d, err := time.ParseDuration(t)
+	if days, ok := strings.CutSuffix(t, "d"); ok {
+		var n int
+		n, err = strconv.Atoi(days)
+		if n > 100*365 {
+			n = -1
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	}
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not an age such as 30d or 72h", s)
+	case d < 0:
+		return errors.New("an age cannot be negative: give one such as 30d")
+	case d == 0:
+		return errors.New("an age of 0 would remove every file the moment its item leaves the feed: give one such as 30d, or leave out -prune to keep every file")
+	}
+	*v.d = d
+	return nil
+}
+
 // parseSize reads a byte count: a number with an optional unit (B, KB,
 // KiB, MB, MiB, GB, GiB; K, M and G are binary).
 func parseSize(s string) (int64, error) {

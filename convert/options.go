@@ -51,12 +51,14 @@ type Options struct {
 	// only conditional requests are lost.
 	CacheStrict bool
 
-	Images       string // ImagesLink (default: leave image URLs as they are) or ImagesDownload (implies Bundle)
-	MaxImageSize int64  // the largest image downloaded (default 20 MiB)
-	Aliases      bool   // write the item link's path as Hugo aliases when it is on the feed's own host
-	FullText     bool   // an item whose body is shorter than its page's article gets the article (see convert/fulltext)
-	MaxPageSize  int64  // the largest page read for FullText (default fulltext.DefaultMaxSize)
-	Tags         string // where tags come from: TagsTitle (default), TagsFeed or TagsBoth
+	Images       string        // ImagesLink (default: leave image URLs as they are) or ImagesDownload (implies Bundle)
+	MaxImageSize int64         // the largest image downloaded (default 20 MiB)
+	Aliases      bool          // write the item link's path as Hugo aliases when it is on the feed's own host
+	FullText     bool          // an item whose body is shorter than its page's article gets the article (see convert/fulltext)
+	Prune        time.Duration // remove the file of an item absent from its feed for longer than this (0: never); needs the state (CacheDir)
+	Header       http.Header   // request headers of the feed itself (never of its items' pages or images, nor of another host it redirects to); secrets: never written anywhere
+	MaxPageSize  int64         // the largest page read for FullText (default fulltext.DefaultMaxSize)
+	Tags         string        // where tags come from: TagsTitle (default), TagsFeed or TagsBoth
 
 	// Theme names the Hugo theme of the site (one of Themes; default
 	// none): the front matter also carries the keys that theme reads for
