@@ -33,6 +33,7 @@ const (
 	noticeMoved      = "moved"      // the feed moved permanently: update the list
 	noticeDiscovered = "discovered" // the source is a page: use the feed it links to
 	noticeGone       = "gone"       // HTTP 410: remove the feed from the list
+	noticeEdited     = "edited"     // -prune kept a file changed since it was written: remove it by hand if it should go
 )
 
 // notice is something the user should act on, printed even under -q.
@@ -60,6 +61,9 @@ func notices(res *convert.Result) []notice {
 	var he *fetch.HTTPError
 	if errors.As(res.Err, &he) && he.StatusCode == http.StatusGone {
 		ns = append(ns, notice{Kind: noticeGone, Message: "the feed is gone (HTTP 410): remove it from your list"})
+	}
+	for _, path := range res.PruneKept {
+		ns = append(ns, notice{Kind: noticeEdited, Message: "kept " + path + ": its item left the feed, but the file was changed since feed2md wrote it, so -prune never removes it (remove it yourself if it should go)"})
 	}
 	return ns
 }
@@ -113,6 +117,11 @@ func (r *reporter) report(f *feed, res *convert.Result) bool {
 		for _, err := range res.PageErrors {
 			r.line("feed2md: " + f.label + ": " + err.Error())
 		}
+		if !r.dryRun {
+			for _, path := range res.Pruned {
+				fmt.Fprintf(r.stderr, "%-9s %s\n", "removed", path)
+			}
+		}
 	}
 	if !r.quiet && !r.json && res.Err == nil && f.err == nil {
 		r.line(summary(f.label, res, r.dryRun)) // a label is a path as given: control characters too
@@ -165,6 +174,11 @@ func (r *reporter) printPaths(res *convert.Result) {
 			fmt.Fprintln(r.stdout, "update", ch.Path)
 		}
 	}
+	if r.dryRun {
+		for _, path := range res.Pruned {
+			fmt.Fprintln(r.stdout, "remove", path)
+		}
+	}
 }
 
 // summary is a feed's summary line, e.g.
@@ -207,6 +221,13 @@ func summary(label string, res *convert.Result, dryRun bool) string {
 	}
 	if res.Articles > 0 {
 		fmt.Fprintf(&b, ", %s from their pages", plural(res.Articles, "body", "bodies"))
+	}
+	if n := len(res.Pruned); n > 0 {
+		verb := "removed"
+		if dryRun {
+			verb = "to remove"
+		}
+		fmt.Fprintf(&b, ", %d %s (gone from the feed longer than -prune)", n, verb)
 	}
 	if res.PagesFailed > 0 {
 		fmt.Fprintf(&b, ", %s without an article (the feed's body kept; -v says why)", plural(res.PagesFailed, "page", "pages"))
@@ -277,12 +298,14 @@ type jsonCounts struct {
 	PagesFetched int `json:"pages_fetched,omitempty"` // items' pages asked for (-fulltext)
 	Articles     int `json:"articles,omitempty"`      // items whose body is their page's article
 	PagesFailed  int `json:"pages_failed,omitempty"`  // pages that gave no article: the feed's body kept
+
+	Removed int `json:"removed,omitempty"` // -prune: files removed (with -dry-run: to remove), listed in files with action "removed"
 }
 
 // jsonFile is a file created or updated.
 type jsonFile struct {
 	Path   string `json:"path"`   // the output folder joined with the file's name
-	Action string `json:"action"` // "new" or "updated"
+	Action string `json:"action"` // "new", "updated", or "removed" (-prune)
 }
 
 // jsonReport builds the -json object of a feed.
@@ -294,6 +317,7 @@ func jsonReport(f *feed, res *convert.Result, dryRun bool) jsonFeed {
 			Skipped: res.Skipped, Filtered: res.Filtered, Failed: failedItems(res), NotWritten: res.NotWritten,
 			ImagesSaved: res.ImagesSaved, ImagesFailed: res.ImagesFailed,
 			PagesFetched: res.PagesFetched, Articles: res.Articles, PagesFailed: res.PagesFailed,
+			Removed: len(res.Pruned),
 		},
 		Files: []jsonFile{}, Errors: []string{}, Notices: notices(res),
 	}
@@ -332,6 +356,9 @@ func jsonReport(f *feed, res *convert.Result, dryRun bool) jsonFeed {
 		if ch.Action == folder.ActionNew || ch.Action == folder.ActionUpdated {
 			j.Files = append(j.Files, jsonFile{Path: ch.Path, Action: ch.Action})
 		}
+	}
+	for _, path := range res.Pruned {
+		j.Files = append(j.Files, jsonFile{Path: path, Action: "removed"})
 	}
 	return j
 }

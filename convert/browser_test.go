@@ -307,7 +307,7 @@ func TestBrowserRunsNoHostileScript(t *testing.T) {
 	for _, v := range vectors {
 		clean := body.Sanitize(v, bodytest.Base)
 		bodies = append(bodies, clean)
-		m, _, err := md.bodies.Markdown(v, bodytest.Base, true)
+		m, _, err := md.base.bodies.Markdown(v, bodytest.Base, true)
 		if err != nil {
 			t.Fatal(err)
 		}

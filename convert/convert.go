@@ -20,115 +20,36 @@ package convert
 import (
 	"context"
 	"errors"
-	"feed2md/convert/body"
-	"feed2md/convert/feed"
 	"feed2md/convert/fetch"
 	"feed2md/convert/folder"
-	"feed2md/convert/frontmatter"
-	"feed2md/convert/fulltext"
 	"feed2md/convert/images"
 	"fmt"
-	"net/http"
-	"runtime"
 	"sync"
-	"time"
 )
 
 // Converter converts feeds into one output folder.
 type Converter struct {
-	opts        Options
-	fetch       *fetch.Fetcher
-	store       *folder.Store
-	state       *state
-	folder      *folder.Opener // opens the output folder before the first write
-	bodies      *body.Maker
-	fields      *frontmatter.Fields
-	fingerprint string              // of the options that shape the files
-	fastRender  bool                // the template is the embedded one: frontmatter.RenderDefault
-	buffers     sync.Pool           // of *[]byte: files are rendered into them, reused once written
-	hosts       *fetch.Hosts        // requests for items at a time, per host
-	images      *images.Downloader  // -images download; nil otherwise
-	pages       *fulltext.Extractor // -fulltext; nil otherwise
-	pageMem     *folder.PageMemory  // what items' pages gave (-fulltext)
+	opts    Options
+	base    *shape // what shapes the feeds converted with opts
+	store   *folder.Store
+	state   *state
+	folder  *folder.Opener     // opens the output folder before the first write
+	buffers sync.Pool          // of *[]byte: files are rendered into them, reused once written
+	hosts   *fetch.Hosts       // requests for items at a time, per host
+	images  *images.Downloader // -images download; nil otherwise
+	pageMem *folder.PageMemory // what items' pages gave (-fulltext)
+
+	mu     sync.Mutex
+	shapes map[*Options]*shape // those of ConvertJobs' own options
 }
 
 // New checks opts and fills in defaults. It creates nothing: the output
 // folder and its lock are made right before the first file is written.
-//
-// It is long because it fills in every option's default and checks it,
-// field after field, in one place.
 func New(opts Options) (*Converter, error) {
-	if opts.Template == nil {
-		return nil, errors.New("no front-matter template")
-	}
 	if opts.OutputDir == "" {
 		opts.OutputDir = "."
 	}
-	if opts.Stopwords == nil {
-		opts.Stopwords = frontmatter.DefaultStopwords()
-	}
-	if opts.MaxTags == 0 {
-		opts.MaxTags = 5
-	}
-	switch opts.Body {
-	case "":
-		opts.Body = BodyHTML
-	case BodyHTML, BodyMarkdown:
-	default:
-		return nil, fmt.Errorf("unknown body mode %q: use %q or %q", opts.Body, BodyHTML, BodyMarkdown)
-	}
-	if opts.DateFormat == "" {
-		opts.DateFormat = "2006-01-02"
-	}
-	if opts.SiteZone == nil {
-		opts.SiteZone = time.UTC
-	}
-	if opts.Client == nil {
-		opts.Client = &http.Client{}
-	}
-	if opts.UserAgent == "" {
-		opts.UserAgent = "feed2md"
-	}
-	if opts.Timeout <= 0 {
-		opts.Timeout = 30 * time.Second
-	}
-	if opts.MaxSize == 0 {
-		opts.MaxSize = 32 << 20
-	}
-	if opts.MaxFileSize == 0 {
-		opts.MaxFileSize = fetch.DefaultMaxFileSize
-	}
-	switch {
-	case opts.Retries == 0:
-		opts.Retries = 2
-	case opts.Retries < 0:
-		opts.Retries = 0
-	}
-	if opts.RetryWait <= 0 {
-		opts.RetryWait = time.Second
-	}
-	if opts.MaxWait <= 0 {
-		opts.MaxWait = opts.Timeout
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.Workers <= 0 {
-		opts.Workers = runtime.NumCPU()
-	}
-	if opts.Warn == nil {
-		opts.Warn = func(string) {}
-	}
-	if opts.Limit < 0 {
-		return nil, errors.New("the item limit must be 0 or more")
-	}
-	if opts.MaxPageSize < 0 {
-		return nil, errors.New("the page size limit must be 0 or more")
-	}
-	if err := opts.Check(); err != nil {
-		return nil, err
-	}
-	if err := checkMigrateOptions(&opts); err != nil {
+	if err := opts.fill(); err != nil {
 		return nil, err
 	}
 	// The folder and its lock are made lazily, right before the first
@@ -138,28 +59,22 @@ func New(opts Options) (*Converter, error) {
 		return nil, err
 	}
 	c := &Converter{
-		opts:   opts,
-		store:  st,
-		state:  &state{},
-		folder: &folder.Opener{Dir: opts.OutputDir, DryRun: opts.DryRun, Wait: opts.LockWait, OnWait: opts.OnWait},
-		fetch: &fetch.Fetcher{
-			Client: opts.Client, UserAgent: opts.UserAgent, Timeout: opts.Timeout, MaxSize: opts.MaxSize, MaxFileSize: opts.MaxFileSize,
-			Retries: opts.Retries, RetryDelay: opts.RetryWait, MaxWait: opts.MaxWait, Now: opts.Now, Stdin: opts.Stdin,
-			Kind: fetch.Feed, Sniff: feed.Sniff,
-		},
+		opts:    opts,
+		store:   st,
+		state:   &state{},
+		folder:  &folder.Opener{Dir: opts.OutputDir, DryRun: opts.DryRun, Wait: opts.LockWait, OnWait: opts.OnWait},
+		hosts:   fetch.NewHosts(),
+		pageMem: &folder.PageMemory{Dir: opts.OutputDir, DryRun: opts.DryRun},
+		shapes:  map[*Options]*shape{},
 	}
-	c.hosts = fetch.NewHosts()
-	c.bodies = body.NewMaker(opts.Body == BodyMarkdown, opts.Raw, opts.Workers)
-	c.fingerprint = optionsFingerprint(&c.opts)
-	c.fastRender = frontmatter.IsDefaultLayout(opts.Template)
-	c.fields = &frontmatter.Fields{Stopwords: opts.Stopwords, MaxTags: opts.MaxTags, Tags: opts.Tags, Draft: opts.Draft, Aliases: opts.Aliases, All: !c.fastRender}
+	c.base = c.newShape(&c.opts)
 	c.buffers.New = func() any { b := make([]byte, 0, 8<<10); return &b }
 	if opts.Images == ImagesDownload {
-		c.images = images.New(c.store, *c.fetch, c.hosts, opts.MaxImageSize, opts.OutputDir, opts.Body == BodyMarkdown, opts.DryRun, c.renderItem)
-	}
-	if opts.FullText {
-		c.pages = fulltext.New(*c.fetch, c.hosts, opts.MaxPageSize)
-		c.pageMem = &folder.PageMemory{Dir: opts.OutputDir, DryRun: opts.DryRun}
+		// Images are fetched from their own hosts: without the feed's
+		// headers, which may carry its credentials.
+		f := *c.base.fetch
+		f.Header = nil
+		c.images = images.New(c.store, f, c.hosts, opts.MaxImageSize, opts.OutputDir, opts.Body == BodyMarkdown, opts.DryRun)
 	}
 	if opts.CacheDir != "" {
 		c.state, err = loadState(opts.CacheDir, opts.OutputDir)
@@ -262,7 +177,7 @@ func cacheOff(err *StateError) string {
 // error: a failure is in the Result, so that the caller can go on with the
 // other feeds. It is safe to call from several goroutines.
 func (c *Converter) Convert(ctx context.Context, src fetch.Source) *Result {
-	return c.finish(ctx, c.load(ctx, src))
+	return c.finish(ctx, c.load(ctx, src, c.base))
 }
 
 // ConvertAll converts the feeds and hands each Result to each in the order
@@ -271,33 +186,46 @@ func (c *Converter) Convert(ctx context.Context, src fetch.Source) *Result {
 // an item found in two feeds always belongs to the first, and the output
 // is the same whatever the concurrency.
 func (c *Converter) ConvertAll(ctx context.Context, srcs []fetch.Source, jobs int, each func(*Result)) {
+	c.convertAll(ctx, len(srcs), jobs, func(i int) (fetch.Source, *shape, error) { return srcs[i], c.base, nil }, each)
+}
+
+// convertAll is ConvertAll of n feeds, the i-th given by get.
+func (c *Converter) convertAll(ctx context.Context, n, jobs int, get func(i int) (fetch.Source, *shape, error), each func(*Result)) {
 	if jobs < 1 {
 		jobs = 1
 	}
-	done := make([]chan *loaded, len(srcs))
+	done := make([]chan *loaded, n)
 	for i := range done {
 		done[i] = make(chan *loaded, 1)
 	}
-	// jobs feeds load at a time, and at most 2*jobs are loaded or loading
+	// jobs feeds load at a time (or as many as the run's Slots allow over
+	// all its Converters), and at most 2*jobs are loaded or loading
 	// before the writer has finished them: a loaded feed holds its items,
 	// or for a large one a spool file and runs parsed ahead.
-	loading := make(chan struct{}, jobs)
+	loading := c.opts.Slots
+	if loading == nil {
+		loading = make(chan struct{}, jobs)
+	}
 	held := make(chan struct{}, 2*jobs)
 	go func() {
-		for i, src := range srcs {
+		for i := range n {
 			held <- struct{}{}
 			loading <- struct{}{}
 			go func() {
 				defer func() { <-loading }()
-				if ctx.Err() != nil {
+				src, sh, err := get(i)
+				switch {
+				case err != nil:
+					done[i] <- &loaded{res: &Result{Source: src, Err: err}}
+				case ctx.Err() != nil:
 					done[i] <- &loaded{res: &Result{Source: src, Err: ctx.Err()}}
-					return
+				default:
+					done[i] <- c.load(ctx, src, sh)
 				}
-				done[i] <- c.load(ctx, src)
 			}()
 		}
 	}()
-	for i := range srcs {
+	for i := range n {
 		each(c.finish(ctx, <-done[i]))
 		<-held
 	}

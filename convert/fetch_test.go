@@ -204,7 +204,7 @@ func TestRetryAfterShortWaitsInRun(t *testing.T) {
 	})
 	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.CacheDir = t.TempDir() })
 	var waits []time.Duration
-	c.fetch.Sleep = func(ctx context.Context, d time.Duration) error {
+	c.base.fetch.Sleep = func(ctx context.Context, d time.Duration) error {
 		waits = append(waits, d)
 		return nil
 	}

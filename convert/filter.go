@@ -19,7 +19,7 @@ import (
 // stream of runs (a large feed) is then read a second time for the items
 // kept only, so that they are never all held at once; the runs with none
 // of them are not parsed again. Items parsed whole are held as a slice.
-func (c *Converter) filter(ctx context.Context, list *feed.Items, res *Result) (*feed.Items, error) {
+func (c *Converter) filter(ctx context.Context, list *feed.Items, res *Result, o *Options) (*feed.Items, error) {
 	dates := make([]itemDate, list.Total)
 	var all []*gofeed.Item
 	if list.Again == nil {
@@ -44,7 +44,7 @@ func (c *Converter) filter(ctx context.Context, list *feed.Items, res *Result) (
 			all[i] = it
 		}
 	}
-	keep := c.selectItems(dates)
+	keep := selectItems(dates, o)
 	var out *feed.Items
 	if all != nil {
 		kept := all[:0]
@@ -76,16 +76,16 @@ type itemDate struct {
 }
 
 // selectItems says which items Since and Limit keep.
-func (c *Converter) selectItems(dates []itemDate) []bool {
+func selectItems(dates []itemDate, o *Options) []bool {
 	keep := make([]bool, len(dates))
 	var kept []int
 	for i, d := range dates {
-		if !d.present || d.ok && !c.opts.Since.IsZero() && d.t.Before(c.opts.Since) {
+		if !d.present || d.ok && !o.Since.IsZero() && d.t.Before(o.Since) {
 			continue
 		}
 		kept = append(kept, i)
 	}
-	if c.opts.Limit > 0 && len(kept) > c.opts.Limit {
+	if o.Limit > 0 && len(kept) > o.Limit {
 		// Newest first; an undated item counts as newest (it gets today's date).
 		order := slices.Clone(kept)
 		sort.SliceStable(order, func(a, b int) bool {
@@ -95,7 +95,7 @@ func (c *Converter) selectItems(dates []itemDate) []bool {
 			}
 			return x.t.After(y.t)
 		})
-		kept = order[:c.opts.Limit]
+		kept = order[:o.Limit]
 	}
 	for _, i := range kept {
 		keep[i] = true

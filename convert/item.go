@@ -17,6 +17,7 @@ import (
 // memory.
 type feedInfo struct {
 	frontmatter.Feed
+	sh       *shape    // what shapes its files
 	scope    arena.Sum // sum of Source
 	oldScope arena.Sum // the sum of RawSource, which releases that wrote credentials into the source gave (unset when the same)
 }
@@ -33,8 +34,8 @@ type prepared struct {
 
 // newFeedInfo works out, once per feed, what its items share
 // (frontmatter.NewFeed) and the sums that name it in the folder's memory.
-func newFeedInfo(feed *gofeed.Feed, src fetch.Source, finalURL string, opts *Options) feedInfo {
-	fi := feedInfo{Feed: frontmatter.NewFeed(feed, src, finalURL, opts.Source, opts.Categories)}
+func newFeedInfo(feed *gofeed.Feed, src fetch.Source, finalURL string, sh *shape) feedInfo {
+	fi := feedInfo{Feed: frontmatter.NewFeed(feed, src, finalURL, sh.opts.Source, sh.opts.Categories), sh: sh}
 	if fi.RawSource != "" {
 		fi.oldScope = arena.SumOf(fi.RawSource)
 	}
@@ -49,17 +50,17 @@ func (c *Converter) prepare(ctx context.Context, it *gofeed.Item, fi feedInfo) *
 	p := &prepared{}
 	link := frontmatter.Link(it, fi.Base)
 	from, base := it, link
-	if c.pages != nil && link != "" {
+	if fi.sh.pages != nil && link != "" {
 		// -fulltext: the body may be the page's article; the front
 		// matter (description, summary) stays the feed's.
-		from, base, p.page = c.article(ctx, it, link)
+		from, base, p.page = c.article(ctx, fi.sh.pages, it, link)
 	}
-	text, firstImg, err := c.bodies.Make(from, base)
+	text, firstImg, err := fi.sh.bodies.Make(from, base)
 	if err != nil {
 		p.err = err
 	}
 	p.body = text
-	c.fields.Fill(&p.Item, it, &fi.Feed, link, firstImg)
+	fi.sh.fields.Fill(&p.Item, it, &fi.Feed, link, firstImg)
 	fm := &p.FM
 	p.id = folder.ItemID{GUID: fm.GUID, Link: link, Title: fm.Title, Feed: fi.scope}
 	if link == "" {

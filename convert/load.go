@@ -21,6 +21,7 @@ import (
 // items, the rest streaming), waiting for its turn to be written.
 type loaded struct {
 	res   *Result
+	sh    *shape         // what shapes its files
 	key   string         // the feed's key in the state
 	prev  feedState      // what the last run remembered
 	fast  bool           // nothing to parse: a 304, or the same bytes
@@ -36,8 +37,8 @@ type loaded struct {
 // It is long because it is a feed's path in order (Retry-After, fetch, 304,
 // parse, discovery, filter), each step an early return that fills the
 // Result.
-func (c *Converter) load(ctx context.Context, src fetch.Source) *loaded {
-	l := &loaded{res: &Result{Source: src}, key: stateKey(src)}
+func (c *Converter) load(ctx context.Context, src fetch.Source, sh *shape) *loaded {
+	l := &loaded{res: &Result{Source: src}, sh: sh, key: stateKey(src)}
 	res := l.res
 	prev := c.state.get(l.key)
 	if !prev.NotBefore.IsZero() {
@@ -51,7 +52,7 @@ func (c *Converter) load(ctx context.Context, src fetch.Source) *loaded {
 	// The last run's memory counts only if it was made with the same
 	// options and every file it wrote is still there (a deleted file must
 	// come back).
-	valid := prev.Options == c.fingerprint && len(prev.Files) > 0 && c.store.AllExist(prev.Files)
+	valid := prev.Options == sh.fingerprint && len(prev.Files) > 0 && c.store.AllExist(prev.Files)
 	if !prev.PageRetry.IsZero() && !c.opts.Now().Before(prev.PageRetry) {
 		// A page that gave no article may be asked for again (-fulltext):
 		// the feed is converted even if it did not change.
@@ -81,11 +82,11 @@ func (c *Converter) load(ctx context.Context, src fetch.Source) *loaded {
 		}
 		compare, fileSum = err != nil, h
 	}
-	f, err := c.fetch.Read(ctx, target, validators)
+	f, err := sh.fetch.Read(ctx, target, validators)
 	if err != nil && prev.URL != "" && !errors.As(err, new(*fetch.RetryLaterError)) {
 		// The discovered feed failed: discover it again from the page.
 		prev.URL, validators = "", fetch.Validators{}
-		f, err = c.fetch.Read(ctx, src, validators)
+		f, err = sh.fetch.Read(ctx, src, validators)
 	}
 	l.prev = prev
 	if err != nil {
@@ -114,7 +115,7 @@ func (c *Converter) load(ctx context.Context, src fetch.Source) *loaded {
 			return l
 		}
 		fs, _ := fetch.ParseSource(found)
-		if f, err = c.fetch.Read(ctx, fs, fetch.Validators{}); err != nil {
+		if f, err = sh.fetch.Read(ctx, fs, fetch.Validators{}); err != nil {
 			res.Err = fetch.MaskCredentials(fmt.Errorf("the feed %s found in the page: %w", fetch.RedactURL(found), err), fs.URL)
 			return l
 		}
@@ -135,16 +136,16 @@ func (c *Converter) load(ctx context.Context, src fetch.Source) *loaded {
 		res.Err, res.Discovered = err, ""
 		return l
 	}
-	if !c.opts.Since.IsZero() || c.opts.Limit > 0 {
+	if !sh.opts.Since.IsZero() || sh.opts.Limit > 0 {
 		notes := list.Notes
-		if list, err = c.filter(ctx, list, res); err != nil {
+		if list, err = c.filter(ctx, list, res, sh.opts); err != nil {
 			res.Err = err
 			res.Notes = append(res.Notes, notes.Take()...)
 			return l
 		}
 	}
 	res.Items = list.Total + res.Filtered
-	l.items, l.info = list, newFeedInfo(feed, src, f.URL, &c.opts)
+	l.items, l.info = list, newFeedInfo(feed, src, f.URL, sh)
 	return l
 }
 
@@ -183,8 +184,10 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 		// Its items are this feed's in this run: another feed listing the
 		// same item does not take it over.
 		c.store.ClaimFiles(prev.Files)
-		prev.Validators = l.f.Validators
-		c.state.put(l.key, prev)
+		next := prev
+		next.Validators = l.f.Validators
+		c.prune(ctx, l.sh, prev, &next, res)
+		c.state.put(l.key, next)
 		return res
 	}
 	if l.items.Total > 0 {
@@ -202,10 +205,12 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 	res.Notes = append(res.Notes, l.items.Notes.Take()...)
 	res.Notes = append(res.Notes, dateNotes...)
 	l.items = nil
-	next := feedState{URL: res.Discovered, Options: c.fingerprint, Items: res.Items, Repeats: res.Repeats, Filtered: res.Filtered, PageRetry: res.pageRetry}
+	next := feedState{URL: res.Discovered, Options: l.sh.fingerprint, Items: res.Items, Repeats: res.Repeats, Filtered: res.Filtered, PageRetry: res.pageRetry}
 	for _, ch := range res.Changes {
 		next.Files = append(next.Files, ch.Name)
 	}
+	next.Sums = res.sums
+	c.prune(ctx, l.sh, l.prev, &next, res)
 	if len(res.Errors) == 0 && res.ImagesFailed == 0 {
 		// Only a complete success may let the next run skip the feed.
 		next.Validators, next.Hash = l.f.Validators, l.hash()

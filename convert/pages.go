@@ -47,7 +47,7 @@ type pageOutcome struct {
 // that article's relative URLs resolve against. A page is asked for at
 // most once (its article, or its failure for PageRetry, is remembered
 // in the folder), never in a dry run.
-func (c *Converter) article(ctx context.Context, it *gofeed.Item, link string) (*gofeed.Item, string, pageOutcome) {
+func (c *Converter) article(ctx context.Context, pages *fulltext.Extractor, it *gofeed.Item, link string) (*gofeed.Item, string, pageOutcome) {
 	var o pageOutcome
 	page, ok := c.pageMem.Recall(link)
 	now := c.opts.Now()
@@ -59,7 +59,7 @@ func (c *Converter) article(ctx context.Context, it *gofeed.Item, link string) (
 		// Nothing is asked for in a dry run: the feed's body is shown.
 		return it, link, o
 	default:
-		a, err := c.pages.Extract(ctx, link)
+		a, err := pages.Extract(ctx, link)
 		if ctx.Err() != nil {
 			return it, link, o // interrupted: nothing learnt of the page
 		}

@@ -356,7 +356,7 @@ func BenchmarkStages(b *testing.B) {
 	}
 	items := parsed.Items
 	c := newTestConverter(b, b.TempDir(), nil)
-	fi := newFeedInfo(parsed, fetch.Source{Path: "large.xml"}, "", &c.opts)
+	fi := newFeedInfo(parsed, fetch.Source{Path: "large.xml"}, "", c.base)
 	stop := frontmatter.DefaultStopwords()
 	run := func(name string, fn func(b *testing.B)) {
 		b.Run(name, func(b *testing.B) {
@@ -426,7 +426,7 @@ func BenchmarkStages(b *testing.B) {
 		md := newTestConverter(b, b.TempDir(), func(o *Options) { o.Body = BodyMarkdown })
 		for i := 0; i < b.N; i++ {
 			for _, it := range items[:1000] {
-				if _, _, err := md.bodies.Markdown(it.Content, it.Link, true); err != nil {
+				if _, _, err := md.base.bodies.Markdown(it.Content, it.Link, true); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -53,6 +53,11 @@ type Result struct {
 	PageErrors   []error // one per failed page (a *PageError), for -v
 
 	pageRetry time.Time // the earliest time a failed page may be asked for again (zero: none waits)
+
+	Pruned    []string // -prune: the files removed (in a dry run: that would be), their items gone from the feed long enough
+	PruneKept []string // -prune: the files that would have been removed but were changed since feed2md wrote them: never removed
+
+	sums map[string]string // -prune: the SHA-256 (hex) of each file written or found unchanged, by name
 }
 
 // Failed reports whether the feed or any of its items failed.

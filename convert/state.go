@@ -41,6 +41,12 @@ type feedState struct {
 	// article (-fulltext) may be asked for again: from then on, a run
 	// converts the feed even if it did not change.
 	PageRetry time.Time `json:"page_retry,omitzero"`
+
+	// With -prune: when the last run saw its items, the sum of each file
+	// as feed2md wrote it, and the files whose items have left it.
+	SeenAt time.Time           `json:"seen_at,omitzero"`
+	Sums   map[string]string   `json:"sums,omitempty"`
+	Gone   map[string]goneFile `json:"gone,omitempty"`
 }
 
 // stateFile is the JSON document kept in the cache directory.
@@ -276,6 +282,10 @@ func optionsFingerprint(o *Options) string {
 	}
 	if o.FullText {
 		fmt.Fprintf(h, "fulltext|%d|\n", o.MaxPageSize)
+	}
+	if o.Prune > 0 {
+		// The first run with -prune converts the feed, to sum its files.
+		fmt.Fprintln(h, "prune")
 	}
 	if o.SiteZone != nil && o.SiteZone != time.UTC {
 		// The Hugo site's timeZone decides which dates are written in

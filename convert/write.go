@@ -6,6 +6,8 @@ package convert
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"feed2md/convert/arena"
 	"feed2md/convert/feed"
 	"feed2md/convert/fetch"
@@ -54,7 +56,7 @@ func (c *Converter) pipeline(ctx context.Context, list *feed.Items, fi feedInfo,
 		}
 	}()
 	workers := c.opts.Workers
-	if c.pages != nil {
+	if fi.sh.pages != nil {
 		// Items wait on their pages: more of them at once, as many as
 		// the hosts' politeness lets ask.
 		workers = max(workers, fetch.AtOnce)
@@ -179,7 +181,17 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 					}
 				}
 				action, err := c.store.Write(j.f, j.data)
-				c.releaseBuffer(j.data)
+				if err == nil && fi.sh.opts.Prune > 0 {
+					// -prune removes a file only while it holds what was written.
+					sum := sha256.Sum256(j.data)
+					errMu.Lock()
+					if res.sums == nil {
+						res.sums = map[string]string{}
+					}
+					res.sums[j.f.Name] = hex.EncodeToString(sum[:])
+					errMu.Unlock()
+				}
+				c.releaseBuffer(fi.sh, j.data)
 				if folder.IsFull(err) {
 					notWritten(j.i, j.f, err)
 					continue
@@ -245,7 +257,7 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 			// Too many to hold: decided now, as if no later item had the link.
 			lo = folder.LooseTake
 		}
-		f, used, data, err := c.claimAndRender(p, key, lo)
+		f, used, data, err := c.claimAndRender(fi.sh, p, key, lo)
 		switch {
 		case err != nil:
 			fail(i, err)
@@ -267,7 +279,7 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 				lo = folder.LooseTake
 			}
 			c.store.Unclaim(d.used)
-			f, used, data, err := c.claimAndRender(d.p, d.key, lo)
+			f, used, data, err := c.claimAndRender(fi.sh, d.p, d.key, lo)
 			switch {
 			case err != nil:
 				fail(d.i, err)
@@ -332,8 +344,8 @@ func (c *Converter) writeItems(ctx context.Context, list *feed.Items, fi feedInf
 
 // releaseBuffer gives back the buffer of a rendered file once written
 // (or not), when it came from c.buffers (see renderItem).
-func (c *Converter) releaseBuffer(data []byte) {
-	if c.fastRender && data != nil {
+func (c *Converter) releaseBuffer(sh *shape, data []byte) {
+	if sh.fastRender && data != nil {
 		data = data[:0]
 		c.buffers.Put(&data)
 	}
@@ -350,7 +362,7 @@ const writers = 4
 // renders its bytes. It returns a nil file for an item already written in
 // this run, and folder.ClaimLater for one put off to the end of its feed; used
 // is the key the claim was made under.
-func (c *Converter) claimAndRender(p *prepared, key string, lo folder.Loose) (f *folder.Stored, used string, data []byte, err error) {
+func (c *Converter) claimAndRender(sh *shape, p *prepared, key string, lo folder.Loose) (f *folder.Stored, used string, data []byte, err error) {
 	f, used, err = c.store.Claim(key, &p.id, lo, p.FM.Slug)
 	if err != nil || f == nil || f == folder.ClaimLater {
 		return f, used, nil, err
@@ -362,7 +374,7 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo folder.Loose) (f 
 		// An undated item keeps the date its file was first written with,
 		// which frontmatter.HugoDate may have written in full.
 		fm.Date = f.Date
-		if t, err := time.Parse(c.opts.DateFormat, f.Date); err == nil {
+		if t, err := time.Parse(sh.opts.DateFormat, f.Date); err == nil {
 			fm.Time = t
 		} else if t, ok := frontmatter.HugoParseDateIn(f.Date, c.opts.SiteZone); ok {
 			fm.Time = t
@@ -372,17 +384,19 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo folder.Loose) (f 
 		if !p.HasDate {
 			t = c.opts.Now()
 		}
-		if c.opts.Location != nil {
-			t = t.In(c.opts.Location)
+		if sh.opts.Location != nil {
+			t = t.In(sh.opts.Location)
 		}
-		fm.Time, fm.Date = t, frontmatter.HugoDate(t, c.opts.DateFormat, c.opts.SiteZone)
+		fm.Time, fm.Date = t, frontmatter.HugoDate(t, sh.opts.DateFormat, c.opts.SiteZone)
 	}
 	if c.images.Wants(f) {
 		// Rendered by a writer once its images are in its bundle.
-		c.images.Hold(f, fm, p.body)
+		c.images.Hold(f, fm, p.body, func(fm *frontmatter.FrontMatter, body string) ([]byte, error) {
+			return c.renderItem(sh, fm, body)
+		})
 		return f, used, nil, nil
 	}
-	data, err = c.renderItem(&fm, p.body)
+	data, err = c.renderItem(sh, &fm, p.body)
 	if err != nil {
 		return nil, used, nil, err
 	}
@@ -392,18 +406,18 @@ func (c *Converter) claimAndRender(p *prepared, key string, lo folder.Loose) (f 
 // renderItem renders an item's file: the embedded layout into a pooled
 // buffer (the writer gives it back), or the user's template, which also
 // gets the body as .Content.
-func (c *Converter) renderItem(fm *frontmatter.FrontMatter, body string) ([]byte, error) {
-	fm.Theme = c.opts.Theme
-	if fm.Image != "" && (fm.Theme != "" || !c.fastRender) {
+func (c *Converter) renderItem(sh *shape, fm *frontmatter.FrontMatter, body string) ([]byte, error) {
+	fm.Theme = sh.opts.Theme
+	if fm.Image != "" && (fm.Theme != "" || !sh.fastRender) {
 		fm.ThemeImage = frontmatter.ThemeImage(fm.Image)
 		fm.Images = frontmatter.SocialImages(fm.ThemeImage)
 	}
-	if c.fastRender {
+	if sh.fastRender {
 		buf := c.buffers.Get().(*[]byte)
 		return frontmatter.RenderDefault((*buf)[:0], fm, body), nil
 	}
 	fm.Content = body
-	data, err := frontmatter.Render(c.opts.Template, fm, body)
+	data, err := frontmatter.Render(sh.opts.Template, fm, body)
 	if err != nil {
 		return nil, fmt.Errorf("front-matter template: %w", err)
 	}

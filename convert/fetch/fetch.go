@@ -158,6 +158,10 @@ type Fetcher struct {
 	// Sniff judges a document's first bytes before the rest is read
 	// (see ReadBody); nil for none.
 	Sniff func(prefix []byte, contentType string) error
+	// Header is sent with every request of a URL, over the fetcher's own
+	// (a private feed's token): to its host only, never after a redirect
+	// to another host. Its values are secrets: nothing here writes them.
+	Header http.Header
 }
 
 // Read returns the bytes of src (see Fetched). For a URL, prev holds the
@@ -266,6 +270,9 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*Fetche
 	}
 	req.Header.Set("User-Agent", f.UserAgent)
 	req.Header.Set("Accept", accept[f.Kind])
+	for k, v := range f.Header {
+		req.Header[http.CanonicalHeaderKey(k)] = v
+	}
 	if prev.ETag != "" {
 		req.Header.Set("If-None-Match", prev.ETag)
 	}
@@ -284,6 +291,13 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*Fetche
 		}
 		if code := r.Response.StatusCode; code != http.StatusMovedPermanently && code != http.StatusPermanentRedirect {
 			permanent = false
+		}
+		if !strings.EqualFold(r.URL.Host, u.Host) {
+			// The redirect copied the headers: the feed's own go to its
+			// host only.
+			for k := range f.Header {
+				r.Header.Del(k)
+			}
 		}
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 )
@@ -173,6 +174,20 @@ func (m *ImageMemory) record(bundle, name, u string) {
 	m.bundles[bundle][name] = u
 	m.byURL[u] = imageLoc{bundle, name}
 	m.dirty = true
+}
+
+// Files returns the names of the files of bundle that the memory knows
+// (those feed2md saved), sorted.
+func (m *ImageMemory) Files(bundle string) []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.load()
+	names := make([]string, 0, len(m.bundles[bundle]))
+	for name := range m.bundles[bundle] {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // Forget drops a file from the memory: its write failed, or it is gone.

@@ -41,9 +41,8 @@ type Downloader struct {
 	outDir   string
 	markdown bool // bodies are Markdown
 	dryRun   bool
-	render   func(fm *frontmatter.FrontMatter, body string) ([]byte, error) // renders an item's file once its images are in
-	fetch    fetch.Fetcher                                                  // the feeds' client, User-Agent, timeout and retries, with the image size cap
-	hosts    *fetch.Hosts                                                   // requests at a time, shared with the other stages that fetch for items
+	fetch    fetch.Fetcher // the feeds' client, User-Agent, timeout and retries, with the image size cap
+	hosts    *fetch.Hosts  // requests at a time, shared with the other stages that fetch for items
 	mem      *folder.ImageMemory
 
 	mu      sync.Mutex
@@ -62,16 +61,13 @@ type flight struct {
 // New makes the image stage of a run: its files go into the
 // bundles of st, whose folder is outDir; images are fetched as f fetches
 // feeds, up to maxSize bytes each, as many at a time as hosts allows; a
-// body is Markdown, else HTML; a dry run fetches and writes nothing;
-// render renders an item's file once its images are in.
-func New(st *folder.Store, f fetch.Fetcher, hosts *fetch.Hosts, maxSize int64, outDir string, markdown, dryRun bool,
-	render func(fm *frontmatter.FrontMatter, body string) ([]byte, error)) *Downloader {
+// body is Markdown, else HTML; a dry run fetches and writes nothing.
+func New(st *folder.Store, f fetch.Fetcher, hosts *fetch.Hosts, maxSize int64, outDir string, markdown, dryRun bool) *Downloader {
 	im := &Downloader{
 		store:    st,
 		outDir:   outDir,
 		markdown: markdown,
 		dryRun:   dryRun,
-		render:   render,
 		fetch:    f,
 		hosts:    hosts,
 		mem:      &folder.ImageMemory{Dir: outDir, DryRun: dryRun},
@@ -92,6 +88,26 @@ func (im *Downloader) Save() error {
 	return im.mem.Save()
 }
 
+// Saved returns the images saved into bundle (a folder of the output
+// folder, with '/'), for a bundle that is about to go (-prune). A nil
+// receiver (no -images download) has none.
+func (im *Downloader) Saved(bundle string) []string {
+	if im == nil {
+		return nil
+	}
+	return im.mem.Files(bundle)
+}
+
+// Gone forgets the images of bundle once it is removed.
+func (im *Downloader) Gone(bundle string) {
+	if im == nil {
+		return
+	}
+	for _, name := range im.mem.Files(bundle) {
+		im.mem.Forget(bundle, name)
+	}
+}
+
 // Wants reports whether f's images are to be downloaded: -images
 // download is on (a nil receiver is off) and f is a bundle's index.md. An
 // item that kept a SLUG.md from a run without bundles keeps its URLs.
@@ -105,14 +121,16 @@ func (im *Downloader) Wants(f *folder.Stored) bool {
 
 // pendingItem is a claimed item waiting for its images to be rendered.
 type pendingItem struct {
-	fm   frontmatter.FrontMatter
-	body string
+	fm     frontmatter.FrontMatter
+	body   string
+	render func(fm *frontmatter.FrontMatter, body string) ([]byte, error)
 }
 
-// Hold keeps a claimed item's front matter and body until finish.
-func (im *Downloader) Hold(f *folder.Stored, fm frontmatter.FrontMatter, body string) {
+// Hold keeps a claimed item's front matter and body, and render, which
+// renders its file once its images are in, until Finish.
+func (im *Downloader) Hold(f *folder.Stored, fm frontmatter.FrontMatter, body string, render func(fm *frontmatter.FrontMatter, body string) ([]byte, error)) {
 	im.mu.Lock()
-	im.pending[f] = pendingItem{fm, body}
+	im.pending[f] = pendingItem{fm, body, render}
 	im.mu.Unlock()
 }
 
@@ -144,7 +162,7 @@ func (im *Downloader) Finish(ctx context.Context, f *folder.Stored, tally func(s
 	im.mu.Lock()
 	tally(saved, failed, errs)
 	im.mu.Unlock()
-	return im.render(&p.fm, p.body)
+	return p.render(&p.fm, p.body)
 }
 
 // itemImages fetches an item's images and rewrites its body and image key

@@ -28,7 +28,7 @@ func TestRedirectToOtherScheme(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := fetch.Fetcher{Client: srv.Client(), UserAgent: "feed2md-test", Timeout: 5 * time.Second, Retries: 2, RetryDelay: time.Millisecond, MaxWait: 5 * time.Second, Now: time.Now}
-	d := New(st, f, fetch.NewHosts(), 1<<20, dir, false, false, nil)
+	d := New(st, f, fetch.NewHosts(), 1<<20, dir, false, false)
 	_, err = d.download(context.Background(), srv.URL+"/file.png")
 	var rs *fetch.RedirectSchemeError
 	if !errors.As(err, &rs) || rs.Scheme != "file" || errors.As(err, new(*fetch.AttemptsError)) {

@@ -1,0 +1,48 @@
+package fetch
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+)
+
+// TestHeaderStaysWithItsHost: a feed's own headers are sent to its host,
+// also after a redirect on that host, and never to another host a
+// redirect leads to.
+func TestHeaderStaysWithItsHost(t *testing.T) {
+	seen := map[string]string{}
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen["other"] = r.Header.Get("Authorization") + "|" + r.Header.Get("X-Api-Key")
+		w.Write([]byte(`<rss version="2.0"><channel><title>x</title></channel></rss>`))
+	}))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen[r.URL.Path] = r.Header.Get("Authorization") + "|" + r.Header.Get("X-Api-Key")
+		switch r.URL.Path {
+		case "/here":
+			http.Redirect(w, r, "/feed", http.StatusFound)
+		case "/away":
+			// The same loopback server under another host name.
+			http.Redirect(w, r, other.URL+"/feed", http.StatusFound)
+		default:
+			w.Write([]byte(`<rss version="2.0"><channel><title>x</title></channel></rss>`))
+		}
+	}))
+	defer srv.Close()
+	f := Fetcher{Client: srv.Client(), UserAgent: "t", Timeout: 5 * time.Second, Now: time.Now, MaxSize: 1 << 20,
+		Header: http.Header{"Authorization": {"Bearer s3cret"}, "X-Api-Key": {"k3y"}}}
+	for _, path := range []string{"/here", "/away"} {
+		u, _ := url.Parse(srv.URL + path)
+		if _, err := f.Read(context.Background(), Source{URL: u}, Validators{}); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+	}
+	for path, want := range map[string]string{"/here": "Bearer s3cret|k3y", "/feed": "Bearer s3cret|k3y", "/away": "Bearer s3cret|k3y", "other": "|"} {
+		if seen[path] != want {
+			t.Errorf("%s got headers %q, want %q", path, seen[path], want)
+		}
+	}
+}

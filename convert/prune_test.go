@@ -1,0 +1,160 @@
+package convert
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// pruneFeed writes an RSS feed of the items named (title = guid) to path.
+func pruneFeed(t *testing.T, path string, items ...string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(`<rss version="2.0"><channel><title>News</title><link>https://news.example/</link>`)
+	for _, it := range items {
+		fmt.Fprintf(&b, `<item><title>Story %s</title><link>https://news.example/%s</link><guid>%s</guid><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate><description>About %s.</description></item>`, it, it, it, it)
+	}
+	b.WriteString(`</channel></rss>`)
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPrune: a file whose item left its feed goes once it has been gone
+// longer than Prune, counted from the last run that saw it, whichever way
+// the run reads the feed (a full conversion or the same bytes); one that
+// left recently stays, one edited since it was written stays (and is
+// named), a file feed2md did not write stays, a dry run only lists, and a
+// bundle's folder goes with its index.md unless it holds a file of the
+// user's.
+func TestPrune(t *testing.T) {
+	for _, bundle := range []bool{false, true} {
+		t.Run(fmt.Sprintf("bundle=%t", bundle), func(t *testing.T) {
+			out, cache := t.TempDir(), t.TempDir()
+			feed := filepath.Join(t.TempDir(), "feed.xml")
+			now := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+			run := func(dry bool) *Result {
+				t.Helper()
+				res := convertSource(t, context.Background(), out, feed, func(o *Options) {
+					o.Prune, o.CacheDir, o.Bundle, o.DryRun = 30*24*time.Hour, cache, bundle, dry
+					o.Now = func() time.Time { return now }
+				})
+				if res.Failed() {
+					t.Fatalf("run at %s: %v %v", now, res.Err, res.Errors)
+				}
+				return res
+			}
+			name := func(it string) string {
+				if bundle {
+					return filepath.Join("story-"+it, "index.md")
+				}
+				return "story-" + it + ".md"
+			}
+			exists := func(it string) bool {
+				_, err := os.Stat(filepath.Join(out, name(it)))
+				return err == nil
+			}
+			pruneFeed(t, feed, "a", "b", "c", "d", "e")
+			run(false)
+			if err := os.WriteFile(filepath.Join(out, "mine.md"), []byte("---\ntitle: mine\n---\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if bundle {
+				// A file of the user's in e's bundle keeps its folder.
+				if err := os.WriteFile(filepath.Join(out, "story-e", "notes.txt"), []byte("mine"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			// A day later b, c and e have left; c's file is edited.
+			now = now.Add(24 * time.Hour)
+			pruneFeed(t, feed, "a", "d")
+			run(false)
+			edited := filepath.Join(out, name("c"))
+			data, _ := os.ReadFile(edited)
+			if err := os.WriteFile(edited, append(data, "My own note.\n"...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// Twenty days later d leaves too.
+			now = now.Add(20 * 24 * time.Hour)
+			pruneFeed(t, feed, "a")
+			if res := run(false); len(res.Pruned) != 0 {
+				t.Fatalf("pruned too early: %v", res.Pruned)
+			}
+
+			// 30 days after the last run that saw b, c and e (the first):
+			// a dry run lists, then a run of the same bytes removes.
+			now = time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+			res := run(true)
+			want := []string{filepath.Join(out, name("b")), filepath.Join(out, name("e"))}
+			if !slices.Equal(res.Pruned, want) || !exists("b") {
+				t.Errorf("dry run: would prune %v, want %v; b still there: %t", res.Pruned, want, exists("b"))
+			}
+			res = run(false)
+			if !res.SameBytes {
+				t.Errorf("the feed did not change: want it read as the same bytes")
+			}
+			if !slices.Equal(res.Pruned, want) || !slices.Equal(res.PruneKept, []string{filepath.Join(out, name("c"))}) {
+				t.Errorf("pruned %v, kept %v", res.Pruned, res.PruneKept)
+			}
+			for it, want := range map[string]bool{"a": true, "b": false, "c": true, "d": true, "e": false} {
+				if exists(it) != want {
+					t.Errorf("%s exists: %t, want %t", it, exists(it), want)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(out, "mine.md")); err != nil {
+				t.Errorf("a file feed2md did not write: %v", err)
+			}
+			if bundle {
+				if _, err := os.Stat(filepath.Join(out, "story-b")); !os.IsNotExist(err) {
+					t.Errorf("b's empty bundle folder stays: %v", err)
+				}
+				if _, err := os.Stat(filepath.Join(out, "story-e", "notes.txt")); err != nil {
+					t.Errorf("the user's file in e's bundle: %v", err)
+				}
+			}
+			// The edited file is named once, then left alone; d goes in its time.
+			now = now.Add(12 * 24 * time.Hour)
+			res = run(false)
+			if len(res.PruneKept) != 0 || !slices.Equal(res.Pruned, []string{filepath.Join(out, name("d"))}) {
+				t.Errorf("later: pruned %v, kept %v", res.Pruned, res.PruneKept)
+			}
+			// An item that comes back gets its file again.
+			pruneFeed(t, feed, "a", "b")
+			if res := run(false); res.New != 1 || !exists("b") {
+				t.Errorf("b back: new %d", res.New)
+			}
+		})
+	}
+}
+
+// TestPruneNeedsState: without the state there is nothing to count
+// absence from: nothing is removed.
+func TestPruneNeedsState(t *testing.T) {
+	out := t.TempDir()
+	feed := filepath.Join(t.TempDir(), "feed.xml")
+	now := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	run := func() *Result {
+		return convertSource(t, context.Background(), out, feed, func(o *Options) {
+			o.Prune = time.Hour
+			o.Now = func() time.Time { return now }
+		})
+	}
+	pruneFeed(t, feed, "a", "b")
+	run()
+	pruneFeed(t, feed, "a")
+	now = now.Add(48 * time.Hour)
+	run()
+	now = now.Add(48 * time.Hour)
+	if res := run(); len(res.Pruned) != 0 {
+		t.Errorf("pruned %v without the state", res.Pruned)
+	}
+	if _, err := os.Stat(filepath.Join(out, "story-b.md")); err != nil {
+		t.Error(err)
+	}
+}
