@@ -382,7 +382,7 @@ func flagValues(name string, v tomlValue) ([]string, error) {
 	case "category":
 		return categoryValues(v)
 	case "since":
-		if v.kind != unstable.String && v.kind != unstable.LocalDate && v.kind != unstable.DateTime {
+		if v.kind != unstable.String && v.kind < unstable.LocalDate { // a TOML date or time: as written
 			return nil, fmt.Errorf("want a string such as \"7d\" or a date, got %s", got)
 		}
 	default:

@@ -156,6 +156,7 @@ func TestConfigErrors(t *testing.T) {
 		{"category type", feed + "category = 3", nil, `3: category: want a string or an array of strings, got an integer`},
 		{"category element", feed + "category = [\"a\", 1]", nil, `3: category: want a string or an array of strings, got an integer in the array`},
 		{"bad body", feed + "body = \"pdf\"", nil, `3: body: "pdf": use html or markdown`},
+		{"bad since", feed + "since = 2026-01-02T10:00:00", nil, `3: since: "2026-01-02T10:00:00": give a date (2026-01-02) or a duration (72h, 7d)`},
 		{"negative size", feed + "max-size = \"-5\"", nil, `3: max-size: a size cannot be negative: give one such as 32MiB`},
 		{"negative size integer", feed + "max_page_size = -5", nil, `3: max_page_size: a size cannot be negative: give one such as 32MiB`},
 		{"negative limit", feed + "limit = -1", nil, `3: limit: must be 0 or more`},
