@@ -39,10 +39,12 @@ func writeConfig(t *testing.T, text string) string {
 }
 
 func TestConfigExample(t *testing.T) {
-	feeds, err := loadConfig(writeConfig(t, exampleConfig), nil)
+	path := writeConfig(t, exampleConfig)
+	feeds, err := loadConfig(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	dir := filepath.Dir(path) // relative paths of the file are its folder's
 	if len(feeds) != 2 {
 		t.Fatalf("%d feeds, want 2", len(feeds))
 	}
@@ -50,7 +52,7 @@ func TestConfigExample(t *testing.T) {
 	if blog.url != "https://blog.example/feed.xml" || blog.line != 5 || private.url != "https://private.example/feed" || private.line != 12 {
 		t.Errorf("urls and lines: %q %d, %q %d", blog.url, blog.line, private.url, private.line)
 	}
-	if blog.cfg.output != "content/blog" || private.cfg.output != "content/posts" {
+	if blog.cfg.output != filepath.Join(dir, "content/blog") || private.cfg.output != filepath.Join(dir, "content/posts") {
 		t.Errorf("outputs %q, %q", blog.cfg.output, private.cfg.output)
 	}
 	if blog.cfg.body != "markdown" || private.cfg.body != "markdown" {
@@ -125,9 +127,13 @@ func TestConfigPrecedence(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			text := "[defaults]\n" + tc.defaults + "\n[[feed]]\nurl = \"u\"\n" + tc.feed + "\n"
-			feeds, err := loadConfig(writeConfig(t, text), tc.cmdline)
+			path := writeConfig(t, text)
+			feeds, err := loadConfig(path, tc.cmdline)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tc.output == "d" { // the file's, relative to its folder; the command line's stay as given
+				tc.output = filepath.Join(filepath.Dir(path), "d")
 			}
 			c := feeds[0].cfg
 			if c.limit != tc.limit || c.output != tc.output || len(c.categories) != len(tc.categories) ||
@@ -236,5 +242,31 @@ func TestExpandEnv(t *testing.T) {
 		case err != nil && strings.Contains(err.Error(), "s3cret"):
 			t.Errorf("expandEnv(%q) error shows a value: %v", tc.in, err)
 		}
+	}
+}
+
+// TestConfigDocsExamples: every whole configuration the README and
+// docs/config.md show loads (a block with a [[feed]]; the one-line
+// headers example of docs/config.md is a fragment).
+func TestConfigDocsExamples(t *testing.T) {
+	n := 0
+	for _, doc := range []string{"README.md", "docs/config.md"} {
+		data, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, block := range strings.Split(string(data), "```toml\n")[1:] {
+			block, _, _ = strings.Cut(block, "```")
+			if !strings.Contains(block, "[[feed]]") {
+				continue
+			}
+			n++
+			if _, err := loadConfig(writeConfig(t, block), nil); err != nil {
+				t.Errorf("%s, example %d: %v", doc, i+1, err)
+			}
+		}
+	}
+	if n < 2 {
+		t.Errorf("%d examples found, want the README's and docs/config.md's", n)
 	}
 }

@@ -62,6 +62,7 @@ type config struct {
 	stopwords  string
 	template   string
 	feedsFile  string
+	configFile string // -config
 	jobs       int
 	cacheDir   string
 	noCache    bool
@@ -115,6 +116,7 @@ func newFlagSet(cfg *config) *flag.FlagSet {
 	fs.StringVar(&cfg.source, "source", "", "the source key for every item, a `URL` (default: the feed's URL)")
 	fs.StringVar(&cfg.stopwords, "stopwords", "", "a `file` of extra stop words, one a line")
 	fs.StringVar(&cfg.template, "template", "", "a front-matter template `file` (text/template) instead of the built-in one")
+	fs.StringVar(&cfg.configFile, "config", "", "convert the feeds of a site's configuration `file` (TOML): per-feed folders, options, headers and -prune; see docs/config.md")
 	fs.StringVar(&cfg.feedsFile, "feeds", "", "read feeds from a `file` (- for stdin): one URL or path a line (# starts a comment after white space), or OPML")
 	fs.IntVar(&cfg.jobs, "jobs", 4, "how many feeds to fetch and convert at a time")
 	fs.StringVar(&cfg.cacheDir, "cache-dir", "", "keep the state of conditional requests in this `folder` (default: the user cache folder/feed2md)")

@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -28,8 +27,6 @@ import (
 	_ "time/tzdata" // -timezone works on machines without a zone database
 
 	"feed2md/convert"
-	"feed2md/convert/fetch"
-	"feed2md/convert/frontmatter"
 )
 
 // Exit codes.
@@ -63,8 +60,8 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	stderr = &lockedWriter{w: stderr}
 	var cfg config
 	fs := newFlagSet(&cfg)
-	args, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) || err == nil && cfg.feedsFile == "" && helpAsked(args) {
+	feedArgs, err := parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) || err == nil && cfg.feedsFile == "" && cfg.configFile == "" && helpAsked(feedArgs) {
 		printUsage(stdout, fs)
 		return exitOK
 	}
@@ -79,6 +76,16 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stdout, "feed2md", currentVCS())
 		return exitOK
 	}
+	if cfg.configFile != "" {
+		site, err := loadSite(cfg.configFile, args, time.Now())
+		if err == nil && (len(feedArgs) > 0 || cfg.feedsFile != "") {
+			err = fmt.Errorf("-config %s lists the feeds: give no feed arguments nor -feeds with it", cfg.configFile)
+		}
+		if err != nil {
+			return usageErr(err)
+		}
+		return newSession(cfg, stdout, stderr).runSite(ctx, site)
+	}
 	opts, err := cfg.options(time.Now())
 	if err == nil {
 		err = opts.Check() // what reaches the front matter: valid YAML, a date Hugo reads
@@ -86,72 +93,21 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return usageErr(err)
 	}
-	feeds, err := collectFeeds(args, cfg.feedsFile, stdin)
+	feeds, err := collectFeeds(feedArgs, cfg.feedsFile, stdin)
 	if err != nil {
 		return usageErr(err)
 	}
-	warn := func(msg string) {
-		if !cfg.quiet {
-			fmt.Fprintf(stderr, "feed2md: warning: %s\n", escapeControls(msg))
-		}
-	}
-	log.SetFlags(0)
-	log.SetOutput(warnWriter(warn))
+	s := newSession(cfg, stdout, stderr)
 	opts.Stdin = stdin
-	opts.Warn = warn
-	opts.OnWait = func(pid string) {
-		warn(fmt.Sprintf("another feed2md run (pid %s) is writing to %s: waiting up to %s (-lock-wait) for it", pid, opts.OutputDir, fetch.FormatDuration(cfg.lockWait)))
-	}
-	if !cfg.noCache {
-		if opts.CacheDir, err = cacheDir(cfg.cacheDir); err != nil {
-			warn(err.Error())
-		}
-		opts.CacheStrict = cfg.cacheDir != "" // the user's folder: unusable, an error
-	}
-	// Hugo reads a date without a zone in the site's timeZone: the date
-	// rule does too.
-	if opts.SiteZone, err = frontmatter.SiteTimeZone(opts.OutputDir); err != nil {
-		warn(err.Error() + "; dates are written as for UTC, Hugo's default")
-	}
-	conv, err := convert.New(opts)
+	conv, err := s.converter(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "feed2md: %v\n", err)
 		return exitFailed
 	}
-	if w := frontmatter.HugoWarning(opts.OutputDir, opts.Body != convert.BodyMarkdown); w != "" {
-		warn(w)
-	}
-	if n := frontmatter.ThemeNotice(opts.OutputDir, opts.Theme); n != "" {
-		warn(n)
-	}
-	rep := &reporter{stdout: stdout, stderr: stderr, quiet: cfg.quiet, verbose: cfg.verbose,
-		dryRun: cfg.dryRun, json: cfg.jsonOut, noticed: map[string]bool{}}
-	code := exitOK
-	prog := newProgress(stderr, len(feeds), !cfg.quiet && len(feeds) > 1 && isTerminal(stderr))
-	each := func(f *feed, res *convert.Result) {
-		prog.clear()
-		if rep.report(f, res) {
-			code = exitFailed
-		}
-		prog.step()
-	}
-	convertFeeds(ctx, conv.ConvertAll, feeds, cfg.jobs, each)
-	prog.clear()
-	if err := conv.Close(); err != nil {
-		errs := []error{err}
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			errs = j.Unwrap() // a line each
-		}
-		for _, err := range errs {
-			fmt.Fprintf(stderr, "feed2md: %v\n", err)
-		}
-		code = exitFailed
-	}
-	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "feed2md: interrupted")
-		code = exitFailed
-	}
-	return code
+	s.start(len(feeds))
+	convertFeeds(ctx, conv.ConvertAll, feeds, cfg.jobs, s.each)
+	s.close(conv)
+	return s.end(ctx)
 }
 
 // helpAsked reports whether the arguments are the single word "help"

@@ -167,6 +167,7 @@ func mustAbs(p string) string {
 //	/hits/PATH           how many requests PATH got, and how many were conditional
 //	/excerpts.xml        a feed of excerpts, whose items link to /article/1, /article/4 and /article/gone
 //	/article/N           an item's page: an article among a news site's menus and comments
+//	/private.xml         a feed behind a bearer token (Authorization: Bearer tok-8c1f-secret)
 func newTestServer(feed []byte) *httptest.Server {
 	const etag = `"v1"`
 	const lastMod = "Wed, 21 Jan 2026 23:00:00 GMT"
@@ -290,6 +291,14 @@ func newTestServer(feed []byte) *httptest.Server {
 				title, base, id, id, strings.Join(strings.Fields(fulltexttest.Text(testArticle))[:20], " "))
 		}
 		w.Write([]byte(`</channel></rss>`))
+	})
+	mux.HandleFunc("/private.xml", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer tok-8c1f-secret" {
+			http.Error(w, "who are you", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<rss version="2.0"><channel><title>Private</title><link>http://%s/</link><item><title>Members only</title><link>http://%s/members/1</link><guid>m1</guid><description>&lt;p&gt;For &lt;em&gt;members&lt;/em&gt;.&lt;/p&gt;</description></item></channel></rss>`, r.Host, r.Host)
 	})
 	mux.HandleFunc("/article/{n}", func(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.Atoi(r.PathValue("n"))

@@ -36,6 +36,9 @@ func TestSummary(t *testing.T) {
 		{convert.Result{Items: 5, New: 1, Skipped: 1, Filtered: 2, Errors: []error{errors.New("x")}}, false,
 			"L: 5 items: 1 new, 0 updated, 0 unchanged, 1 failed, 2 left out by -limit/-since, 1 duplicate skipped"},
 		{convert.Result{Items: 4, Skipped: 2}, true, "dry run: L: 4 items: 0 new, 0 updated, 0 unchanged, 2 duplicates skipped"},
+		{convert.Result{Items: 2, Unchanged: 1, Pruned: []string{"o/a.md", "o/b.md"}}, false, "L: 2 items: 0 new, 0 updated, 1 unchanged, 2 removed (gone from the feed longer than -prune)"},
+		{convert.Result{Items: 2, Unchanged: 1, Pruned: []string{"o/a.md"}}, true, "dry run: L: 2 items: 0 new, 0 updated, 1 unchanged, 1 to remove (gone from the feed longer than -prune)"},
+		{convert.Result{Items: 3, New: 3, Articles: 2, PagesFailed: 1}, false, "L: 3 items: 3 new, 0 updated, 0 unchanged, 2 bodies from their pages, 1 page without an article (the feed's body kept; -v says why)"},
 		{convert.Result{NotBefore: time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)}, false,
 			"L: not fetched: waiting until " + time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC).Local().Format("2006-01-02 15:04:05 -07:00") + ", as the server asked (Retry-After)"},
 	} {
@@ -73,6 +76,16 @@ func TestJSONReport(t *testing.T) {
 	waiting := &convert.Result{NotBefore: until}
 	if j := jsonReport(&feed{}, waiting, false); j.Status != statusWaiting || j.NotBefore != "2026-11-25T12:00:00Z" || len(j.Errors) != 0 {
 		t.Errorf("waiting: %+v", j)
+	}
+	// -prune: the files removed, counted and listed; an edited one kept
+	// is a notice.
+	pruned := &convert.Result{Items: 1, Unchanged: 1, Pruned: []string{"o/gone.md"}, PruneKept: []string{"o/edited.md"}}
+	j = jsonReport(&feed{arg: "a", label: "a"}, pruned, false)
+	want = `{"label":"a","source":"a","status":"converted","counts":{"items":1,"new":0,"updated":0,"unchanged":1,"skipped":0,"filtered":0,"failed":0,"removed":1},` +
+		`"files":[{"path":"o/gone.md","action":"removed"}],"errors":[],` +
+		`"notices":[{"kind":"edited","message":"kept o/edited.md: its item left the feed, but the file was changed since feed2md wrote it, so -prune never removes it (remove it yourself if it should go)"}]}`
+	if got, _ := json.Marshal(j); string(got) != want {
+		t.Errorf("pruned:\n got %s\nwant %s", got, want)
 	}
 	// A page whose found feed failed has no discovered notice.
 	failed := &convert.Result{Discovered: "https://e.test/feed", Err: &fetch.NotFeedError{What: "an HTML page"}}
