@@ -82,7 +82,7 @@ func (c *Converter) load(ctx context.Context, src fetch.Source, sh *shape) *load
 		}
 		compare, fileSum = err != nil, h
 	}
-	f, err := sh.fetch.Read(ctx, target, validators)
+	f, err := sh.fetcher(src, target).Read(ctx, target, validators)
 	if err != nil && prev.URL != "" && !errors.As(err, new(*fetch.RetryLaterError)) {
 		// The discovered feed failed: discover it again from the page.
 		prev.URL, validators = "", fetch.Validators{}
@@ -115,7 +115,7 @@ func (c *Converter) load(ctx context.Context, src fetch.Source, sh *shape) *load
 			return l
 		}
 		fs, _ := fetch.ParseSource(found)
-		if f, err = sh.fetch.Read(ctx, fs, fetch.Validators{}); err != nil {
+		if f, err = sh.fetcher(src, fs).Read(ctx, fs, fetch.Validators{}); err != nil {
 			res.Err = fetch.MaskCredentials(fmt.Errorf("the feed %s found in the page: %w", fetch.RedactURL(found), err), fs.URL)
 			return l
 		}

@@ -23,6 +23,7 @@ import (
 type shape struct {
 	opts        *Options
 	fetch       *fetch.Fetcher
+	bare        *fetch.Fetcher // fetch without the feed's headers: for a feed on another host than its URL's
 	bodies      *body.Maker
 	fields      *frontmatter.Fields
 	fingerprint string              // of the options that shape the files
@@ -43,6 +44,9 @@ func (c *Converter) newShape(o *Options) *shape {
 		fingerprint: optionsFingerprint(o),
 		fastRender:  frontmatter.IsDefaultLayout(o.Template),
 	}
+	bare := *sh.fetch
+	bare.Header = nil
+	sh.bare = &bare
 	sh.fields = &frontmatter.Fields{Stopwords: o.Stopwords, MaxTags: o.MaxTags, Tags: o.Tags, Draft: o.Draft, Aliases: o.Aliases, All: !sh.fastRender}
 	if o.FullText {
 		// Pages are other hosts' (or the same host's, without need of
@@ -52,6 +56,16 @@ func (c *Converter) newShape(o *Options) *shape {
 		sh.pages = fulltext.New(f, c.hosts, o.MaxPageSize)
 	}
 	return sh
+}
+
+// fetcher is sh's fetcher of target, read for the feed src: without the
+// feed's headers when target is not on src's host, or not over https as
+// src is (a feed its page links to, then remembered in the state).
+func (sh *shape) fetcher(src, target fetch.Source) *fetch.Fetcher {
+	if target.URL == nil || src.URL == nil || !fetch.SameOrigin(src.URL, target.URL) {
+		return sh.bare
+	}
+	return sh.fetch
 }
 
 // Job is a feed and the options of its own. ConvertJobs reads of them

@@ -292,9 +292,10 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL, prev Validators) (*Fetche
 		if code := r.Response.StatusCode; code != http.StatusMovedPermanently && code != http.StatusPermanentRedirect {
 			permanent = false
 		}
-		if !strings.EqualFold(r.URL.Host, u.Host) {
+		if !SameOrigin(u, r.URL) {
 			// The redirect copied the headers: the feed's own go to its
-			// host only.
+			// host only, and never in clear text when it was asked
+			// over https.
 			for k := range f.Header {
 				r.Header.Del(k)
 			}

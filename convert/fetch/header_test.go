@@ -46,3 +46,25 @@ func TestHeaderStaysWithItsHost(t *testing.T) {
 		}
 	}
 }
+
+// TestSameOrigin: a feed's headers may follow a redirect on its host,
+// also to https, never to another host or port, nor from https to http
+// (the token in clear text).
+func TestSameOrigin(t *testing.T) {
+	for _, c := range []struct {
+		from, to string
+		want     bool
+	}{
+		{"https://a.example/f", "https://A.example/g", true},
+		{"http://a.example/f", "https://a.example/f", true},
+		{"https://a.example/f", "http://a.example/f", false},
+		{"https://a.example/f", "https://b.example/f", false},
+		{"https://a.example/f", "https://a.example:8443/f", false},
+	} {
+		from, _ := url.Parse(c.from)
+		to, _ := url.Parse(c.to)
+		if got := SameOrigin(from, to); got != c.want {
+			t.Errorf("SameOrigin(%s, %s) = %v, want %v", c.from, c.to, got, c.want)
+		}
+	}
+}

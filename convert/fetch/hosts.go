@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"sync"
 )
@@ -59,4 +60,11 @@ func (h *Hosts) host(name string) chan struct{} {
 		h.hosts[name] = s
 	}
 	return s
+}
+
+// SameOrigin reports whether to may be sent the request headers of from
+// (a private feed's token): it is on the same host (and port), and over
+// https when from is.
+func SameOrigin(from, to *url.URL) bool {
+	return strings.EqualFold(from.Host, to.Host) && (from.Scheme != "https" || to.Scheme == "https")
 }
