@@ -60,3 +60,27 @@ func TestConvertJobs(t *testing.T) {
 		}
 	}
 }
+
+// TestConvertJobsMaxFileSize: a Job's own cap on local files (-max-size
+// of one feed of a -config file) is its own, not the Converter's: the
+// feed with a small cap fails, the one without converts.
+func TestConvertJobsMaxFileSize(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "feed.xml")
+	feed := `<rss version="2.0"><channel><title>T</title><item><title>One</title><link>https://a.example/1</link><description>d</description></item></channel></rss>`
+	if err := os.WriteFile(path, []byte(feed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := newTestConverter(t, t.TempDir(), func(o *Options) { o.MaxFileSize = 20 })
+	own := c.opts
+	own.MaxFileSize = 1 << 20
+	var results []*Result
+	c.ConvertJobs(context.Background(), []Job{{Source: fetch.Source{Path: path}, Options: &own}, {Source: fetch.Source{Path: path}}}, 1,
+		func(r *Result) { results = append(results, r) })
+	c.Close()
+	if results[0].Err != nil {
+		t.Errorf("a feed whose own cap is 1 MiB: %v", results[0].Err)
+	}
+	if results[1].Err == nil {
+		t.Errorf("the Converter's feed, capped at 20 B, converted")
+	}
+}
