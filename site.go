@@ -151,6 +151,7 @@ func labelSite(feeds []siteFeed) {
 func (s *session) runSite(ctx context.Context, st *site) int {
 	s.start(len(st.feeds))
 	slots := make(chan struct{}, max(1, s.cfg.jobs))
+	hosts := fetch.NewHosts() // a host sees at most fetch.PerHost of the items' requests, whichever folder asks
 	results := make([]chan *convert.Result, len(st.feeds))
 	for i := range results {
 		results[i] = make(chan *convert.Result, 1)
@@ -159,7 +160,7 @@ func (s *session) runSite(ctx context.Context, st *site) int {
 	var convs []*convert.Converter
 	for _, idx := range st.folders {
 		opts := st.feeds[idx[0]].opts
-		opts.Slots = slots
+		opts.Slots, opts.Hosts = slots, hosts
 		conv, err := s.converter(opts)
 		var jobs []convert.Job
 		var order []int

@@ -63,9 +63,12 @@ func New(opts Options) (*Converter, error) {
 		store:   st,
 		state:   &state{},
 		folder:  &folder.Opener{Dir: opts.OutputDir, DryRun: opts.DryRun, Wait: opts.LockWait, OnWait: opts.OnWait},
-		hosts:   fetch.NewHosts(),
+		hosts:   opts.Hosts,
 		pageMem: &folder.PageMemory{Dir: opts.OutputDir, DryRun: opts.DryRun},
 		shapes:  map[*Options]*shape{},
+	}
+	if c.hosts == nil {
+		c.hosts = fetch.NewHosts()
 	}
 	c.base = c.newShape(&c.opts)
 	c.buffers.New = func() any { b := make([]byte, 0, 8<<10); return &b }

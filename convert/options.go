@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"feed2md/convert/fetch"
 	"feed2md/convert/frontmatter"
 	"io"
 	"net/http"
@@ -44,6 +45,7 @@ type Options struct {
 	LockWait time.Duration    // how long to wait for another run that holds the folder (0: not at all)
 	Warn     func(msg string) // receives warnings, such as a damaged state file (default: dropped)
 	OnWait   func(pid string) // called when another run holds the folder and this one waits; pid is "unknown" where the system does not tell
+	Hosts    *fetch.Hosts     // shared by the Converters of one run: the items' requests (pages, images) at a time, per host and in all (nil: the Converter's own)
 	Slots    chan struct{}    // shared by the Converters of one run (one an output folder): at most cap(Slots) feeds load at once over all of them (nil: the jobs of each ConvertAll)
 
 	// CacheStrict makes a CacheDir that cannot be used an error (a
