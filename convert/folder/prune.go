@@ -3,6 +3,7 @@ package folder
 import (
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,7 +33,12 @@ func (s *Store) Prune(name, sum string, images []string) (string, error) {
 	if err := s.index(); err != nil {
 		return "", err
 	}
-	slug, _, bundle := strings.Cut(filepath.ToSlash(name), "/")
+	slug, rest, bundle := strings.Cut(filepath.ToSlash(name), "/")
+	if !filepath.IsLocal(name) || (bundle && rest != "index.md") || (!bundle && !strings.HasSuffix(slug, ".md")) {
+		// The name comes from the state file, which is not the folder's:
+		// only a SLUG.md or SLUG/index.md of the folder is ever removed.
+		return "", fmt.Errorf("%q is not the name of a file feed2md writes", name)
+	}
 	slug = strings.TrimSuffix(slug, ".md")
 	i := s.slugRec(slug)
 	if i >= 0 && (s.recs[i].flags&recTaken != 0 || s.isOwned(i)) {
