@@ -270,3 +270,26 @@ func TestConfigDocsExamples(t *testing.T) {
 		t.Errorf("%d examples found, want the README's and docs/config.md's", n)
 	}
 }
+
+// TestSiteFolderBundleImplied: -images download implies bundles, so a
+// feed that also says bundle = true shares the folder of one that does
+// not; bundles and not, in one folder, are refused.
+func TestSiteFolderBundleImplied(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		text string
+		ok   bool
+	}{
+		{"[defaults]\noutput = \"out\"\nimages = \"download\"\n[[feed]]\nurl = \"a.xml\"\n[[feed]]\nurl = \"b.xml\"\nbundle = true\n", true},
+		{"[defaults]\noutput = \"out\"\n[[feed]]\nurl = \"a.xml\"\n[[feed]]\nurl = \"b.xml\"\nbundle = true\n", false},
+	} {
+		path := filepath.Join(dir, "feeds.toml")
+		if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := loadSite(path, nil, time.Now())
+		if (err == nil) != c.ok {
+			t.Errorf("%q: error %v, want ok=%t", c.text, err, c.ok)
+		}
+	}
+}

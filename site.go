@@ -89,8 +89,10 @@ func loadSite(path string, args []string, now time.Time) (*site, error) {
 func sameFolder(a, b *siteFeed) error {
 	x, y := a.opts, b.opts
 	what := ""
+	// Downloading images implies bundles (-images download).
+	xb, yb := x.Bundle || x.Images == convert.ImagesDownload, y.Bundle || y.Images == convert.ImagesDownload
 	switch {
-	case x.Bundle != y.Bundle || x.Images != y.Images:
+	case xb != yb || x.Images != y.Images:
 		what = "-bundle or -images"
 	case x.MaxImageSize != y.MaxImageSize:
 		what = "-max-image-size"
