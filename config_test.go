@@ -293,3 +293,28 @@ func TestSiteFolderBundleImplied(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteFolderThroughLink: two outputs that name one folder (one
+// through a symbolic link) are one folder of the site: one Converter,
+// not two of which the second waits on the first's lock and fails.
+func TestSiteFolderThroughLink(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("out", filepath.Join(dir, "link")); err != nil {
+		t.Fatalf("no symbolic links here: %v", err)
+	}
+	path := filepath.Join(dir, "feeds.toml")
+	text := "[[feed]]\nurl = \"a.xml\"\noutput = \"out\"\n[[feed]]\nurl = \"b.xml\"\noutput = \"link\"\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := loadSite(path, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.folders) != 1 {
+		t.Errorf("%d folders, want 1: %v", len(st.folders), st.folders)
+	}
+}

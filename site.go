@@ -64,6 +64,9 @@ func loadSite(path string, args []string, now time.Time) (*site, error) {
 		if err != nil {
 			return nil, err
 		}
+		if real, err := filepath.EvalSymlinks(key); err == nil {
+			key = real // one folder under two names: one Converter, or it waits on its own lock
+		}
 		i, seen := byFolder[key]
 		if !seen {
 			i = len(st.folders)
