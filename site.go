@@ -97,7 +97,7 @@ func sameFolder(a, b *siteFeed) error {
 	switch {
 	case xb != yb || x.Images != y.Images:
 		what = "-bundle or -images"
-	case x.MaxImageSize != y.MaxImageSize:
+	case x.Images == convert.ImagesDownload && x.MaxImageSize != y.MaxImageSize:
 		what = "-max-image-size"
 	case x.Images == convert.ImagesDownload && x.Body != y.Body:
 		what = "-body (its images are downloaded)"

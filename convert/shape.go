@@ -71,11 +71,11 @@ func (sh *shape) fetcher(src, target fetch.Source) *fetch.Fetcher {
 // Job is a feed and the options of its own. ConvertJobs reads of them
 // only what shapes the feed's files: Template, Stopwords, MaxTags, Body,
 // Raw, Draft, DateFormat, Location, Categories, Source, MaxSize,
-// MaxFileSize, Limit,
-// Since, Aliases, Tags, Theme, FullText, MaxPageSize, Prune and Header;
+// MaxFileSize, Limit, Since, Aliases, Tags, Theme, FullText, MaxPageSize,
+// Prune and Header;
 // the rest is the Converter's (the folder's and the run's). Where they
 // shape the folder, they must agree with the Converter's: Bundle, Images,
-// MaxImageSize, and Body under -images download (the Job fails
+// and MaxImageSize and Body under -images download (the Job fails
 // otherwise).
 type Job struct {
 	Source  fetch.Source
@@ -105,7 +105,7 @@ func (c *Converter) jobShape(o *Options) (*shape, error) {
 	switch {
 	case m.Bundle != c.opts.Bundle:
 		return nil, errors.New("-bundle differs from the other feeds of its output folder: a folder's files are all bundles or none")
-	case m.Images != c.opts.Images || m.MaxImageSize != c.opts.MaxImageSize:
+	case m.Images != c.opts.Images || m.Images == ImagesDownload && m.MaxImageSize != c.opts.MaxImageSize:
 		return nil, errors.New("-images or -max-image-size differs from the other feeds of its output folder: a folder's images are downloaded for all its feeds or none")
 	case m.Images == ImagesDownload && m.Body != c.opts.Body:
 		return nil, errors.New("-body differs from the other feeds of its output folder, whose images are downloaded: give its feeds one body mode")

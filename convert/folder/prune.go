@@ -23,8 +23,9 @@ const (
 // sum, the hex SHA-256 of what was written: a file edited since is never
 // removed, nor one an item of this run has claimed (another feed lists
 // the item). A bundle's index.md goes with the images listed by images
-// (the files of the bundle that feed2md saved), and then its folder when
-// nothing else is in it. In a dry run nothing is removed, and the outcome
+// (the files of the bundle that feed2md saved) that were not changed after
+// the index.md was last written, and then its folder when nothing else is
+// in it. In a dry run nothing is removed, and the outcome
 // says what would be done. The folder's memory forgets the file's item,
 // whose name is free for another. The folder must be held (Opener.Open).
 func (s *Store) Prune(name, sum string, images []string) (string, error) {
@@ -56,14 +57,21 @@ func (s *Store) Prune(name, sum string, images []string) (string, error) {
 	case s.dryRun:
 		return PruneRemoved, nil
 	}
+	written, err := os.Lstat(path)
+	if err != nil {
+		return "", err
+	}
 	if err := os.Remove(path); err != nil {
 		return "", err
 	}
 	if bundle {
 		dir := filepath.Join(s.dir, slug)
 		for _, img := range images {
-			if SafeImageName(img) && WholeFile(filepath.Join(dir, img)) {
-				os.Remove(filepath.Join(dir, img))
+			// Saved before its index.md was last written: an image
+			// changed since (replaced under its name) is the user's now.
+			p := filepath.Join(dir, img)
+			if info, err := os.Lstat(p); err == nil && SafeImageName(img) && info.Mode().IsRegular() && !info.ModTime().After(written.ModTime()) {
+				os.Remove(p)
 			}
 		}
 		os.Remove(dir) // only when empty: a file of the user's keeps it
