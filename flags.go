@@ -300,6 +300,9 @@ func (cfg config) options(now time.Time) (convert.Options, error) {
 			return opts, err
 		}
 		opts.Since = t
+		if later, _ := parseSince(cfg.since, now.Add(time.Hour)); !later.Equal(t) {
+			opts.SinceWindow = now.Sub(t) // a span back from now (7d): it moves with the clock
+		}
 	}
 	switch {
 	case cfg.maxTags < 0:

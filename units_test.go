@@ -61,3 +61,18 @@ func writeFile(t *testing.T, path, data string) {
 		t.Fatal(err)
 	}
 }
+
+// TestSinceWindow: a -since counted back from now is marked as such (it
+// moves with the clock); a date is not.
+func TestSinceWindow(t *testing.T) {
+	now := time.Date(2026, 11, 5, 8, 0, 0, 0, time.UTC)
+	for since, want := range map[string]time.Duration{"7d": 7 * 24 * time.Hour, "90m": 90 * time.Minute, "2026-01-02": 0, "2026-01-02T10:00:00Z": 0} {
+		var cfg config
+		newFlagSet(&cfg) // the flags' defaults
+		cfg.since = since
+		opts, err := cfg.options(now)
+		if err != nil || opts.SinceWindow != want {
+			t.Errorf("-since %s: window %s, %v; want %s", since, opts.SinceWindow, err, want)
+		}
+	}
+}

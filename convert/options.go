@@ -38,15 +38,21 @@ type Options struct {
 	Now         func() time.Time // the clock, for undated items and Retry-After (default time.Now)
 	Workers     int              // cores used: items prepared, runs of a large feed parsed (default: the number of CPUs)
 
-	CacheDir string           // where the state file of conditional requests lives ("" for none)
-	DryRun   bool             // write nothing: not the files, the folder's memory, nor the state
-	Limit    int              // keep only the newest Limit items of each feed (0: all)
-	Since    time.Time        // skip items dated before Since (zero: none); undated items stay
-	LockWait time.Duration    // how long to wait for another run that holds the folder (0: not at all)
-	Warn     func(msg string) // receives warnings, such as a damaged state file (default: dropped)
-	OnWait   func(pid string) // called when another run holds the folder and this one waits; pid is "unknown" where the system does not tell
-	Hosts    *fetch.Hosts     // shared by the Converters of one run: the items' requests (pages, images) at a time, per host and in all (nil: the Converter's own)
-	Slots    chan struct{}    // shared by the Converters of one run (one an output folder): at most cap(Slots) feeds load at once over all of them (nil: the jobs of each ConvertAll)
+	CacheDir string    // where the state file of conditional requests lives ("" for none)
+	DryRun   bool      // write nothing: not the files, the folder's memory, nor the state
+	Limit    int       // keep only the newest Limit items of each feed (0: all)
+	Since    time.Time // skip items dated before Since (zero: none); undated items stay
+	// SinceWindow is set when Since is counted back from now (-since 7d):
+	// the span, which the options' fingerprint holds instead of Since, so
+	// that a window that moves with the clock does not make every run
+	// convert every feed again (a feed that did not change gains no item
+	// from a later Since).
+	SinceWindow time.Duration
+	LockWait    time.Duration    // how long to wait for another run that holds the folder (0: not at all)
+	Warn        func(msg string) // receives warnings, such as a damaged state file (default: dropped)
+	OnWait      func(pid string) // called when another run holds the folder and this one waits; pid is "unknown" where the system does not tell
+	Hosts       *fetch.Hosts     // shared by the Converters of one run: the items' requests (pages, images) at a time, per host and in all (nil: the Converter's own)
+	Slots       chan struct{}    // shared by the Converters of one run (one an output folder): at most cap(Slots) feeds load at once over all of them (nil: the jobs of each ConvertAll)
 
 	// CacheStrict makes a CacheDir that cannot be used an error (a
 	// *StateError), for a folder the user chose. Otherwise it is one

@@ -16,8 +16,22 @@ import (
 )
 
 // PageRetry is how long a page that gave no article waits before a run
-// asks for it again.
+// asks for it again: after its first failure; each failure after doubles
+// the wait, up to maxPageRetry, so that a page gone for good costs little.
 const PageRetry = 24 * time.Hour
+
+// maxPageRetry is the longest a failed page waits.
+const maxPageRetry = 32 * PageRetry
+
+// pageRetryAfter is when a page that failed failures times in a row, the
+// last at at, may be asked for again.
+func pageRetryAfter(at time.Time, failures int) time.Time {
+	wait := PageRetry
+	for i := 1; i < failures && wait < maxPageRetry; i++ {
+		wait *= 2
+	}
+	return at.Add(min(wait, maxPageRetry))
+}
 
 // PageError is an item's page that gave no article: the item is written
 // with the feed's own body, and a run after Retry asks again.
@@ -45,15 +59,15 @@ type pageOutcome struct {
 // article returns the body an item is to be made from under -fulltext:
 // it itself, or a copy whose content is its page's article, with the URL
 // that article's relative URLs resolve against. A page is asked for at
-// most once (its article, or its failure for PageRetry, is remembered
-// in the folder), never in a dry run.
+// most once (its article is remembered in the folder, and its failure
+// for PageRetry, doubled for each failure in a row), never in a dry run.
 func (c *Converter) article(ctx context.Context, pages *fulltext.Extractor, it *gofeed.Item, link string) (*gofeed.Item, string, pageOutcome) {
 	var o pageOutcome
 	page, ok := c.pageMem.Recall(link)
 	now := c.opts.Now()
 	switch {
-	case ok && page.Error != "" && now.Before(page.At.Add(PageRetry)):
-		o.retry = page.At.Add(PageRetry)
+	case ok && page.Error != "" && now.Before(pageRetryAfter(page.At, page.Failures)):
+		o.retry = pageRetryAfter(page.At, page.Failures)
 	case ok && page.Article != "":
 	case c.opts.DryRun:
 		// Nothing is asked for in a dry run: the feed's body is shown.
@@ -64,10 +78,14 @@ func (c *Converter) article(ctx context.Context, pages *fulltext.Extractor, it *
 			return it, link, o // interrupted: nothing learnt of the page
 		}
 		o.fetched = true
+		failures := 0
+		if ok && page.Error != "" {
+			failures = max(page.Failures, 1)
+		}
 		page = folder.Page{Link: link, URL: a.URL, At: now.UTC(), Article: a.HTML}
 		if err != nil {
-			page.Error = err.Error()
-			o.failed, o.retry = true, now.Add(PageRetry)
+			page.Error, page.Failures = err.Error(), failures+1
+			o.failed, o.retry = true, pageRetryAfter(now, page.Failures)
 			o.err = &PageError{Link: link, Retry: o.retry, Err: err}
 		}
 		if err := c.pageMem.Keep(page); err != nil && o.err == nil {

@@ -286,3 +286,39 @@ func TestFullTextTemplate(t *testing.T) {
 		}
 	}
 }
+
+// TestFullTextBackoff: a page that keeps failing is asked for again a
+// day after its first failure, then after 2, 4, … days, at most 32.
+func TestFullTextBackoff(t *testing.T) {
+	day := PageRetry
+	for failures, want := range map[int]time.Duration{0: day, 1: day, 2: 2 * day, 3: 4 * day, 6: 32 * day, 40: 32 * day} {
+		if got := pageRetryAfter(fixedNow(), failures).Sub(fixedNow()); got != want {
+			t.Errorf("after %d failures: %s, want %s", failures, got, want)
+		}
+	}
+	site := newPageSite(t)
+	feed := excerptFeed(t, site, nil, nil, `<item><title>Gone</title><link>`+site.URL+`/gone</link><guid>g</guid><description>Only this.</description></item>`)
+	out := t.TempDir()
+	now := fixedNow()
+	asked := func(at time.Time) int {
+		t.Helper()
+		now = at
+		res := convertSource(t, context.Background(), out, feed, func(o *Options) {
+			o.FullText, o.Retries = true, -1
+			o.Now = func() time.Time { return now }
+		})
+		if res.Failed() || res.New+res.Unchanged != 1 {
+			t.Fatalf("at %s: %v %v", at, res.Err, res.Errors)
+		}
+		return site.requests()["/gone"]
+	}
+	start := fixedNow()
+	for _, c := range []struct {
+		at   time.Duration
+		want int
+	}{{0, 1}, {day - time.Minute, 0}, {day, 1}, {day + 2*day - time.Minute, 0}, {3 * day, 1}, {3*day + 4*day - time.Minute, 0}, {7 * day, 1}} {
+		if got := asked(start.Add(c.at)); got != c.want {
+			t.Errorf("at +%s: %d requests, want %d", c.at, got, c.want)
+		}
+	}
+}

@@ -158,3 +158,29 @@ func TestPruneNeedsState(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestSinceWindowKeepsCache: a -since counted back from now (7d) moves
+// with the clock, but a feed whose bytes did not change is still skipped
+// as unchanged by the next run; a fixed -since that changes is a new
+// option, and converts the feed again.
+func TestSinceWindowKeepsCache(t *testing.T) {
+	out, cache := t.TempDir(), t.TempDir()
+	feed := filepath.Join(t.TempDir(), "feed.xml")
+	pruneFeed(t, feed, "a", "b")
+	run := func(now time.Time, window time.Duration) *Result {
+		t.Helper()
+		return convertSource(t, context.Background(), out, feed, func(o *Options) {
+			o.CacheDir, o.Since, o.SinceWindow = cache, now.Add(-7*24*time.Hour), window
+			o.Now = func() time.Time { return now }
+		})
+	}
+	now := time.Date(2026, 11, 5, 8, 0, 0, 0, time.UTC)
+	run(now, 7*24*time.Hour)
+	if res := run(now.Add(time.Hour), 7*24*time.Hour); !res.SameBytes {
+		t.Errorf("a moving -since 7d: the unchanged feed was converted again")
+	}
+	run(now, 0)
+	if res := run(now.Add(time.Hour), 0); res.SameBytes {
+		t.Errorf("a fixed -since that changed: the feed was skipped as unchanged")
+	}
+}

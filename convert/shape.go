@@ -71,7 +71,7 @@ func (sh *shape) fetcher(src, target fetch.Source) *fetch.Fetcher {
 // Job is a feed and the options of its own. ConvertJobs reads of them
 // only what shapes the feed's files: Template, Stopwords, MaxTags, Body,
 // Raw, Draft, DateFormat, Location, Categories, Source, MaxSize,
-// MaxFileSize, Limit, Since, Aliases, Tags, Theme, FullText, MaxPageSize,
+// MaxFileSize, Limit, Since (and SinceWindow), Aliases, Tags, Theme, FullText, MaxPageSize,
 // Prune and Header;
 // the rest is the Converter's (the folder's and the run's). Where they
 // shape the folder, they must agree with the Converter's: Bundle, Images,
@@ -96,7 +96,7 @@ func (c *Converter) jobShape(o *Options) (*shape, error) {
 	m := c.opts
 	m.Template, m.Stopwords, m.MaxTags, m.Body, m.Raw, m.Draft = o.Template, o.Stopwords, o.MaxTags, o.Body, o.Raw, o.Draft
 	m.DateFormat, m.Location, m.Categories, m.Source, m.MaxSize, m.MaxFileSize = o.DateFormat, o.Location, o.Categories, o.Source, o.MaxSize, o.MaxFileSize
-	m.Limit, m.Since, m.Aliases, m.Tags, m.Theme = o.Limit, o.Since, o.Aliases, o.Tags, o.Theme
+	m.Limit, m.Since, m.SinceWindow, m.Aliases, m.Tags, m.Theme = o.Limit, o.Since, o.SinceWindow, o.Aliases, o.Tags, o.Theme
 	m.FullText, m.MaxPageSize, m.Prune, m.Header = o.FullText, o.MaxPageSize, o.Prune, o.Header
 	m.Images, m.MaxImageSize, m.Bundle = o.Images, o.MaxImageSize, o.Bundle
 	if err := m.fill(); err != nil {

@@ -243,6 +243,15 @@ func stateKey(src fetch.Source) string {
 	return src.Path
 }
 
+// sinceKey is what the fingerprint holds of Since: the time, or for one
+// counted back from now, the span (see Options.SinceWindow).
+func sinceKey(o *Options) int64 {
+	if o.SinceWindow > 0 {
+		return -int64(o.SinceWindow / time.Second)
+	}
+	return o.Since.Unix()
+}
+
 // formatVersion names the way this release writes an item. It is summed
 // into every fingerprint, so that a release that writes the same item
 // differently (in code, not only in the template, which is summed too)
@@ -266,7 +275,7 @@ func optionsFingerprint(o *Options) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "format%d|", formatVersion)
 	fmt.Fprintf(h, "%d|%s|%t|%t|%t|%s|%v|%q|%s|%d|%d|", o.MaxTags, o.Body, o.Raw, o.Bundle, o.Draft,
-		o.DateFormat, o.Location, o.Categories, fetch.SourceURL(o.Source), o.Limit, o.Since.Unix()) // the source as written, no token summed
+		o.DateFormat, o.Location, o.Categories, fetch.SourceURL(o.Source), o.Limit, sinceKey(o)) // the source as written, no token summed
 	words := make([]string, 0, len(o.Stopwords))
 	for w := range o.Stopwords {
 		words = append(words, w)

@@ -68,3 +68,12 @@ func TestSameOrigin(t *testing.T) {
 		}
 	}
 }
+
+func TestHostKey(t *testing.T) {
+	for in, want := range map[string]string{"Example.COM": "example.com", "example.com:443": "example.com", "example.com.:80": "example.com",
+		"example.com:8080": "example.com:8080", "[::1]:443": "[::1]", "127.0.0.1:8443": "127.0.0.1:8443"} {
+		if got := hostKey(in); got != want {
+			t.Errorf("hostKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

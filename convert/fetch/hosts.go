@@ -35,7 +35,7 @@ func NewHosts() *Hosts {
 // case) and returns the function that gives it back, or ctx's error
 // when it ends first.
 func (h *Hosts) Take(ctx context.Context, host string) (release func(), err error) {
-	hs := h.host(strings.ToLower(host))
+	hs := h.host(hostKey(host))
 	select {
 	case hs <- struct{}{}:
 	case <-ctx.Done():
@@ -67,4 +67,15 @@ func (h *Hosts) host(name string) chan struct{} {
 // https when from is.
 func SameOrigin(from, to *url.URL) bool {
 	return strings.EqualFold(from.Host, to.Host) && (from.Scheme != "https" || to.Scheme == "https")
+}
+
+// hostKey is the name a host's requests are counted under: its name in
+// lower case without a final dot, and its port unless it is a default
+// one ("Example.com.:443" and "example.com" are one host).
+func hostKey(host string) string {
+	host = strings.ToLower(host)
+	for _, port := range []string{":80", ":443"} {
+		host = strings.TrimSuffix(host, port)
+	}
+	return strings.TrimSuffix(host, ".")
 }

@@ -27,6 +27,9 @@ type Page struct {
 	At      time.Time `json:"at"`                // when it was asked for
 	Article string    `json:"article,omitempty"` // its article (HTML, URLs absolute), when it had one
 	Error   string    `json:"error,omitempty"`   // else why it had none
+	// Failures is how many times in a row it had none (a record of
+	// an earlier release, without it, counts as once).
+	Failures int `json:"failures,omitempty"`
 }
 
 // PageMemory is PagesDir of one output folder: a file a page, named
