@@ -1,7 +1,9 @@
 package convert
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -182,5 +184,46 @@ func TestSinceWindowKeepsCache(t *testing.T) {
 	run(now, 0)
 	if res := run(now.Add(time.Hour), 0); res.SameBytes {
 		t.Errorf("a fixed -since that changed: the feed was skipped as unchanged")
+	}
+}
+
+// TestRerunLeavesStateAlone: a re-run that changes nothing does not
+// rewrite the state file (saving reads and encodes it whole).
+func TestRerunLeavesStateAlone(t *testing.T) {
+	out, cache := t.TempDir(), t.TempDir()
+	feed := filepath.Join(t.TempDir(), "feed.xml")
+	pruneFeed(t, feed, "a", "b")
+	run := func() *Result {
+		return convertSource(t, context.Background(), out, feed, func(o *Options) { o.CacheDir = cache })
+	}
+	run()
+	paths, _ := filepath.Glob(filepath.Join(cache, "state-*.json"))
+	if len(paths) != 1 {
+		t.Fatalf("state files %v", paths)
+	}
+	data, err := os.ReadFile(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same state written otherwise: a save would write it back indented.
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, data); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(paths[0], compact.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if res := run(); !res.SameBytes {
+		t.Fatalf("the re-run converted the feed again")
+	}
+	if got, _ := os.ReadFile(paths[0]); !bytes.Equal(got, compact.Bytes()) {
+		t.Errorf("the re-run rewrote the state file")
+	}
+	pruneFeed(t, feed, "a", "b", "c")
+	if res := run(); res.New != 1 {
+		t.Fatalf("new %d", res.New)
+	}
+	if got, _ := os.ReadFile(paths[0]); bytes.Equal(got, compact.Bytes()) {
+		t.Errorf("a run that changed the feed's state did not save it")
 	}
 }

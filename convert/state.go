@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -175,6 +176,11 @@ func (s *state) put(key string, fs feedState) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if old := s.file.Feeds[key]; old != nil && reflect.DeepEqual(*old, fs) {
+		// The same as the file holds: a re-run that changed nothing
+		// writes nothing (saving re-reads and re-encodes the whole file).
+		return
+	}
 	s.file.Feeds[key] = &fs
 	s.dirty = true
 	if s.putKeys == nil {

@@ -21,8 +21,13 @@ import (
 // off: it is raw HTML, which stock Hugo replaces with "raw HTML omitted".
 // Lists of different kinds stay apart without it; two adjacent lists of the
 // same kind become one.
+//
+// Our plugins are registered first: the library keeps its renderers of
+// one priority in the order they came, and tries them all for every
+// element; ours, early, then come first and are tried once (a fifth of
+// the converter's time when they came last).
 func newMarkdownConverter() *converter.Converter {
-	return converter.NewConverter(converter.WithPlugins(append(libraryPlugins(), textPlugin{hugo: true}, hugoPlugin{})...))
+	return converter.NewConverter(converter.WithPlugins(append([]converter.Plugin{textPlugin{hugo: true}, hugoPlugin{}}, libraryPlugins()...)...))
 }
 
 // libraryPlugins are html-to-markdown's plugins in use, with their options.

@@ -154,12 +154,20 @@ func (hugoPlugin) Name() string { return "feed2md-hugo" }
 
 func (hugoPlugin) Init(conv *converter.Converter) error {
 	// Before commonmark's own steps, which add a space between emphasis
-	// and the code at its edge.
-	conv.Register.PreRenderer(hugoTree, converter.PriorityEarly)
-	conv.Register.Renderer(renderInlineCode, converter.PriorityEarly)
+	// and the code at its edge; after base's, which removes what is not
+	// shown (this plugin is registered first: see newMarkdownConverter).
+	conv.Register.PreRenderer(hugoTree, converter.PriorityEarly+1)
 	for _, h := range []string{"h1", "h2", "h3", "h4", "h5", "h6"} {
-		conv.Register.RendererFor(h, converter.TagTypeBlock, renderHeadingID, converter.PriorityEarly)
+		conv.Register.TagType(h, converter.TagTypeBlock, converter.PriorityEarly)
 	}
+	// One renderer for headings and inline code: the library sorts its
+	// renderers for every element it renders, so each one costs.
+	conv.Register.Renderer(func(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
+		if n.Type == html.ElementNode && len(n.Data) == 2 && n.Data[0] == 'h' && n.Data[1] >= '1' && n.Data[1] <= '6' {
+			return renderHeadingID(ctx, w, n)
+		}
+		return renderInlineCode(ctx, w, n)
+	}, converter.PriorityEarly)
 	return nil
 }
 
