@@ -322,3 +322,43 @@ func TestFullTextBackoff(t *testing.T) {
 		}
 	}
 }
+
+// TestPruneForgetsPage: a file pruned takes its page's record in
+// folder.PagesDir with it.
+func TestPruneForgetsPage(t *testing.T) {
+	site := newPageSite(t)
+	articles := longArticles(t)[:2]
+	feed := excerptFeed(t, site, articles, nil, "")
+	out, cache := t.TempDir(), t.TempDir()
+	now := fixedNow()
+	run := func() *Result {
+		t.Helper()
+		res := convertSource(t, context.Background(), out, feed, func(o *Options) {
+			o.FullText, o.Prune, o.CacheDir = true, 24*time.Hour, cache
+			o.Now = func() time.Time { return now }
+		})
+		if res.Failed() {
+			t.Fatalf("%v %v", res.Err, res.Errors)
+		}
+		return res
+	}
+	records := func() int {
+		entries, _ := os.ReadDir(filepath.Join(out, folder.PagesDir))
+		return len(entries)
+	}
+	if run(); records() != 2 {
+		t.Fatalf("%d page records, want 2", records())
+	}
+	one, err := os.ReadFile(excerptFeed(t, site, articles[:1], nil, ""))
+	if err == nil {
+		err = os.WriteFile(feed, one, 0o644) // the same feed, one item left
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	run()
+	now = now.Add(48 * time.Hour)
+	if res := run(); len(res.Pruned) != 1 || records() != 1 {
+		t.Errorf("pruned %v, %d page records left, want 1", res.Pruned, records())
+	}
+}

@@ -30,10 +30,17 @@ func (c *Converter) prune(ctx context.Context, sh *shape, prev feedState, next *
 		next.Sums, next.Gone, next.SeenAt = nil, nil, time.Time{}
 		return
 	}
-	if len(res.Errors) > 0 || res.NotWritten > 0 || ctx.Err() != nil {
+	empty := len(next.Files) == 0 && len(prev.Sums) > 0
+	if len(res.Errors) > 0 || res.NotWritten > 0 || ctx.Err() != nil || empty {
 		// Not every item was written: one missing from the files may
-		// still be in the feed. Nothing ages or goes in this run.
+		// still be in the feed. Nothing ages or goes in this run. Nor
+		// have all its items gone at once when a feed is served empty
+		// for a while (a broken export, a server's bad hour): that time
+		// counts as seen.
 		next.Gone, next.SeenAt = prev.Gone, prev.SeenAt
+		if empty {
+			next.SeenAt = c.opts.Now()
+		}
 		sums := map[string]string{}
 		for name, sum := range prev.Sums {
 			sums[name] = sum
@@ -58,9 +65,9 @@ func (c *Converter) prune(ctx context.Context, sh *shape, prev feedState, next *
 		present[name] = true
 		delete(gone, name) // back in the feed
 	}
-	for _, name := range prev.Files {
-		if _, known := gone[name]; !present[name] && !known && prev.Sums[name] != "" {
-			gone[name] = goneFile{Since: since, Sum: prev.Sums[name]}
+	for name, sum := range prev.Sums { // the files of the last run that wrote them all
+		if _, known := gone[name]; !present[name] && !known {
+			gone[name] = goneFile{Since: since, Sum: sum}
 		}
 	}
 	names := make([]string, 0, len(gone))
@@ -81,6 +88,7 @@ func (c *Converter) prune(ctx context.Context, sh *shape, prev feedState, next *
 		if filepath.Base(name) == "index.md" {
 			bundle = filepath.ToSlash(filepath.Dir(name))
 		}
+		link := c.store.Link(name)
 		outcome, err := c.store.Prune(name, gone[name].Sum, c.images.Saved(bundle))
 		path := filepath.Join(c.opts.OutputDir, name)
 		switch {
@@ -92,6 +100,7 @@ func (c *Converter) prune(ctx context.Context, sh *shape, prev feedState, next *
 			if bundle != "" && !c.opts.DryRun {
 				c.images.Gone(bundle)
 			}
+			c.pageMem.Forget(link) // -fulltext's memory of its page: best effort, a stray record costs a little disk
 		case outcome == folder.PruneChanged:
 			res.PruneKept = append(res.PruneKept, path)
 		case outcome == folder.PruneTaken, outcome == folder.PruneMissing:

@@ -227,3 +227,37 @@ func TestRerunLeavesStateAlone(t *testing.T) {
 		t.Errorf("a run that changed the feed's state did not save it")
 	}
 }
+
+// TestPruneEmptyFeed: a feed served empty for a while ages none of its
+// files, however long that lasts; once it has items again, those that
+// left age from then.
+func TestPruneEmptyFeed(t *testing.T) {
+	out, cache := t.TempDir(), t.TempDir()
+	feed := filepath.Join(t.TempDir(), "feed.xml")
+	now := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	run := func() *Result {
+		t.Helper()
+		return convertSource(t, context.Background(), out, feed, func(o *Options) {
+			o.Prune, o.CacheDir = 24*time.Hour, cache
+			o.Now = func() time.Time { return now }
+		})
+	}
+	pruneFeed(t, feed, "a", "b")
+	run()
+	pruneFeed(t, feed)
+	for range 3 {
+		now = now.Add(48 * time.Hour)
+		if res := run(); len(res.Pruned) != 0 {
+			t.Fatalf("an empty feed pruned %v", res.Pruned)
+		}
+	}
+	pruneFeed(t, feed, "a")
+	now = now.Add(time.Hour)
+	if res := run(); len(res.Pruned) != 0 {
+		t.Fatalf("pruned %v an hour after b left", res.Pruned)
+	}
+	now = now.Add(48 * time.Hour)
+	if res := run(); len(res.Pruned) != 1 {
+		t.Errorf("b gone two days: pruned %v", res.Pruned)
+	}
+}

@@ -61,6 +61,19 @@ func (m *PageMemory) Recall(link string) (Page, bool) {
 	return p, true
 }
 
+// Forget drops what link's page gave: its item's file is gone. Never in
+// a dry run.
+func (m *PageMemory) Forget(link string) error {
+	if m.DryRun || link == "" {
+		return nil
+	}
+	err := os.Remove(m.path(link))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
 // Keep writes what a page gave over what was remembered of it (never in
 // a dry run). The folder must be held (Opener.Open).
 func (m *PageMemory) Keep(p Page) error {

@@ -81,3 +81,19 @@ func (s *Store) Prune(name, sum string, images []string) (string, error) {
 	}
 	return PruneRemoved, nil
 }
+
+// Link returns the link of the item whose file is name (relative to the
+// folder), as its front matter or the folder's memory says; "" when
+// unknown.
+func (s *Store) Link(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.index() != nil {
+		return ""
+	}
+	slug, _, _ := strings.Cut(filepath.ToSlash(name), "/")
+	if i := s.slugRec(strings.TrimSuffix(slug, ".md")); i >= 0 {
+		return s.strs.Str(s.recs[i].link)
+	}
+	return ""
+}
