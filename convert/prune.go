@@ -84,32 +84,42 @@ func (c *Converter) prune(ctx context.Context, sh *shape, prev feedState, next *
 		}
 	}
 	for _, name := range names {
-		bundle := ""
-		if filepath.Base(name) == "index.md" {
-			bundle = filepath.ToSlash(filepath.Dir(name))
+		if c.removeGone(name, gone[name], res) {
+			delete(gone, name) // removed, edited (never removed), or another's
 		}
-		link := c.store.Link(name)
-		outcome, err := c.store.Prune(name, gone[name].Sum, c.images.Saved(bundle))
-		path := filepath.Join(c.opts.OutputDir, name)
-		switch {
-		case err != nil:
-			res.Errors = append(res.Errors, &folder.ItemError{Link: path, Err: err})
-			continue // tried again next run
-		case outcome == folder.PruneRemoved:
-			res.Pruned = append(res.Pruned, path)
-			if bundle != "" && !c.opts.DryRun {
-				c.images.Gone(bundle)
-			}
-			c.pageMem.Forget(link) // -fulltext's memory of its page: best effort, a stray record costs a little disk
-		case outcome == folder.PruneChanged:
-			res.PruneKept = append(res.PruneKept, path)
-		case outcome == folder.PruneTaken, outcome == folder.PruneMissing:
-			// Another feed's item now, or gone already: nothing to do.
-		}
-		delete(gone, name) // removed, edited (never removed), or another's
 	}
 	next.Gone, next.SeenAt = gone, now
 	if len(next.Gone) == 0 {
 		next.Gone = nil
 	}
+}
+
+// removeGone removes the file name, gone long enough (see
+// folder.Store.Prune), into res; it reports whether the file is done
+// with: removed, kept for good (edited), or another feed's. An error
+// leaves it for the next run.
+func (c *Converter) removeGone(name string, g goneFile, res *Result) bool {
+	bundle := ""
+	if filepath.Base(name) == "index.md" {
+		bundle = filepath.ToSlash(filepath.Dir(name))
+	}
+	link := c.store.Link(name)
+	outcome, err := c.store.Prune(name, g.Sum, c.images.Saved(bundle))
+	path := filepath.Join(c.opts.OutputDir, name)
+	switch {
+	case err != nil:
+		res.Errors = append(res.Errors, &folder.ItemError{Link: path, Err: err})
+		return false
+	case outcome == folder.PruneRemoved:
+		res.Pruned = append(res.Pruned, path)
+		if bundle != "" && !c.opts.DryRun {
+			c.images.Gone(bundle)
+		}
+		c.pageMem.Forget(link) // -fulltext's memory of its page: best effort, a stray record costs a little disk
+	case outcome == folder.PruneChanged:
+		res.PruneKept = append(res.PruneKept, path)
+	case outcome == folder.PruneTaken, outcome == folder.PruneMissing:
+		// Another feed's item now, or gone already: nothing to do.
+	}
+	return true
 }
