@@ -16,8 +16,10 @@
 // so that a run with nothing to write creates nothing. A full or
 // read-only file system stops the writing at the first file that does
 // not fit (IsFull, FullError), and the next run writes the rest. An
-// ImageMemory remembers the images downloaded into bundles. No file of
-// the folder's own is read or written through a symbolic link.
+// ImageMemory remembers the images downloaded into bundles, a PageMemory
+// what items' pages gave (-fulltext), and Store.Prune removes the file of
+// an item gone from its feed (-prune) while it holds what was written. No
+// file of the folder's own is read or written through a symbolic link.
 //
 // It fetches, parses and renders nothing: what to write comes from the
 // earlier stages, through the orchestrator.
