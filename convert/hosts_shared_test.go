@@ -21,22 +21,13 @@ import (
 // fetch.PerHost of the items' requests at once, however many folders ask.
 func TestHostsSharedByConverters(t *testing.T) {
 	articles := longArticles(t)[:4]
-	var mu sync.Mutex
-	now, most := 0, 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		now++
-		most = max(most, now)
-		mu.Unlock()
-		time.Sleep(30 * time.Millisecond)
-		mu.Lock()
-		now--
-		mu.Unlock()
+	h, peak := fulltexttest.Peak(30*time.Millisecond, func(w http.ResponseWriter, r *http.Request) {
 		var i int
 		fmt.Sscanf(r.URL.Path, "/post/%d", &i)
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte(fulltexttest.Page(0, "Story", articles[i%len(articles)])))
-	}))
+	})
+	srv := httptest.NewServer(h)
 	defer srv.Close()
 	feed := func(from int) string {
 		var b strings.Builder
@@ -65,7 +56,7 @@ func TestHostsSharedByConverters(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if most > fetch.PerHost {
+	if most := peak(); most > fetch.PerHost {
 		t.Errorf("%d requests at once to one host, over %d folders; want at most %d", most, 3, fetch.PerHost)
 	}
 }

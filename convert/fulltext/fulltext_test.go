@@ -164,20 +164,11 @@ func isScheme(s string) func(error) bool {
 // TestExtractPerHost: pages of one host are asked for at most
 // fetch.PerHost at a time, however many goroutines ask.
 func TestExtractPerHost(t *testing.T) {
-	var mu sync.Mutex
-	now, most := 0, 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		now++
-		most = max(most, now)
-		mu.Unlock()
-		time.Sleep(20 * time.Millisecond)
-		mu.Lock()
-		now--
-		mu.Unlock()
+	h, peak := fulltexttest.Peak(20*time.Millisecond, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte(fulltexttest.Page(1, "Lighthouse", story)))
-	}))
+	})
+	srv := httptest.NewServer(h)
 	defer srv.Close()
 	x := New(fetcher(srv, 5*time.Second), fetch.NewHosts(), 0)
 	var wg sync.WaitGroup
@@ -191,7 +182,7 @@ func TestExtractPerHost(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if most != fetch.PerHost {
+	if most := peak(); most != fetch.PerHost {
 		t.Errorf("at most %d requests at once, want %d", most, fetch.PerHost)
 	}
 }

@@ -6,8 +6,11 @@ package fulltexttest
 import (
 	"fmt"
 	"html"
+	"net/http"
 	"regexp"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Layouts is how many page layouts Page has.
@@ -157,4 +160,24 @@ func mean(v []float64) float64 {
 		s += x
 	}
 	return s / float64(len(v))
+}
+
+// Peak wraps serve in a handler that holds each request for hold, so
+// that requests made together overlap, and counts how many it serves at
+// once; peak returns the most it has seen.
+func Peak(hold time.Duration, serve http.HandlerFunc) (h http.Handler, peak func() int) {
+	var mu sync.Mutex
+	now, most := 0, 0
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		now++
+		most = max(most, now)
+		mu.Unlock()
+		time.Sleep(hold)
+		mu.Lock()
+		now--
+		mu.Unlock()
+		serve(w, r)
+	})
+	return h, func() int { mu.Lock(); defer mu.Unlock(); return most }
 }
