@@ -20,6 +20,7 @@ import (
 )
 
 const usageText = `Usage: feed2md [flags] FEED...
+       feed2md [flags] -config FILE
 
 Converts each item of RSS, Atom and JSON feeds into a Markdown file with YAML
 front matter (for Hugo) in the output folder. FEED is an http(s) URL, a file,

@@ -4,8 +4,10 @@
 // Usage:
 //
 //	feed2md [flags] FEED...
+//	feed2md [flags] -config FILE
 //
-// Each FEED is an http(s) URL, a file, or "-" for standard input. Run
+// Each FEED is an http(s) URL, a file, or "-" for standard input; a
+// -config file lists a site's feeds with options of their own. Run
 // "feed2md -h" for the flags. Exit status: 0 when every feed converted, 1
 // when any feed or item failed (the others are still written), 2 for bad
 // usage.

@@ -2,19 +2,21 @@
 // item, with the YAML front matter of FORMAT.md, in an output folder that
 // also serves as the memory between runs.
 //
-// A Converter is made once per run with New, then Convert is called for
-// each feed (from several goroutines if wanted), then Close. The package
+// A Converter is made once per output folder with New, then Convert (or
+// ConvertAll, or ConvertJobs for feeds with options of their own) is
+// called for its feeds (from several goroutines if wanted), then Close. The package
 // writes nothing but files in the output folder and its state file; what
 // happened is returned as a Result, for the caller to print.
 //
 // It is the orchestrator: each stage is a package below it, called in the
-// data's order (fetch, feed, body, frontmatter, folder, images; see their
-// doc comments and docs/internals.md). What stays here spans the stages:
-// the run of a feed (load, finish), the items' pipeline (prepared on all
-// cores, claimed and written in feed order), -since and -limit, the state
-// file of conditional requests (whose records hold every stage's memory of
-// a feed: validators, the bytes' sum, the options' fingerprint, the files
-// written).
+// data's order (fetch, feed, fulltext, body, frontmatter, folder, images;
+// see their doc comments and docs/internals.md). What stays here spans the
+// stages: the run of a feed (load, finish), what shapes a feed's files
+// (shape), the items' pipeline (prepared on all cores, claimed and written
+// in feed order), -since and -limit, which body -fulltext gives, -prune,
+// the state file of conditional requests (whose records hold every
+// stage's memory of a feed: validators, the bytes' sum, the options'
+// fingerprint, the files written).
 package convert
 
 import (
