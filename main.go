@@ -23,12 +23,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"syscall"
 	"time"
 	_ "time/tzdata" // -timezone works on machines without a zone database
-
-	"feed2md/convert"
 )
 
 // Exit codes.
@@ -40,14 +37,7 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	// The garbage collector's settings for a streamed feed (docs/memory.md),
-	// unless the environment sets its own.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(convert.GCPercent)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(convert.MemoryLimit)
-	}
+	gcSettings()
 	code := feed2md(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"feed2md/convert/body/benchfeed"
 	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/fetch"
 	"feed2md/convert/frontmatter"
@@ -39,13 +40,13 @@ const childEnv = "FEED2MD_BENCH_CHILD"
 func convertChild(spec string) int {
 	path, out := spec, os.Getenv(childEnv+"_OUT")
 	debug.SetGCPercent(GCPercent) // as the command does
-	debug.SetMemoryLimit(MemoryLimit)
+	debug.SetMemoryLimit(MemoryLimitMin)
 	tmpl, err := frontmatter.ParseTemplate(templates.FS, templates.FrontMatter)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	c, err := New(Options{OutputDir: out, Template: tmpl, CacheDir: filepath.Join(out, ".cache")})
+	c, err := New(Options{OutputDir: out, Template: tmpl, CacheDir: filepath.Join(out, ".cache"), Memory: commandMemory()})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -115,11 +116,11 @@ const refRuns = 5
 // Run it alone, with room in TMPDIR for 2.5 GB (the feed and the files):
 //
 //	TMPDIR=/dev/shm go test ./convert -run XXX -bench HugeFeed -benchtime 1x
-func BenchmarkHugeFeed(b *testing.B) { hugeBench(b, writeRealFeed, "xml") }
+func BenchmarkHugeFeed(b *testing.B) { hugeBench(b, benchfeed.WriteReal, "xml") }
 
 // BenchmarkHugeJSONFeed is BenchmarkHugeFeed with the same posts as a JSON
 // Feed (1.4 GB), streamed the same way.
-func BenchmarkHugeJSONFeed(b *testing.B) { hugeBench(b, writeRealJSONFeed, "json") }
+func BenchmarkHugeJSONFeed(b *testing.B) { hugeBench(b, benchfeed.WriteRealJSON, "json") }
 
 // hugeBench runs BenchmarkHugeFeed with feeds that writeFeed writes.
 func hugeBench(b *testing.B, writeFeed func(io.Writer, []string, int) error, ext string) {

@@ -29,6 +29,7 @@ type loaded struct {
 	items *feed.Items    // the items to write, in feed order
 	info  feedInfo       // what the items share
 	hash  func() string  // SHA-256 of the feed's bytes (maybe still being summed)
+	need  int64          // the memory it was counted for (Options.Memory)
 }
 
 // load is the part of Convert that can run beside other feeds: fetch,
@@ -152,6 +153,9 @@ func (c *Converter) load(ctx context.Context, src fetch.Source, sh *shape) *load
 // finish prepares, claims and writes the items of a loaded feed and
 // records its state. Feeds are finished one at a time.
 func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
+	if l.need != 0 {
+		defer c.opts.Memory(-l.need)
+	}
 	res := l.res
 	var later *fetch.RetryLaterError
 	switch {
@@ -224,6 +228,11 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 // and the sum is the last run's; what a lenient reading changed goes to
 // l.res.Notes.
 func (c *Converter) parse(ctx context.Context, f *fetch.Fetched, l *loaded, compare bool, fileSum string) (*gofeed.Feed, *feed.Items, error) {
+	if c.opts.Memory != nil {
+		need := MemoryNeed(f.Size)
+		l.need += need
+		c.opts.Memory(need)
+	}
 	p, err := feed.Parse(ctx, f, l.prev.Hash, compare, fileSum, c.opts.Workers)
 	if p.Hash != nil {
 		l.hash = p.Hash

@@ -53,6 +53,11 @@ type Options struct {
 	OnWait      func(pid string) // called when another run holds the folder and this one waits; pid is "unknown" where the system does not tell
 	Hosts       *fetch.Hosts     // shared by the Converters of one run: the items' requests (pages, images) at a time, per host and in all (nil: the Converter's own)
 	Slots       chan struct{}    // shared by the Converters of one run (one an output folder): at most cap(Slots) feeds load at once over all of them (nil: the jobs of each ConvertAll)
+	// Memory, when set, is told how much memory the feeds being converted
+	// call for (see MemoryNeed): need when a feed has been read, -need when
+	// it is done. The command keeps the garbage collector's soft limit at
+	// MemoryLimitFor of the sum. It is called from several goroutines.
+	Memory func(delta int64)
 
 	// CacheStrict makes a CacheDir that cannot be used an error (a
 	// *StateError), for a folder the user chose. Otherwise it is one
@@ -89,7 +94,34 @@ type Options struct {
 const (
 	GCPercent   = 400
 	MemoryLimit = 224 << 20
+	// MemoryLimitMin is the soft limit while the feeds converted are small
+	// (MemoryLimitFor).
+	MemoryLimitMin = 64 << 20
 )
+
+// MemoryNeed is what a feed document of size bytes (fetch.Fetched.Size;
+// negative: unknown) calls for: its size, or MemoryLimit when it is not
+// known. A document held whole keeps its bytes and its parsed items live;
+// a streamed one keeps little, and its size is only a budget that gives
+// the collector room in proportion.
+func MemoryNeed(size int64) int64 {
+	if size < 0 {
+		return MemoryLimit
+	}
+	return size
+}
+
+// MemoryLimitFor is the soft memory limit for feeds that call for need
+// bytes in all (MemoryNeed): need, but no less than MemoryLimitMin and no
+// more than MemoryLimit. With GCPercent, a heap that may grow to five times
+// what is live, a fixed limit let a run take whatever the limit allowed:
+// a 52 MB feed, streamed with 15 MB live, peaked at 2.2 times its size in
+// RSS, where a limit near its size keeps it under 1.5 at no cost in time
+// (fewer fresh pages to fault in make up for the extra collections; see
+// docs/memory.md).
+func MemoryLimitFor(need int64) int64 {
+	return min(max(need, MemoryLimitMin), MemoryLimit)
+}
 
 // Body modes.
 const (

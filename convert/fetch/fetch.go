@@ -88,6 +88,7 @@ type Fetched struct {
 	Body        []byte
 	Rest        io.ReadCloser // the bytes after Body, for a document larger than MemMax (nil otherwise)
 	File        *os.File      // the regular file read, when Rest is that file
+	Size        int64         // the whole document's size: len(Body) when read whole, else a regular file's size or the Content-Length (-1: unknown)
 	Limit       int64         // the cap that applies to the whole document (0: none)
 	ContentType string
 	URL         string     // the URL the body came from, after redirects

@@ -88,11 +88,16 @@ func ReadBody(ctx context.Context, res *Fetched, r io.ReadCloser, max int64, kno
 			// what is left to read are rest.
 			res.Body = pieces[0]
 			res.Rest = &chainReader{pieces: pieces[1:], src: src}
+			res.Size = -1
+			if known > 0 {
+				res.Size = known
+			}
 			return nil
 		}
 		size = min(2*size, 8<<20, MemMax+1-total)
 	}
 	res.Body = joinPieces(pieces, total)
+	res.Size = int64(total)
 	return nil
 }
 
