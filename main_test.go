@@ -20,6 +20,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	benchChild() // BenchmarkSideBySide's children exit here
 	if os.Getenv("FEED2MD_RUN_MAIN") == "1" {
 		// The signal test runs the test binary as the command itself.
 		main()

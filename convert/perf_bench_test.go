@@ -3,8 +3,8 @@ package convert
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"feed2md/convert/body"
+	"feed2md/convert/body/benchfeed"
 	"feed2md/convert/feed"
 	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/feed/feedtest"
@@ -12,13 +12,11 @@ import (
 	"feed2md/convert/folder"
 	"feed2md/convert/frontmatter"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -76,51 +74,17 @@ func largeFeed(b *testing.B) (string, int) {
 }
 
 // realLargeFeed is 10,000 items whose bodies are real blog posts from
-// ../shared/corpus (realFeed); it skips loudly when that is missing.
+// ../shared/corpus (benchfeed.Real); it skips loudly when that is missing.
 func realLargeFeed(b *testing.B) (string, int) {
 	corpustest.SharedDir(b)
-	return realPostsFeed.load(b, "real.xml", func() []byte { return realFeed(b, largeItems) })
+	return realPostsFeed.load(b, "real.xml", func() []byte { return benchfeed.Real(b, largeItems) })
 }
 
-// floorRun is the floor the real work is measured against: encoding/xml
-// streams the same file, and one small file per item is written, with
-// none of the real work (no parse into items, no clean-up, no sanitizing).
+// floorRun is benchfeed.Floor, which the real work is measured against.
 func floorRun(b *testing.B, path, out string) int {
-	f, err := os.Open(path)
+	n, err := benchfeed.Floor(path, out)
 	if err != nil {
 		b.Fatal(err)
-	}
-	defer f.Close()
-	dec := xml.NewDecoder(f)
-	n := 0
-	var title bytes.Buffer
-	inTitle := false
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			inTitle = t.Name.Local == "title"
-			title.Reset()
-		case xml.CharData:
-			if inTitle {
-				title.Write(t)
-			}
-		case xml.EndElement:
-			inTitle = false
-			if t.Name.Local == "item" {
-				n++
-				name := filepath.Join(out, fmt.Sprintf("item-%d.md", n))
-				if err := os.WriteFile(name, []byte("---\ntitle: "+title.String()+"\n---\n"), 0o644); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
 	}
 	return n
 }
@@ -131,6 +95,7 @@ func realRun(b *testing.B, path, out, body string) *Result {
 	c := newTestConverter(b, out, func(o *Options) {
 		o.Body = body
 		o.CacheDir = filepath.Join(out, ".cache")
+		o.Memory = commandMemory()
 	})
 	src, _ := fetch.ParseSource(path)
 	res := c.Convert(context.Background(), src)
@@ -141,6 +106,19 @@ func realRun(b *testing.B, path, out, body string) *Result {
 		b.Fatal(err)
 	}
 	return res
+}
+
+// commandMemory is an Options.Memory that keeps the soft memory limit as
+// the command does (its memoryBudget): MemoryLimitFor of the feeds' need.
+func commandMemory() func(int64) {
+	var mu sync.Mutex
+	var need int64
+	return func(delta int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		need += delta
+		debug.SetMemoryLimit(MemoryLimitFor(need))
+	}
 }
 
 // peakHeap runs fn and returns the peak of live heap objects while it ran,
@@ -192,7 +170,7 @@ func BenchmarkLargeFeed(b *testing.B) {
 func benchLarge(b *testing.B, feed func(*testing.B) (string, int)) {
 	// The command's garbage collector settings (see GCPercent).
 	defer debug.SetGCPercent(debug.SetGCPercent(GCPercent))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(MemoryLimit))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(MemoryLimitMin))
 	path, size := feed(b)
 	mb := float64(size) / 1e6
 	var html, md time.Duration
@@ -242,22 +220,11 @@ func benchLarge(b *testing.B, feed func(*testing.B) (string, int)) {
 	// The ratios are medians over the iterations, each against the floor
 	// measured just before it, so that one slow moment of a shared
 	// machine does not decide them.
-	b.ReportMetric(median(htmlRatio), "html/floor")
-	b.ReportMetric(median(mdRatio), "md/floor")
-	b.ReportMetric(median(rerunRatio), "rerun/first")
+	b.ReportMetric(benchfeed.Median(htmlRatio), "html/floor")
+	b.ReportMetric(benchfeed.Median(mdRatio), "md/floor")
+	b.ReportMetric(benchfeed.Median(rerunRatio), "rerun/first")
 	b.ReportMetric(float64(peak)/float64(size), "peak-heap/feed")
 	b.ReportMetric(float64(runtime.NumCPU()), "cores")
-}
-
-// median returns the median of xs (the mean of the middle two for an
-// even count).
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // benchOne runs fn b.N times over the 10,000-item feed and reports
