@@ -65,19 +65,20 @@ func (s *session) converter(opts convert.Options) (*convert.Converter, error) {
 		opts.CacheStrict = s.cfg.cacheDir != "" // the user's folder: unusable, an error
 	}
 	// Hugo reads a date without a zone in the site's timeZone: the date
-	// rule does too.
+	// rule does too. The site is looked for once, its files read once.
+	site := frontmatter.FindSite(opts.OutputDir)
 	var err error
-	if opts.SiteZone, err = frontmatter.SiteTimeZone(opts.OutputDir); err != nil {
+	if opts.SiteZone, err = site.TimeZone(); err != nil {
 		s.warn(err.Error() + "; dates are written as for UTC, Hugo's default")
 	}
 	conv, err := convert.New(opts)
 	if err != nil {
 		return nil, err
 	}
-	if w := frontmatter.HugoWarning(opts.OutputDir, opts.Body != convert.BodyMarkdown); w != "" {
+	if w := site.HugoWarning(opts.Body != convert.BodyMarkdown); w != "" {
 		s.warn(w)
 	}
-	if n := frontmatter.ThemeNotice(opts.OutputDir, opts.Theme); n != "" {
+	if n := site.ThemeNotice(opts.Theme); n != "" {
 		s.warn(n)
 	}
 	return conv, nil

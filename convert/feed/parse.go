@@ -28,6 +28,11 @@ func ParseFeed(d *Decoded) (*gofeed.Feed, error) {
 		}
 		d.Data, d.notes, d.normalized = data, notes, true
 	}
+	if d.Kind == KindXML && d.Root != "feed" {
+		if feed, ok := parseStashed(d); ok {
+			return feed, nil
+		}
+	}
 	feed, err := gofeedParse(bytes.NewReader(d.Data))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {

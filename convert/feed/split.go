@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"sync"
 	"unsafe"
 
@@ -157,7 +156,7 @@ func parseRuns(rd *runDoc, workers int, keep []bool) (*gofeed.Feed, *Items, erro
 		}
 		return false
 	}
-	prefix := fmt.Sprintf("feed2md-stash-%016x-", rand.Uint64())
+	prefix := stashPrefix()
 	parseRun := func(r [2]int) ([]*gofeed.Item, *gofeed.Feed, []string, error) {
 		body, err := rd.read(spans[r[0]][0], spans[r[1]-1][1])
 		if err != nil {

@@ -105,7 +105,7 @@ func stashRoundTrip(t testing.TB, data []byte) (whole, stashed []*gofeed.Item, n
 	if err != nil || d.Kind != KindXML || d.Root == "feed" || !feedRoots[d.Root] {
 		return nil, nil, 0
 	}
-	feed, err := ParseFeed(d)
+	feed, err := gofeedParse(bytes.NewReader(d.Data)) // as gofeed reads it: ParseFeed stashes too
 	if err != nil {
 		return nil, nil, 0
 	}
@@ -136,20 +136,7 @@ func stashRoundTrip(t testing.TB, data []byte) (whole, stashed []*gofeed.Item, n
 // bodies stashed and put back, as a streamed parse does. The items must
 // be deeply equal wherever the stash reports it went back whole.
 func TestStashMatchesParse(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "*.xml"))
-	minFeeds := 20
-	root := filepath.Join("..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(root); err != nil {
-		feedtest.SkipPart(t, "%s is missing, so only testdata and a generated feed are compared", root)
-		minFeeds = 2
-	}
-	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".tsv") {
-			paths = append(paths, path)
-		}
-		return nil
-	})
-	paths = append(paths, "") // the generated feed
+	paths, minFeeds := stashPaths(t)
 	stashedFeeds, stashedBodies := 0, 0
 	for _, path := range paths {
 		var data []byte
@@ -183,6 +170,93 @@ func TestStashMatchesParse(t *testing.T) {
 	t.Logf("%d feeds, %d bodies stashed and put back", stashedFeeds, stashedBodies)
 	if stashedFeeds < minFeeds {
 		t.Errorf("only %d feeds had bodies stashed: the test checks too little", stashedFeeds)
+	}
+}
+
+// stashPaths lists the RSS feeds of testdata and the corpus, and "" for
+// a generated feed, with the least number of them that must have had
+// bodies stashed.
+func stashPaths(t *testing.T) (paths []string, minFeeds int) {
+	paths, _ = filepath.Glob(filepath.Join("..", "..", "testdata", "*.xml"))
+	minFeeds = 20
+	root := filepath.Join("..", "..", "..", "shared", "corpus")
+	if _, err := os.Stat(root); err != nil {
+		feedtest.SkipPart(t, "%s is missing, so only testdata and a generated feed are compared", root)
+		minFeeds = 2
+	}
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".tsv") {
+			paths = append(paths, path)
+		}
+		return nil
+	})
+	return append(paths, ""), minFeeds // "": the generated feed
+}
+
+// TestStashedWholeMatchesParse: a small RSS document, parsed whole with
+// its bodies stashed (parseStashed, which ParseFeed tries first), gives the
+// feed gofeed gives without the stash, channel and all, wherever the stash
+// went back whole; and ParseFeed gives that feed where it did not.
+func TestStashedWholeMatchesParse(t *testing.T) {
+	paths, minFeeds := stashPaths(t)
+	stashed := 0
+	for _, path := range paths {
+		data := feedtest.Big(50, 3)
+		if path != "" {
+			data, _ = os.ReadFile(path)
+		}
+		d, err := Decode(data, "", 0)
+		if err != nil || d.Kind != KindXML || d.Root == "feed" || !feedRoots[d.Root] {
+			continue
+		}
+		want, err := gofeedParse(bytes.NewReader(d.Data))
+		if err != nil {
+			continue
+		}
+		if got, ok := parseStashed(d); ok {
+			stashed++
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: the feed parsed with its bodies stashed differs", path)
+			}
+		} else if got, err := ParseFeed(d); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: ParseFeed differs from gofeed's parse (%v)", path, err)
+		}
+	}
+	t.Logf("%d feeds parsed whole with their bodies stashed", stashed)
+	if stashed < minFeeds {
+		t.Errorf("only %d feeds were parsed with their bodies stashed: the test checks too little", stashed)
+	}
+}
+
+// TestStashedWholeFallsBack: a body stashed where no item field holds it
+// (an image's description) does not come back, and the document is parsed
+// as it is; a channel description does come back.
+func TestStashedWholeFallsBack(t *testing.T) {
+	long := strings.Repeat("<p>body &amp; <b>text</b></p>\n", 12)
+	item := `<item><title>a</title><description><![CDATA[` + long + `]]></description></item>`
+	for _, c := range []struct {
+		name, channel string
+		stashed       bool
+	}{
+		{"channel description", `<description><![CDATA[` + long + `]]></description>`, true},
+		{"image description", `<image><url>https://x.test/i.png</url><description><![CDATA[` + long + `]]></description></image>`, false},
+	} {
+		doc := `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>` + c.channel + item + `</channel></rss>`
+		d, err := Decode([]byte(doc), "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := gofeedParse(bytes.NewReader(d.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := parseStashed(d); ok != c.stashed {
+			t.Errorf("%s: parseStashed reported %t, want %t", c.name, ok, c.stashed)
+		}
+		got, err := ParseFeed(d)
+		if err != nil || !reflect.DeepEqual(got, want) || got.Items[0].Description != long {
+			t.Errorf("%s: ParseFeed gave another feed (%v)", c.name, err)
+		}
 	}
 }
 

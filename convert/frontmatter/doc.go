@@ -20,6 +20,6 @@
 // Every value goes through a quoting function that cannot produce
 // invalid YAML.
 //
-// It reads the Hugo site's configuration when asked (SiteTimeZone,
-// HugoWarning) and writes nothing.
+// It reads the Hugo site's configuration when asked (FindSite, once for
+// its TimeZone, HugoWarning and ThemeNotice) and writes nothing.
 package frontmatter

@@ -20,70 +20,92 @@ var (
 	hugoConfigDirs = []string{"hugo", "config", "markup"}
 )
 
-// HugoWarning returns a warning when dir lies inside a Hugo site whose
-// configuration does not set markup.goldmark.renderer.unsafe = true and
-// bodies are HTML (html): stock Hugo would print "raw HTML omitted"
-// instead of them. It returns "" otherwise, or when no site is found.
-func HugoWarning(dir string, html bool) string {
-	if !html {
-		return ""
-	}
+// Site is the Hugo site a folder lies in, as FindSite found it: the
+// configuration files of its root, each read at most once however many
+// questions are asked of it.
+type Site struct {
+	dir   string                    // the folder asked about, as given
+	files []string                  // the root's configuration files, in Hugo's order; none outside a site
+	read  map[string]map[string]any // the files read so far (nil: unreadable)
+}
+
+// FindSite finds the Hugo site dir lies in: the nearest folder, from dir
+// up, that holds a configuration file (hugoConfigs). A dir in no site
+// gives a Site with no files, whose questions all have the answer for no
+// site. The command asks three questions of the output folder's site
+// (TimeZone, HugoWarning, ThemeNotice); each walked up the folders and
+// read the files on its own before, some sixty stats a folder level.
+func FindSite(dir string) *Site {
+	s := &Site{dir: dir, read: map[string]map[string]any{}}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return ""
+		return s
 	}
 	for d := abs; ; d = filepath.Dir(d) {
-		files := siteConfigFiles(d)
-		if len(files) > 0 {
-			for _, f := range files {
-				if unsafeHTMLAllowed(f) {
-					return ""
-				}
-			}
-			return fmt.Sprintf("%s is in a Hugo site (%s) that does not set markup.goldmark.renderer.unsafe = true: "+
-				"Hugo will show HTML bodies as \"raw HTML omitted\"; use -body markdown, or set unsafe = true under [markup.goldmark.renderer]",
-				dir, filepath.Base(files[0]))
-		}
-		if filepath.Dir(d) == d {
-			return ""
+		if s.files = siteConfigFiles(d); len(s.files) > 0 || filepath.Dir(d) == d {
+			return s
 		}
 	}
 }
 
-// SiteTimeZone returns the timeZone set by the configuration of the Hugo
-// site that dir lies in: Hugo reads a front-matter date without a zone
-// (the day alone) in it, so the date rule must too (convert.Options.SiteZone).
-// It returns nil when dir is in no site or the site sets none (Hugo then
-// reads UTC), and an error naming the file when the value is not a zone
-// name: Hugo 0.111 will not build such a site ("invalid timeZone").
-func SiteTimeZone(dir string) (*time.Location, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, nil
+// config is the configuration file f read into a map (readSiteConfig),
+// read once.
+func (s *Site) config(f string) map[string]any {
+	m, ok := s.read[f]
+	if !ok {
+		m = readSiteConfig(f)
+		s.read[f] = m
 	}
-	for d := abs; ; d = filepath.Dir(d) {
-		if files := siteConfigFiles(d); len(files) > 0 {
-			for _, f := range files {
-				if strings.HasPrefix(filepath.Base(f), "markup.") {
-					continue
-				}
-				v, ok := lookupFold(readSiteConfig(f), "timeZone").(string)
-				if !ok {
-					continue
-				}
-				loc, err := time.LoadLocation(v)
-				if err != nil {
-					return nil, fmt.Errorf("%s sets timeZone %q, which is not a zone name such as Europe/Paris: Hugo will not build the site", f, v)
-				}
-				return loc, nil
-			}
-			return nil, nil
-		}
-		if filepath.Dir(d) == d {
-			return nil, nil
-		}
-	}
+	return m
 }
+
+// HugoWarning returns a warning when the site does not set
+// markup.goldmark.renderer.unsafe = true and bodies are HTML (html): stock
+// Hugo would print "raw HTML omitted" instead of them. It returns ""
+// otherwise, or when the folder is in no site.
+func (s *Site) HugoWarning(html bool) string {
+	if !html || len(s.files) == 0 {
+		return ""
+	}
+	for _, f := range s.files {
+		if unsafeHTMLAllowed(s.config(f), f) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("%s is in a Hugo site (%s) that does not set markup.goldmark.renderer.unsafe = true: "+
+		"Hugo will show HTML bodies as \"raw HTML omitted\"; use -body markdown, or set unsafe = true under [markup.goldmark.renderer]",
+		s.dir, filepath.Base(s.files[0]))
+}
+
+// HugoWarning is FindSite(dir).HugoWarning(html).
+func HugoWarning(dir string, html bool) string { return FindSite(dir).HugoWarning(html) }
+
+// TimeZone returns the timeZone the site's configuration sets: Hugo reads
+// a front-matter date without a zone (the day alone) in it, so the date
+// rule must too (convert.Options.SiteZone). It returns nil when the folder
+// is in no site or the site sets none (Hugo then reads UTC), and an error
+// naming the file when the value is not a zone name: Hugo 0.111 will not
+// build such a site ("invalid timeZone").
+func (s *Site) TimeZone() (*time.Location, error) {
+	for _, f := range s.files {
+		if strings.HasPrefix(filepath.Base(f), "markup.") {
+			continue
+		}
+		v, ok := lookupFold(s.config(f), "timeZone").(string)
+		if !ok {
+			continue
+		}
+		loc, err := time.LoadLocation(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s sets timeZone %q, which is not a zone name such as Europe/Paris: Hugo will not build the site", f, v)
+		}
+		return loc, nil
+	}
+	return nil, nil
+}
+
+// SiteTimeZone is FindSite(dir).TimeZone().
+func SiteTimeZone(dir string) (*time.Location, error) { return FindSite(dir).TimeZone() }
 
 // siteConfigFiles returns the Hugo configuration files of a site rooted
 // at d, or none when d is not a site's root.
@@ -93,6 +115,9 @@ func siteConfigFiles(d string) []string {
 		if p := filepath.Join(d, name); isFile(p) {
 			files = append(files, p)
 		}
+	}
+	if !isDir(filepath.Join(d, "config", "_default")) {
+		return files
 	}
 	for _, base := range hugoConfigDirs {
 		for _, ext := range []string{".toml", ".yaml", ".yml", ".json"} {
@@ -107,6 +132,11 @@ func siteConfigFiles(d string) []string {
 func isFile(p string) bool {
 	info, err := os.Stat(p)
 	return err == nil && info.Mode().IsRegular()
+}
+
+func isDir(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.IsDir()
 }
 
 // readSiteConfig reads a Hugo configuration file (TOML, JSON, or YAML by
@@ -131,11 +161,10 @@ func readSiteConfig(path string) map[string]any {
 	return m
 }
 
-// unsafeHTMLAllowed reports whether a configuration file sets
-// markup.goldmark.renderer.unsafe to true (a markup.* file holds the
+// unsafeHTMLAllowed reports whether m, the configuration file at path,
+// sets markup.goldmark.renderer.unsafe to true (a markup.* file holds the
 // markup table itself).
-func unsafeHTMLAllowed(path string) bool {
-	m := readSiteConfig(path)
+func unsafeHTMLAllowed(m map[string]any, path string) bool {
 	if m == nil {
 		return false
 	}

@@ -122,44 +122,36 @@ var themeFolders = map[string]string{
 	"stack": "stack", "hugo-theme-stack": "stack",
 }
 
-// ThemeNotice returns a notice when dir lies inside a Hugo site whose
-// configuration names a theme that convert.Options.Theme knows, and theme (the
-// Theme option) is empty or another: the flag that makes item images
-// show in it. It returns "" otherwise, or when no site is found.
-func ThemeNotice(dir, theme string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return ""
-	}
-	for d := abs; ; d = filepath.Dir(d) {
-		if files := siteConfigFiles(d); len(files) > 0 {
-			for _, f := range files {
-				name := siteTheme(f)
-				switch {
-				case name == "":
-					continue
-				case name == theme:
-					return ""
-				case theme != "":
-					return fmt.Sprintf("the site uses the %s theme (%s), not %s: use -theme %s so that item images show on its pages and lists",
-						themeTitles[name], filepath.Base(f), theme, name)
-				default:
-					return fmt.Sprintf("the site uses the %s theme (%s): add -theme %s so that item images show on its pages and lists",
-						themeTitles[name], filepath.Base(f), name)
-				}
-			}
+// ThemeNotice returns a notice when the site's configuration names a
+// theme that convert.Options.Theme knows, and theme (the Theme option) is
+// empty or another: the flag that makes item images show in it. It
+// returns "" otherwise, or when the folder is in no site.
+func (s *Site) ThemeNotice(theme string) string {
+	for _, f := range s.files {
+		name := siteTheme(s.config(f))
+		switch {
+		case name == "":
+			continue
+		case name == theme:
 			return ""
-		}
-		if filepath.Dir(d) == d {
-			return ""
+		case theme != "":
+			return fmt.Sprintf("the site uses the %s theme (%s), not %s: use -theme %s so that item images show on its pages and lists",
+				themeTitles[name], filepath.Base(f), theme, name)
+		default:
+			return fmt.Sprintf("the site uses the %s theme (%s): add -theme %s so that item images show on its pages and lists",
+				themeTitles[name], filepath.Base(f), name)
 		}
 	}
+	return ""
 }
 
+// ThemeNotice is FindSite(dir).ThemeNotice(theme).
+func ThemeNotice(dir, theme string) string { return FindSite(dir).ThemeNotice(theme) }
+
 // siteTheme returns the known theme that a configuration file's theme key
-// names (a string, or the first known one of a list), or "".
-func siteTheme(path string) string {
-	m := readSiteConfig(path)
+// names (a string, or the first known one of a list), or "". m is the
+// file read (nil: unreadable).
+func siteTheme(m map[string]any) string {
 	if m == nil {
 		return ""
 	}
