@@ -101,9 +101,10 @@ const (
 
 // MemoryNeed is what a feed document of size bytes (fetch.Fetched.Size;
 // negative: unknown) calls for: its size, or MemoryLimit when it is not
-// known. A document held whole keeps its bytes and its parsed items live;
-// a streamed one keeps little, and its size is only a budget that gives
-// the collector room in proportion.
+// known. A document held whole (at most fetch.MemMax, 32 MiB) keeps its
+// bytes and its parsed items live, which MemoryLimitMin leaves room for; a
+// streamed one keeps little, and its size is only a budget that gives the
+// collector room in proportion.
 func MemoryNeed(size int64) int64 {
 	if size < 0 {
 		return MemoryLimit
