@@ -11,7 +11,7 @@ import (
 // memoryBudget keeps the garbage collector's soft memory limit at
 // convert.MemoryLimitFor of what the feeds being converted call for
 // (convert.Options.Memory): a small feed's run stays near
-// convert.MemoryLimitMin, a 52 MB one near its size, a 1 GB one at
+// convert.MemoryLimitMin, a streamed 52 MB one at its size, a 1 GB one at
 // convert.MemoryLimit.
 type memoryBudget struct {
 	mu   sync.Mutex

@@ -229,7 +229,7 @@ func (c *Converter) finish(ctx context.Context, l *loaded) *Result {
 // l.res.Notes.
 func (c *Converter) parse(ctx context.Context, f *fetch.Fetched, l *loaded, compare bool, fileSum string) (*gofeed.Feed, *feed.Items, error) {
 	if c.opts.Memory != nil {
-		need := MemoryNeed(f.Size)
+		need := MemoryNeed(f.Size, f.Rest == nil)
 		l.need += need
 		c.opts.Memory(need)
 	}

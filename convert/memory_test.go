@@ -16,14 +16,13 @@ func TestMemoryLimitFor(t *testing.T) {
 	for _, c := range []struct {
 		need, want int64
 	}{
-		{0, 64 << 20},
-		{1 << 20, 64 << 20},
-		{52_635_509, 64 << 20},       // the 52 MB feed: near its size, 1.27 times it
-		{100_000_000, 100_000_000},   // larger feeds: their size
-		{1_330_000_000, 224 << 20},   // the 1 GB feed: no more than before
-		{MemoryNeed(-1), 224 << 20},  // a stream of unknown size
-		{3 * 30_000_000, 90_000_000}, // three feeds in flight: their sum
-		{MemoryNeed(1 << 20), 64 << 20},
+		{0, 48 << 20},
+		{MemoryNeed(1<<20, true), 48 << 20},           // a small feed
+		{MemoryNeed(26_799_815, true), 80_399_445},    // 4,000 real posts, read whole: their bytes and items
+		{MemoryNeed(52_635_509, false), 52_635_509},   // the 52 MB feed, streamed: its size
+		{MemoryNeed(1_330_000_000, false), 224 << 20}, // the 1 GB feed: no more than before
+		{MemoryNeed(-1, false), 224 << 20},            // a stream of unknown size
+		{3 * 30_000_000, 90_000_000},                  // three feeds in flight: their sum
 	} {
 		if got := MemoryLimitFor(c.need); got != c.want {
 			t.Errorf("MemoryLimitFor(%d) = %d, want %d", c.need, got, c.want)
@@ -43,9 +42,9 @@ func (m *memoryLog) add(d int64) {
 	m.deltas = append(m.deltas, d)
 }
 
-// TestMemoryCountsEachFeed: a feed is counted for its size while it is
-// converted (a streamed one too, for its file's size; a stream of unknown
-// size for MemoryLimit), and taken away when done, so that the command's
+// TestMemoryCountsEachFeed: a feed is counted while it is converted (one
+// read whole for three times its size, a streamed one for its file's size, a
+// stream of unknown size for MemoryLimit), and taken away when done, so that the command's
 // limit comes back down; a feed not parsed again is not counted.
 func TestMemoryCountsEachFeed(t *testing.T) {
 	dir := t.TempDir()
@@ -63,7 +62,7 @@ func TestMemoryCountsEachFeed(t *testing.T) {
 		stdin []byte
 		need  int64
 	}{
-		{"in memory", small, nil, int64(len(smallBytes))},
+		{"in memory", small, nil, 3 * int64(len(smallBytes))},
 		{"streamed file", large, nil, int64(len(largeBytes))},
 		{"streamed stdin", "-", largeBytes, MemoryLimit},
 	} {

@@ -96,18 +96,22 @@ const (
 	MemoryLimit = 224 << 20
 	// MemoryLimitMin is the soft limit while the feeds converted are small
 	// (MemoryLimitFor).
-	MemoryLimitMin = 64 << 20
+	MemoryLimitMin = 48 << 20
 )
 
 // MemoryNeed is what a feed document of size bytes (fetch.Fetched.Size;
-// negative: unknown) calls for: its size, or MemoryLimit when it is not
-// known. A document held whole (at most fetch.MemMax, 32 MiB) keeps its
-// bytes and its parsed items live, which MemoryLimitMin leaves room for; a
+// negative: unknown) calls for. One read whole (at most fetch.MemMax, 32
+// MiB) keeps its bytes and its parsed items live: about twice its size,
+// three times with room for the collector (at twice, 4,000 real posts, 27
+// MB, were collected over and over near the limit). A
 // streamed one keeps little, and its size is only a budget that gives the
-// collector room in proportion.
-func MemoryNeed(size int64) int64 {
-	if size < 0 {
+// collector room in proportion; one of unknown size calls for MemoryLimit.
+func MemoryNeed(size int64, whole bool) int64 {
+	switch {
+	case size < 0:
 		return MemoryLimit
+	case whole:
+		return 3 * size
 	}
 	return size
 }
@@ -116,10 +120,9 @@ func MemoryNeed(size int64) int64 {
 // bytes in all (MemoryNeed): need, but no less than MemoryLimitMin and no
 // more than MemoryLimit. With GCPercent, a heap that may grow to five times
 // what is live, a fixed limit let a run take whatever the limit allowed:
-// a 52 MB feed, streamed with 15 MB live, peaked at 2.2 times its size in
-// RSS, where a limit near its size keeps it under 1.5 at no cost in time
-// (fewer fresh pages to fault in make up for the extra collections; see
-// docs/memory.md).
+// a 52 MB feed, streamed with 15 MB live, peaked at 2.4 times its size in
+// RSS; a limit near its size keeps it near its size, for a few more
+// collections (see docs/memory.md).
 func MemoryLimitFor(need int64) int64 {
 	return min(max(need, MemoryLimitMin), MemoryLimit)
 }
