@@ -6,7 +6,6 @@ import (
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/marker"
-	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/commonmark"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/strikethrough"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/table"
@@ -14,7 +13,8 @@ import (
 )
 
 // newMarkdownConverter builds an HTML-to-Markdown converter: CommonMark
-// with tables and strikethrough, and textPlugin. Each worker reuses one
+// with tables and strikethrough, textPlugin and hugoPlugin, and
+// basePlugin in place of the library's base plugin. Each worker reuses one
 // for item after item (markdownPool).
 //
 // The converter's "<!--THE END-->" comment between two adjacent lists is
@@ -27,13 +27,14 @@ import (
 // element; ours, early, then come first and are tried once (a fifth of
 // the converter's time when they came last).
 func newMarkdownConverter() *converter.Converter {
-	return converter.NewConverter(converter.WithPlugins(append([]converter.Plugin{textPlugin{hugo: true}, hugoPlugin{}}, libraryPlugins()...)...))
+	return converter.NewConverter(converter.WithPlugins(append([]converter.Plugin{textPlugin{hugo: true}, hugoPlugin{}}, libraryPlugins(basePlugin{})...)...))
 }
 
-// libraryPlugins are html-to-markdown's plugins in use, with their options.
-func libraryPlugins() []converter.Plugin {
+// libraryPlugins are html-to-markdown's plugins in use, with their
+// options, after base, which is basePlugin or, in tests, the library's.
+func libraryPlugins(base converter.Plugin) []converter.Plugin {
 	return []converter.Plugin{
-		base.NewBasePlugin(),
+		base,
 		commonmark.NewCommonmarkPlugin(commonmark.WithListEndComment(false)),
 		table.NewTablePlugin(),
 		strikethrough.NewStrikethroughPlugin(),

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
+	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
 	"golang.org/x/net/html"
 )
 
@@ -44,7 +45,7 @@ second line</pre>`,
 // stockConverter is the library with the same plugins and options but
 // without textPlugin: the reference textPlugin must match.
 func stockConverter() *converter.Converter {
-	return converter.NewConverter(converter.WithPlugins(libraryPlugins()...))
+	return converter.NewConverter(converter.WithPlugins(libraryPlugins(base.NewBasePlugin())...))
 }
 
 // TestTextPluginMatchesLibrary converts bodies with textPlugin and with the
@@ -74,7 +75,7 @@ func TestTextPluginMatchesLibrary(t *testing.T) {
 	}
 	// textPlugin without its Hugo escapes, and without hugoPlugin: both
 	// change the Markdown on purpose (TestRenderMarkdownBodies).
-	ours := converter.NewConverter(converter.WithPlugins(append(libraryPlugins(), textPlugin{})...))
+	ours := converter.NewConverter(converter.WithPlugins(append(libraryPlugins(base.NewBasePlugin()), textPlugin{})...))
 	stock := stockConverter()
 	convert := func(conv *converter.Converter, body string, sanitize bool) string {
 		doc, err := html.Parse(strings.NewReader(body))
