@@ -2,7 +2,6 @@ package body
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/marker"
@@ -164,7 +163,7 @@ func newMarkdownPool(n int) markdownPool {
 // resolve it, and an empty href, against the domain. It also returns the
 // src of the first <img> kept.
 func (c *Maker) Markdown(s, link string, sanitize bool) (md, firstImg string, err error) {
-	doc, err := html.Parse(strings.NewReader(s))
+	doc, err := parseHTML(s)
 	if err != nil {
 		return "", "", fmt.Errorf("parsing the body: %w", err)
 	}

@@ -1,0 +1,238 @@
+package body
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// parseHTML parses a body as html.Parse does, through fastTree when it
+// can (the tree is then the same) and through html.Parse otherwise.
+func parseHTML(s string) (*html.Node, error) {
+	if doc := fastTree(s); doc != nil {
+		return doc, nil
+	}
+	return html.Parse(strings.NewReader(s))
+}
+
+// fastTree builds the tree html.Parse builds for s, or returns nil.
+//
+// It exists because html.Parse was about a quarter of the Markdown step:
+// its tokenizer reads byte by byte through a reader and allocates for
+// each token, and its tree builder runs the whole HTML5 algorithm
+// (insertion modes, scope checks, the active formatting elements) for
+// bodies that are almost always simple, well-nested fragments. For those,
+// that algorithm does nothing but append: each start tag adds a child to
+// the current element, each end tag closes it, text joins the text
+// before it. fastTree reads such bodies in one pass over the string
+// (scanTokens), with text and attribute values that need no decoding
+// taken as substrings of s, and nodes allocated in slabs.
+//
+// It accepts only what keeps html.Parse in that regime and gives up (nil)
+// on anything else. In the markup: a NUL byte; a doctype, CDATA, a
+// processing instruction, a comment that is not plainly "<!--...-->"; a
+// tag whose name is not letters and digits, or whose attributes are not
+// plainly written (a "/" but at the end, a missing ">"), or that repeats
+// an attribute; an end tag with attributes; an attribute value with a
+// named character reference other than &amp; &lt; &gt; &quot; &apos;
+// &nbsp; (html.Parse's rule for those differs in attributes). In the
+// tree: an element fastKinds does not hold (no table, form, head,
+// foreign, template or unknown element, nor <xmp>, <textarea>, <title>,
+// <plaintext>, <button>, <nobr>); <script>, <style>, <noframes> or
+// <noscript> before the body has begun (they go in the head); a raw-text
+// element written self-closing or not closed by the next "</" (for
+// <script>, one without "<!--"); an end tag that does not name the
+// current element, but for those of void elements other than <br>, which
+// html.Parse ignores as fastTree does; a start tag that html.Parse would
+// make close an open <p> (the "close a p" rows of the spec, and <hr>), a
+// heading that is the current element, an <li> (<dd>, <dt>) that would
+// close an open one, an <a> in an <a>.
+//
+// What html.Parse does besides appending, fastTree does the same way: the
+// implied html, head and body elements; white space before the first
+// element dropped and comments before it put on the document; the first
+// newline of a <pre> or <listing> dropped; attributes of formatting
+// elements sorted (addFormattingElement); adjacent text joined; CR and
+// CRLF made LF; character references decoded (html.UnescapeString is the
+// tokenizer's rule for text). Open elements at the end are left open, as
+// html.Parse leaves them. TestFastTreeMatchesParse (every corpus body)
+// and FuzzFastTree hold it to html.Parse's tree.
+func fastTree(s string) *html.Node {
+	if strings.IndexByte(s, 0) >= 0 {
+		return nil // html.Parse drops NUL in text; not worth copying
+	}
+	b := treeBuilders.Get().(*treeBuilder)
+	b.nodes = make([]html.Node, strings.Count(s, "<")+4)
+	doc := b.build(s)
+	clear(b.stack)
+	*b = treeBuilder{stack: b.stack[:0]}
+	treeBuilders.Put(b)
+	return doc
+}
+
+var treeBuilders = sync.Pool{New: func() any { return new(treeBuilder) }}
+
+// treeBuilder is fastTree's state for one body.
+type treeBuilder struct {
+	doc   *html.Node
+	stack []*html.Node // the open elements: html, body, then the body's
+	nodes []html.Node  // allocated in slabs
+	attrs []html.Attribute
+	p, a  int // how many <p> and <a> are open
+}
+
+func (b *treeBuilder) top() *html.Node { return b.stack[len(b.stack)-1] }
+
+// node returns a new node of type t, from a slab.
+func (b *treeBuilder) node(t html.NodeType) *html.Node {
+	if len(b.nodes) == 0 {
+		b.nodes = make([]html.Node, 32)
+	}
+	n := &b.nodes[0]
+	b.nodes = b.nodes[1:]
+	n.Type = t
+	return n
+}
+
+func (b *treeBuilder) element(a atom.Atom) *html.Node {
+	n := b.node(html.ElementNode)
+	n.DataAtom, n.Data = a, a.String()
+	return n
+}
+
+// startBody makes the html, head and body elements html.Parse implies
+// before the first element or text, once.
+func (b *treeBuilder) startBody() {
+	if len(b.stack) != 0 {
+		return
+	}
+	h, body := b.element(atom.Html), b.element(atom.Body)
+	b.doc.AppendChild(h)
+	h.AppendChild(b.element(atom.Head))
+	h.AppendChild(body)
+	b.stack = append(b.stack, h, body)
+}
+
+// text adds a text token, decoded, as html.Parse's initial modes and "in
+// body" do.
+func (b *treeBuilder) text(t string) {
+	if len(b.stack) == 0 {
+		t = strings.TrimLeft(t, " \t\r\n\f")
+		if len(t) == 0 {
+			return
+		}
+		b.startBody()
+	}
+	top := b.top()
+	if (top.DataAtom == atom.Pre || top.DataAtom == atom.Listing) && top.FirstChild == nil {
+		t = strings.TrimPrefix(t, "\r")
+		t = strings.TrimPrefix(t, "\n")
+	}
+	if len(t) == 0 {
+		return
+	}
+	if last := top.LastChild; last != nil && last.Type == html.TextNode {
+		last.Data += t
+		return
+	}
+	n := b.node(html.TextNode)
+	n.Data = t
+	top.AppendChild(n)
+}
+
+// comment adds a comment, decoded: to the document before the body.
+func (b *treeBuilder) comment(c string) {
+	n := b.node(html.CommentNode)
+	n.Data = c
+	if len(b.stack) == 0 {
+		b.doc.AppendChild(n)
+	} else {
+		b.top().AppendChild(n)
+	}
+}
+
+// accepts reports whether a start tag of kind k for a, now, is one
+// html.Parse would only add (see fastTree).
+func (b *treeBuilder) accepts(a atom.Atom, k fastKind) bool {
+	switch k {
+	case kindNone:
+		return false
+	case kindHeadRaw:
+		return len(b.stack) != 0
+	case kindBlock, kindHr:
+		return b.p == 0
+	case kindHeading:
+		return b.p == 0 && (len(b.stack) == 0 || !headingKind(b.top().DataAtom))
+	case kindItem:
+		return b.p == 0 && !b.closesItem(a)
+	case kindA:
+		return b.a == 0
+	}
+	return true
+}
+
+// startTag adds the element of an accepted start tag, with its
+// attributes.
+func (b *treeBuilder) startTag(a atom.Atom, k fastKind, attr []html.Attribute) {
+	b.startBody()
+	n := b.element(a)
+	n.Attr = attr
+	if k == kindA || k == kindFormatting {
+		slices.SortFunc(attr, func(x, y html.Attribute) int {
+			return cmp.Or(cmp.Compare(x.Namespace, y.Namespace), cmp.Compare(x.Key, y.Key), cmp.Compare(x.Val, y.Val))
+		})
+	}
+	b.top().AppendChild(n)
+	if k == kindVoid || k == kindHr {
+		return
+	}
+	b.stack = append(b.stack, n)
+	switch a {
+	case atom.P:
+		b.p++
+	case atom.A:
+		b.a++
+	}
+}
+
+// closesItem reports whether html.Parse would close an open <li> (for an
+// <li>) or <dd> or <dt> (for those) before adding a new one: it looks
+// down the open elements past <address>, <div>, <p> and elements that
+// are not special, and stops at other special ones.
+func (b *treeBuilder) closesItem(a atom.Atom) bool {
+	for i := len(b.stack) - 1; i >= 0; i-- {
+		switch n := b.stack[i].DataAtom; {
+		case a == atom.Li && n == atom.Li, a != atom.Li && (n == atom.Dd || n == atom.Dt):
+			return true
+		case n == atom.Address || n == atom.Div || n == atom.P:
+		case specialElement(n):
+			return false
+		}
+	}
+	return false
+}
+
+// endTag closes the current element, or reports false if the end tag
+// names another one (or the body, or nothing).
+func (b *treeBuilder) endTag(a atom.Atom) bool {
+	if a != atom.Br && (kindOf(a) == kindVoid || a == atom.Hr) {
+		// No element of these is ever open, so html.Parse ignores the
+		// end tag ("any other end tag" stops at a special element).
+		return true
+	}
+	if len(b.stack) <= 2 || a == 0 || b.top().DataAtom != a {
+		return false
+	}
+	b.stack = b.stack[:len(b.stack)-1]
+	switch a {
+	case atom.P:
+		b.p--
+	case atom.A:
+		b.a--
+	}
+	return true
+}

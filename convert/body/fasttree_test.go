@@ -1,0 +1,223 @@
+package body
+
+import (
+	"feed2md/convert/body/bodytest"
+	"feed2md/convert/feed"
+	"feed2md/convert/feed/feedtest"
+	"fmt"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// treeDiff describes the first difference between two trees, or is "".
+// It compares each node's type, data, atom, namespace and attributes in
+// order, and the children one by one (so a text node split in two is a
+// difference, which html.Render would hide), and checks the links.
+func treeDiff(got, want *html.Node, path string) string {
+	if got.Type != want.Type || got.Data != want.Data || got.DataAtom != want.DataAtom || got.Namespace != want.Namespace {
+		return fmt.Sprintf("%s: node %v %q %v %q, want %v %q %v %q", path,
+			got.Type, got.Data, got.DataAtom, got.Namespace, want.Type, want.Data, want.DataAtom, want.Namespace)
+	}
+	if len(got.Attr) != len(want.Attr) {
+		return fmt.Sprintf("%s <%s>: attributes %q, want %q", path, got.Data, got.Attr, want.Attr)
+	}
+	for i := range got.Attr {
+		if got.Attr[i] != want.Attr[i] {
+			return fmt.Sprintf("%s <%s>: attributes %q, want %q", path, got.Data, got.Attr, want.Attr)
+		}
+	}
+	g, w := got.FirstChild, want.FirstChild
+	for i := 0; g != nil || w != nil; i++ {
+		p := fmt.Sprintf("%s/%d", path, i)
+		if g == nil || w == nil {
+			return fmt.Sprintf("%s: child %v, want %v", p, g, w)
+		}
+		if g.Parent != got || (g.NextSibling == nil) != (got.LastChild == g) {
+			return p + ": bad links"
+		}
+		if d := treeDiff(g, w, p); d != "" {
+			return d
+		}
+		g, w = g.NextSibling, w.NextSibling
+	}
+	return ""
+}
+
+// checkFastTree reports whether fastTree took s, and fails t if the tree
+// it made is not html.Parse's.
+func checkFastTree(t testing.TB, s string) bool {
+	t.Helper()
+	got := fastTree(s)
+	if got == nil {
+		return false
+	}
+	want, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := treeDiff(got, want, ""); d != "" {
+		t.Errorf("fastTree(%q) differs from html.Parse: %s", s, d)
+	}
+	return true
+}
+
+// fastTreeCases are fragments fastTree must take (true) or leave to
+// html.Parse (false); the differential check applies to both.
+var fastTreeCases = []struct {
+	in   string
+	fast bool
+}{
+	{"", true},
+	{"   \n\t", true},
+	{"plain text", true},
+	{"  \n lead<b>x</b>", true},
+	{"<!--a--> <!--b-->\n<p>x</p><!--c-->", true},
+	{"<!--a--> text", true},
+	{"<p>a</p>\n<p>b <em>c</em> &amp; d&#13;&lt;</p>", true},
+	{"<P CLASS=x Id='y' data-Z=\"1&amp;2\">t</P>", true},
+	{`<a title="t" href="h" class="c">l</a><span title="t" class="c">s</span>`, true},
+	{`<b z=1 a=2 z=3>x</b>`, false},
+	{"<pre>\nline\n</pre><pre>\r\nx</pre><pre>&#13;\ny</pre><pre><code>\nz</code></pre><listing>\n\nw</listing>", true},
+	{"<pre><!--c-->\nx</pre>", true},
+	{"<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>", true},
+	{"<ul><li>a<ul><li>b</li></ul></li><li>c</ul>", false},
+	{"<ul><li>a<div>b<li>c</div></ul>", false},
+	{"<ul><li>a<li>b</ul>", false},
+	{"<dl><dt>a</dt><dd>b</dd></dl>", true},
+	{"<dl><dt>a<dd>b</dl>", false},
+	{"<p>a<div>b</div></p>", false},
+	{"<p>a<hr></p>", false},
+	{"<p>a<br/>b<img src=x>c</p>", true},
+	{"<div/>x", true},
+	{"<h1>a<h2>b</h2></h1>", false},
+	{"<h1><b>a<h2>b</h2></b></h1>", true},
+	{"<a href=1>a<a href=2>b</a></a>", false},
+	{"<b><i>x</b></i>", false},
+	{"<b>x", true},
+	{"<p>open <em>at the end", true},
+	{"<b><b><b><b>x</b></b></b></b>y", true},
+	{"a</p>b", false},
+	{"</div>x", false},
+	{"<table><tr><td>x</td></tr></table>", false},
+	{"<!DOCTYPE html><p>x</p>", false},
+	{"<html><body>x</body></html>", false},
+	{"<script>x</script>", false},
+	{"<style>p{}</style><p>x</p>", false},
+	{"<textarea>\nx</textarea>", false},
+	{"<svg><p>x</p></svg>", false},
+	{"<custom-el>x</custom-el>", false},
+	{"<p>a\x00b</p>", false},
+	{"a < b > c <3 &foo; &amp x</>y", false},
+	{"<p>a<!-- c -->b</p>", true},
+	{"<![CDATA[x]]><p>y</p>", false},
+	{"<?php x ?><p>y</p>", false},
+	{"<br></br>", false},
+	{"<p>a</img>b</p></hr></source>", true},
+	{"</img><p>a</p>", true},
+	{"<iframe src=y>&amp;<p></iframe>", true},
+	{"x<iframe src=y></iframe>y", true},
+	{"<iframe/>x", false},
+	{"<noscript><p>x</p></noscript><noembed>a</noembed>", false},
+	{"<p><noscript><p>x</p></noscript><noembed>a</noembed>", false},
+	{"<p>a<script>if (a<b) x('</p>')</script>b<style>p{}</style></p>", false},
+	{"<p>a<script>if (a<b) x()</script>b<style>p{}</style></p>", true},
+	{"<p><noscript><img src=x></noscript><noembed>a</noembed>", true},
+	{"a < b > c <3 &foo; &amp x &notit; &ampx; y<", true},
+	{`<a href="?a=1&b=2&amp;c=&lt;&#39;&notit;">x</a>`, false},
+	{`<a href="?a=1&amp;c=&lt;&#39;&#x27;&;& ">x</a><img alt='it&apos;s' src=/a/b/>`, true},
+	{"<DIV\n class = \"a\"\r\n\tID=b data-x=\"\r\n\" hidden>x\r\ny\rz</DiV >", true},
+	{"<!---->a<!-- x --->b<!--->c", false},
+	{"<!---->a<!-- x --->b<!-- - -- -->c", true},
+	{"<!-- x --!>y", false},
+	{"<p DATA-\u00c9X=1 \u0130d=2 \xc3A=3>x</p>", true},
+	{"<br/><input disabled/>", false},
+	{"<br/><img alt=x/>y<img alt=\"\"/>", true},
+	{"<p>a<script>x", false},
+	{"<noframes>x</noframes>y", false},
+	{"<font color=red face=x>f</font><nobr>n</nobr>", false},
+	{"<img src='a'/><img src=\"b\" / >", false},
+}
+
+func TestFastTreeMatchesParse(t *testing.T) {
+	for _, c := range fastTreeCases {
+		if fast := checkFastTree(t, c.in); fast != c.fast {
+			t.Errorf("fastTree took %q: %v, want %v", c.in, fast, c.fast)
+		}
+	}
+	for _, set := range []struct {
+		name   string
+		bodies func(testing.TB) []string
+	}{{"testdata", bodytest.TestdataBodies}, {"corpus", bodytest.CorpusBodies}} {
+		bodies := set.bodies(t)
+		fast := 0
+		for _, s := range bodies {
+			if checkFastTree(t, s) {
+				fast++
+			}
+		}
+		t.Logf("%s: fastTree took %d of %d bodies (%.1f%%)", set.name, fast, len(bodies), 100*float64(fast)/float64(max(len(bodies), 1)))
+	}
+}
+
+// TestFastTreeTakesBigFeed: the generated feed of the benchmarks takes
+// the fast path, every body of it.
+func TestFastTreeTakesBigFeed(t *testing.T) {
+	d, err := feed.Decode(feedtest.Big(200, 1), "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := feed.ParseFeed(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range f.Items {
+		if !checkFastTree(t, it.Content) {
+			t.Fatalf("fastTree did not take %q", it.Content)
+		}
+	}
+}
+
+func FuzzFastTree(f *testing.F) {
+	for _, c := range fastTreeCases {
+		f.Add(c.in)
+	}
+	for _, s := range bodytest.TestdataBodies(f) { // with the hostile vectors
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkFastTree(t, s)
+	})
+}
+
+// BenchmarkParseBody compares html.Parse and parseHTML on the bodies of
+// the generated feed of the benchmarks.
+func BenchmarkParseBody(b *testing.B) {
+	d, err := feed.Decode(feedtest.Big(500, 1), "", 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := feed.ParseFeed(d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range []struct {
+		name  string
+		parse func(string) (*html.Node, error)
+	}{
+		{"html.Parse", func(s string) (*html.Node, error) { return html.Parse(strings.NewReader(s)) }},
+		{"parseHTML", parseHTML},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				for _, it := range f.Items {
+					if _, err := p.parse(it.Content); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
