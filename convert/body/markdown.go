@@ -12,8 +12,9 @@ import (
 )
 
 // newMarkdownConverter builds an HTML-to-Markdown converter: CommonMark
-// with tables and strikethrough, textPlugin and hugoPlugin, and
-// basePlugin in place of the library's base plugin. Each worker reuses one
+// with tables and strikethrough, textPlugin and hugoPlugin (which renders
+// lists, links and blockquotes in commonmark's place), and basePlugin in
+// place of the library's base plugin. Each worker reuses one
 // for item after item (markdownPool).
 //
 // The converter's "<!--THE END-->" comment between two adjacent lists is
@@ -26,7 +27,7 @@ import (
 // element; ours, early, then come first and are tried once (a fifth of
 // the converter's time when they came last).
 func newMarkdownConverter() *converter.Converter {
-	return converter.NewConverter(converter.WithPlugins(append([]converter.Plugin{textPlugin{hugo: true}, hugoPlugin{}}, libraryPlugins(basePlugin{})...)...))
+	return converter.NewConverter(converter.WithPlugins(append([]converter.Plugin{textPlugin{hugo: true}, hugoPlugin{commonmark: true}}, libraryPlugins(basePlugin{})...)...))
 }
 
 // libraryPlugins are html-to-markdown's plugins in use, with their

@@ -181,7 +181,14 @@ func postRenderUnescape(ctx converter.Context, result []byte) []byte {
 // or a newline is never part of one of several bytes, and an invalid
 // byte is kept as it is, so working on bytes is the same. The result
 // is never longer than what has been read, so it is written over b.
-func trimNewlines(b []byte) []byte {
+func trimNewlines(b []byte) []byte { return trimRuns(b, true) }
+
+// trimNewlinesOnly does what TrimConsecutiveNewlines alone does, as
+// trimNewlines does, in place.
+func trimNewlinesOnly(b []byte) []byte { return trimRuns(b, false) }
+
+// trimRuns is trimNewlines, or with hard false trimNewlinesOnly.
+func trimRuns(b []byte, hard bool) []byte {
 	w := 0
 	for i := 0; i < len(b); {
 		start := i
@@ -221,7 +228,7 @@ func trimNewlines(b []byte) []byte {
 			w = spaces(b, w, r0)
 			b[w] = '\n'
 			w = spaces(b, w+1, run)
-		case r0 >= 2 && r1 <= 2:
+		case hard && r0 >= 2 && r1 <= 2:
 			w = spaces(b, w, r0-2)
 			b[w], b[w+1] = '\n', '\n'
 			w = spaces(b, w+2, run)

@@ -148,11 +148,17 @@ func ListNumber(s string) bool {
 //   - an <a> without an href is unwrapped: its text is not a link;
 //   - a | in inline code inside a table cell is written \|, which GFM
 //     tables read as a | of the code rather than a new cell.
-type hugoPlugin struct{}
+//
+// With commonmark, it also renders lists, links and blockquotes as the
+// library's commonmark plugin does, more cheaply (renderCommonmark);
+// tests leave it false to have the library's renderers to compare with.
+type hugoPlugin struct {
+	commonmark bool
+}
 
 func (hugoPlugin) Name() string { return "feed2md-hugo" }
 
-func (hugoPlugin) Init(conv *converter.Converter) error {
+func (p hugoPlugin) Init(conv *converter.Converter) error {
 	// Before commonmark's own steps, which add a space between emphasis
 	// and the code at its edge; after base's, which removes what is not
 	// shown (this plugin is registered first: see newMarkdownConverter).
@@ -160,11 +166,15 @@ func (hugoPlugin) Init(conv *converter.Converter) error {
 	for _, h := range []string{"h1", "h2", "h3", "h4", "h5", "h6"} {
 		conv.Register.TagType(h, converter.TagTypeBlock, converter.PriorityEarly)
 	}
-	// One renderer for headings and inline code: the library sorts its
-	// renderers for every element it renders, so each one costs.
+	// One renderer for headings, inline code and, with p.commonmark,
+	// lists, links and blockquotes: the library sorts its renderers for
+	// every element it renders, so each one costs.
 	conv.Register.Renderer(func(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
 		if n.Type == html.ElementNode && len(n.Data) == 2 && n.Data[0] == 'h' && n.Data[1] >= '1' && n.Data[1] <= '6' {
 			return renderHeadingID(ctx, w, n)
+		}
+		if p.commonmark && renderCommonmark(ctx, w, n) == converter.RenderSuccess {
+			return converter.RenderSuccess
 		}
 		return renderInlineCode(ctx, w, n)
 	}, converter.PriorityEarly)
