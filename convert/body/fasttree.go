@@ -19,6 +19,13 @@ func parseHTML(s string) (*html.Node, error) {
 	return html.Parse(strings.NewReader(s))
 }
 
+// fastMaxDepth is the most elements fastTree keeps open (html and body
+// included). html.Parse refuses a body nested deeper than 512 elements,
+// and that refusal is what stops a hostile body whose depth would cost
+// html-to-markdown minutes (2,000 nested lists: 89 s); fastTree leaves
+// anything near it to html.Parse.
+const fastMaxDepth = 256
+
 // fastTree builds the tree html.Parse builds for s, or returns nil.
 //
 // It exists because html.Parse was about a quarter of the Markdown step:
@@ -50,7 +57,8 @@ func parseHTML(s string) (*html.Node, error) {
 // html.Parse ignores as fastTree does; a start tag that html.Parse would
 // make close an open <p> (the "close a p" rows of the spec, and <hr>), a
 // heading that is the current element, an <li> (<dd>, <dt>) that would
-// close an open one, an <a> in an <a>.
+// close an open one, an <a> in an <a>; an element more than fastMaxDepth
+// deep.
 //
 // What html.Parse does besides appending, fastTree does the same way: the
 // implied html, head and body elements; white space before the first
@@ -158,6 +166,9 @@ func (b *treeBuilder) comment(c string) {
 // accepts reports whether a start tag of kind k for a, now, is one
 // html.Parse would only add (see fastTree).
 func (b *treeBuilder) accepts(a atom.Atom, k fastKind) bool {
+	if len(b.stack) >= fastMaxDepth {
+		return false
+	}
 	switch k {
 	case kindNone:
 		return false

@@ -221,3 +221,27 @@ func BenchmarkParseBody(b *testing.B) {
 		})
 	}
 }
+
+// TestFastTreeDepth: html.Parse refuses a body nested deeper than 512
+// elements, which stops a hostile body that would cost html-to-markdown
+// minutes; fastTree leaves deep bodies to it, so that they are refused as
+// before, and keeps the shallow ones.
+func TestFastTreeDepth(t *testing.T) {
+	if fastTree(strings.Repeat("<div>x", fastMaxDepth-3)) == nil {
+		t.Errorf("a body %d elements deep was left to html.Parse", fastMaxDepth-3)
+	}
+	if fastTree(strings.Repeat("<div>x", fastMaxDepth)) != nil {
+		t.Errorf("fastTree kept a body %d elements deep", fastMaxDepth)
+	}
+	for _, deep := range []string{strings.Repeat("<ul><li>x", 2000), strings.Repeat("<blockquote>x", 600), strings.Repeat("<b><i>x", 400)} {
+		_, want := html.Parse(strings.NewReader(deep))
+		if _, err := parseHTML(deep); err == nil || want == nil || err.Error() != want.Error() {
+			t.Errorf("a body nested %d deep: parseHTML gave %v, html.Parse %v", strings.Count(deep, "<"), err, want)
+			continue // converting it would take minutes
+		}
+		m := NewMaker(true, false, 1)
+		if _, _, err := m.Markdown(deep, "https://a.test/", true); err == nil {
+			t.Errorf("a body nested %d deep was converted", strings.Count(deep, "<"))
+		}
+	}
+}
