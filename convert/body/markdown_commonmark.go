@@ -301,7 +301,7 @@ func plainHref(href string) bool {
 	}
 	if len(rest) != len(href) {
 		host := 0
-		for host < len(rest) && (rest[host] == '.' || rest[host] == '-' || alnum(rest[host])) {
+		for host < len(rest) && (rest[host] == '.' || rest[host] == '-' || isAlnum(rest[host])) {
 			host++
 		}
 		if host == 0 || host < len(rest) && rest[host] != '/' && rest[host] != '#' {
@@ -317,7 +317,7 @@ func plainHref(href string) bool {
 		case hrefChar[c]:
 		case c == '#' && !hash && i < len(rest)-1:
 			hash = true
-		case c == '%' && i+2 < len(rest) && hexDigit(rest[i+1]) && hexDigit(rest[i+2]):
+		case c == '%' && i+2 < len(rest) && IsHex(rest[i+1]) && IsHex(rest[i+2]):
 			i += 2
 		default:
 			return false
@@ -331,18 +331,10 @@ func plainHref(href string) bool {
 // percent-encode: the unreserved ones and "/:@!$&'*+,;=".
 var hrefChar = func() (t [256]bool) {
 	for c := 0; c < 256; c++ {
-		t[c] = alnum(byte(c))
+		t[c] = isAlnum(byte(c))
 	}
 	for _, c := range "-._~/:@!$&'*+,;=" {
 		t[c] = true
 	}
 	return t
 }()
-
-func alnum(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-func hexDigit(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
