@@ -21,7 +21,7 @@ type session struct {
 	rep    *reporter
 	prog   *progress
 
-	mem       memoryBudget // the feeds' memory, for the collector's limit
+	mem       convert.MemoryBudget // the feeds' memory, for the collector's limit
 	cacheOnce sync.Once
 	cacheDir  string // the state's folder ("" for none: -no-cache, or none usable)
 
@@ -33,7 +33,7 @@ type session struct {
 // the standard logger, which net/http writes to.
 func newSession(cfg config, stdout, stderr io.Writer) *session {
 	s := &session{cfg: cfg, stderr: stderr}
-	s.mem.set = setMemoryLimit
+	s.mem.Set = setMemoryLimit
 	s.warn = func(msg string) {
 		if !cfg.quiet {
 			fmt.Fprintf(stderr, "feed2md: warning: %s\n", escapeControls(msg))
@@ -50,7 +50,7 @@ func newSession(cfg config, stdout, stderr io.Writer) *session {
 // session's warnings, state folder and the site's time zone, and says
 // what the folder's Hugo site needs.
 func (s *session) converter(opts convert.Options) (*convert.Converter, error) {
-	opts.Warn, opts.Memory = s.warn, s.mem.add
+	opts.Warn, opts.Memory = s.warn, s.mem.Add
 	opts.OnWait = func(pid string) {
 		s.warn(fmt.Sprintf("another feed2md run (pid %s) is writing to %s: waiting up to %s (-lock-wait) for it", pid, opts.OutputDir, fetch.FormatDuration(s.cfg.lockWait)))
 	}

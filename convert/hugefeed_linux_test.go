@@ -46,7 +46,7 @@ func convertChild(spec string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	c, err := New(Options{OutputDir: out, Template: tmpl, CacheDir: filepath.Join(out, ".cache"), Memory: commandMemory()})
+	c, err := New(Options{OutputDir: out, Template: tmpl, CacheDir: filepath.Join(out, ".cache"), Memory: (&MemoryBudget{Set: debug.SetMemoryLimit}).Add})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -119,5 +120,26 @@ func TestMemoryUnsetIsFine(t *testing.T) {
 	src, _ := fetch.ParseSource(path)
 	if res := conv.Convert(context.Background(), src); res.Failed() || res.New != 3 {
 		t.Fatalf("%v %v, %d new", res.Err, res.Errors, res.New)
+	}
+}
+
+// TestMemoryBudget: the limit follows the sum of the feeds in flight, up
+// and back down, and a budget without a setter (GOMEMLIMIT set, or a test)
+// sets nothing.
+func TestMemoryBudget(t *testing.T) {
+	var set []int64
+	b := MemoryBudget{Set: func(limit int64) int64 { set = append(set, limit); return 0 }}
+	b.Add(150 << 20) // a 150 MiB streamed feed
+	b.Add(100 << 20) // and another beside it
+	b.Add(-(150 << 20))
+	b.Add(-(100 << 20))
+	want := []int64{150 << 20, MemoryLimit, 100 << 20, MemoryLimitMin}
+	if !slices.Equal(set, want) {
+		t.Errorf("limits set %v, want %v", set, want)
+	}
+	var none MemoryBudget
+	none.Add(1 << 30) // must not panic, nor set anything
+	if none.need != 0 {
+		t.Errorf("a budget without a setter counted %d", none.need)
 	}
 }

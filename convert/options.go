@@ -5,6 +5,7 @@ import (
 	"feed2md/convert/frontmatter"
 	"io"
 	"net/http"
+	"sync"
 	"text/template"
 	"time"
 )
@@ -55,8 +56,8 @@ type Options struct {
 	Slots       chan struct{}    // shared by the Converters of one run (one an output folder): at most cap(Slots) feeds load at once over all of them (nil: the jobs of each ConvertAll)
 	// Memory, when set, is told how much memory the feeds being converted
 	// call for (see MemoryNeed): need when a feed has been read, -need when
-	// it is done. The command keeps the garbage collector's soft limit at
-	// MemoryLimitFor of the sum. It is called from several goroutines.
+	// it is done (a MemoryBudget's Add keeps the collector's soft limit at
+	// MemoryLimitFor of the sum). It is called from several goroutines.
 	Memory func(delta int64)
 
 	// CacheStrict makes a CacheDir that cannot be used an error (a
@@ -125,6 +126,31 @@ func MemoryNeed(size int64, whole bool) int64 {
 // collections (see docs/memory.md).
 func MemoryLimitFor(need int64) int64 {
 	return min(max(need, MemoryLimitMin), MemoryLimit)
+}
+
+// MemoryBudget is an Options.Memory that keeps the garbage collector's
+// soft limit at MemoryLimitFor of what the feeds being converted call for:
+// a small feed's run stays at MemoryLimitMin, a streamed 52 MB one at its
+// size, a 1 GB one at MemoryLimit. The command makes one a run, with Set
+// debug.SetMemoryLimit unless GOMEMLIMIT is set; so do the benchmarks
+// that measure as the command runs. Safe for concurrent use.
+type MemoryBudget struct {
+	Set func(limit int64) int64 // sets the limit (runtime/debug.SetMemoryLimit); nil: the limit is left alone
+
+	mu   sync.Mutex
+	need int64
+}
+
+// Add counts delta more bytes of need (negative: a feed done) and sets the
+// limit that follows.
+func (b *MemoryBudget) Add(delta int64) {
+	if b.Set == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.need += delta
+	b.Set(MemoryLimitFor(b.need))
 }
 
 // Body modes.

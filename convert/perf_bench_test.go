@@ -95,7 +95,7 @@ func realRun(b *testing.B, path, out, body string) *Result {
 	c := newTestConverter(b, out, func(o *Options) {
 		o.Body = body
 		o.CacheDir = filepath.Join(out, ".cache")
-		o.Memory = commandMemory()
+		o.Memory = (&MemoryBudget{Set: debug.SetMemoryLimit}).Add // as the command
 	})
 	src, _ := fetch.ParseSource(path)
 	res := c.Convert(context.Background(), src)
@@ -106,19 +106,6 @@ func realRun(b *testing.B, path, out, body string) *Result {
 		b.Fatal(err)
 	}
 	return res
-}
-
-// commandMemory is an Options.Memory that keeps the soft memory limit as
-// the command does (its memoryBudget): MemoryLimitFor of the feeds' need.
-func commandMemory() func(int64) {
-	var mu sync.Mutex
-	var need int64
-	return func(delta int64) {
-		mu.Lock()
-		defer mu.Unlock()
-		need += delta
-		debug.SetMemoryLimit(MemoryLimitFor(need))
-	}
 }
 
 // peakHeap runs fn and returns the peak of live heap objects while it ran,
