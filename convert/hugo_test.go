@@ -41,19 +41,19 @@ func TestHugoWarning(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := filepath.Join(site, "content", "posts")
-			w := frontmatter.HugoWarning(out, true)
+			w := frontmatter.FindSite(out).HugoWarning(true)
 			if (w != "") != c.warn {
 				t.Errorf("warning %q, want one: %v", w, c.warn)
 			}
 			if c.warn && !strings.Contains(w, "-body markdown") {
 				t.Errorf("warning does not suggest -body markdown: %q", w)
 			}
-			if frontmatter.HugoWarning(out, false) != "" {
+			if frontmatter.FindSite(out).HugoWarning(false) != "" {
 				t.Error("warned for Markdown bodies")
 			}
 		})
 	}
-	if w := frontmatter.HugoWarning(t.TempDir(), true); w != "" {
+	if w := frontmatter.FindSite(t.TempDir()).HugoWarning(true); w != "" {
 		t.Errorf("warned outside a site: %q", w)
 	}
 }

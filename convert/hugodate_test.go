@@ -81,7 +81,7 @@ func TestHugoShowsFreshPosts(t *testing.T) {
 // Pacific/Honolulu (UTC-10), where Hugo reads a day alone as midnight
 // there, 10:00 UTC, with the real hugo and its clock set twenty minutes
 // after an item published at 03:00 UTC on 4 December: the file written
-// into the site's content (the zone found by SiteTimeZone) makes a page,
+// into the site's content (the zone found by Site.TimeZone) makes a page,
 // without --buildFuture; the day alone makes none in that site, though it
 // does in a site without a timeZone (so the zone is what matters).
 func TestHugoShowsFreshPostsInSiteZone(t *testing.T) {
@@ -94,9 +94,9 @@ func TestHugoShowsFreshPostsInSiteZone(t *testing.T) {
 	site := t.TempDir()
 	feedtest.WriteFiles(t, site, map[string]string{"hugo.toml": honolulu})
 	out := filepath.Join(site, "content", "posts")
-	zone, err := frontmatter.SiteTimeZone(out)
+	zone, err := frontmatter.FindSite(out).TimeZone()
 	if err != nil || zone == nil || zone.String() != "Pacific/Honolulu" {
-		t.Fatalf("SiteTimeZone: %v %v", zone, err)
+		t.Fatalf("Site.TimeZone: %v %v", zone, err)
 	}
 	if res := convertBytes(t, out, feed, func(o *Options) { o.SiteZone = zone }); res.Failed() || res.New != 1 {
 		t.Fatalf("%d new, %v %v", res.New, res.Err, res.Errors)
@@ -170,7 +170,7 @@ func TestSiteTimeZone(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			site := t.TempDir()
 			feedtest.WriteFiles(t, site, map[string]string{tc.file: tc.text})
-			loc, err := frontmatter.SiteTimeZone(filepath.Join(site, "content", "posts"))
+			loc, err := frontmatter.FindSite(filepath.Join(site, "content", "posts")).TimeZone()
 			got := ""
 			if loc != nil {
 				got = loc.String()
@@ -185,7 +185,7 @@ func TestSiteTimeZone(t *testing.T) {
 			}
 		})
 	}
-	if loc, err := frontmatter.SiteTimeZone(t.TempDir()); loc != nil || err != nil {
+	if loc, err := frontmatter.FindSite(t.TempDir()).TimeZone(); loc != nil || err != nil {
 		t.Errorf("outside a site: %v %v", loc, err)
 	}
 }

@@ -23,7 +23,7 @@ type Options struct {
 	Draft      bool                  // write draft: true
 	DateFormat string                // Go layout of the date key (default "2006-01-02")
 	Location   *time.Location        // convert dates to this zone (default: the feed's own offset)
-	SiteZone   *time.Location        // the Hugo site's timeZone, which Hugo reads a date without a zone in (default UTC; see frontmatter.SiteTimeZone)
+	SiteZone   *time.Location        // the Hugo site's timeZone, which Hugo reads a date without a zone in (default UTC; see frontmatter.Site.TimeZone)
 	Categories []string              // the categories key (default: the source's host)
 	Source     string                // the source key (default: the feed's URL or self link)
 

@@ -229,7 +229,7 @@ func TestThemeNotice(t *testing.T) {
 				t.Fatal(err)
 			}
 			posts := filepath.Join(site, "content", "posts")
-			got := frontmatter.ThemeNotice(posts, "")
+			got := frontmatter.FindSite(posts).ThemeNotice("")
 			if c.want == "" && got != "" || !strings.Contains(got, c.want) {
 				t.Errorf("notice %q, want one with %q", got, c.want)
 			}
@@ -241,19 +241,19 @@ func TestThemeNotice(t *testing.T) {
 			}
 			// The right -theme: no notice; another: one naming the right one.
 			right := strings.TrimPrefix(c.want, "-theme ")
-			if n := frontmatter.ThemeNotice(posts, right); n != "" {
+			if n := frontmatter.FindSite(posts).ThemeNotice(right); n != "" {
 				t.Errorf("with -theme %s: %q", right, n)
 			}
 			other := "stack"
 			if right == "stack" {
 				other = "ananke"
 			}
-			if n := frontmatter.ThemeNotice(posts, other); !strings.Contains(n, ", not "+other+": use "+c.want+" ") {
+			if n := frontmatter.FindSite(posts).ThemeNotice(other); !strings.Contains(n, ", not "+other+": use "+c.want+" ") {
 				t.Errorf("with -theme %s: %q, want one naming %s", other, n, c.want)
 			}
 		})
 	}
-	if n := frontmatter.ThemeNotice(t.TempDir(), ""); n != "" {
+	if n := frontmatter.FindSite(t.TempDir()).ThemeNotice(""); n != "" {
 		t.Errorf("no site: %q", n)
 	}
 }

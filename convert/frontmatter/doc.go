@@ -13,7 +13,7 @@
 // Hugo turns a term into a URL), dates read in the forms feeds write
 // (readDate, ItemTime) and written so that Hugo neither hides nor
 // misdates a post (HugoDate, HugoParseDate, the site's time zone read
-// by SiteTimeZone), the summary escaped for Markdown (SummaryText), the
+// by Site.TimeZone), the summary escaped for Markdown (SummaryText), the
 // item's image and the keys a theme reads for it (Themes), and aliases.
 // CheckValues refuses, before any work, an option whose value would
 // reach the front matter as something Hugo or a YAML parser cannot read.

@@ -77,9 +77,6 @@ func (s *Site) HugoWarning(html bool) string {
 		s.dir, filepath.Base(s.files[0]))
 }
 
-// HugoWarning is FindSite(dir).HugoWarning(html).
-func HugoWarning(dir string, html bool) string { return FindSite(dir).HugoWarning(html) }
-
 // TimeZone returns the timeZone the site's configuration sets: Hugo reads
 // a front-matter date without a zone (the day alone) in it, so the date
 // rule must too (convert.Options.SiteZone). It returns nil when the folder
@@ -103,9 +100,6 @@ func (s *Site) TimeZone() (*time.Location, error) {
 	}
 	return nil, nil
 }
-
-// SiteTimeZone is FindSite(dir).TimeZone().
-func SiteTimeZone(dir string) (*time.Location, error) { return FindSite(dir).TimeZone() }
 
 // siteConfigFiles returns the Hugo configuration files of a site rooted
 // at d, or none when d is not a site's root.

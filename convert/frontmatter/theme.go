@@ -145,9 +145,6 @@ func (s *Site) ThemeNotice(theme string) string {
 	return ""
 }
 
-// ThemeNotice is FindSite(dir).ThemeNotice(theme).
-func ThemeNotice(dir, theme string) string { return FindSite(dir).ThemeNotice(theme) }
-
 // siteTheme returns the known theme that a configuration file's theme key
 // names (a string, or the first known one of a list), or "". m is the
 // file read (nil: unreadable).
