@@ -52,7 +52,7 @@ type pageOutcome struct {
 	fetched bool      // its page was asked for in this run
 	used    bool      // the page's article is the item's body
 	failed  bool      // its page gave no article in this run
-	err     error     // a *PageError: why it failed, or why its article is not remembered
+	err     error     // why its page failed (a *PageError), or why its article is not remembered
 	retry   time.Time // when its page, which gave no article, may be asked for again (zero: none waits)
 }
 
@@ -90,8 +90,8 @@ func (c *Converter) article(ctx context.Context, pages *fulltext.Extractor, it *
 		}
 		if err := c.pageMem.Keep(page); err != nil && o.err == nil {
 			// The item is written with its article all the same; the
-			// next run asks for the page again.
-			o.err = &PageError{Link: link, Retry: now, Err: fmt.Errorf("remembering the article: %w", err)}
+			// next run that converts the feed asks for the page again.
+			o.err = fmt.Errorf("full text of %s: remembering the article: %w (the article is used; the next run that converts the feed asks for the page again)", link, err)
 		}
 	}
 	if page.Article == "" {

@@ -219,6 +219,26 @@ func TestFullTextDryRun(t *testing.T) {
 	}
 }
 
+// TestFullTextNotRemembered: when the folder's memory of pages cannot be
+// written, the article is used all the same, and the error says so (not
+// that the feed's body is kept).
+func TestFullTextNotRemembered(t *testing.T) {
+	site := newPageSite(t)
+	feed := excerptFeed(t, site, longArticles(t)[:1], nil, "")
+	out := t.TempDir()
+	if err := os.WriteFile(filepath.Join(out, folder.PagesDir), []byte("not a folder"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := convertSource(t, context.Background(), out, feed, func(o *Options) { o.FullText = true })
+	if res.Failed() || res.New != 1 || res.Articles != 1 || res.PagesFailed != 0 || len(res.PageErrors) != 1 {
+		t.Fatalf("new %d, articles %d, failed pages %d, errors %v", res.New, res.Articles, res.PagesFailed, res.PageErrors)
+	}
+	msg := res.PageErrors[0].Error()
+	if errors.As(res.PageErrors[0], new(*PageError)) || !strings.Contains(msg, "remembering the article") || !strings.Contains(msg, "the article is used") {
+		t.Errorf("error %q: want one that says the article is used but not remembered", msg)
+	}
+}
+
 // TestFullTextMarkdownAndImages: in Markdown mode the article is
 // converted (its shortcode delimiters escaped, its code block fenced),
 // and with -images download its image lands in the item's bundle.

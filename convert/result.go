@@ -50,7 +50,7 @@ type Result struct {
 	PagesFetched int     // items' pages asked for (-fulltext)
 	Articles     int     // items whose body is their page's article, extracted in this run or an earlier one
 	PagesFailed  int     // pages asked for that gave no article: the feed's body is kept, and a run a day later asks again
-	PageErrors   []error // one per failed page (a *PageError), for -v
+	PageErrors   []error // one per failed page (a *PageError) or article not remembered, for -v
 
 	pageRetry time.Time // the earliest time a failed page may be asked for again (zero: none waits)
 
