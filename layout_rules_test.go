@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -256,5 +258,55 @@ func writeTree(t *testing.T, root string, files map[string]string) {
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 			t.Fatal(fmt.Errorf("fixture %s: %w", name, err))
 		}
+	}
+}
+
+// TestFuzzTargetsListed: docs/internals.md lists every fuzz target under
+// the package it is in, since `go test -fuzz` in another package fuzzes
+// nothing and passes.
+func TestFuzzTargetsListed(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("docs", "internals.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]string{} // target → package
+	pkg := ""
+	for _, line := range strings.Split(string(doc), "\n") {
+		if rest, ok := strings.CutPrefix(line, "- `./"); ok && strings.Contains(rest, "`: `Fuzz") {
+			pkg, _, _ = strings.Cut(rest, "`")
+		} else if !strings.HasPrefix(line, "  ") {
+			pkg = ""
+		}
+		if pkg == "" {
+			continue
+		}
+		for _, f := range strings.Split(line, "`")[1:] {
+			if strings.HasPrefix(f, "Fuzz") {
+				listed[f] = pkg
+			}
+		}
+	}
+	found := 0
+	err = filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range regexp.MustCompile(`(?m)^func (Fuzz\w+)\(`).FindAllStringSubmatch(string(data), -1) {
+			found++
+			if got, want := listed[m[1]], filepath.Dir(path); got != want {
+				t.Errorf("%s (in %s) is listed under %q in docs/internals.md", m[1], want, got)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found < 20 {
+		t.Errorf("only %d fuzz targets found", found)
 	}
 }
