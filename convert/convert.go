@@ -77,9 +77,7 @@ func New(opts Options) (*Converter, error) {
 	if opts.Images == ImagesDownload {
 		// Images are fetched from their own hosts: without the feed's
 		// headers, which may carry its credentials.
-		f := *c.base.fetch
-		f.Header = nil
-		c.images = images.New(c.store, f, c.hosts, opts.MaxImageSize, opts.OutputDir, opts.Body == BodyMarkdown, opts.DryRun)
+		c.images = images.New(c.store, *c.base.bare, c.hosts, opts.MaxImageSize, opts.OutputDir, opts.Body == BodyMarkdown, opts.DryRun)
 	}
 	if opts.CacheDir != "" {
 		c.state, err = loadState(opts.CacheDir, opts.OutputDir)

@@ -23,7 +23,7 @@ import (
 type shape struct {
 	opts        *Options
 	fetch       *fetch.Fetcher
-	bare        *fetch.Fetcher // fetch without the feed's headers: for a feed on another host than its URL's
+	bare        *fetch.Fetcher // fetch without the feed's headers: for a feed on another host than its URL's, the items' pages and images
 	bodies      *body.Maker
 	fields      *frontmatter.Fields
 	fingerprint string              // of the options that shape the files
@@ -44,16 +44,14 @@ func (c *Converter) newShape(o *Options) *shape {
 		fingerprint: optionsFingerprint(o),
 		fastRender:  frontmatter.IsDefaultLayout(o.Template),
 	}
+	// The feed's fetcher without its headers: for another host, and for
+	// the items' pages and images, never sent them.
 	bare := *sh.fetch
 	bare.Header = nil
 	sh.bare = &bare
 	sh.fields = &frontmatter.Fields{Stopwords: o.Stopwords, MaxTags: o.MaxTags, Tags: o.Tags, Draft: o.Draft, Aliases: o.Aliases, All: !sh.fastRender}
 	if o.FullText {
-		// Pages are other hosts' (or the same host's, without need of
-		// them): never sent the feed's headers.
-		f := *sh.fetch
-		f.Header = nil
-		sh.pages = fulltext.New(f, c.hosts, o.MaxPageSize)
+		sh.pages = fulltext.New(*sh.bare, c.hosts, o.MaxPageSize)
 	}
 	return sh
 }

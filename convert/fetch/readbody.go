@@ -117,6 +117,7 @@ func readWhole(ctx context.Context, res *Fetched, r io.ReadCloser, max int64, kn
 		return err
 	}
 	res.Body = b.Bytes()
+	res.Size = int64(len(res.Body))
 	return nil
 }
 
