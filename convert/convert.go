@@ -40,6 +40,7 @@ type Converter struct {
 	hosts   *fetch.Hosts       // requests for items at a time, per host
 	images  *images.Downloader // -images download; nil otherwise
 	pageMem *folder.PageMemory // what items' pages gave (-fulltext)
+	noPrune sync.Once          // says once that Prune cannot work without the state
 
 	mu     sync.Mutex
 	shapes map[*Options]*shape // those of ConvertJobs' own options

@@ -24,8 +24,13 @@ type goneFile struct {
 // needs; prev is what the last run recorded, next.Files this run's files
 // and next.Sums their sums. Without Prune, or without the state (which
 // is where a file's absence is counted from), nothing is removed or
-// recorded.
+// recorded; without the state, a warning says so once.
 func (c *Converter) prune(ctx context.Context, sh *shape, prev feedState, next *feedState, res *Result) {
+	if sh.opts.Prune > 0 && c.state.path == "" {
+		c.noPrune.Do(func() {
+			c.opts.Warn("-prune needs the state of earlier runs, which this run has none of (-no-cache, or a cache folder it cannot use): nothing is removed")
+		})
+	}
 	if sh.opts.Prune <= 0 || c.state.path == "" {
 		next.Sums, next.Gone, next.SeenAt = nil, nil, time.Time{}
 		return

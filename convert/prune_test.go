@@ -136,16 +136,23 @@ func TestPrune(t *testing.T) {
 }
 
 // TestPruneNeedsState: without the state there is nothing to count
-// absence from: nothing is removed.
+// absence from: nothing is removed, and each run says so once.
 func TestPruneNeedsState(t *testing.T) {
 	out := t.TempDir()
 	feed := filepath.Join(t.TempDir(), "feed.xml")
 	now := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	var warnings []string
 	run := func() *Result {
-		return convertSource(t, context.Background(), out, feed, func(o *Options) {
+		warnings = nil
+		res := convertSource(t, context.Background(), out, feed, func(o *Options) {
 			o.Prune = time.Hour
 			o.Now = func() time.Time { return now }
+			o.Warn = func(m string) { warnings = append(warnings, m) }
 		})
+		if len(warnings) != 1 || !strings.Contains(warnings[0], "-prune needs the state") {
+			t.Errorf("warnings %q: want one saying -prune needs the state", warnings)
+		}
+		return res
 	}
 	pruneFeed(t, feed, "a", "b")
 	run()
