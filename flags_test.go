@@ -99,7 +99,7 @@ func TestOptionsConflicts(t *testing.T) {
 	}
 }
 
-// TestSizeAndDurationFlags holds every size and duration flag to one
+// TestSizeAndDurationFlags holds every size, duration and age flag to one
 // rule: negative is refused, zero is refused where it makes no sense
 // (-lock-wait 0, do not wait, is accepted), and each refusal is one line
 // that quotes the value, names the flag and gives an example with a unit.
@@ -128,6 +128,15 @@ func TestSizeAndDurationFlags(t *testing.T) {
 		{"-lock-wait", "200ms", "", func(c config) bool { return c.lockWait == 200*time.Millisecond }},
 		{"-lock-wait", "-1s", `invalid value "-1s" for flag -lock-wait: a duration cannot be negative: give one such as 10m`, nil},
 		{"-lock-wait", "soon", `invalid value "soon" for flag -lock-wait: "soon" is not a duration such as 10m (units: ms, s, m, h)`, nil},
+		{"-max-page-size", "2MiB", "", func(c config) bool { return c.maxPageSize == 2<<20 }},
+		{"-max-page-size", "0", `invalid value "0" for flag -max-page-size: a page of 0 B is no page: give a size such as 5MiB, or leave out -fulltext to fetch none`, nil},
+		{"-max-page-size", "-1", `invalid value "-1" for flag -max-page-size: a size cannot be negative`, nil},
+		{"-prune", "30d", "", func(c config) bool { return c.prune == 30*24*time.Hour }},
+		{"-prune", "72h", "", func(c config) bool { return c.prune == 72*time.Hour }},
+		{"-prune", "0", `invalid value "0" for flag -prune: an age of 0 would remove every file the moment its item leaves the feed: give one such as 30d`, nil},
+		{"-prune", "-3d", `invalid value "-3d" for flag -prune: an age cannot be negative: give one such as 30d`, nil},
+		{"-prune", "40000d", `invalid value "40000d" for flag -prune: an age of more than 100 years keeps every file: leave out -prune`, nil},
+		{"-prune", "1.5d", `invalid value "1.5d" for flag -prune: "1.5d" is not an age such as 30d or 72h`, nil},
 	} {
 		t.Run(c.flag+"="+c.value, func(t *testing.T) {
 			var cfg config

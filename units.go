@@ -39,6 +39,8 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 //	-max-image-size  size      more than 0 (no images: leave out -images download)
 //	-timeout         duration  more than 0
 //	-lock-wait       duration  0 or more (0: do not wait for another run)
+//	-max-page-size   size      more than 0
+//	-prune           age       more than 0, at most 100 years (30d, 72h)
 //
 // (-since also takes a duration back from now, 0 or more, in parseSince:
 // 0 is now, which keeps only undated items and those dated in the future.)
@@ -124,8 +126,8 @@ func (v ageValue) Set(s string) error {
 	if days, ok := strings.CutSuffix(t, "d"); ok {
 		var n int
 		n, err = strconv.Atoi(days)
-		if n > 100*365 {
-			n = -1
+		if err == nil && n > 100*365 {
+			return errors.New("an age of more than 100 years keeps every file: leave out -prune")
 		}
 		d = time.Duration(n) * 24 * time.Hour
 	}
