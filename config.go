@@ -15,6 +15,7 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 	"golang.org/x/net/http/httpguts"
 
+	"feed2md/convert"
 	"feed2md/convert/fetch"
 )
 
@@ -32,6 +33,7 @@ type feedConfig struct {
 	line    int               // the line of its [[feed]] header
 	cfg     config            // the flag config of this feed: flag defaults, then [defaults], then the feed's keys, then the command line's explicit flags
 	headers map[string]string // its request headers as written, ${NAME} not yet expanded ([defaults] headers merged under the feed's)
+	opts    convert.Options   // cfg's options (config.options), made when the file is read
 }
 
 // tomlValue is a value of the file, copied out of the parser (whose nodes
@@ -321,7 +323,8 @@ func (f *configFile) resolveFeed(sec *configSection, args []string, explicit map
 	for name := range explicit {
 		delete(from, name)
 	}
-	if _, err := fc.cfg.options(time.Now()); err != nil {
+	var err error
+	if fc.opts, err = fc.cfg.options(time.Now()); err != nil {
 		return fc, f.optionsError(fc, from, err)
 	}
 	for _, h := range slices.Concat(f.defaults.headers, sec.headers) {

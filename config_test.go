@@ -287,7 +287,7 @@ func TestSiteFolderBundleImplied(t *testing.T) {
 		if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := loadSite(path, nil, time.Now())
+		_, err := loadSite(path, nil)
 		if (err == nil) != c.ok {
 			t.Errorf("%q: error %v, want ok=%t", c.text, err, c.ok)
 		}
@@ -310,7 +310,7 @@ func TestSiteFolderThroughLink(t *testing.T) {
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	st, err := loadSite(path, nil, time.Now())
+	st, err := loadSite(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

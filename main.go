@@ -69,7 +69,7 @@ func feed2md(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return exitOK
 	}
 	if cfg.configFile != "" {
-		site, err := loadSite(cfg.configFile, args, time.Now())
+		site, err := loadSite(cfg.configFile, args)
 		if err == nil && (len(feedArgs) > 0 || cfg.feedsFile != "") {
 			err = fmt.Errorf("-config %s lists the feeds: give no feed arguments nor -feeds with it", cfg.configFile)
 		}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"feed2md/convert"
 	"feed2md/convert/fetch"
@@ -33,7 +32,7 @@ type site struct {
 // What is wrong with the file is a usage error naming its line; a feed
 // whose headers need a variable that is not set keeps that error, to fail
 // alone when the others run.
-func loadSite(path string, args []string, now time.Time) (*site, error) {
+func loadSite(path string, args []string) (*site, error) {
 	fcs, err := loadConfig(path, args)
 	if err != nil {
 		return nil, err
@@ -43,10 +42,8 @@ func loadSite(path string, args []string, now time.Time) (*site, error) {
 	for _, fc := range fcs {
 		at := fmt.Sprintf("%s:%d", path, fc.line)
 		sf := siteFeed{feed: feed{arg: fc.url, where: at}}
-		opts, err := fc.cfg.options(now)
-		if err == nil {
-			err = opts.Check()
-		}
+		opts := fc.opts
+		err := opts.Check()
 		if err == nil {
 			sf.src, err = fetch.ParseSource(fc.url)
 		}
