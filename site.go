@@ -84,25 +84,15 @@ func loadSite(path string, args []string) (*site, error) {
 	return st, nil
 }
 
-// sameFolder fails when b's options cannot share a's output folder: its
-// files are bundles or not, its images downloaded or not, for all.
+// sameFolder fails when b's options cannot share a's output folder
+// (convert.FolderConflict).
 func sameFolder(a, b *siteFeed) error {
-	x, y := a.opts, b.opts
-	what := ""
-	// Downloading images implies bundles (-images download).
-	xb, yb := x.Bundle || x.Images == convert.ImagesDownload, y.Bundle || y.Images == convert.ImagesDownload
-	switch {
-	case xb != yb || x.Images != y.Images:
-		what = "-bundle or -images"
-	case x.Images == convert.ImagesDownload && x.MaxImageSize != y.MaxImageSize:
-		what = "-max-image-size"
-	case x.Images == convert.ImagesDownload && x.Body != y.Body:
-		what = "-body (its images are downloaded)"
-	default:
+	what := convert.FolderConflict(a.opts, b.opts)
+	if what == "" {
 		return nil
 	}
 	return fmt.Errorf("%s: feed %s: its output folder %s is also the feed's of %s, with another %s: the feeds of one folder share it",
-		b.where, fetch.RedactURL(b.arg), y.OutputDir, a.where, what)
+		b.where, fetch.RedactURL(b.arg), b.opts.OutputDir, a.where, what)
 }
 
 // feedHeaders expands the ${NAME} variables of a feed's headers from the

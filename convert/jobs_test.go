@@ -84,3 +84,25 @@ func TestConvertJobsMaxFileSize(t *testing.T) {
 		t.Errorf("the Converter's feed, capped at 20 B, converted")
 	}
 }
+
+// TestFolderConflict: the options a folder's feeds must agree on, with
+// -images download implying -bundle.
+func TestFolderConflict(t *testing.T) {
+	dl := Options{Images: ImagesDownload, MaxImageSize: 1 << 20, Body: BodyHTML}
+	for _, c := range []struct {
+		name string
+		a, b Options
+		want string
+	}{
+		{"alike", Options{Body: BodyHTML}, Options{Body: BodyMarkdown}, ""},
+		{"download implies bundle", dl, Options{Images: ImagesDownload, MaxImageSize: 1 << 20, Body: BodyHTML, Bundle: true}, ""},
+		{"bundle or not", Options{}, Options{Bundle: true}, "-bundle"},
+		{"download or link", Options{Bundle: true, Images: ImagesLink}, dl, "-images"},
+		{"image size", dl, Options{Images: ImagesDownload, MaxImageSize: 2 << 20, Body: BodyHTML}, "-max-image-size"},
+		{"body with downloads", dl, Options{Images: ImagesDownload, MaxImageSize: 1 << 20, Body: BodyMarkdown}, "-body"},
+	} {
+		if got := FolderConflict(c.a, c.b); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}

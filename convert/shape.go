@@ -100,17 +100,38 @@ func (c *Converter) jobShape(o *Options) (*shape, error) {
 	if err := m.fill(); err != nil {
 		return nil, err
 	}
-	switch {
-	case m.Bundle != c.opts.Bundle:
-		return nil, errors.New("-bundle differs from the other feeds of its output folder: a folder's files are all bundles or none")
-	case m.Images != c.opts.Images || m.Images == ImagesDownload && m.MaxImageSize != c.opts.MaxImageSize:
-		return nil, errors.New("-images or -max-image-size differs from the other feeds of its output folder: a folder's images are downloaded for all its feeds or none")
-	case m.Images == ImagesDownload && m.Body != c.opts.Body:
-		return nil, errors.New("-body differs from the other feeds of its output folder, whose images are downloaded: give its feeds one body mode")
+	if what := FolderConflict(c.opts, m); what != "" {
+		return nil, fmt.Errorf("%s differs from the other feeds of its output folder: %s", what, folderRule)
 	}
 	sh := c.newShape(&m)
 	c.shapes[o] = sh
 	return sh, nil
+}
+
+// folderRule is what the options of one output folder's feeds must
+// agree on (FolderConflict).
+const folderRule = "a folder's files are all bundles or none, and its images downloaded for all its feeds or none, with one -max-image-size and one -body"
+
+// FolderConflict names the option by which feeds converted with b cannot
+// share the output folder of feeds converted with a, or returns "" when
+// they can: a folder's files are all bundles or none (-images download
+// implies -bundle), and its images are downloaded for all its feeds or
+// none, with one -max-image-size and, as the body refers to them, one
+// -body. a and b need not be filled in (ConvertJobs, and the command's
+// -config check before any Converter is made, ask the same).
+func FolderConflict(a, b Options) string {
+	ab, bb := a.Bundle || a.Images == ImagesDownload, b.Bundle || b.Images == ImagesDownload
+	switch {
+	case ab != bb:
+		return "-bundle"
+	case a.Images != b.Images:
+		return "-images"
+	case a.Images == ImagesDownload && a.MaxImageSize != b.MaxImageSize:
+		return "-max-image-size"
+	case a.Images == ImagesDownload && a.Body != b.Body:
+		return "-body"
+	}
+	return ""
 }
 
 // ConvertJobs is ConvertAll of feeds with options of their own (Job): each
