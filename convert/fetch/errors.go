@@ -76,8 +76,8 @@ func (e *NotFeedError) Error() string {
 
 // FormatSize writes a byte count with its unit, in the largest unit that
 // divides it: "10 B", "500 KiB", "1 MiB", "2 MB", "8 GiB". It is how every
-// message and the usage write a size, and -max-size and -max-image-size
-// read it back as it is.
+// message and the usage write a size, and -max-size, -max-image-size and
+// -max-page-size read it back as it is.
 func FormatSize(n int64) string {
 	for _, u := range sizeUnits {
 		if n >= u.bytes && n%u.bytes == 0 {

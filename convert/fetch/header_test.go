@@ -25,7 +25,7 @@ func TestHeaderStaysWithItsHost(t *testing.T) {
 		case "/here":
 			http.Redirect(w, r, "/feed", http.StatusFound)
 		case "/away":
-			// The same loopback server under another host name.
+			// Another server: another host (its own port).
 			http.Redirect(w, r, other.URL+"/feed", http.StatusFound)
 		default:
 			w.Write([]byte(`<rss version="2.0"><channel><title>x</title></channel></rss>`))
