@@ -263,10 +263,10 @@ func kindName(k unstable.Kind) string { return cmp.Or(kindNames[k], "a date") }
 // resolve gives each feed its config: the flag defaults, then [defaults],
 // then the feed's keys, then the command line's explicit flags, each value
 // set through the flag set so that every check of the flags applies.
+// -config itself, among them, sets nothing a feed's config reads.
 func (f *configFile) resolve(cmdline []string) ([]feedConfig, error) {
-	args := withoutConfigFlag(cmdline)
 	sfs := newFlagSet(new(config))
-	if _, err := parseArgs(sfs, args); err != nil {
+	if _, err := parseArgs(sfs, cmdline); err != nil {
 		return nil, err
 	}
 	explicit := map[string]bool{}
@@ -279,7 +279,7 @@ func (f *configFile) resolve(cmdline []string) ([]feedConfig, error) {
 	}
 	feeds := make([]feedConfig, 0, len(f.feeds))
 	for _, sec := range f.feeds {
-		fc, err := f.resolveFeed(sec, args, explicit)
+		fc, err := f.resolveFeed(sec, cmdline, explicit)
 		if err != nil {
 			return nil, err
 		}

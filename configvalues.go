@@ -88,37 +88,6 @@ func categoryValues(v tomlValue) ([]string, error) {
 	return out, nil
 }
 
-// withoutConfigFlag returns args without -config FILE, -config=FILE and
-// their -- forms, which are no override; a value of another flag, and
-// whatever follows "--", stay.
-func withoutConfigFlag(args []string) []string {
-	fs := newFlagSet(new(config))
-	var out []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			return append(out, args[i:]...)
-		}
-		if len(a) < 2 || a[0] != '-' {
-			out = append(out, a)
-			continue
-		}
-		name, _, eq := strings.Cut(strings.TrimPrefix(a[1:], "-"), "=")
-		if name == "config" {
-			if !eq {
-				i++ // its value
-			}
-			continue
-		}
-		out = append(out, a)
-		if fl := fs.Lookup(name); fl != nil && !eq && !isBoolFlag(fl) && i+1 < len(args) {
-			i++
-			out = append(out, args[i])
-		}
-	}
-	return out
-}
-
 // isBoolFlag reports whether a flag takes no value.
 func isBoolFlag(fl *flag.Flag) bool {
 	b, ok := fl.Value.(interface{ IsBoolFlag() bool })
