@@ -28,14 +28,16 @@ func (f *configFile) relative(p string) string {
 }
 
 // flagValues turns a TOML value into the arguments of its flag, or says
-// which type the flag wants.
+// which type the flag wants (a boolean flag's, true or false).
 func flagValues(name string, v tomlValue) ([]string, error) {
 	got := kindName(v.kind)
-	switch name {
-	case "raw", "bundle", "draft", "aliases", "fulltext":
+	if fl := newFlagSet(new(config)).Lookup(name); fl != nil && isBoolFlag(fl) {
 		if v.kind != unstable.Bool {
 			return nil, fmt.Errorf("want true or false, got %s", got)
 		}
+		return []string{v.data}, nil
+	}
+	switch name {
 	case "limit", "max-tags":
 		if v.kind != unstable.Integer {
 			return nil, fmt.Errorf("want an integer, got %s", got)
