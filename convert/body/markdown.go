@@ -45,47 +45,124 @@ func libraryPlugins(base converter.Plugin) []converter.Plugin {
 // do (base's and commonmark's), without their cost: base marks each
 // character that may need a Markdown escape after asking, under a read
 // lock, whether it is one, which made that lock about a tenth of a
-// Markdown run. After every other pre-render step, each text node outside
-// code is wrapped in a textTag element, which the plugin's renderer writes
-// out itself; code still reads its text nodes through the wrapper. The
-// Markdown is byte for byte what the library writes
-// (TestTextPluginMatchesLibrary) unless hugo is true, when it also
-// escapes what Hugo's Goldmark would otherwise change (hugoEscape).
+// Markdown run. Its renderer takes the node the conversion starts at and
+// renders the tree below it through a renderCtx, which writes each text
+// node outside pre and code itself (writeText) and every element that
+// no renderer takes as the library's fallback would, and hands the rest
+// to the library. The Markdown is byte for byte what the library writes
+// (TestTextPluginMatchesLibrary, TestRenderCtxMatchesLibrary) unless
+// hugo is true, when it also escapes what Hugo's Goldmark would
+// otherwise change (hugoEscape).
 type textPlugin struct {
 	hugo bool
 }
 
-// textTag is the element that wraps a text node for textPlugin. Its name
-// cannot come from a document: the HTML parser lowercases tag names.
-const textTag = "feed2md:TEXT"
-
 func (textPlugin) Name() string { return "feed2md-text" }
 
 func (p textPlugin) Init(conv *converter.Converter) error {
-	conv.Register.PreRenderer(wrapText, converter.PriorityLate+1000)
-	conv.Register.Renderer(p.renderText, converter.PriorityEarly)
+	conv.Register.Renderer(p.render, converter.PriorityEarly)
 	return nil
 }
 
-// wrapText wraps each text node outside pre and code in a textTag element.
-func wrapText(_ converter.Context, doc *html.Node) {
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			switch {
-			case c.Type == html.TextNode:
-				w := &html.Node{Type: html.ElementNode, Data: textTag}
-				n.InsertBefore(w, c)
-				n.RemoveChild(c)
-				w.AppendChild(c)
-				c = w
-			case c.Type == html.ElementNode && (c.Data == "pre" || c.Data == "code"):
-			default:
-				walk(c)
-			}
+// render starts a conversion's rendering: n, the node the converter was
+// given, and the tree below it are rendered through a renderCtx. Under
+// one, a node reaches this renderer only when the renderCtx has handed
+// it to the library's renderers, which it leaves to them.
+func (p textPlugin) render(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
+	if _, ok := ctx.(*renderCtx); ok {
+		return converter.RenderTryNext
+	}
+	rc := &renderCtx{Context: ctx, text: p}
+	rc.renderNode(rc, w, n)
+	return converter.RenderSuccess
+}
+
+// renderCtx is the converter.Context below the node a conversion starts
+// at. The renderers pass it on to render the nodes below theirs, and it
+// spares each node the library's own dispatch, which copies and sorts
+// the list of renderers for every node it renders (a tenth of a Markdown
+// run, with most of its allocations), for the nodes that need none:
+//   - a text node outside pre and code is written by writeText, where the
+//     library would run the text transformers;
+//   - an element no renderer takes (p, li, div, span, …: not in
+//     rendererTags) is rendered as the library's fallback renders it,
+//     with a blank line before and after a block element;
+//   - any other node goes to the library, whose renderers get the
+//     renderCtx to render what is below it.
+//
+// It holds nothing of its own but the textPlugin: values set with
+// WithValue go to the library's context it wraps.
+type renderCtx struct {
+	converter.Context
+	text textPlugin
+}
+
+// rendererTags are the elements that some renderer in use takes (or may
+// take): the commonmark, table and strikethrough plugins' and
+// hugoPlugin's. On upgrading the library, compare with its renderers'
+// handleRender; TestRenderCtxMatchesLibrary renders each tag the
+// sanitizer keeps both ways.
+var rendererTags = map[string]bool{
+	"strong": true, "b": true, "em": true, "i": true, "hr": true, "br": true,
+	"ul": true, "ol": true, "pre": true, "code": true, "var": true, "samp": true,
+	"kbd": true, "tt": true, "blockquote": true, "h1": true, "h2": true, "h3": true,
+	"h4": true, "h5": true, "h6": true, "img": true, "a": true, "table": true,
+	"tr": true, "del": true, "s": true, "strike": true,
+}
+
+// WithValue keeps the renderCtx around the library's context with the value.
+func (c *renderCtx) WithValue(key, val any) converter.Context {
+	return &renderCtx{Context: c.Context.WithValue(key, val), text: c.text}
+}
+
+// RenderNodes renders nodes in turn.
+func (c *renderCtx) RenderNodes(ctx converter.Context, w converter.Writer, nodes ...*html.Node) {
+	for _, n := range nodes {
+		c.renderNode(ctx, w, n)
+	}
+}
+
+// RenderChildNodes renders n's children in turn. No renderer changes the
+// tree, so they are followed along it rather than copied first, as the
+// library does.
+func (c *renderCtx) RenderChildNodes(ctx converter.Context, w converter.Writer, n *html.Node) {
+	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+		c.renderNode(ctx, w, ch)
+	}
+}
+
+// renderNode renders n with ctx, the context its parent's renderer passed.
+func (c *renderCtx) renderNode(ctx converter.Context, w converter.Writer, n *html.Node) {
+	switch {
+	case n.Type == html.TextNode && !inCode(n):
+		c.text.writeText(ctx, w, n)
+	case n.Type == html.DocumentNode || n.Type == html.ElementNode && !rendererTags[n.Data]:
+		block := false
+		if n.Type == html.ElementNode {
+			t, _ := ctx.GetTagType(n.Data)
+			block = t == converter.TagTypeBlock
+		}
+		if block {
+			w.WriteString("\n\n")
+		}
+		c.RenderChildNodes(ctx, w, n)
+		if block {
+			w.WriteString("\n\n")
+		}
+	default:
+		c.Context.RenderNodes(ctx, w, n)
+	}
+}
+
+// inCode reports whether the text node n is inside pre or code, whose
+// renderers write text as it is.
+func inCode(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && (p.Data == "pre" || p.Data == "code") {
+			return true
 		}
 	}
-	walk(doc)
+	return false
 }
 
 // escapedChars are the characters the plugins in use register as needing
@@ -97,20 +174,15 @@ var escapedChars = func() (t [256]bool) {
 	return t
 }()
 
-// renderText writes a wrapped text node as base's and commonmark's text
-// transforms would: < and > as entities; each character in escapedChars
-// preceded by the escaping marker, which the library's unescape step
-// later keeps as a backslash or drops; NUL as U+FFFD; inside a link, a
-// marked ] as \]. With p.hugo, the characters hugoEscape names, and a <
-// or > in a URL (urlScan), get a backslash that stays.
-func (p textPlugin) renderText(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
-	if n.Type != html.ElementNode || n.Data != textTag {
-		return converter.RenderTryNext
-	}
-	if n.FirstChild == nil {
-		return converter.RenderSuccess
-	}
-	text := n.FirstChild.Data
+// writeText writes the text node n as base's and commonmark's
+// text transforms would: < and > as entities; each character in
+// escapedChars preceded by the escaping marker, which the library's
+// unescape step later keeps as a backslash or drops; NUL as U+FFFD;
+// inside a link, a marked ] as \]. With p.hugo, the characters
+// hugoEscape names, and a < or > in a URL (urlScan), get a backslash that
+// stays.
+func (p textPlugin) writeText(ctx converter.Context, w converter.Writer, n *html.Node) {
+	text := n.Data
 	inLink, _ := ctx.Value("is_inside_link").(bool)
 	last := 0 // text[last:i] is still to be written as it is
 	var url urlScan
@@ -133,13 +205,55 @@ func (p textPlugin) renderText(ctx converter.Context, w converter.Writer, n *htm
 			w.WriteString("&gt;")
 		case c == ']' && inLink:
 			w.WriteString(`\]`)
+		case !marked(text, i):
+			last = i // written as it is, with what follows
 		default:
 			w.WriteByte(marker.BytesMarkerEscaping[0])
 			w.WriteByte(c)
 		}
 	}
 	w.WriteString(text[last:])
-	return converter.RenderSuccess
+}
+
+// marked reports whether text[i], one of escapedChars, gets the escaping
+// marker: whether one of the unescapers of the plugins in use (the
+// commonmark plugin's and strikethrough's) could keep it as a backslash,
+// wherever the text node ends up. Every marker costs the library's
+// unescape step a copy and a sort of its eleven unescapers, and a
+// sentence holds several: one whose fate is known is better not written.
+// Unescapers skip markers as they look around, so a marker left out
+// changes no other marker's fate. Left out are:
+//   - $ ( ] " ': no unescaper looks at them (the table plugin looks at a
+//     marked | and commonmark's link text at a marked ], which writeText
+//     writes \] itself);
+//   - ! but at the end of the text node: it is kept before a [ only, and
+//     a [ of the same text node comes marked;
+//   - . and ) after an ASCII character of the text node other than a
+//     digit or white space: they are kept after a digit only (an ordered
+//     list's number);
+//   - - + # = after a character of the text node other than white space:
+//     they are kept only where nothing but white space comes before them
+//     on their line (a list, a heading, a thematic break).
+//
+// A marker byte in the text itself (\a) is treated as one, as the library
+// does. TestTextPluginMatchesLibrary compares with the library.
+func marked(text string, i int) bool {
+	var prev byte = ' ' // white space, or the start of the text node
+	if i > 0 {
+		prev = text[i-1]
+	}
+	spaceBefore := prev == ' ' || prev == '\n' || prev == '\t' || prev == '\r' || prev == '\f' || prev == marker.BytesMarkerEscaping[0]
+	switch text[i] {
+	case '$', '(', ']', '"', '\'':
+		return false
+	case '!':
+		return i == len(text)-1
+	case '.', ')':
+		return spaceBefore || prev >= '0' && prev <= '9' || prev >= 0x80
+	case '-', '+', '#', '=':
+		return spaceBefore
+	}
+	return true
 }
 
 // markdownPool holds one converter per worker, each reused for item after

@@ -39,7 +39,7 @@ var hugoChars = func() (t [256]bool) {
 //     keeps "{{<" from looking like a shortcode to Hugo);
 //   - & before what may be a character reference ("&amp;lt;" in the HTML
 //     is the text "&lt;", which Markdown would read as "<");
-//   - < and > inside a URL that linkify would make a link of: renderText
+//   - < and > inside a URL that linkify would make a link of: writeText
 //     asks urlScan, which keeps track along the text node.
 //
 // Nothing that only the typographer changes is escaped: ' and ", "--",
@@ -89,13 +89,13 @@ func (u *urlScan) at(text string, i int) bool {
 	return u.in
 }
 
-// startsLine reports whether the text node wrapped in n may start a line
+// startsLine reports whether the text node n may start a line
 // of the Markdown: nothing but white space before it in its block, or a
 // <br> or a block element right before it.
 func startsLine(n *html.Node) bool {
 	for cur := n; cur != nil; cur = cur.Parent {
 		for p := cur.PrevSibling; p != nil; p = p.PrevSibling {
-			if p.Type == html.ElementNode && p.Data == textTag || p.Type == html.TextNode {
+			if p.Type == html.TextNode {
 				if strings.TrimSpace(nodeText(p)) == "" {
 					continue
 				}

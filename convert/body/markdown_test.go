@@ -128,3 +128,82 @@ func TestTextPluginNUL(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestRendererTags asks the library which elements its renderers and
+// hugoPlugin's take, for every element the sanitizer knows and some it
+// drops: each must be in rendererTags, or renderCtx would render it as
+// the fallback does rather than hand it to its renderer. An element is
+// taken when it is in the tree the renderers get (recorded by a last
+// pre-renderer) but never reaches a renderer tried after all the others.
+func TestRendererTags(t *testing.T) {
+	names := map[string]bool{"input": true, "form": true, "label": true, "marquee": true, "center": true, "feed2md-x": true}
+	for tag := range allowedAttrs {
+		names[tag] = true
+	}
+	for tag := range dropWithContent {
+		names[tag] = true
+	}
+	taken := map[string]bool{}
+	for name := range names {
+		present, reached := map[string]bool{}, map[string]bool{}
+		probe := probePlugin{
+			pre: func(doc *html.Node) {
+				for n := doc; n != nil; n = nextInWalk(n, doc) {
+					if n.Type == html.ElementNode {
+						present[n.Data] = true
+					}
+				}
+			},
+			render: func(n *html.Node) { reached[n.Data] = true },
+		}
+		conv := converter.NewConverter(converter.WithPlugins(append([]converter.Plugin{hugoPlugin{commonmark: true}}, append(libraryPlugins(base.NewBasePlugin()), probe)...)...))
+		el := &html.Node{Type: html.ElementNode, Data: name, Attr: []html.Attribute{{Key: "href", Val: "https://x.example/"}, {Key: "src", Val: "https://x.example/i.png"}, {Key: "id", Val: "h"}}}
+		el.AppendChild(&html.Node{Type: html.TextNode, Data: "x y"})
+		div := &html.Node{Type: html.ElementNode, Data: "div"}
+		div.AppendChild(&html.Node{Type: html.TextNode, Data: "a "})
+		div.AppendChild(el)
+		div.AppendChild(&html.Node{Type: html.TextNode, Data: " b"})
+		doc := &html.Node{Type: html.DocumentNode}
+		doc.AppendChild(div)
+		if _, err := conv.ConvertNode(doc); err != nil {
+			t.Fatal(err)
+		}
+		if !reached["div"] {
+			t.Fatalf("%s: the probe renderer never saw the div: it is not tried last", name)
+		}
+		if present[name] && !reached[name] {
+			taken[name] = true
+		}
+	}
+	for name := range taken {
+		if !rendererTags[name] {
+			t.Errorf("a renderer takes <%s>, which rendererTags leaves out", name)
+		}
+	}
+	for name := range rendererTags {
+		if !taken[name] {
+			t.Errorf("rendererTags holds <%s>, which no renderer took", name)
+		}
+	}
+	if len(taken) < 10 {
+		t.Errorf("only %d elements taken: %v", len(taken), taken)
+	}
+}
+
+// probePlugin calls pre with the tree after every other pre-renderer, and
+// render with every node that no other renderer took.
+type probePlugin struct {
+	pre    func(doc *html.Node)
+	render func(n *html.Node)
+}
+
+func (probePlugin) Name() string { return "probe" }
+
+func (p probePlugin) Init(conv *converter.Converter) error {
+	conv.Register.PreRenderer(func(_ converter.Context, doc *html.Node) { p.pre(doc) }, converter.PriorityLate+10000)
+	conv.Register.Renderer(func(_ converter.Context, _ converter.Writer, n *html.Node) converter.RenderStatus {
+		p.render(n)
+		return converter.RenderTryNext
+	}, converter.PriorityLate+10000)
+	return nil
+}
