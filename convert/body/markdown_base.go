@@ -187,21 +187,25 @@ func trimNewlines(b []byte) []byte { return trimRuns(b, true) }
 // trimNewlines does, in place.
 func trimNewlinesOnly(b []byte) []byte { return trimRuns(b, false) }
 
-// trimRuns is trimNewlines, or with hard false trimNewlinesOnly.
+// trimRuns is trimNewlines, or with hard false trimNewlinesOnly. A run
+// without a newline is kept as it is, so only the runs around each
+// newline are looked at, found with bytes.IndexByte; the text between
+// them is moved down in one copy once something before it has been
+// dropped.
 func trimRuns(b []byte, hard bool) []byte {
-	w := 0
-	for i := 0; i < len(b); {
-		start := i
-		for i < len(b) && b[i] != ' ' && b[i] != '\n' {
-			i++
+	w, i := 0, 0 // b[:w] is written; b[i:] is still to be read
+	for {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return b[:w+move(b, w, i, len(b))]
 		}
-		if w != start {
-			copy(b[w:], b[start:i])
+		// The run holding the newline starts at the spaces before it.
+		start := i + j
+		for start > i && b[start-1] == ' ' {
+			start--
 		}
-		w += i - start
-		if i == len(b) {
-			break
-		}
+		w += move(b, w, i, start)
+		i = start
 		newlines, r0, r1, run := 0, 0, 0, 0
 	run:
 		for ; i < len(b); i++ {
@@ -222,8 +226,6 @@ func trimRuns(b []byte, hard bool) []byte {
 			}
 		}
 		switch {
-		case newlines == 0:
-			w = spaces(b, w, run)
 		case newlines == 1:
 			w = spaces(b, w, r0)
 			b[w] = '\n'
@@ -240,7 +242,15 @@ func trimRuns(b []byte, hard bool) []byte {
 			w = spaces(b, w+1, run)
 		}
 	}
-	return b[:w]
+}
+
+// move copies b[from:to] to b[w:], unless it is there already, and
+// returns its length.
+func move(b []byte, w, from, to int) int {
+	if w != from {
+		copy(b[w:], b[from:to])
+	}
+	return to - from
 }
 
 // spaces writes n spaces at b[w:] and returns the index after them.
