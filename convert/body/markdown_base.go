@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/JohannesKaufmann/dom"
-	"github.com/JohannesKaufmann/html-to-markdown/v2/collapse"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/marker"
 	"golang.org/x/net/html"
@@ -130,16 +129,15 @@ func nextInWalk(n, root *html.Node) *html.Node {
 	return nil
 }
 
-// preRenderCollapse collapses whitespace as base does.
+// preRenderCollapse collapses whitespace as base does, with collapseSpace
+// in place of the library's collapse.Collapse.
 func preRenderCollapse(ctx converter.Context, doc *html.Node) {
-	collapse.Collapse(doc, &collapse.DomFuncs{
-		IsBlockNode: func(node *html.Node) bool {
-			name := dom.NodeName(node)
-			if t, ok := ctx.GetTagType(name); ok {
-				return t == converter.TagTypeBlock
-			}
-			return dom.NameIsBlockNode(name)
-		},
+	collapseSpace(doc, func(node *html.Node) bool {
+		name := dom.NodeName(node)
+		if t, ok := ctx.GetTagType(name); ok {
+			return t == converter.TagTypeBlock
+		}
+		return dom.NameIsBlockNode(name)
 	})
 }
 
