@@ -11,12 +11,55 @@ import (
 )
 
 // parseHTML parses a body as html.Parse does, through fastTree when it
-// can (the tree is then the same) and through html.Parse otherwise.
-func parseHTML(s string) (*html.Node, error) {
-	if doc := fastTree(s); doc != nil {
-		return doc, nil
+// can (the tree is then the same) and through html.Parse otherwise. The
+// nodes of a tree fastTree built come from slab, which the caller
+// releases once nothing refers to the tree any more (slab is nil for
+// html.Parse's, and release takes nil).
+func parseHTML(s string) (doc *html.Node, slab *nodeSlab, err error) {
+	if doc, slab := buildTree(s); doc != nil {
+		return doc, slab, nil
 	}
-	return html.Parse(strings.NewReader(s))
+	doc, err = html.Parse(strings.NewReader(s))
+	return doc, nil, err
+}
+
+// nodeSlab is where fastTree takes a tree's nodes from: one slice,
+// reused from tree to tree (nodeSlabs), as Markdown bodies are parsed
+// and dropped one after another. Allocating the nodes afresh for each
+// body was a third of the bytes a Markdown run allocates.
+type nodeSlab struct {
+	nodes []html.Node
+	used  int
+}
+
+// nodeSlabs holds the released slabs.
+var nodeSlabs = sync.Pool{New: func() any { return new(nodeSlab) }}
+
+// maxPooledNodes is the largest slab kept for reuse (about 6 MB): a huge
+// body's slab is left to the collector rather than held.
+const maxPooledNodes = 1 << 16
+
+// getSlab returns a slab of at least n nodes, all zero.
+func getSlab(n int) *nodeSlab {
+	sl := nodeSlabs.Get().(*nodeSlab)
+	if len(sl.nodes) < n {
+		sl.nodes = make([]html.Node, max(n, 2*len(sl.nodes)))
+	}
+	return sl
+}
+
+// release zeroes the nodes taken from sl, so that it holds on to nothing
+// of the tree, and keeps sl for another tree. Nothing may use the tree
+// after.
+func (sl *nodeSlab) release() {
+	if sl == nil {
+		return
+	}
+	clear(sl.nodes[:sl.used])
+	sl.used = 0
+	if len(sl.nodes) <= maxPooledNodes {
+		nodeSlabs.Put(sl)
+	}
 }
 
 // fastMaxDepth is the most elements fastTree keeps open (html and body
@@ -70,16 +113,28 @@ const fastMaxDepth = 256
 // html.Parse leaves them. TestFastTreeMatchesParse (every corpus body)
 // and FuzzFastTree hold it to html.Parse's tree.
 func fastTree(s string) *html.Node {
+	doc, _ := buildTree(s)
+	return doc
+}
+
+// buildTree is fastTree, with the slab its nodes came from, or nil and
+// nil: its nodes are then released already.
+func buildTree(s string) (*html.Node, *nodeSlab) {
 	if strings.IndexByte(s, 0) >= 0 {
-		return nil // html.Parse drops NUL in text; not worth copying
+		return nil, nil // html.Parse drops NUL in text; not worth copying
 	}
 	b := treeBuilders.Get().(*treeBuilder)
-	b.nodes = make([]html.Node, strings.Count(s, "<")+4)
-	doc := b.build(s)
+	// An element for each "<" at most, and a text node after each.
+	b.slab = getSlab(2*strings.Count(s, "<") + 4)
+	doc, slab := b.build(s), b.slab
 	clear(b.stack)
 	*b = treeBuilder{stack: b.stack[:0]}
 	treeBuilders.Put(b)
-	return doc
+	if doc == nil {
+		slab.release()
+		return nil, nil
+	}
+	return doc, slab
 }
 
 var treeBuilders = sync.Pool{New: func() any { return new(treeBuilder) }}
@@ -88,20 +143,27 @@ var treeBuilders = sync.Pool{New: func() any { return new(treeBuilder) }}
 type treeBuilder struct {
 	doc   *html.Node
 	stack []*html.Node // the open elements: html, body, then the body's
-	nodes []html.Node  // allocated in slabs
+	slab  *nodeSlab
+	nodes []html.Node // allocated in slabs once slab is full
 	attrs []html.Attribute
 	p, a  int // how many <p> and <a> are open
 }
 
 func (b *treeBuilder) top() *html.Node { return b.stack[len(b.stack)-1] }
 
-// node returns a new node of type t, from a slab.
+// node returns a new node of type t, from b.slab while it lasts.
 func (b *treeBuilder) node(t html.NodeType) *html.Node {
-	if len(b.nodes) == 0 {
-		b.nodes = make([]html.Node, 32)
+	var n *html.Node
+	if sl := b.slab; sl.used < len(sl.nodes) {
+		n = &sl.nodes[sl.used]
+		sl.used++
+	} else {
+		if len(b.nodes) == 0 {
+			b.nodes = make([]html.Node, 32)
+		}
+		n = &b.nodes[0]
+		b.nodes = b.nodes[1:]
 	}
-	n := &b.nodes[0]
-	b.nodes = b.nodes[1:]
 	n.Type = t
 	return n
 }

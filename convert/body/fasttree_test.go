@@ -5,6 +5,7 @@ import (
 	"feed2md/convert/feed"
 	"feed2md/convert/feed/feedtest"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -207,7 +208,11 @@ func BenchmarkParseBody(b *testing.B) {
 		parse func(string) (*html.Node, error)
 	}{
 		{"html.Parse", func(s string) (*html.Node, error) { return html.Parse(strings.NewReader(s)) }},
-		{"parseHTML", parseHTML},
+		{"parseHTML", func(s string) (*html.Node, error) {
+			doc, slab, err := parseHTML(s)
+			slab.release() // as Markdown does once done with the tree
+			return doc, err
+		}},
 	} {
 		b.Run(p.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -235,13 +240,51 @@ func TestFastTreeDepth(t *testing.T) {
 	}
 	for _, deep := range []string{strings.Repeat("<ul><li>x", 2000), strings.Repeat("<blockquote>x", 600), strings.Repeat("<b><i>x", 400)} {
 		_, want := html.Parse(strings.NewReader(deep))
-		if _, err := parseHTML(deep); err == nil || want == nil || err.Error() != want.Error() {
+		if _, _, err := parseHTML(deep); err == nil || want == nil || err.Error() != want.Error() {
 			t.Errorf("a body nested %d deep: parseHTML gave %v, html.Parse %v", strings.Count(deep, "<"), err, want)
 			continue // converting it would take minutes
 		}
 		m := NewMaker(true, false, 1)
 		if _, _, err := m.Markdown(deep, "https://a.test/", true); err == nil {
 			t.Errorf("a body nested %d deep was converted", strings.Count(deep, "<"))
+		}
+	}
+}
+
+// TestNodeSlabReuse: a released slab comes back zeroed, and the trees
+// built from it after, smaller and larger, and after a body fastTree
+// gave up on, are still html.Parse's.
+func TestNodeSlabReuse(t *testing.T) {
+	bodies := []string{
+		`<p>one <a href="/x">two</a></p><ul><li>three<li>four</ul>`,
+		`<p>short</p>`,
+		strings.Repeat(`<div><p class="c">para <em>em</em> &amp; text</p></div>`, 300),
+		"<p>a</p><!DOCTYPE html>", // fastTree gives up part way
+		`<blockquote><p>after the larger one</p></blockquote>`,
+	}
+	for round := 0; round < 3; round++ {
+		for _, s := range bodies {
+			doc, slab, err := parseHTML(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := html.Parse(strings.NewReader(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := treeDiff(doc, want, ""); d != "" {
+				t.Fatalf("round %d, body %.60q: %s", round, s, d)
+			}
+			if slab == nil {
+				continue
+			}
+			nodes := slab.nodes[:slab.used]
+			slab.release()
+			for i := range nodes {
+				if !reflect.DeepEqual(nodes[i], html.Node{}) {
+					t.Fatalf("round %d, body %.60q: node %d not zeroed on release: %+v", round, s, i, nodes[i])
+				}
+			}
 		}
 	}
 }

@@ -278,7 +278,7 @@ func newMarkdownPool(n int) markdownPool {
 // resolve it, and an empty href, against the domain. It also returns the
 // src of the first <img> kept.
 func (c *Maker) Markdown(s, link string, sanitize bool) (md, firstImg string, err error) {
-	doc, err := parseHTML(s)
+	doc, slab, err := parseHTML(s)
 	if err != nil {
 		return "", "", fmt.Errorf("parsing the body: %w", err)
 	}
@@ -286,6 +286,7 @@ func (c *Maker) Markdown(s, link string, sanitize bool) (md, firstImg string, er
 	conv := <-c.md
 	out, err := conv.ConvertNode(doc)
 	c.md <- conv
+	slab.release() // nothing refers to the tree now: out is new
 	if err != nil {
 		return "", firstImg, fmt.Errorf("converting the body to Markdown: %w", err)
 	}
