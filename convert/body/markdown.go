@@ -1,7 +1,9 @@
 package body
 
 import (
+	"bytes"
 	"fmt"
+	"sync"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/marker"
@@ -73,9 +75,20 @@ func (p textPlugin) render(ctx converter.Context, w converter.Writer, n *html.No
 		return converter.RenderTryNext
 	}
 	rc := &renderCtx{Context: ctx, text: p}
-	rc.renderNode(rc, w, n)
+	// Into a buffer kept from body to body, written once: the converter's
+	// own buffer, new for each body, then grows once, not a dozen times.
+	buf := renderBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	rc.renderNode(rc, buf, n)
+	w.Write(buf.Bytes())
+	if buf.Cap() <= maxKeptOutput {
+		renderBufs.Put(buf)
+	}
 	return converter.RenderSuccess
 }
+
+// renderBufs hold the buffers render writes into.
+var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // renderCtx is the converter.Context below the node a conversion starts
 // at. The renderers pass it on to render the nodes below theirs, and it
