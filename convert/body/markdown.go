@@ -29,7 +29,8 @@ import (
 // element; ours, early, then come first and are tried once (a fifth of
 // the converter's time when they came last).
 func newMarkdownConverter() *converter.Converter {
-	return converter.NewConverter(converter.WithPlugins(append([]converter.Plugin{textPlugin{hugo: true}, hugoPlugin{commonmark: true}}, libraryPlugins(basePlugin{})...)...))
+	hugo := hugoPlugin{commonmark: true, viaText: true}
+	return converter.NewConverter(converter.WithPlugins(append([]converter.Plugin{textPlugin{hugo: true, first: hugo.render}, hugo}, libraryPlugins(basePlugin{})...)...))
 }
 
 // libraryPlugins are html-to-markdown's plugins in use, with their
@@ -52,11 +53,16 @@ func libraryPlugins(base converter.Plugin) []converter.Plugin {
 // node outside pre and code itself (writeText) and every element that
 // no renderer takes as the library's fallback would, and hands the rest
 // to the library. The Markdown is byte for byte what the library writes
-// (TestTextPluginMatchesLibrary, TestRenderCtxMatchesLibrary) unless
-// hugo is true, when it also escapes what Hugo's Goldmark would
-// otherwise change (hugoEscape).
+// (TestTextPluginMatchesLibrary, TestRendererTags) unless hugo is true,
+// when it also escapes what Hugo's Goldmark would otherwise change
+// (hugoEscape).
+//
+// first, when set, is a renderer the renderCtx tries on each element
+// before the library's: hugoPlugin's, which then registers none of its
+// own, so that the elements it takes skip the library's dispatch too.
 type textPlugin struct {
-	hugo bool
+	hugo  bool
+	first converter.HandleRenderFunc
 }
 
 func (textPlugin) Name() string { return "feed2md-text" }
@@ -74,7 +80,7 @@ func (p textPlugin) render(ctx converter.Context, w converter.Writer, n *html.No
 	if _, ok := ctx.(*renderCtx); ok {
 		return converter.RenderTryNext
 	}
-	rc := &renderCtx{Context: ctx, text: p}
+	rc := &renderCtx{Context: ctx, text: p, one: new([1]*html.Node)}
 	// Into a buffer kept from body to body, written once: the converter's
 	// own buffer, new for each body, then grows once, not a dozen times.
 	buf := renderBufs.Get().(*bytes.Buffer)
@@ -103,18 +109,21 @@ var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 //   - any other node goes to the library, whose renderers get the
 //     renderCtx to render what is below it.
 //
-// It holds nothing of its own but the textPlugin: values set with
-// WithValue go to the library's context it wraps.
+// Values set with WithValue go to the library's context it wraps.
 type renderCtx struct {
 	converter.Context
 	text textPlugin
+	// one is the slice of one node renderNode hands the library, kept
+	// rather than made for each node. The library reads the node before
+	// rendering it, so a renderNode below may reuse it.
+	one *[1]*html.Node
 }
 
 // rendererTags are the elements that some renderer in use takes (or may
 // take): the commonmark, table and strikethrough plugins' and
 // hugoPlugin's. On upgrading the library, compare with its renderers'
-// handleRender; TestRenderCtxMatchesLibrary renders each tag the
-// sanitizer keeps both ways.
+// handleRender; TestRendererTags asks the library about each tag the
+// sanitizer knows.
 var rendererTags = map[string]bool{
 	"strong": true, "b": true, "em": true, "i": true, "hr": true, "br": true,
 	"ul": true, "ol": true, "pre": true, "code": true, "var": true, "samp": true,
@@ -125,7 +134,7 @@ var rendererTags = map[string]bool{
 
 // WithValue keeps the renderCtx around the library's context with the value.
 func (c *renderCtx) WithValue(key, val any) converter.Context {
-	return &renderCtx{Context: c.Context.WithValue(key, val), text: c.text}
+	return &renderCtx{Context: c.Context.WithValue(key, val), text: c.text, one: c.one}
 }
 
 // RenderNodes renders nodes in turn.
@@ -163,7 +172,11 @@ func (c *renderCtx) renderNode(ctx converter.Context, w converter.Writer, n *htm
 			w.WriteString("\n\n")
 		}
 	default:
-		c.Context.RenderNodes(ctx, w, n)
+		if c.text.first != nil && c.text.first(ctx, w, n) == converter.RenderSuccess {
+			return
+		}
+		c.one[0] = n
+		c.Context.RenderNodes(ctx, w, c.one[:]...)
 	}
 }
 

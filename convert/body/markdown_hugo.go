@@ -152,8 +152,12 @@ func ListNumber(s string) bool {
 // With commonmark, it also renders lists, links and blockquotes as the
 // library's commonmark plugin does, more cheaply (renderCommonmark);
 // tests leave it false to have the library's renderers to compare with.
+//
+// With viaText, it registers no renderer: textPlugin's renderCtx calls
+// render itself (textPlugin.first).
 type hugoPlugin struct {
 	commonmark bool
+	viaText    bool
 }
 
 func (hugoPlugin) Name() string { return "feed2md-hugo" }
@@ -166,19 +170,23 @@ func (p hugoPlugin) Init(conv *converter.Converter) error {
 	for _, h := range []string{"h1", "h2", "h3", "h4", "h5", "h6"} {
 		conv.Register.TagType(h, converter.TagTypeBlock, converter.PriorityEarly)
 	}
-	// One renderer for headings, inline code and, with p.commonmark,
-	// lists, links and blockquotes: the library sorts its renderers for
-	// every element it renders, so each one costs.
-	conv.Register.Renderer(func(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
-		if n.Type == html.ElementNode && len(n.Data) == 2 && n.Data[0] == 'h' && n.Data[1] >= '1' && n.Data[1] <= '6' {
-			return renderHeadingID(ctx, w, n)
-		}
-		if p.commonmark && renderCommonmark(ctx, w, n) == converter.RenderSuccess {
-			return converter.RenderSuccess
-		}
-		return renderInlineCode(ctx, w, n)
-	}, converter.PriorityEarly)
+	if !p.viaText {
+		conv.Register.Renderer(p.render, converter.PriorityEarly)
+	}
 	return nil
+}
+
+// render is the one renderer for headings, inline code and, with
+// p.commonmark, lists, links and blockquotes: the library sorts its
+// renderers for every element it renders, so each one costs.
+func (p hugoPlugin) render(ctx converter.Context, w converter.Writer, n *html.Node) converter.RenderStatus {
+	if n.Type == html.ElementNode && len(n.Data) == 2 && n.Data[0] == 'h' && n.Data[1] >= '1' && n.Data[1] <= '6' {
+		return renderHeadingID(ctx, w, n)
+	}
+	if p.commonmark && renderCommonmark(ctx, w, n) == converter.RenderSuccess {
+		return converter.RenderSuccess
+	}
+	return renderInlineCode(ctx, w, n)
 }
 
 // hasAttr reports whether n has the attribute key.

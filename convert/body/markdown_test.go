@@ -207,3 +207,13 @@ func (p probePlugin) Init(conv *converter.Converter) error {
 	}, converter.PriorityLate+10000)
 	return nil
 }
+
+// TestTextPluginFirst: the command's converter, where the renderCtx calls
+// hugoPlugin's renderer itself, writes what the same plugins write with
+// that renderer registered with the library, on every body compared with
+// the library elsewhere (the corpus's when ../shared is there).
+func TestTextPluginFirst(t *testing.T) {
+	t.Parallel() // see TestMain
+	registered := converter.NewConverter(converter.WithPlugins(append([]converter.Plugin{textPlugin{hugo: true}, hugoPlugin{commonmark: true}}, libraryPlugins(basePlugin{})...)...))
+	compareBodies(t, [][2]*converter.Converter{{newMarkdownConverter(), registered}}, stockBodies(t), 150)
+}
