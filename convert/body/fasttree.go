@@ -12,53 +12,42 @@ import (
 
 // parseHTML parses a body as html.Parse does, through fastTree when it
 // can (the tree is then the same) and through html.Parse otherwise. The
-// nodes of a tree fastTree built come from slab, which the caller
-// releases once nothing refers to the tree any more (slab is nil for
-// html.Parse's, and release takes nil).
-func parseHTML(s string) (doc *html.Node, slab *nodeSlab, err error) {
-	if doc, slab := buildTree(s); doc != nil {
-		return doc, slab, nil
+// nodes of a tree fastTree builds come from slab, which the caller
+// releases once nothing refers to the tree any more.
+func parseHTML(s string, slab *nodeSlab) (*html.Node, error) {
+	if doc := buildTree(s, slab); doc != nil {
+		return doc, nil
 	}
-	doc, err = html.Parse(strings.NewReader(s))
-	return doc, nil, err
+	return html.Parse(strings.NewReader(s))
 }
 
-// nodeSlab is where fastTree takes a tree's nodes from: one slice,
-// reused from tree to tree (nodeSlabs), as Markdown bodies are parsed
-// and dropped one after another. Allocating the nodes afresh for each
-// body was a third of the bytes a Markdown run allocates.
+// nodeSlab is where fastTree takes a tree's nodes from: one slice, which
+// each Markdown worker reuses from body to body (markdownWorker), as its
+// bodies are parsed and dropped one after another. Allocating the nodes
+// afresh for each body was a third of the bytes a Markdown run allocated.
 type nodeSlab struct {
 	nodes []html.Node
 	used  int
 }
 
-// nodeSlabs holds the released slabs.
-var nodeSlabs = sync.Pool{New: func() any { return new(nodeSlab) }}
+// maxKeptNodes is the largest slab kept for the next body (about 6 MB):
+// a huge body's is left to the collector rather than held.
+const maxKeptNodes = 1 << 16
 
-// maxPooledNodes is the largest slab kept for reuse (about 6 MB): a huge
-// body's slab is left to the collector rather than held.
-const maxPooledNodes = 1 << 16
-
-// getSlab returns a slab of at least n nodes, all zero.
-func getSlab(n int) *nodeSlab {
-	sl := nodeSlabs.Get().(*nodeSlab)
+// reserve makes room for n nodes, all zero.
+func (sl *nodeSlab) reserve(n int) {
 	if len(sl.nodes) < n {
 		sl.nodes = make([]html.Node, max(n, 2*len(sl.nodes)))
 	}
-	return sl
 }
 
 // release zeroes the nodes taken from sl, so that it holds on to nothing
-// of the tree, and keeps sl for another tree. Nothing may use the tree
-// after.
+// of the tree, for the next tree. Nothing may use the tree after.
 func (sl *nodeSlab) release() {
-	if sl == nil {
-		return
-	}
 	clear(sl.nodes[:sl.used])
 	sl.used = 0
-	if len(sl.nodes) <= maxPooledNodes {
-		nodeSlabs.Put(sl)
+	if len(sl.nodes) > maxKeptNodes {
+		sl.nodes = nil
 	}
 }
 
@@ -113,40 +102,41 @@ const fastMaxDepth = 256
 // html.Parse leaves them. TestFastTreeMatchesParse (every corpus body)
 // and FuzzFastTree hold it to html.Parse's tree.
 func fastTree(s string) *html.Node {
-	doc, _ := buildTree(s)
-	return doc
+	return buildTree(s, new(nodeSlab))
 }
 
-// buildTree is fastTree, with the slab its nodes came from, or nil and
-// nil: its nodes are then released already.
-func buildTree(s string) (*html.Node, *nodeSlab) {
+// buildTree is fastTree, taking the nodes from slab: nil leaves slab
+// released.
+func buildTree(s string, slab *nodeSlab) *html.Node {
 	if strings.IndexByte(s, 0) >= 0 {
-		return nil, nil // html.Parse drops NUL in text; not worth copying
+		return nil // html.Parse drops NUL in text; not worth copying
 	}
 	b := treeBuilders.Get().(*treeBuilder)
-	// An element for each "<" at most, and a text node after each.
-	b.slab = getSlab(2*strings.Count(s, "<") + 4)
-	doc, slab := b.build(s), b.slab
+	// A "<" for each start and end tag, and about as many text nodes as
+	// elements; a body that needs more takes them from small slabs.
+	slab.reserve(strings.Count(s, "<") + 5)
+	b.slab = slab
+	doc := b.build(s)
 	clear(b.stack)
 	*b = treeBuilder{stack: b.stack[:0]}
 	treeBuilders.Put(b)
 	if doc == nil {
 		slab.release()
-		return nil, nil
 	}
-	return doc, slab
+	return doc
 }
 
 var treeBuilders = sync.Pool{New: func() any { return new(treeBuilder) }}
 
 // treeBuilder is fastTree's state for one body.
 type treeBuilder struct {
-	doc   *html.Node
-	stack []*html.Node // the open elements: html, body, then the body's
-	slab  *nodeSlab
-	nodes []html.Node // allocated in slabs once slab is full
-	attrs []html.Attribute
-	p, a  int // how many <p> and <a> are open
+	doc    *html.Node
+	stack  []*html.Node // the open elements: html, body, then the body's
+	slab   *nodeSlab
+	nodes  []html.Node // allocated in slabs once slab is full
+	attrs  []html.Attribute
+	p, a   int // how many <p> and <a> are open
+	button int // how many <button> are open
 }
 
 func (b *treeBuilder) top() *html.Node { return b.stack[len(b.stack)-1] }
@@ -237,21 +227,41 @@ func (b *treeBuilder) accepts(a atom.Atom, k fastKind) bool {
 	case kindHeadRaw:
 		return len(b.stack) != 0
 	case kindBlock, kindHr:
-		return b.p == 0
+		return b.p == 0 || b.pOnTop()
 	case kindHeading:
-		return b.p == 0 && (len(b.stack) == 0 || !headingKind(b.top().DataAtom))
+		// A heading that is the current element once the <p> is closed
+		// would be closed too.
+		cur := len(b.stack) - 1
+		if b.pOnTop() {
+			cur--
+		}
+		return (b.p == 0 || b.pOnTop()) && (cur < 0 || !headingKind(b.stack[cur].DataAtom))
 	case kindItem:
-		return b.p == 0 && !b.closesItem(a)
+		return (b.p == 0 || b.pOnTop()) && !b.closesItem(a)
 	case kindA:
 		return b.a == 0
+	case kindButton:
+		return b.button == 0
 	}
 	return true
+}
+
+// pOnTop reports whether the one open <p> is the current element. A start
+// tag that closes an open <p> ("in button scope": html.Parse's popUntil)
+// then closes just it; one open further down would close the elements
+// above it too, and then bring formatting elements back, which fastTree
+// leaves to html.Parse.
+func (b *treeBuilder) pOnTop() bool {
+	return b.p == 1 && b.top().DataAtom == atom.P
 }
 
 // startTag adds the element of an accepted start tag, with its
 // attributes.
 func (b *treeBuilder) startTag(a atom.Atom, k fastKind, attr []html.Attribute) {
 	b.startBody()
+	if (k == kindBlock || k == kindHr || k == kindHeading || k == kindItem) && b.pOnTop() {
+		b.pop()
+	}
 	n := b.element(a)
 	n.Attr = attr
 	if k == kindA || k == kindFormatting {
@@ -269,7 +279,22 @@ func (b *treeBuilder) startTag(a atom.Atom, k fastKind, attr []html.Attribute) {
 		b.p++
 	case atom.A:
 		b.a++
+	case atom.Button:
+		b.button++
 	}
+}
+
+// pop closes the current element.
+func (b *treeBuilder) pop() {
+	switch b.top().DataAtom {
+	case atom.P:
+		b.p--
+	case atom.A:
+		b.a--
+	case atom.Button:
+		b.button--
+	}
+	b.stack = b.stack[:len(b.stack)-1]
 }
 
 // closesItem reports whether html.Parse would close an open <li> (for an
@@ -300,12 +325,6 @@ func (b *treeBuilder) endTag(a atom.Atom) bool {
 	if len(b.stack) <= 2 || a == 0 || b.top().DataAtom != a {
 		return false
 	}
-	b.stack = b.stack[:len(b.stack)-1]
-	switch a {
-	case atom.P:
-		b.p--
-	case atom.A:
-		b.a--
-	}
+	b.pop()
 	return true
 }

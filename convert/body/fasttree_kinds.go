@@ -18,11 +18,12 @@ const (
 	kindPlain                      // added, nothing else
 	kindRaw                        // added; its text is raw (the tokenizer's), its end tag the next one
 	kindHeadRaw                    // as kindRaw, but put in the head before the body has begun
+	kindButton                     // closes an open <button>, is added
 )
 
 // kindOf is the fastKind of an element. No element is accepted that
 // html.Parse treats apart from these kinds (head, table, form, foreign
-// and template elements, <xmp>, <textarea>, <title>, <plaintext>, <button>, <nobr>, <image>, ruby, ...).
+// and template elements, <xmp>, <textarea>, <title>, <plaintext>, <nobr>, <image>, ruby, ...).
 func kindOf(a atom.Atom) fastKind {
 	switch a {
 	case atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Center, atom.Details, atom.Dialog,
@@ -43,6 +44,8 @@ func kindOf(a atom.Atom) fastKind {
 		return kindVoid
 	case atom.Hr:
 		return kindHr
+	case atom.Button:
+		return kindButton
 	case atom.Iframe, atom.Noembed:
 		return kindRaw
 	case atom.Script, atom.Style, atom.Noframes, atom.Noscript:

@@ -80,22 +80,32 @@ func unescape(s string) string {
 }
 
 // decodeAttr is the tokenizer's decoding of an attribute value, or false
-// where it might differ from the rule for text: the tokenizer leaves a
-// named reference in an attribute that lacks its ";" before a "=", and
-// one that is no entity whole, where in text it takes the longest
-// entity that begins it.
+// where it might differ from the rule for text. The tokenizer leaves a
+// named reference in an attribute that lacks its ";" before a "=" as it
+// is ("?a=1&p=2" in an href), which decodeAttr does too; one that is no
+// entity whole, where in text it takes the longest entity that begins
+// it, makes it report false.
 func decodeAttr(v string) (string, bool) {
 	v = newlines(v)
+	var kept strings.Builder // when a reference is left as it is
+	from := 0                // v[from:] is still to be decoded
 	for i := strings.IndexByte(v, '&'); i >= 0; {
 		j := i + 1
 		for j < len(v) && isAlnum(v[j]) {
 			j++
 		}
 		if j > i+1 {
-			switch v[i+1 : min(j+1, len(v))] {
-			case "amp;", "lt;", "gt;", "quot;", "apos;", "nbsp;":
+			switch {
+			case j < len(v) && v[j] == '=':
+				kept.WriteString(unescape(v[from:i]))
+				kept.WriteString(v[i:j])
+				from = j
 			default:
-				return "", false
+				switch v[i+1 : min(j+1, len(v))] {
+				case "amp;", "lt;", "gt;", "quot;", "apos;", "nbsp;":
+				default:
+					return "", false
+				}
 			}
 		}
 		k := strings.IndexByte(v[j:], '&')
@@ -104,7 +114,11 @@ func decodeAttr(v string) (string, bool) {
 		}
 		i = j + k
 	}
-	return unescape(v), true
+	if from == 0 {
+		return unescape(v), true
+	}
+	kept.WriteString(unescape(v[from:]))
+	return kept.String(), true
 }
 
 // scanComment reads "<!--...-->" at s[i:], the comment's data ending at

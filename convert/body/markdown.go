@@ -282,16 +282,23 @@ func marked(text string, i int) bool {
 	return true
 }
 
-// markdownPool holds one converter per worker, each reused for item after
-// item. One converter shared by all workers would do, but it takes a read
-// lock for every character it escapes, and on several cores that lock's
-// counter becomes the bottleneck.
-type markdownPool chan *converter.Converter
+// markdownPool holds one markdownWorker per worker, each reused for item
+// after item. One converter shared by all workers would do, but it takes
+// a read lock for every character it escapes, and on several cores that
+// lock's counter becomes the bottleneck.
+type markdownPool chan *markdownWorker
+
+// markdownWorker is what one worker converts bodies with: a converter,
+// and the slab its trees' nodes come from (see nodeSlab).
+type markdownWorker struct {
+	conv *converter.Converter
+	slab nodeSlab
+}
 
 func newMarkdownPool(n int) markdownPool {
 	p := make(markdownPool, n)
 	for i := 0; i < n; i++ {
-		p <- newMarkdownConverter()
+		p <- &markdownWorker{conv: newMarkdownConverter()}
 	}
 	return p
 }
@@ -304,15 +311,15 @@ func newMarkdownPool(n int) markdownPool {
 // resolve it, and an empty href, against the domain. It also returns the
 // src of the first <img> kept.
 func (c *Maker) Markdown(s, link string, sanitize bool) (md, firstImg string, err error) {
-	doc, slab, err := parseHTML(s)
+	w := <-c.md
+	defer func() { c.md <- w }()
+	doc, err := parseHTML(s, &w.slab)
 	if err != nil {
 		return "", "", fmt.Errorf("parsing the body: %w", err)
 	}
 	firstImg = sanitizeTree(doc, link, sanitize)
-	conv := <-c.md
-	out, err := conv.ConvertNode(doc)
-	c.md <- conv
-	slab.release() // nothing refers to the tree now: out is new
+	out, err := w.conv.ConvertNode(doc)
+	w.slab.release() // nothing refers to the tree now: out is new
 	if err != nil {
 		return "", firstImg, fmt.Errorf("converting the body to Markdown: %w", err)
 	}
