@@ -78,17 +78,22 @@ const fastMaxDepth = 256
 // plainly written (a "/" but at the end, a missing ">"), or that repeats
 // an attribute; an end tag with attributes; an attribute value with a
 // named character reference other than &amp; &lt; &gt; &quot; &apos;
-// &nbsp; (html.Parse's rule for those differs in attributes). In the
-// tree: an element fastKinds does not hold (no table, form, head,
-// foreign, template or unknown element, nor <xmp>, <textarea>, <title>,
-// <plaintext>, <button>, <nobr>); <script>, <style>, <noframes> or
-// <noscript> before the body has begun (they go in the head); a raw-text
-// element written self-closing or not closed by the next "</" (for
-// <script>, one without "<!--"); an end tag that does not name the
-// current element, but for those of void elements other than <br>, which
-// html.Parse ignores as fastTree does; a start tag that html.Parse would
-// make close an open <p> (the "close a p" rows of the spec, and <hr>), a
-// heading that is the current element, an <li> (<dd>, <dt>) that would
+// &nbsp; or one without its ";" before a "=" (html.Parse's rule for the
+// others differs in attributes). In the tree: an element fastKinds does
+// not hold (no form, head, foreign, template or unknown element, nor
+// <xmp>, <textarea>, <title>, <plaintext>, <nobr>); a <button> in a
+// <button>; in a table, anything but its plainly written parts in their
+// place, text other than white space between them, and a table left open
+// at the end (fasttree_table.go); a table in an open <p>; <script>,
+// <style>, <noframes> or <noscript> before the body has begun (they go in
+// the head); a raw-text element written self-closing or not closed by the
+// next "</" (for <script>, one without "<!--"); an end tag that does not
+// name the current element, but for those of void elements other than
+// <br>, which html.Parse ignores as fastTree does (but in table context),
+// </col> in a <colgroup>, ignored too, and </table> after a section left
+// open; a start tag that html.Parse would make close an open <p> (the
+// "close a p" rows of the spec, and <hr>) other than the current element,
+// a heading that is the current element, an <li> (<dd>, <dt>) that would
 // close an open one, an <a> in an <a>; an element more than fastMaxDepth
 // deep.
 //
@@ -96,10 +101,12 @@ const fastMaxDepth = 256
 // implied html, head and body elements; white space before the first
 // element dropped and comments before it put on the document; the first
 // newline of a <pre> or <listing> dropped; attributes of formatting
-// elements sorted (addFormattingElement); adjacent text joined; CR and
-// CRLF made LF; character references decoded (html.UnescapeString is the
-// tokenizer's rule for text). Open elements at the end are left open, as
-// html.Parse leaves them. TestFastTreeMatchesParse (every corpus body)
+// elements sorted (addFormattingElement); the <p> that is the current
+// element closed by a start tag that closes one; the <tbody> implied by a
+// <tr> in a <table>, and closed by its </table>; adjacent text joined; CR
+// and CRLF made LF; character references decoded (html.UnescapeString is
+// the tokenizer's rule for text). Open elements at the end are left open,
+// as html.Parse leaves them. TestFastTreeMatchesParse (every corpus body)
 // and FuzzFastTree hold it to html.Parse's tree.
 func fastTree(s string) *html.Node {
 	return buildTree(s, new(nodeSlab))
@@ -137,6 +144,7 @@ type treeBuilder struct {
 	attrs  []html.Attribute
 	p, a   int // how many <p> and <a> are open
 	button int // how many <button> are open
+	tables int // how many <table> are open
 }
 
 func (b *treeBuilder) top() *html.Node { return b.stack[len(b.stack)-1] }
@@ -177,31 +185,36 @@ func (b *treeBuilder) startBody() {
 	b.stack = append(b.stack, h, body)
 }
 
-// text adds a text token, decoded, as html.Parse's initial modes and "in
-// body" do.
-func (b *treeBuilder) text(t string) {
+// text adds a text token, decoded, as html.Parse's initial modes, "in
+// body" and the table modes do, or reports false for text that is not
+// white space in table context.
+func (b *treeBuilder) text(t string) bool {
 	if len(b.stack) == 0 {
 		t = strings.TrimLeft(t, " \t\r\n\f")
 		if len(t) == 0 {
-			return
+			return true
 		}
 		b.startBody()
 	}
 	top := b.top()
+	if tableContext(top.DataAtom) && !tableText(t) {
+		return false
+	}
 	if (top.DataAtom == atom.Pre || top.DataAtom == atom.Listing) && top.FirstChild == nil {
 		t = strings.TrimPrefix(t, "\r")
 		t = strings.TrimPrefix(t, "\n")
 	}
 	if len(t) == 0 {
-		return
+		return true
 	}
 	if last := top.LastChild; last != nil && last.Type == html.TextNode {
 		last.Data += t
-		return
+		return true
 	}
 	n := b.node(html.TextNode)
 	n.Data = t
 	top.AppendChild(n)
+	return true
 }
 
 // comment adds a comment, decoded: to the document before the body.
@@ -221,9 +234,14 @@ func (b *treeBuilder) accepts(a atom.Atom, k fastKind) bool {
 	if len(b.stack) >= fastMaxDepth {
 		return false
 	}
+	if len(b.stack) != 0 && tableContext(b.top().DataAtom) {
+		return b.acceptsInTable(a)
+	}
 	switch k {
-	case kindNone:
+	case kindNone, kindTablePart:
 		return false
+	case kindTable:
+		return b.p == 0
 	case kindHeadRaw:
 		return len(b.stack) != 0
 	case kindBlock, kindHr:
@@ -262,6 +280,11 @@ func (b *treeBuilder) startTag(a atom.Atom, k fastKind, attr []html.Attribute) {
 	if (k == kindBlock || k == kindHr || k == kindHeading || k == kindItem) && b.pOnTop() {
 		b.pop()
 	}
+	if a == atom.Tr && b.top().DataAtom == atom.Table {
+		tbody := b.element(atom.Tbody) // implied, in inTableIM
+		b.top().AppendChild(tbody)
+		b.stack = append(b.stack, tbody)
+	}
 	n := b.element(a)
 	n.Attr = attr
 	if k == kindA || k == kindFormatting {
@@ -270,7 +293,7 @@ func (b *treeBuilder) startTag(a atom.Atom, k fastKind, attr []html.Attribute) {
 		})
 	}
 	b.top().AppendChild(n)
-	if k == kindVoid || k == kindHr {
+	if k == kindVoid || k == kindHr || a == atom.Col {
 		return
 	}
 	b.stack = append(b.stack, n)
@@ -281,6 +304,8 @@ func (b *treeBuilder) startTag(a atom.Atom, k fastKind, attr []html.Attribute) {
 		b.a++
 	case atom.Button:
 		b.button++
+	case atom.Table:
+		b.tables++
 	}
 }
 
@@ -293,6 +318,8 @@ func (b *treeBuilder) pop() {
 		b.a--
 	case atom.Button:
 		b.button--
+	case atom.Table:
+		b.tables--
 	}
 	b.stack = b.stack[:len(b.stack)-1]
 }
@@ -319,10 +346,21 @@ func (b *treeBuilder) closesItem(a atom.Atom) bool {
 func (b *treeBuilder) endTag(a atom.Atom) bool {
 	if a != atom.Br && (kindOf(a) == kindVoid || a == atom.Hr) {
 		// No element of these is ever open, so html.Parse ignores the
-		// end tag ("any other end tag" stops at a special element).
-		return true
+		// end tag ("any other end tag" stops at a special element); in
+		// a <colgroup> it would close that, and in table context
+		// fastTree does not look further.
+		return len(b.stack) == 0 || !tableContext(b.top().DataAtom)
 	}
-	if len(b.stack) <= 2 || a == 0 || b.top().DataAtom != a {
+	if len(b.stack) <= 2 || a == 0 {
+		return false
+	}
+	if a == atom.Col && b.top().DataAtom == atom.Colgroup {
+		return true // ignored by inColumnGroupIM
+	}
+	if a == atom.Table && sectionKind(b.top().DataAtom) {
+		b.stack = b.stack[:len(b.stack)-1] // as inTableBodyIM does
+	}
+	if b.top().DataAtom != a {
 		return false
 	}
 	b.pop()

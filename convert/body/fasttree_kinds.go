@@ -19,13 +19,20 @@ const (
 	kindRaw                        // added; its text is raw (the tokenizer's), its end tag the next one
 	kindHeadRaw                    // as kindRaw, but put in the head before the body has begun
 	kindButton                     // closes an open <button>, is added
+	kindTable                      // <table>: added where no <p> is open (see fasttree_table.go)
+	kindTablePart                  // the other table elements: only in their place in a table
 )
 
 // kindOf is the fastKind of an element. No element is accepted that
 // html.Parse treats apart from these kinds (head, table, form, foreign
-// and template elements, <xmp>, <textarea>, <title>, <plaintext>, <nobr>, <image>, ruby, ...).
+// and template elements, <xmp>, <textarea>, <title>, <plaintext>, <nobr>, <image>, ruby, ...),
+// but the table elements, for which see fasttree_table.go.
 func kindOf(a atom.Atom) fastKind {
 	switch a {
+	case atom.Table:
+		return kindTable
+	case atom.Caption, atom.Colgroup, atom.Col, atom.Thead, atom.Tbody, atom.Tfoot, atom.Tr, atom.Td, atom.Th:
+		return kindTablePart
 	case atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Center, atom.Details, atom.Dialog,
 		atom.Dir, atom.Div, atom.Dl, atom.Fieldset, atom.Figcaption, atom.Figure, atom.Footer, atom.Header,
 		atom.Hgroup, atom.Main, atom.Menu, atom.Nav, atom.Ol, atom.P, atom.Search, atom.Section,

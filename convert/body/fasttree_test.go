@@ -3,6 +3,7 @@ package body
 import (
 	"feed2md/convert/body/bodytest"
 	"feed2md/convert/feed"
+	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/feed/feedtest"
 	"fmt"
 	"reflect"
@@ -115,7 +116,79 @@ var fastTreeCases = []struct {
 	{"<b><b><b><b>x</b></b></b></b>y", true},
 	{"a</p>b", false},
 	{"</div>x", false},
-	{"<table><tr><td>x</td></tr></table>", false},
+	{"<table><tr><td>x</td></tr></table>", true},
+	{"<table>\n <tr>\n  <td>a</td>\n  <th>b</th>\n </tr>\n <tr><td>c</td></tr>\n</table>\n", true},
+	{"<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>b</td></tr></tbody><tfoot><tr><td>f</td></tr></tfoot></table>", true},
+	{"<table>\n<thead>\n<tr>\n<th>h</th>\n</tr>\n</thead>\n<tbody>\n<tr><td>b</td></tr>\n</tbody>\n</table>", true},
+	{"<table><caption>A <b>cap</b><p>p</p></caption><colgroup><col><col span=2/></colgroup><tr><td>x</td></tr></table>", true},
+	{"<table><colgroup>\n <col>\n <col></col>\n</colgroup>\n<tbody></tbody></table>", true},
+	{"<table><colgroup><col><img></colgroup></table>", false},
+	{"<table><colgroup><col></img></colgroup></table>", false},
+	{"<table><colgroup>x<col></colgroup></table>", false},
+	{"<table><col><tr><td>x</td></tr></table>", false},
+	{"<table> \t\r\n\f&#32;&#13; <tr> &nbsp; <td>x</td></tr></table>", false},
+	{"<table> \t\r\n\f&#32;&#13; <tr> \n<td>x</td> \r\n</tr> </table> ", true},
+	{"<table><tbody> <tr> <td> a </td> </tr> </tbody> </table>", true},
+	{"<table><tr><td><table><tr><td>in</td></tr></table></td></tr></table>", true},
+	{"<table><tr><td>a<table>\n<tr><th>in</th></tr>\n</table>b</td></tr></table>", true},
+	{"<table><caption><table><tr><td>x</td></tr></table></caption></table>", true},
+	{"<table><tr><td><ul><li>a<li>b</ul></td></tr></table>", false},
+	{"<ul><li><table><tr><td><ul><li>a</li><li>b</li></ul></td></tr></table></li></ul>", true},
+	{"<ul><li><table><tr><td><li>a</li></td></tr></table></li></ul>", true},
+	{"<table><tr><td><p>a</p><h2>h</h2><p><a href=x>l</a> <img src=y alt=z></p></td><td><pre>\nc</pre></td></tr></table>", true},
+	{"<table><tr><td><p>a</td></tr></table>", false},
+	{"<table><tr><td><h1>a</td></tr></table>", false},
+	{"<table><tr><td>a</tr></table>", false},
+	{"<table><tr><td>a</td></table>", false},
+	{"<table><tr><td>a</td><td>b</tr></table>", false},
+	{"<table><tr><td>a<td>b</td></tr></table>", false},
+	{"<table><tr><td>a</td></tr><tr><td>b</td></tr>", false},
+	{"<table><thead><tr><td>a</td></tr></thead></table>", true},
+	{"<table><thead><tr><td>a</td></tr></table>", true},
+	{"<table><thead><tr><td>a</td></tr><tbody><tr><td>b</td></tr></tbody></table>", false},
+	{"<table><tr><td>a</td></tr><thead><tr><td>b</td></tr></thead></table>", false},
+	{"<table><tr><td>a</td></tr></tbody></table>", true},
+	{"<table><tbody><td>a</td></tbody></table>", false},
+	{"<table><td>a</td></table>", false},
+	{"<table><tr>x<td>a</td></tr></table>", false},
+	{"<table>x<tr><td>a</td></tr></table>", false},
+	{"<table><tr><td>a</td></tr>x</table>", false},
+	{"<table><tr><td>a</td></tr></table>x", true},
+	{"<table><tr><td>a</td></tr><div>x</div></table>", false},
+	{"<table><tr><td>a</td><p>x</p></tr></table>", false},
+	{"<table><tr><td>a</td></tr></p></table>", false},
+	{"<table><tr><td>a</td></tr></img></table>", false},
+	{"<table><tr><td>a</img></td></tr></table>", true},
+	{"<p>a<table><tr><td>x</td></tr></table>", false},
+	{"<p>a</p><table><tr><td>x</td></tr></table><p>b</p>", true},
+	{"<b>a<table><tr><td>x<b>y</b></td></tr></table>z</b>", true},
+	{"<a href=1>a<table><tr><td>x</td></tr></table></a>", true},
+	{"<a href=1><table><tr><td><a href=2>x</a></td></tr></table></a>", false},
+	{"<table><!--a--><tr><!--b--><td><!--c-->x</td><!--d--></tr><!--e--></table><!--f-->", true},
+	{"<table><colgroup><!--a--></colgroup><caption><!--b--></caption></table>", true},
+	{"<table id=t class='c d' border=1><caption class=c>x</caption><colgroup span=2><col width=1></colgroup><thead class=h><tr class=r><th scope=col>a</th></tr></thead><tbody data-x=1><tr><td colspan=2 rowspan=\"1\" align=left>b</td></tr></tbody><tfoot id=f><tr><td>c</td></tr></tfoot></table>", true},
+	{"<TABLE BORDER=1><TR><TD>x</TD></TR></TABLE>", true},
+	{"<table/><tr/><td/>x</td></tr></table>", true},
+	{"<table><tr><td>x</td></tr>", false},
+	{"<table><tr><td>x", false},
+	{"<table><form><tr><td>x</td></tr></form></table>", false},
+	{"<table><tr><td><input></td></tr></table>", false},
+	{"<table><template><tr></tr></template></table>", false},
+	{"<table><script>x</script><tr><td>x</td></tr></table>", false},
+	{"<table><tr><td><script>x</script><style>y</style></td></tr></table>", true},
+	{"<table><style>x</style></table>", false},
+	{"<table><table></table></table>", false},
+	{"<table><tr><table></table></tr></table>", false},
+	{"<table><caption>a<caption>b</caption></table>", false},
+	{"<table><tr><td>a</td></tr><caption>c</caption></table>", false},
+	{"<table><tbody></tbody><caption>c</caption></table>", true},
+	{"<td>x</td>", false},
+	{"<tr><td>x</td></tr>", false},
+	{"<caption>x</caption>", false},
+	{"<div><th>x</th></div>", false},
+	{"</table>x", false},
+	{"<div></table></div>", false},
+	{"<table><tr><td>a</td></tr></table></td>", false},
 	{"<!DOCTYPE html><p>x</p>", false},
 	{"<html><body>x</body></html>", false},
 	{"<script>x</script>", false},
@@ -164,15 +237,18 @@ func TestFastTreeMatchesParse(t *testing.T) {
 	for _, set := range []struct {
 		name   string
 		bodies func(testing.TB) []string
-	}{{"testdata", bodytest.TestdataBodies}, {"corpus", bodytest.CorpusBodies}} {
+	}{{"testdata", bodytest.TestdataBodies}, {"corpus", bodytest.CorpusBodies}, {"real", corpustest.RealBodies}} {
 		bodies := set.bodies(t)
-		fast := 0
+		fast, fastBytes, size := 0, 0, 0
 		for _, s := range bodies {
+			size += len(s)
 			if checkFastTree(t, s) {
 				fast++
+				fastBytes += len(s)
 			}
 		}
-		t.Logf("%s: fastTree took %d of %d bodies (%.1f%%)", set.name, fast, len(bodies), 100*float64(fast)/float64(max(len(bodies), 1)))
+		t.Logf("%s: fastTree took %d of %d bodies (%.1f%%), %d of %d bytes (%.1f%%)", set.name, fast, len(bodies),
+			100*float64(fast)/float64(max(len(bodies), 1)), fastBytes, size, 100*float64(fastBytes)/float64(max(size, 1)))
 	}
 }
 
@@ -234,6 +310,40 @@ func BenchmarkParseBody(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				for _, it := range f.Items {
 					if _, err := p.parse(it.Content); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkParseReal compares html.Parse and parseHTML on the real blog
+// posts of ../shared/corpus (corpustest.RealBodies).
+func BenchmarkParseReal(b *testing.B) {
+	bodies := corpustest.RealBodies(b)
+	size := 0
+	for _, s := range bodies {
+		size += len(s)
+	}
+	var slab nodeSlab
+	for _, p := range []struct {
+		name  string
+		parse func(string) (*html.Node, error)
+	}{
+		{"html.Parse", func(s string) (*html.Node, error) { return html.Parse(strings.NewReader(s)) }},
+		{"parseHTML", func(s string) (*html.Node, error) {
+			doc, err := parseHTML(s, &slab)
+			slab.release() // as Markdown does once done with the tree
+			return doc, err
+		}},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(size))
+			for b.Loop() {
+				for _, s := range bodies {
+					if _, err := p.parse(s); err != nil {
 						b.Fatal(err)
 					}
 				}
