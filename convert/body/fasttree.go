@@ -94,15 +94,16 @@ const fastMaxDepth = 256
 // open; a start tag that html.Parse would make close an open <p> (the
 // "close a p" rows of the spec, and <hr>) other than the current element,
 // a heading that is the current element, an <li> (<dd>, <dt>) that would
-// close an open one, an <a> in an <a>; an element more than fastMaxDepth
-// deep.
+// close an open one with a formatting element above it, an <a> in an
+// <a>; an element more than fastMaxDepth deep.
 //
 // What html.Parse does besides appending, fastTree does the same way: the
 // implied html, head and body elements; white space before the first
 // element dropped and comments before it put on the document; the first
 // newline of a <pre> or <listing> dropped; attributes of formatting
 // elements sorted (addFormattingElement); the <p> that is the current
-// element closed by a start tag that closes one; the <tbody> implied by a
+// element closed by a start tag that closes one, and an open <li> (<dd>,
+// <dt>) by a new one; the <tbody> implied by a
 // <tr> in a <table>, and closed by its </table>; adjacent text joined; CR
 // and CRLF made LF; character references decoded (html.UnescapeString is
 // the tokenizer's rule for text). Open elements at the end are left open,
@@ -255,7 +256,19 @@ func (b *treeBuilder) accepts(a atom.Atom, k fastKind) bool {
 		}
 		return (b.p == 0 || b.pOnTop()) && (cur < 0 || !headingKind(b.stack[cur].DataAtom))
 	case kindItem:
-		return (b.p == 0 || b.pOnTop()) && !b.closesItem(a)
+		// The open item it closes goes first, with what is above it;
+		// then an open <p> that is the current element.
+		cut := b.itemCut(a)
+		if cut < 0 {
+			return false
+		}
+		p := b.p
+		for _, n := range b.stack[cut:] {
+			if n.DataAtom == atom.P {
+				p--
+			}
+		}
+		return p == 0 || p == 1 && b.stack[cut-1].DataAtom == atom.P
 	case kindA:
 		return b.a == 0
 	case kindButton:
@@ -277,6 +290,11 @@ func (b *treeBuilder) pOnTop() bool {
 // attributes.
 func (b *treeBuilder) startTag(a atom.Atom, k fastKind, attr []html.Attribute) {
 	b.startBody()
+	if k == kindItem {
+		for cut := b.itemCut(a); len(b.stack) > cut; {
+			b.pop()
+		}
+	}
 	if (k == kindBlock || k == kindHr || k == kindHeading || k == kindItem) && b.pOnTop() {
 		b.pop()
 	}
@@ -324,21 +342,30 @@ func (b *treeBuilder) pop() {
 	b.stack = b.stack[:len(b.stack)-1]
 }
 
-// closesItem reports whether html.Parse would close an open <li> (for an
-// <li>) or <dd> or <dt> (for those) before adding a new one: it looks
-// down the open elements past <address>, <div>, <p> and elements that
-// are not special, and stops at other special ones.
-func (b *treeBuilder) closesItem(a atom.Atom) bool {
+// itemCut returns the length an <li> start tag (for a == atom.Li), or a
+// <dd> or <dt> one, cuts the open elements to, as html.Parse's loop does:
+// down from the current element, past <address>, <div>, <p> and elements
+// that are not special, to an open <li> (<dd> or <dt>), which is closed
+// with everything above it; it stops at other special elements, closing
+// nothing (len(b.stack)). It is -1 where a formatting element would be
+// closed: html.Parse would open it again after, which fastTree leaves to
+// it.
+func (b *treeBuilder) itemCut(a atom.Atom) int {
 	for i := len(b.stack) - 1; i >= 0; i-- {
 		switch n := b.stack[i].DataAtom; {
 		case a == atom.Li && n == atom.Li, a != atom.Li && (n == atom.Dd || n == atom.Dt):
-			return true
+			for _, above := range b.stack[i+1:] {
+				if k := kindOf(above.DataAtom); k == kindA || k == kindFormatting {
+					return -1
+				}
+			}
+			return i
 		case n == atom.Address || n == atom.Div || n == atom.P:
 		case specialElement(n):
-			return false
+			return len(b.stack)
 		}
 	}
-	return false
+	return len(b.stack)
 }
 
 // endTag closes the current element, or reports false if the end tag
@@ -360,9 +387,41 @@ func (b *treeBuilder) endTag(a atom.Atom) bool {
 	if a == atom.Table && sectionKind(b.top().DataAtom) {
 		b.stack = b.stack[:len(b.stack)-1] // as inTableBodyIM does
 	}
+	if closesImplied(a) {
+		// Open <li>, <dd>, <dt> and <p> elements above it close first
+		// (html.Parse's generateImpliedEndTags; </li>, </dd> and </dt>
+		// leave those of their own name).
+		i := len(b.stack) - 1
+		for i > 2 && b.stack[i].DataAtom != a && impliedEnd(b.stack[i].DataAtom) {
+			i--
+		}
+		if b.stack[i].DataAtom != a {
+			return false
+		}
+		for len(b.stack)-1 > i {
+			b.pop()
+		}
+	}
 	if b.top().DataAtom != a {
 		return false
 	}
 	b.pop()
 	return true
+}
+
+// closesImplied reports whether html.Parse closes the open <li>, <dd>,
+// <dt> and <p> elements above the element an end tag of a closes: those
+// of the block elements fastTree takes, and of items.
+func closesImplied(a atom.Atom) bool {
+	switch a {
+	case atom.Li, atom.Dd, atom.Dt, atom.Button:
+		return true
+	}
+	return kindOf(a) == kindBlock && a != atom.P
+}
+
+// impliedEnd reports whether a is one of the elements html.Parse closes
+// implicitly that fastTree takes.
+func impliedEnd(a atom.Atom) bool {
+	return a == atom.Li || a == atom.Dd || a == atom.Dt || a == atom.P
 }
