@@ -25,9 +25,11 @@ import (
 // same kind become one.
 //
 // Our plugins are registered first: the library keeps its renderers of
-// one priority in the order they came, and tries them all for every
-// element; ours, early, then come first and are tried once (a fifth of
-// the converter's time when they came last).
+// one priority in the order they came, and tries them in turn for every
+// element it renders; ours, early, come first (a fifth of the converter's
+// time when they came last). hugoPlugin's renderer is not registered at
+// all (viaText) but called by textPlugin's renderCtx itself (first): the
+// two fields go together.
 func newMarkdownConverter() *converter.Converter {
 	hugo := hugoPlugin{commonmark: true, viaText: true}
 	return converter.NewConverter(converter.WithPlugins(append([]converter.Plugin{textPlugin{hugo: true, first: hugo.render}, hugo}, libraryPlugins(basePlugin{})...)...))
@@ -202,8 +204,9 @@ var escapedChars = func() (t [256]bool) {
 
 // writeText writes the text node n as base's and commonmark's
 // text transforms would: < and > as entities; each character in
-// escapedChars preceded by the escaping marker, which the library's
-// unescape step later keeps as a backslash or drops; NUL as U+FFFD;
+// escapedChars preceded by the escaping marker (where it could matter:
+// marked), which the library's unescape step later keeps as a backslash
+// or drops; NUL as U+FFFD;
 // inside a link, a marked ] as \]. With p.hugo, the characters
 // hugoEscape names, and a < or > in a URL (urlScan), get a backslash that
 // stays.
@@ -242,41 +245,51 @@ func (p textPlugin) writeText(ctx converter.Context, w converter.Writer, n *html
 }
 
 // marked reports whether text[i], one of escapedChars, gets the escaping
-// marker: whether one of the unescapers of the plugins in use (the
-// commonmark plugin's and strikethrough's) could keep it as a backslash,
-// wherever the text node ends up. Every marker costs the library's
-// unescape step a copy and a sort of its eleven unescapers, and a
-// sentence holds several: one whose fate is known is better not written.
-// Unescapers skip markers as they look around, so a marker left out
-// changes no other marker's fate. Left out are:
-//   - $ ( ] " ': no unescaper looks at them (the table plugin looks at a
-//     marked | and commonmark's link text at a marked ], which writeText
-//     writes \] itself);
-//   - ! but at the end of the text node: it is kept before a [ only, and
-//     a [ of the same text node comes marked;
+// marker: whether the Markdown could differ without it, wherever the text
+// node ends up. A marker's fate is decided by the unescapers of the
+// plugins in use (commonmark's eleven and strikethrough's), which keep it
+// as a backslash or drop it, and each marker costs that step a copy and
+// a sort of all twelve; a sentence holds several. Left out are those
+// whose fate the text node decides:
+//   - $ ( ] " ': no unescaper looks at them, nor anything else (the table
+//     plugin looks at a marked |, and commonmark's link text at a marked
+//     ], which writeText writes \] itself);
+//   - ! but at the end of the text node: it is kept before a [ only,
+//     which must follow it at once, and a [ of the same text node comes
+//     marked;
 //   - . and ) after an ASCII character of the text node other than a
 //     digit or white space: they are kept after a digit only (an ordered
 //     list's number);
-//   - - + # = after a character of the text node other than white space:
-//     they are kept only where nothing but white space comes before them
-//     on their line (a list, a heading, a thematic break).
+//   - - + = after an ASCII character of the text node other than white
+//     space: they are kept only where nothing but white space comes
+//     before them on their line (a list, a setext heading, a thematic
+//     break). A character of several bytes may be white space
+//     (no-break space) that the library trims from the start of a line,
+//     a list item, a table cell: they are marked after one.
 //
-// A marker byte in the text itself (\a) is treated as one, as the library
-// does. TestTextPluginMatchesLibrary compares with the library.
+// A # is always marked: commonmark's heading renderer takes the byte
+// before a # that ends a heading for its marker and overwrites it
+// (escapePoundSignAtEnd). The unescapers look past markers when they look
+// around (but IsImageOrLink, which wants the [ right after a !), so a
+// marker left out changes no other marker's fate. A marker byte in the
+// text itself (\a) counts as one, as it does for the library.
+// TestMarkedMatchesLibrary tries every escaped character after every kind
+// of character in every context the library treats apart.
 func marked(text string, i int) bool {
 	var prev byte = ' ' // white space, or the start of the text node
 	if i > 0 {
 		prev = text[i-1]
 	}
-	spaceBefore := prev == ' ' || prev == '\n' || prev == '\t' || prev == '\r' || prev == '\f' || prev == marker.BytesMarkerEscaping[0]
+	spaceBefore := prev == ' ' || prev == '\n' || prev == '\t' || prev == '\r' || prev == '\f' || prev == '\v' ||
+		prev == marker.BytesMarkerEscaping[0] || prev >= 0x80
 	switch text[i] {
 	case '$', '(', ']', '"', '\'':
 		return false
 	case '!':
 		return i == len(text)-1
 	case '.', ')':
-		return spaceBefore || prev >= '0' && prev <= '9' || prev >= 0x80
-	case '-', '+', '#', '=':
+		return spaceBefore || prev >= '0' && prev <= '9'
+	case '-', '+', '=':
 		return spaceBefore
 	}
 	return true

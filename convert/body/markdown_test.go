@@ -1,9 +1,11 @@
 package body
 
 import (
+	"errors"
 	"feed2md/convert/body/bodytest"
 	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/feed/feedtest"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -216,4 +218,69 @@ func TestTextPluginFirst(t *testing.T) {
 	t.Parallel() // see TestMain
 	registered := converter.NewConverter(converter.WithPlugins(append([]converter.Plugin{textPlugin{hugo: true}, hugoPlugin{commonmark: true}}, libraryPlugins(basePlugin{})...)...))
 	compareBodies(t, [][2]*converter.Converter{{newMarkdownConverter(), registered}}, stockBodies(t), 150)
+}
+
+// TestMarkedMatchesLibrary tries every character textPlugin may mark,
+// after every kind of character that may come before it in its text node
+// (none, a letter, an ASCII and an Arabic-Indic digit, ASCII, no-break and
+// em spaces, a vertical tab, a non-ASCII letter, itself) and before what
+// may follow, in every context the library treats apart (a paragraph, a
+// line after <br>, a heading, list items, table cells, link text, a quote,
+// emphasis, strikethrough): textPlugin's Markdown must be the library's,
+// and the command's converter must not fail on it.
+func TestMarkedMatchesLibrary(t *testing.T) {
+	t.Parallel() // see TestMain
+	ours := converter.NewConverter(converter.WithPlugins(append(libraryPlugins(base.NewBasePlugin()), textPlugin{})...))
+	stock := stockConverter()
+	cmd := newMarkdownConverter()
+	convert := func(conv *converter.Converter, body string) (md string, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("panic: %v", p)
+			}
+		}()
+		doc, err := html.Parse(strings.NewReader(body))
+		if err != nil {
+			return "", err
+		}
+		sanitizeTree(doc, bodytest.Base, true)
+		out, err := conv.ConvertNode(doc)
+		return string(out), err
+	}
+	contexts := []string{"<p>%s</p>", "<p>a<br>%s</p>", "<h2>%s</h2>", "<ul><li>%s</li></ul>", "<ol><li>%s</li></ol>",
+		"<table><tr><th>%s</th></tr><tr><td>%s</td></tr></table>", `<p><a href="/x">%s</a></p>`,
+		"<blockquote><p>%s</p></blockquote>", "<p><strong>%s</strong></p>", "<p><del>%s</del></p>"}
+	befores := []string{"", "a", "1", "\u0663", " ", "&nbsp;", "\u2003", "\v", "é", "x "}
+	afters := []string{"", " x", "x", "[y]", "%c%c"}
+	differ, n := 0, 0
+	for _, c := range "\\*_-+.|$#=[]()!~`\"'" {
+		for _, ctx := range contexts {
+			for _, before := range befores {
+				for _, after := range afters {
+					if after == "%c%c" {
+						after = fmt.Sprintf(after, c, c)
+					}
+					text := before + html.EscapeString(string(c)) + after
+					body := strings.ReplaceAll(ctx, "%s", text)
+					n++
+					got, err1 := convert(ours, body)
+					want, err2 := convert(stock, body)
+					_, err3 := convert(cmd, body)
+					if err := errors.Join(err1, err2, err3); err != nil {
+						t.Errorf("%q: %v", body, err)
+						continue
+					}
+					if got != want {
+						differ++
+						if differ <= 10 {
+							t.Errorf("%q:\n got %q\nwant %q", body, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d of %d conversions differ", differ, n)
+	}
 }
