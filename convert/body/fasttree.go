@@ -30,7 +30,7 @@ type nodeSlab struct {
 	used  int
 }
 
-// maxKeptNodes is the largest slab kept for the next body (about 6 MB):
+// maxKeptNodes is the largest slab kept for the next body (6.8 MB):
 // a huge body's is left to the collector rather than held.
 const maxKeptNodes = 1 << 16
 
@@ -90,8 +90,9 @@ const fastMaxDepth = 256
 // next "</" (for <script>, one without "<!--"); an end tag that does not
 // name the current element, but for those of void elements other than
 // <br>, which html.Parse ignores as fastTree does (but in table context),
-// </col> in a <colgroup>, ignored too, and </table> after a section left
-// open; a start tag that html.Parse would make close an open <p> (the
+// </col> in a <colgroup>, ignored too, </table> after a section left
+// open, and the end tag of a block element, <button> or an item with
+// <li>, <dd>, <dt> or <p> elements open above its element; a start tag that html.Parse would make close an open <p> (the
 // "close a p" rows of the spec, and <hr>) other than the current element,
 // a heading that is the current element, an <li> (<dd>, <dt>) that would
 // close an open one with a formatting element above it, an <a> in an
@@ -102,8 +103,9 @@ const fastMaxDepth = 256
 // element dropped and comments before it put on the document; the first
 // newline of a <pre> or <listing> dropped; attributes of formatting
 // elements sorted (addFormattingElement); the <p> that is the current
-// element closed by a start tag that closes one, and an open <li> (<dd>,
-// <dt>) by a new one; the <tbody> implied by a
+// element closed by a start tag that closes one, an open <li> (<dd>,
+// <dt>) by a new one, and the <li>, <dd>, <dt> and <p> elements open in
+// a block element or an item by its end tag (generateImpliedEndTags); the <tbody> implied by a
 // <tr> in a <table>, and closed by its </table>; adjacent text joined; CR
 // and CRLF made LF; character references decoded (html.UnescapeString is
 // the tokenizer's rule for text). Open elements at the end are left open,
@@ -385,7 +387,7 @@ func (b *treeBuilder) endTag(a atom.Atom) bool {
 		return true // ignored by inColumnGroupIM
 	}
 	if a == atom.Table && sectionKind(b.top().DataAtom) {
-		b.stack = b.stack[:len(b.stack)-1] // as inTableBodyIM does
+		b.pop() // as inTableBodyIM does
 	}
 	if closesImplied(a) {
 		// Open <li>, <dd>, <dt> and <p> elements above it close first
@@ -411,7 +413,8 @@ func (b *treeBuilder) endTag(a atom.Atom) bool {
 
 // closesImplied reports whether html.Parse closes the open <li>, <dd>,
 // <dt> and <p> elements above the element an end tag of a closes: those
-// of the block elements fastTree takes, and of items.
+// of the block elements fastTree takes (but <p>), of <button>, and of
+// items.
 func closesImplied(a atom.Atom) bool {
 	switch a {
 	case atom.Li, atom.Dd, atom.Dt, atom.Button:

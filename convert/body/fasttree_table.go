@@ -27,8 +27,9 @@ import (
 //     gives up;
 //   - in a cell or caption html.Parse reads as in body, the scope checks
 //     stopping at it (it is a scope boundary, and a marker on the active
-//     formatting elements), which is why fastTree's counts of open <p>
-//     and <a>, which it requires to be zero for a <table>, still hold;
+//     formatting elements), which is why fastTree's count of open <p>,
+//     which it requires to be zero for a <table>, still holds (an <a>
+//     in a cell requires none open, as anywhere);
 //   - an end tag closes the current element, as the popUntil of its mode
 //     does when that is the current element; </table> also closes a
 //     section left open (the implied <tbody>), as inTableBodyIM does

@@ -387,9 +387,10 @@ func TestFastTreeDepth(t *testing.T) {
 	}
 }
 
-// TestNodeSlabReuse: a released slab comes back zeroed, and the trees
-// built from it after, smaller and larger, and after a body fastTree
-// gave up on, are still html.Parse's.
+// TestNodeSlabReuse: a released slab comes back zeroed, is used again
+// rather than made again once it is large enough, and the trees built
+// from it after, smaller and larger, and after a body fastTree gave up
+// on, are still html.Parse's.
 func TestNodeSlabReuse(t *testing.T) {
 	bodies := []string{
 		`<p>one <a href="/x">two</a></p><ul><li>three<li>four</ul>`,
@@ -399,9 +400,16 @@ func TestNodeSlabReuse(t *testing.T) {
 		`<blockquote><p>after the larger one</p></blockquote>`,
 	}
 	var slab nodeSlab
+	var first *html.Node // the slab's first node once the largest body was seen
 	for round := 0; round < 3; round++ {
+		if round == 1 {
+			first = &slab.nodes[0]
+		}
 		for _, s := range bodies {
 			doc, err := parseHTML(s, &slab)
+			if first != nil && &slab.nodes[0] != first {
+				t.Fatalf("round %d, body %.60q: the slab was made again, not reused", round, s)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
