@@ -105,8 +105,8 @@ var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // run, with most of its allocations), for the nodes that need none:
 //   - a text node outside pre and code is written by writeText, where the
 //     library would run the text transformers;
-//   - an element no renderer takes (p, li, div, span, …: not in
-//     rendererTags) is rendered as the library's fallback renders it,
+//   - an element no renderer takes (p, li, div, span, …: not
+//     rendererTag) is rendered as the library's fallback renders it,
 //     with a blank line before and after a block element;
 //   - any other node goes to the library, whose renderers get the
 //     renderCtx to render what is below it.
@@ -121,17 +121,18 @@ type renderCtx struct {
 	one *[1]*html.Node
 }
 
-// rendererTags are the elements that some renderer in use takes (or may
-// take): the commonmark, table and strikethrough plugins' and
+// rendererTag reports whether some renderer in use takes (or may take)
+// the element: the commonmark, table and strikethrough plugins' and
 // hugoPlugin's. On upgrading the library, compare with its renderers'
 // handleRender; TestRendererTags asks the library about each tag the
 // sanitizer knows.
-var rendererTags = map[string]bool{
-	"strong": true, "b": true, "em": true, "i": true, "hr": true, "br": true,
-	"ul": true, "ol": true, "pre": true, "code": true, "var": true, "samp": true,
-	"kbd": true, "tt": true, "blockquote": true, "h1": true, "h2": true, "h3": true,
-	"h4": true, "h5": true, "h6": true, "img": true, "a": true, "table": true,
-	"tr": true, "del": true, "s": true, "strike": true,
+func rendererTag(name string) bool {
+	switch name {
+	case "strong", "b", "em", "i", "hr", "br", "ul", "ol", "pre", "code", "var", "samp", "kbd", "tt",
+		"blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "img", "a", "table", "tr", "del", "s", "strike":
+		return true
+	}
+	return false
 }
 
 // WithValue keeps the renderCtx around the library's context with the value.
@@ -160,7 +161,7 @@ func (c *renderCtx) renderNode(ctx converter.Context, w converter.Writer, n *htm
 	switch {
 	case n.Type == html.TextNode && !inCode(n):
 		c.text.writeText(ctx, w, n)
-	case n.Type == html.DocumentNode || n.Type == html.ElementNode && !rendererTags[n.Data]:
+	case n.Type == html.DocumentNode || n.Type == html.ElementNode && !rendererTag(n.Data):
 		block := false
 		if n.Type == html.ElementNode {
 			t, _ := ctx.GetTagType(n.Data)

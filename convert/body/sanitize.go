@@ -288,10 +288,11 @@ func sanitizeTree(doc *html.Node, base string, sanitize bool) (firstImg string) 
 				}
 			case html.ElementNode:
 				tag := n.Data
+				allowed := allowedAttrs[tag]
 				switch {
 				case sanitize && (n.Namespace != "" || dropWithContent[tag]):
 					parent.RemoveChild(n)
-				case sanitize && allowedAttrs[tag] == nil:
+				case sanitize && allowed == nil:
 					// Unwrapped: its children take its place and are
 					// walked next, at this level.
 					if n.FirstChild != nil {
@@ -301,7 +302,7 @@ func sanitizeTree(doc *html.Node, base string, sanitize bool) (firstImg string) 
 				default:
 					kept := n.Attr[:0]
 					for _, a := range n.Attr {
-						if sanitize && (a.Namespace != "" || !globalAttrs[a.Key] && !allowedAttrs[tag][a.Key]) {
+						if sanitize && (a.Namespace != "" || !globalAttrs[a.Key] && !allowed[a.Key]) {
 							continue
 						}
 						v, ok := keepAttr(tag, a.Key, a.Val, base, sanitize)
