@@ -111,6 +111,41 @@ func TestTextPluginMatchesLibrary(t *testing.T) {
 	}
 }
 
+// FuzzTextPluginMatchesLibrary: for any body, textPlugin (its renderCtx
+// and the markers it leaves out included) writes the library's Markdown,
+// sanitized and raw, and the command's converter does not fail.
+func FuzzTextPluginMatchesLibrary(f *testing.F) {
+	for _, c := range textCases {
+		f.Add(c)
+	}
+	for _, c := range []string{"<h2>Learning C#</h2>", "<p>&nbsp;- item</p>", "<ul><li>\u2003# x</li></ul>", "<p>1. a (b) $c \"d\" 'e' f! [g]</p>"} {
+		f.Add(c)
+	}
+	ours := converter.NewConverter(converter.WithPlugins(append(libraryPlugins(base.NewBasePlugin()), textPlugin{})...))
+	stock := stockConverter()
+	cmd := newMarkdownConverter()
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, sanitize := range []bool{true, false} {
+			var md [3]string
+			for i, conv := range []*converter.Converter{ours, stock, cmd} {
+				doc, err := html.Parse(strings.NewReader(body))
+				if err != nil {
+					return
+				}
+				sanitizeTree(doc, bodytest.Base, sanitize)
+				out, err := conv.ConvertNode(doc)
+				if err != nil {
+					t.Fatalf("body %q: %v", body, err)
+				}
+				md[i] = string(out)
+			}
+			if md[0] != md[1] {
+				t.Errorf("body %q (sanitize %t):\n got %q\nwant %q", body, sanitize, md[0], md[1])
+			}
+		}
+	})
+}
+
 // TestTextPluginNUL: the HTML parser drops NUL from text, so a tree built
 // by hand carries one to both converters.
 func TestTextPluginNUL(t *testing.T) {
