@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"feed2md/convert/feed/corpustest"
-	"feed2md/convert/fetch"
 	"feed2md/convert/frontmatter"
 	"feed2md/convert/frontmatter/frontmattertest"
 	"flag"
@@ -79,17 +78,10 @@ func TestGolden(t *testing.T) {
 	for _, gc := range goldenCases {
 		t.Run(gc.golden, func(t *testing.T) {
 			out := t.TempDir()
-			c := newTestConverter(t, out, gc.edit)
-			src, err := fetch.ParseSource(filepath.Join("..", "testdata", gc.feed))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res := c.Convert(context.Background(), src)
+			feed := filepath.Join("..", "testdata", gc.feed)
+			res := convertSource(t, context.Background(), out, feed, gc.edit)
 			if res.Failed() {
 				t.Fatalf("convert failed: %v %v", res.Err, res.Errors)
-			}
-			if err := c.Close(); err != nil {
-				t.Fatal(err)
 			}
 			got := readDir(t, out)
 			dir := filepath.Join("..", "testdata", "golden", gc.golden)
@@ -131,8 +123,7 @@ func TestGolden(t *testing.T) {
 				}
 			}
 			// A re-run finds every file unchanged.
-			c2 := newTestConverter(t, out, gc.edit)
-			res2 := c2.Convert(context.Background(), src)
+			res2 := convertSource(t, context.Background(), out, feed, gc.edit)
 			if res2.New != 0 || res2.Updated != 0 || res2.Unchanged != len(want) {
 				t.Errorf("re-run: %d new, %d updated, %d unchanged; want 0, 0, %d", res2.New, res2.Updated, res2.Unchanged, len(want))
 			}

@@ -39,17 +39,25 @@ func newTestConverter(t testing.TB, dir string, edit func(*Options)) *Converter 
 // dir and returns the result.
 func convertBytes(t testing.TB, dir string, feed string, edit func(*Options)) *Result {
 	t.Helper()
-	c := newTestConverter(t, dir, func(o *Options) {
+	return convertSource(t, context.Background(), dir, "-", func(o *Options) {
 		o.Stdin = strings.NewReader(feed)
 		if edit != nil {
 			edit(o)
 		}
 	})
-	src, err := fetch.ParseSource("-")
+}
+
+// convertSource converts one feed argument (a path, a URL, "-") into dir
+// with a test converter (newTestConverter), closes the converter, and
+// returns the result.
+func convertSource(t testing.TB, ctx context.Context, dir, arg string, edit func(*Options)) *Result {
+	t.Helper()
+	c := newTestConverter(t, dir, edit)
+	src, err := fetch.ParseSource(arg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := c.Convert(context.Background(), src)
+	res := c.Convert(ctx, src)
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -71,20 +71,12 @@ func TestMemoryCountsEachFeed(t *testing.T) {
 			var log memoryLog
 			out := t.TempDir()
 			run := func() *Result {
-				conv := newTestConverter(t, out, func(o *Options) {
+				res := convertSource(t, context.Background(), out, c.path, func(o *Options) {
 					o.Memory, o.CacheDir = log.add, filepath.Join(out, ".cache")
 					o.Stdin = bytes.NewReader(c.stdin)
 				})
-				src, err := fetch.ParseSource(c.path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				res := conv.Convert(context.Background(), src)
 				if res.Failed() {
 					t.Fatalf("%v %v", res.Err, res.Errors)
-				}
-				if err := conv.Close(); err != nil {
-					t.Fatal(err)
 				}
 				return res
 			}

@@ -92,18 +92,13 @@ func floorRun(b *testing.B, path, out string) int {
 // realRun converts the file into out with the given body mode, with the
 // state file on, as the command runs by default.
 func realRun(b *testing.B, path, out, body string) *Result {
-	c := newTestConverter(b, out, func(o *Options) {
+	res := convertSource(b, context.Background(), out, path, func(o *Options) {
 		o.Body = body
 		o.CacheDir = filepath.Join(out, ".cache")
 		o.Memory = (&MemoryBudget{Set: debug.SetMemoryLimit}).Add // as the command
 	})
-	src, _ := fetch.ParseSource(path)
-	res := c.Convert(context.Background(), src)
 	if res.Failed() {
 		b.Fatalf("%v %v", res.Err, res.Errors)
-	}
-	if err := c.Close(); err != nil {
-		b.Fatal(err)
 	}
 	return res
 }

@@ -31,21 +31,6 @@ func withMemMax(t *testing.T, n int) {
 	t.Cleanup(func() { fetch.MemMax = old })
 }
 
-// convertSource converts one feed argument into dir.
-func convertSource(t *testing.T, ctx context.Context, dir, arg string, edit func(*Options)) *Result {
-	t.Helper()
-	c := newTestConverter(t, dir, edit)
-	src, err := fetch.ParseSource(arg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := c.Convert(ctx, src)
-	if err := c.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return res
-}
-
 // sameFiles fails unless dirs a and b hold the same Markdown files, byte
 // for byte.
 func sameFiles(t *testing.T, what string, a, b map[string][]byte) {
