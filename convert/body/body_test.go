@@ -2,9 +2,7 @@ package body
 
 import (
 	"feed2md/convert/body/bodytest"
-	"feed2md/convert/feed"
 	"feed2md/convert/feed/corpustest"
-	"feed2md/convert/feed/feedtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,18 +113,7 @@ func TestBodiesLF(t *testing.T) {
 // pass alone (Sanitize), over generated posts and, when ../shared is
 // there, real ones. It reports the ratio.
 func BenchmarkHTMLBlock(b *testing.B) {
-	d, err := feed.Decode(feedtest.Big(2000, 1), "", 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	feed, err := feed.ParseFeed(d)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var bodies []string
-	for _, it := range feed.Items {
-		bodies = append(bodies, it.Content)
-	}
+	bodies := bodytest.GeneratedBodies(b, 2000)
 	if _, err := os.Stat(filepath.Join("..", "..", "..", "shared")); err == nil {
 		bodies = append(bodies, corpustest.RealBodies(b)...)
 	} else {

@@ -15,7 +15,7 @@ import (
 // nodes of a tree fastTree builds come from slab, which the caller
 // releases once nothing refers to the tree any more.
 func parseHTML(s string, slab *nodeSlab) (*html.Node, error) {
-	if doc := buildTree(s, slab); doc != nil {
+	if doc := fastTree(s, slab); doc != nil {
 		return doc, nil
 	}
 	return html.Parse(strings.NewReader(s))
@@ -58,7 +58,8 @@ func (sl *nodeSlab) release() {
 // anything near it to html.Parse.
 const fastMaxDepth = 256
 
-// fastTree builds the tree html.Parse builds for s, or returns nil.
+// fastTree builds the tree html.Parse builds for s, its nodes taken from
+// slab, or returns nil, slab left released.
 //
 // It exists because html.Parse was about a quarter of the Markdown step:
 // its tokenizer reads byte by byte through a reader and allocates for
@@ -105,19 +106,13 @@ const fastMaxDepth = 256
 // elements sorted (addFormattingElement); the <p> that is the current
 // element closed by a start tag that closes one, an open <li> (<dd>,
 // <dt>) by a new one, and the <li>, <dd>, <dt> and <p> elements open in
-// a block element or an item by its end tag (generateImpliedEndTags); the <tbody> implied by a
-// <tr> in a <table>, and closed by its </table>; adjacent text joined; CR
-// and CRLF made LF; character references decoded (html.UnescapeString is
+// a block element or an item by its end tag (generateImpliedEndTags);
+// the <tbody> implied by a <tr> in a <table>, and closed by its
+// </table>; adjacent text joined; CR and CRLF made LF; character references decoded (html.UnescapeString is
 // the tokenizer's rule for text). Open elements at the end are left open,
 // as html.Parse leaves them. TestFastTreeMatchesParse (every corpus body)
 // and FuzzFastTree hold it to html.Parse's tree.
-func fastTree(s string) *html.Node {
-	return buildTree(s, new(nodeSlab))
-}
-
-// buildTree is fastTree, taking the nodes from slab: nil leaves slab
-// released.
-func buildTree(s string, slab *nodeSlab) *html.Node {
+func fastTree(s string, slab *nodeSlab) *html.Node {
 	if strings.IndexByte(s, 0) >= 0 {
 		return nil // html.Parse drops NUL in text; not worth copying
 	}

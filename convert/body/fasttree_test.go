@@ -2,9 +2,7 @@ package body
 
 import (
 	"feed2md/convert/body/bodytest"
-	"feed2md/convert/feed"
 	"feed2md/convert/feed/corpustest"
-	"feed2md/convert/feed/feedtest"
 	"fmt"
 	"reflect"
 	"strings"
@@ -51,7 +49,7 @@ func treeDiff(got, want *html.Node, path string) string {
 // it made is not html.Parse's.
 func checkFastTree(t testing.TB, s string) bool {
 	t.Helper()
-	got := fastTree(s)
+	got := fastTree(s, new(nodeSlab))
 	if got == nil {
 		return false
 	}
@@ -266,17 +264,9 @@ func TestFastTreeMatchesParse(t *testing.T) {
 // TestFastTreeTakesBigFeed: the generated feed of the benchmarks takes
 // the fast path, every body of it.
 func TestFastTreeTakesBigFeed(t *testing.T) {
-	d, err := feed.Decode(feedtest.Big(200, 1), "", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := feed.ParseFeed(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, it := range f.Items {
-		if !checkFastTree(t, it.Content) {
-			t.Fatalf("fastTree did not take %q", it.Content)
+	for _, body := range bodytest.GeneratedBodies(t, 200) {
+		if !checkFastTree(t, body) {
+			t.Fatalf("fastTree did not take %q", body)
 		}
 	}
 }
@@ -296,19 +286,7 @@ func FuzzFastTree(f *testing.F) {
 // BenchmarkParseBody compares html.Parse and parseHTML on the bodies of
 // the generated feed of the benchmarks.
 func BenchmarkParseBody(b *testing.B) {
-	d, err := feed.Decode(feedtest.Big(500, 1), "", 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	f, err := feed.ParseFeed(d)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var bodies []string
-	for _, it := range f.Items {
-		bodies = append(bodies, it.Content)
-	}
-	benchParsers(b, bodies)
+	benchParsers(b, bodytest.GeneratedBodies(b, 500))
 }
 
 // BenchmarkParseReal compares html.Parse and parseHTML on the real blog
@@ -356,10 +334,10 @@ func benchParsers(b *testing.B, bodies []string) {
 // minutes; fastTree leaves deep bodies to it, so that they are refused as
 // before, and keeps the shallow ones.
 func TestFastTreeDepth(t *testing.T) {
-	if fastTree(strings.Repeat("<div>x", fastMaxDepth-3)) == nil {
+	if fastTree(strings.Repeat("<div>x", fastMaxDepth-3), new(nodeSlab)) == nil {
 		t.Errorf("a body %d elements deep was left to html.Parse", fastMaxDepth-3)
 	}
-	if fastTree(strings.Repeat("<div>x", fastMaxDepth)) != nil {
+	if fastTree(strings.Repeat("<div>x", fastMaxDepth), new(nodeSlab)) != nil {
 		t.Errorf("fastTree kept a body %d elements deep", fastMaxDepth)
 	}
 	for _, deep := range []string{strings.Repeat("<ul><li>x", 2000), strings.Repeat("<blockquote>x", 600), strings.Repeat("<b><i>x", 400)} {

@@ -9,6 +9,7 @@ package bodytest
 
 import (
 	"bytes"
+	"feed2md/convert/feed"
 	"feed2md/convert/feed/corpustest"
 	"feed2md/convert/feed/feedtest"
 	"os"
@@ -240,6 +241,25 @@ func TestdataBodies(t testing.TB) []string {
 		t.Fatalf("only %d testdata bodies", len(bodies))
 	}
 	return append(bodies, HostileVectors(t)...)
+}
+
+// GeneratedBodies returns the content of each item of
+// feedtest.Big(items, 1), the generated posts of the benchmarks.
+func GeneratedBodies(t testing.TB, items int) []string {
+	t.Helper()
+	d, err := feed.Decode(feedtest.Big(items, 1), "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := feed.ParseFeed(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := make([]string, len(f.Items))
+	for i, it := range f.Items {
+		bodies[i] = it.Content
+	}
+	return bodies
 }
 
 // FeedBodies returns the item bodies of the feeds at paths, skipping the
